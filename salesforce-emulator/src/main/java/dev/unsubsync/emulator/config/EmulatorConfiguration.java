@@ -1,0 +1,123 @@
+package dev.unsubsync.emulator.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
+
+/** Settings of the emulated org, under {@code emulator.*}. */
+@ConfigurationProperties("emulator")
+public class EmulatorConfiguration {
+
+    /** OAuth client id of the connected app (required; the local profile sets {@code local-client}). */
+    @NotBlank(message = "emulator.client-id must be set: the OAuth client id the emulator accepts")
+    private String clientId;
+
+    /** OAuth client secret of the connected app (required; the local profile sets {@code local-secret}). */
+    @NotBlank(message = "emulator.client-secret must be set: the OAuth client secret the emulator accepts")
+    private String clientSecret;
+
+    /** How long an access token stays valid. Default 2 hours, as a Salesforce session's default timeout. */
+    @NotNull
+    private Duration tokenTtl = Duration.ofHours(2);
+
+    /** The {@code instance_url} handed out with tokens; by default the emulator's own address. */
+    @Nullable
+    private String instanceUrl;
+
+    /** Daily API request allowance ({@code DailyApiRequests.Max}). Default 15,000, a Developer Edition org's. */
+    @Min(1)
+    private long dailyApiRequests = 15_000;
+
+    /** Whether the sales-insight package (and so the Marketo Sales Opt Out field) is installed. Default true. */
+    private boolean marketoFieldInstalled = true;
+
+    /** API name of the Marketo Sales Opt Out field. Default {@code Marketo_Sales_Opt_Out__c}. */
+    @NotBlank
+    @Pattern(regexp = "[A-Za-z][A-Za-z0-9_]*__c", message = "emulator.marketo-field-name must be a custom field API name ending in __c")
+    private String marketoFieldName = "Marketo_Sales_Opt_Out__c";
+
+    /** Number of sample Contacts seeded at start-up. Default 20. */
+    @Min(0)
+    private int seedContacts = 20;
+
+    /** Number of sample Leads seeded at start-up. Default 10. */
+    @Min(0)
+    private int seedLeads = 10;
+
+    public String getClientId() {
+        return clientId;
+    }
+
+    public void setClientId(String clientId) {
+        this.clientId = clientId;
+    }
+
+    public String getClientSecret() {
+        return clientSecret;
+    }
+
+    public void setClientSecret(String clientSecret) {
+        this.clientSecret = clientSecret;
+    }
+
+    public Duration getTokenTtl() {
+        return tokenTtl;
+    }
+
+    public void setTokenTtl(Duration tokenTtl) {
+        this.tokenTtl = tokenTtl;
+    }
+
+    @Nullable
+    public String getInstanceUrl() {
+        return instanceUrl;
+    }
+
+    public void setInstanceUrl(@Nullable String instanceUrl) {
+        this.instanceUrl = instanceUrl;
+    }
+
+    public long getDailyApiRequests() {
+        return dailyApiRequests;
+    }
+
+    public void setDailyApiRequests(long dailyApiRequests) {
+        this.dailyApiRequests = dailyApiRequests;
+    }
+
+    public boolean isMarketoFieldInstalled() {
+        return marketoFieldInstalled;
+    }
+
+    public void setMarketoFieldInstalled(boolean marketoFieldInstalled) {
+        this.marketoFieldInstalled = marketoFieldInstalled;
+    }
+
+    public String getMarketoFieldName() {
+        return marketoFieldName;
+    }
+
+    public void setMarketoFieldName(String marketoFieldName) {
+        this.marketoFieldName = marketoFieldName;
+    }
+
+    public int getSeedContacts() {
+        return seedContacts;
+    }
+
+    public void setSeedContacts(int seedContacts) {
+        this.seedContacts = seedContacts;
+    }
+
+    public int getSeedLeads() {
+        return seedLeads;
+    }
+
+    public void setSeedLeads(int seedLeads) {
+        this.seedLeads = seedLeads;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.unsubsync.emulator.config;
+
+import dev.unsubsync.emulator.domain.ApiUsage;
+import dev.unsubsync.emulator.domain.Org;
+import dev.unsubsync.emulator.domain.OrgSchema;
+import dev.unsubsync.emulator.domain.Seed;
+import dev.unsubsync.emulator.domain.Tokens;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.Optional;
+
+/** Wires the emulated org from {@link EmulatorConfiguration}. */
+@Factory
+public class EmulatorFactory {
+
+    @Singleton
+    @Requires(missingBeans = Clock.class)
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Singleton
+    Org org(EmulatorConfiguration config, Clock clock) {
+        Optional<String> marketoField = config.isMarketoFieldInstalled() ? Optional.of(config.getMarketoFieldName()) : Optional.empty();
+        Org org = new Org(new OrgSchema(marketoField), clock);
+        Seed.into(org, config.getSeedContacts(), config.getSeedLeads());
+        return org;
+    }
+
+    @Singleton
+    Tokens tokens(EmulatorConfiguration config, Clock clock) {
+        return new Tokens(clock, config.getTokenTtl());
+    }
+
+    @Singleton
+    ApiUsage apiUsage(EmulatorConfiguration config) {
+        return new ApiUsage(config.getDailyApiRequests());
+    }
+}

@@ -1,0 +1,222 @@
+package dev.unsubsync.emulator.domain;
+
+import dev.unsubsync.schemas.InvalidSalesforceIdException;
+import dev.unsubsync.schemas.SalesforceId;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The emulated org's data: Contacts and Leads held in memory, with Salesforce's rules for creating, reading, updating
+ * and deleting them. Thread-safe; each operation is atomic.
+ */
+public final class Org {
+
+    private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    private final OrgSchema schema;
+    private final Clock clock;
+    private final Map<String, Map<String, Object>> records = new LinkedHashMap<>();
+    private long nextNumber = 1;
+
+    public Org(OrgSchema schema, Clock clock) {
+        this.schema = schema;
+        this.clock = clock;
+    }
+
+    public OrgSchema schema() {
+        return schema;
+    }
+
+    /** Creates a record and answers its new 18-character ID. */
+    public synchronized String create(SObjectType type, Map<String, Object> fields) {
+        List<String> missing = new ArrayList<>();
+        for (String required : type.requiredOnCreate()) {
+            Object value = fields.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(required))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+            if (value == null || value instanceof String s && s.isBlank()) {
+                missing.add(required);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new SalesforceException(400, "REQUIRED_FIELD_MISSING", "Required fields are missing: " + missing, missing);
+        }
+        Map<String, Object> record = new LinkedHashMap<>();
+        for (FieldDef field : type.fields()) {
+            record.put(field.name(), field.type().equals("boolean") ? Boolean.FALSE : null);
+        }
+        if (type.name().equals("Lead")) {
+            record.put("Status", "Open - Not Contacted");
+        }
+        applyChanges(type, record, fields, true).ifPresent(error -> {
+            throw error.asRequestError();
+        });
+        String id = newId(type.prefix());
+        Instant now = clock.instant();
+        record.put("Id", id);
+        record.put("CreatedDate", now);
+        record.put("LastModifiedDate", now);
+        record.put("SystemModstamp", now);
+        records.put(id, record);
+        return id;
+    }
+
+    /** A copy of a live record; deleted records answer {@code ENTITY_IS_DELETED}, unknown ones {@code NOT_FOUND}. */
+    public synchronized Map<String, Object> get(SObjectType type, String rawId) {
+        Map<String, Object> record = find(type, rawId);
+        if (Boolean.TRUE.equals(record.get("IsDeleted"))) {
+            throw SalesforceException.entityDeleted();
+        }
+        return new LinkedHashMap<>(record);
+    }
+
+    /** Updates one record; answers the per-record error when Salesforce would refuse it, and then changes nothing. */
+    public synchronized Optional<RecordError> update(SObjectType type, String rawId, Map<String, Object> changes) {
+        Optional<RecordError> error = check(type, rawId, changes);
+        if (error.isEmpty()) {
+            Map<String, Object> record = find(type, rawId);
+            applyChanges(type, record, changes, false);
+            Instant now = clock.instant();
+            record.put("LastModifiedDate", now);
+            record.put("SystemModstamp", now);
+        }
+        return error;
+    }
+
+    /**
+     * Validates every change of an update request before anything is written, so a batch with {@code allOrNone}
+     * can be checked first and applied after.
+     */
+    public synchronized Optional<RecordError> check(SObjectType type, String rawId, Map<String, Object> changes) {
+        Map<String, Object> record;
+        try {
+            record = find(type, rawId);
+        } catch (SalesforceException e) {
+            return Optional.of(new RecordError(e.errorCode(), e.getMessage(), List.of()));
+        }
+        if (Boolean.TRUE.equals(record.get("IsDeleted"))) {
+            return Optional.of(new RecordError("ENTITY_IS_DELETED", "entity is deleted", List.of()));
+        }
+        if (Boolean.TRUE.equals(record.get("IsConverted"))) {
+            return Optional.of(new RecordError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", List.of()));
+        }
+        return applyChanges(type, new LinkedHashMap<>(record), changes, false);
+    }
+
+    /** One record of a Collections update: its type and ID, the changes, or the error found before it reached the org. */
+    public record Change(SObjectType type, String id, Map<String, Object> fields, RecordError invalid) {
+    }
+
+    /** Marker result of a record rolled back because another record of an all-or-none request failed. */
+    public static final RecordError ROLLED_BACK = new RecordError("ALL_OR_NONE_OPERATION_ROLLED_BACK",
+            "Record rolled back because not all records were valid and the request was using AllOrNone header", List.of());
+
+    /**
+     * Updates several records in request order, as sObject Collections does: one result per record (empty when saved).
+     * With {@code allOrNone}, one failure saves nothing and every other record reports {@link #ROLLED_BACK}.
+     */
+    public synchronized List<Optional<RecordError>> updateAll(List<Change> changes, boolean allOrNone) {
+        List<Optional<RecordError>> results = new ArrayList<>();
+        if (allOrNone) {
+            for (Change change : changes) {
+                results.add(change.invalid() != null ? Optional.of(change.invalid()) : check(change.type(), change.id(), change.fields()));
+            }
+            if (results.stream().anyMatch(Optional::isPresent)) {
+                return results.stream().map(r -> r.isPresent() ? r : Optional.of(ROLLED_BACK)).toList();
+            }
+            results.clear();
+        }
+        for (Change change : changes) {
+            results.add(change.invalid() != null ? Optional.of(change.invalid()) : update(change.type(), change.id(), change.fields()));
+        }
+        return results;
+    }
+
+    /** Moves a record to the recycle bin ({@code IsDeleted = true}). */
+    public synchronized void delete(SObjectType type, String rawId) {
+        Map<String, Object> record = find(type, rawId);
+        if (Boolean.TRUE.equals(record.get("IsDeleted"))) {
+            throw SalesforceException.entityDeleted();
+        }
+        record.put("IsDeleted", Boolean.TRUE);
+        record.put("SystemModstamp", clock.instant());
+    }
+
+    /** Rows of a query; {@code includeDeleted} for {@code queryAll}. */
+    public synchronized List<Map<String, Object>> query(Soql.Query query, boolean includeDeleted) {
+        List<Map<String, Object>> candidates = new ArrayList<>();
+        for (Map<String, Object> record : records.values()) {
+            if (((String) record.get("Id")).startsWith(query.type().prefix())
+                    && (includeDeleted || !Boolean.TRUE.equals(record.get("IsDeleted")))) {
+                candidates.add(record);
+            }
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Map<String, Object> record : query.select(candidates)) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (String field : query.fields()) {
+                row.put(field, record.get(field));
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private Map<String, Object> find(SObjectType type, String rawId) {
+        SalesforceId id;
+        try {
+            id = SalesforceId.parse(rawId);
+        } catch (InvalidSalesforceIdException e) {
+            throw SalesforceException.malformedId(rawId);
+        }
+        if (!id.prefix().equals(type.prefix())) {
+            throw SalesforceException.malformedId(rawId);
+        }
+        Map<String, Object> record = records.get(id.to18());
+        if (record == null) {
+            throw SalesforceException.notFound();
+        }
+        return record;
+    }
+
+    private static Optional<RecordError> applyChanges(SObjectType type, Map<String, Object> record, Map<String, Object> changes, boolean creating) {
+        for (Map.Entry<String, Object> change : changes.entrySet()) {
+            String name = change.getKey();
+            if (name.equals("attributes") || !creating && name.equalsIgnoreCase("Id")) {
+                continue;
+            }
+            Optional<FieldDef> field = type.field(name);
+            if (field.isEmpty()) {
+                return Optional.of(new RecordError("INVALID_FIELD",
+                        "No such column '" + name + "' on sobject of type " + type.name(), List.of(name)));
+            }
+            FieldDef def = field.get();
+            if (creating ? !def.createable() : !def.updateable()) {
+                return Optional.of(new RecordError("INVALID_FIELD_FOR_INSERT_UPDATE",
+                        "Unable to create/update fields: " + def.name() + ". Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
+                        List.of(def.name())));
+            }
+            if (!def.accepts(change.getValue())) {
+                String expected = def.type().equals("boolean") ? "boolean" : def.type() + " of at most " + def.length() + " characters";
+                return Optional.of(new RecordError(change.getValue() == null ? "REQUIRED_FIELD_MISSING" : "JSON_PARSER_ERROR",
+                        "Cannot deserialize value for field " + def.name() + ": expected " + expected, List.of(def.name())));
+            }
+            record.put(def.name(), change.getValue());
+        }
+        return Optional.empty();
+    }
+
+    private String newId(String prefix) {
+        long n = nextNumber++;
+        char[] digits = new char[10];
+        for (int i = 9; i >= 0; i--) {
+            digits[i] = ALPHABET.charAt((int) (n % ALPHABET.length()));
+            n /= ALPHABET.length();
+        }
+        return SalesforceId.of(prefix, "Dn" + new String(digits)).to18();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.unsubsync.emulator.domain;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Deterministic sample data: the same Contacts and Leads, with the same IDs, on every start. The first Contact is
+ * Ada Lovelace ({@code ada.lovelace@example.com}), the first Lead Grace Hopper ({@code grace.hopper@example.com}).
+ */
+public final class Seed {
+
+    private static final List<String[]> PEOPLE = List.of(
+            new String[] {"Ada", "Lovelace"}, new String[] {"Grace", "Hopper"}, new String[] {"Alan", "Turing"},
+            new String[] {"Katherine", "Johnson"}, new String[] {"Edsger", "Dijkstra"}, new String[] {"Barbara", "Liskov"},
+            new String[] {"Donald", "Knuth"}, new String[] {"Margaret", "Hamilton"}, new String[] {"John", "Backus"},
+            new String[] {"Frances", "Allen"}, new String[] {"Tony", "Hoare"}, new String[] {"Radia", "Perlman"},
+            new String[] {"Leslie", "Lamport"}, new String[] {"Shafi", "Goldwasser"}, new String[] {"Ken", "Thompson"},
+            new String[] {"Adele", "Goldberg"}, new String[] {"Niklaus", "Wirth"}, new String[] {"Hedy", "Lamarr"},
+            new String[] {"Dennis", "Ritchie"}, new String[] {"Annie", "Easley"});
+
+    private Seed() {
+    }
+
+    /** Creates {@code contacts} Contacts and {@code leads} Leads, none opted out. */
+    public static void into(Org org, int contacts, int leads) {
+        SObjectType contact = org.schema().require("Contact");
+        SObjectType lead = org.schema().require("Lead");
+        for (int i = 0; i < contacts; i++) {
+            org.create(contact, person(i));
+        }
+        for (int i = 0; i < leads; i++) {
+            // Leads start one name further on, so the first Lead is not the first Contact.
+            Map<String, Object> fields = person(i + 1);
+            fields.put("Company", "Example Corp " + (i + 1));
+            org.create(lead, fields);
+        }
+    }
+
+    private static Map<String, Object> person(int n) {
+        String[] name = PEOPLE.get(n % PEOPLE.size());
+        int round = n / PEOPLE.size();
+        String local = (name[0] + "." + name[1]).toLowerCase(Locale.ROOT) + (round == 0 ? "" : String.valueOf(round));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("FirstName", name[0]);
+        fields.put("LastName", name[1]);
+        fields.put("Email", local + "@example.com");
+        return fields;
+    }
+}

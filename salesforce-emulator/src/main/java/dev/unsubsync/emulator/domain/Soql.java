@@ -1,0 +1,352 @@
+package dev.unsubsync.emulator.domain;
+
+import dev.unsubsync.schemas.InvalidSalesforceIdException;
+import dev.unsubsync.schemas.SalesforceId;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The subset of SOQL the emulator understands:
+ * {@code SELECT f1, f2 FROM Contact|Lead [WHERE cond] [ORDER BY f [ASC|DESC]] [LIMIT n]}, where a condition compares a
+ * field with a literal ({@code = != <> < > <= >= LIKE}, {@code IN (...)}, {@code NOT IN (...)}), combined with
+ * {@code AND}, {@code OR}, {@code NOT} and parentheses. Text comparisons are case-insensitive, as in Salesforce; ID
+ * literals may be 15 or 18 characters. Anything else is refused with {@code MALFORMED_QUERY}.
+ */
+public final class Soql {
+
+    /** A parsed query, bound to its sObject type. */
+    public record Query(SObjectType type, List<String> fields, Condition where, String orderBy, boolean descending, Integer limit) {
+
+        /** Rows from {@code records} that match, ordered and limited as asked. */
+        public List<Map<String, Object>> select(List<Map<String, Object>> records) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Map<String, Object> record : records) {
+                if (where == null || where.test(record)) {
+                    rows.add(record);
+                }
+            }
+            if (orderBy != null) {
+                Comparator<Map<String, Object>> byField = Comparator.comparing(r -> (Comparable) sortable(r.get(orderBy)),
+                        Comparator.nullsFirst(Comparator.naturalOrder()));
+                rows.sort(descending ? byField.reversed() : byField);
+            }
+            return limit == null || rows.size() <= limit ? rows : new ArrayList<>(rows.subList(0, limit));
+        }
+
+        @SuppressWarnings("rawtypes")
+        private static Comparable sortable(Object value) {
+            return value instanceof String s ? s.toLowerCase(Locale.ROOT) : (Comparable) value;
+        }
+    }
+
+    /** A WHERE condition over a record's fields. */
+    public interface Condition {
+        boolean test(Map<String, Object> record);
+    }
+
+    private final List<String> tokens;
+    private final OrgSchema schema;
+    private final String text;
+    private int pos;
+    private SObjectType type;
+
+    private Soql(String text, OrgSchema schema) {
+        this.text = text;
+        this.schema = schema;
+        this.tokens = tokenize(text);
+    }
+
+    /** Parses {@code soql}, checking object and field names against the org. */
+    public static Query parse(String soql, OrgSchema schema) {
+        if (soql == null || soql.isBlank()) {
+            throw malformed("query must not be empty");
+        }
+        return new Soql(soql.trim(), schema).query();
+    }
+
+    private Query query() {
+        expectKeyword("SELECT");
+        List<String> rawFields = new ArrayList<>();
+        do {
+            rawFields.add(identifier("a field name"));
+        } while (accept(","));
+        expectKeyword("FROM");
+        String object = identifier("an sObject name");
+        type = schema.type(object).orElseThrow(() -> new SalesforceException(400, "INVALID_TYPE",
+                "\n" + text + "\nsObject type '" + object + "' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names."));
+        List<String> fields = rawFields.stream().map(this::fieldName).toList();
+        Condition where = null;
+        if (acceptKeyword("WHERE")) {
+            where = or();
+        }
+        String orderBy = null;
+        boolean descending = false;
+        if (acceptKeyword("ORDER")) {
+            expectKeyword("BY");
+            orderBy = fieldName(identifier("a field name"));
+            if (acceptKeyword("DESC")) {
+                descending = true;
+            } else {
+                acceptKeyword("ASC");
+            }
+        }
+        Integer limit = null;
+        if (acceptKeyword("LIMIT")) {
+            String n = next("a number");
+            try {
+                limit = Integer.parseInt(n);
+            } catch (NumberFormatException e) {
+                throw malformed("LIMIT must be a whole number, was " + n);
+            }
+        }
+        if (pos < tokens.size()) {
+            throw malformed("unexpected token: '" + tokens.get(pos) + "'");
+        }
+        return new Query(type, fields, where, orderBy, descending, limit);
+    }
+
+    private Condition or() {
+        Condition left = and();
+        while (acceptKeyword("OR")) {
+            Condition l = left;
+            Condition r = and();
+            left = rec -> l.test(rec) || r.test(rec);
+        }
+        return left;
+    }
+
+    private Condition and() {
+        Condition left = unary();
+        while (acceptKeyword("AND")) {
+            Condition l = left;
+            Condition r = unary();
+            left = rec -> l.test(rec) && r.test(rec);
+        }
+        return left;
+    }
+
+    private Condition unary() {
+        if (acceptKeyword("NOT")) {
+            Condition inner = unary();
+            return rec -> !inner.test(rec);
+        }
+        if (accept("(")) {
+            Condition inner = or();
+            expect(")");
+            return inner;
+        }
+        return comparison();
+    }
+
+    private Condition comparison() {
+        String field = fieldName(identifier("a field name"));
+        FieldDef def = type.field(field).orElseThrow();
+        if (acceptKeyword("NOT")) {
+            expectKeyword("IN");
+            List<Object> values = valueList(def);
+            return rec -> values.stream().noneMatch(v -> compare(rec.get(field), v) == 0);
+        }
+        if (acceptKeyword("IN")) {
+            List<Object> values = valueList(def);
+            return rec -> values.stream().anyMatch(v -> compare(rec.get(field), v) == 0);
+        }
+        String op = next("an operator").toUpperCase(Locale.ROOT);
+        Object value = literal(def);
+        return switch (op) {
+            case "=" -> rec -> compare(rec.get(field), value) == 0;
+            case "!=", "<>" -> rec -> compare(rec.get(field), value) != 0;
+            case "<" -> rec -> ordered(rec.get(field), value) && compare(rec.get(field), value) < 0;
+            case ">" -> rec -> ordered(rec.get(field), value) && compare(rec.get(field), value) > 0;
+            case "<=" -> rec -> ordered(rec.get(field), value) && compare(rec.get(field), value) <= 0;
+            case ">=" -> rec -> ordered(rec.get(field), value) && compare(rec.get(field), value) >= 0;
+            case "LIKE" -> {
+                if (!(value instanceof String pattern)) {
+                    throw malformed("LIKE needs a string pattern");
+                }
+                String regex = likeToRegex(pattern);
+                yield rec -> rec.get(field) instanceof String s && s.toLowerCase(Locale.ROOT).matches(regex);
+            }
+            default -> throw malformed("unknown operator '" + op + "'");
+        };
+    }
+
+    private List<Object> valueList(FieldDef def) {
+        expect("(");
+        List<Object> values = new ArrayList<>();
+        do {
+            values.add(literal(def));
+        } while (accept(","));
+        expect(")");
+        return values;
+    }
+
+    private Object literal(FieldDef def) {
+        String token = next("a value");
+        if (token.startsWith("'")) {
+            String value = token.substring(1, token.length() - 1);
+            if (def.type().equals("id") || def.type().equals("reference")) {
+                try {
+                    return SalesforceId.parse(value).to18();
+                } catch (InvalidSalesforceIdException e) {
+                    throw new SalesforceException(400, "INVALID_QUERY_FILTER_OPERATOR", "invalid ID field: " + value);
+                }
+            }
+            return value;
+        }
+        String upper = token.toUpperCase(Locale.ROOT);
+        if (upper.equals("TRUE") || upper.equals("FALSE")) {
+            return Boolean.valueOf(upper.equals("TRUE"));
+        }
+        if (upper.equals("NULL")) {
+            return null;
+        }
+        if (def.type().equals("datetime")) {
+            try {
+                return OffsetDateTime.parse(token).toInstant();
+            } catch (DateTimeParseException e) {
+                throw malformed("value of filter criterion for field '" + def.name() + "' must be of type dateTime and should not be enclosed in quotes");
+            }
+        }
+        try {
+            return Double.valueOf(token);
+        } catch (NumberFormatException e) {
+            throw malformed("unexpected value '" + token + "'");
+        }
+    }
+
+    private static boolean ordered(Object a, Object b) {
+        return a != null && b != null;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compare(Object recordValue, Object literal) {
+        if (recordValue == null || literal == null) {
+            return Objects.equals(recordValue, literal) ? 0 : 1;
+        }
+        if (recordValue instanceof String s && literal instanceof String l) {
+            return s.compareToIgnoreCase(l);
+        }
+        if (recordValue instanceof Instant i && literal instanceof Instant l) {
+            return i.compareTo(l);
+        }
+        if (recordValue instanceof Boolean b && literal instanceof Boolean l) {
+            return b.equals(l) ? 0 : 1;
+        }
+        if (recordValue instanceof Comparable c && recordValue.getClass() == literal.getClass()) {
+            return c.compareTo(literal);
+        }
+        return 1;
+    }
+
+    private static String likeToRegex(String pattern) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : pattern.toLowerCase(Locale.ROOT).toCharArray()) {
+            switch (c) {
+                case '%' -> regex.append(".*");
+                case '_' -> regex.append('.');
+                default -> regex.append(java.util.regex.Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return regex.toString();
+    }
+
+    private String fieldName(String raw) {
+        return type.field(raw).map(FieldDef::name).orElseThrow(() -> new SalesforceException(400, "INVALID_FIELD",
+                "\n" + text + "\nNo such column '" + raw + "' on entity '" + type.name() + "'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names."));
+    }
+
+    private String identifier(String what) {
+        String token = next(what);
+        if (!Character.isLetter(token.charAt(0))) {
+            throw malformed("expected " + what + " but found '" + token + "'");
+        }
+        return token;
+    }
+
+    private String next(String what) {
+        if (pos >= tokens.size()) {
+            throw malformed("unexpected end of query, expected " + what);
+        }
+        return tokens.get(pos++);
+    }
+
+    private boolean accept(String symbol) {
+        if (pos < tokens.size() && tokens.get(pos).equals(symbol)) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    private void expect(String symbol) {
+        if (!accept(symbol)) {
+            throw malformed("expected '" + symbol + "'" + (pos < tokens.size() ? " but found '" + tokens.get(pos) + "'" : " at end of query"));
+        }
+    }
+
+    private boolean acceptKeyword(String keyword) {
+        if (pos < tokens.size() && tokens.get(pos).equalsIgnoreCase(keyword)) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    private void expectKeyword(String keyword) {
+        if (!acceptKeyword(keyword)) {
+            throw malformed("expected " + keyword + (pos < tokens.size() ? " but found '" + tokens.get(pos) + "'" : " at end of query"));
+        }
+    }
+
+    private static SalesforceException malformed(String detail) {
+        return new SalesforceException(400, "MALFORMED_QUERY", detail);
+    }
+
+    private static List<String> tokenize(String text) {
+        List<String> tokens = new ArrayList<>();
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (c == '\'') {
+                StringBuilder literal = new StringBuilder("'");
+                i++;
+                while (i < text.length() && text.charAt(i) != '\'') {
+                    if (text.charAt(i) == '\\' && i + 1 < text.length()) {
+                        i++;
+                    }
+                    literal.append(text.charAt(i++));
+                }
+                if (i >= text.length()) {
+                    throw malformed("unterminated string literal");
+                }
+                i++;
+                tokens.add(literal.append('\'').toString());
+            } else if ("(),".indexOf(c) >= 0) {
+                tokens.add(String.valueOf(c));
+                i++;
+            } else if ("=<>!".indexOf(c) >= 0) {
+                int start = i++;
+                while (i < text.length() && "=<>".indexOf(text.charAt(i)) >= 0) {
+                    i++;
+                }
+                tokens.add(text.substring(start, i));
+            } else {
+                int start = i;
+                while (i < text.length() && !Character.isWhitespace(text.charAt(i)) && "(),=<>!'".indexOf(text.charAt(i)) < 0) {
+                    i++;
+                }
+                tokens.add(text.substring(start, i));
+            }
+        }
+        return tokens;
+    }
+}
