@@ -1,0 +1,18 @@
+package dev.unsubsync.capture.domain;
+
+import java.util.List;
+
+/** An unsubscribe request breaks the input rules; nothing was recorded. */
+public class InvalidUnsubscribeException extends RuntimeException {
+
+    private final List<FieldError> errors;
+
+    public InvalidUnsubscribeException(List<FieldError> errors) {
+        super(errors.stream().map(e -> e.field() + ": " + e.message()).reduce((a, b) -> a + "; " + b).orElse("invalid request"));
+        this.errors = List.copyOf(errors);
+    }
+
+    public List<FieldError> errors() {
+        return errors;
+    }
+}

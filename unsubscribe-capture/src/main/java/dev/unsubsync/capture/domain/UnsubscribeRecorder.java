@@ -1,0 +1,164 @@
+package dev.unsubsync.capture.domain;
+
+import dev.unsubsync.events.PersonType;
+import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.events.UnsubscribeScope;
+import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.schemas.InvalidSalesforceIdException;
+import dev.unsubsync.schemas.PersonKey;
+import dev.unsubsync.schemas.SalesforceId;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a submitted unsubscribe into an {@link UnsubscribeRecorded} event and makes it durable. Validation happens here,
+ * before anything is published, and reports every problem of a request at once.
+ */
+public final class UnsubscribeRecorder {
+
+    /** Local part and domain, one '@', no spaces, a dot in the domain; the practical subset of RFC 5321 mail providers accept. */
+    private static final Pattern EMAIL = Pattern.compile(
+            "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
+    private static final int MAX_EMAIL_LENGTH = 254;
+    private static final int MAX_TEXT_LENGTH = 1000;
+    private static final String SOURCES = Arrays.stream(UnsubscribeSource.values()).filter(s -> s != UnsubscribeSource.OTHER)
+            .map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+
+    private final EventPublisher publisher;
+    private final Clock clock;
+    private final Duration maxClockSkew;
+
+    public UnsubscribeRecorder(EventPublisher publisher, Clock clock, Duration maxClockSkew) {
+        this.publisher = publisher;
+        this.clock = clock;
+        this.maxClockSkew = maxClockSkew;
+    }
+
+    /**
+     * Validates and records one unsubscribe.
+     *
+     * @param origin name of the credential or system that submitted it
+     * @return the recorded event, once Kafka holds it durably
+     * @throws InvalidUnsubscribeException when the request breaks an input rule
+     * @throws EventNotDurableException    when Kafka did not acknowledge it in time
+     */
+    public UnsubscribeRecorded record(UnsubscribeRequest request, String origin) {
+        UnsubscribeRecorded event = toEvent(request, origin);
+        publisher.publish(PersonKey.of(event.getEmail()), event);
+        return event;
+    }
+
+    UnsubscribeRecorded toEvent(UnsubscribeRequest request, String origin) {
+        List<FieldError> errors = new ArrayList<>();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+
+        String email = request.email() == null ? null : request.email().trim();
+        if (email == null || email.isEmpty()) {
+            errors.add(new FieldError("email", "is required"));
+        } else if (email.length() > MAX_EMAIL_LENGTH) {
+            errors.add(new FieldError("email", "must be at most " + MAX_EMAIL_LENGTH + " characters"));
+        } else if (!EMAIL.matcher(email).matches()) {
+            errors.add(new FieldError("email", "is not a valid email address: '" + email + "'"));
+        }
+
+        SalesforceId salesforceId = null;
+        if (request.salesforceId() != null && !request.salesforceId().isBlank()) {
+            try {
+                salesforceId = SalesforceId.parsePerson(request.salesforceId().trim());
+            } catch (InvalidSalesforceIdException e) {
+                errors.add(new FieldError("salesforceId", e.getMessage()));
+            }
+        }
+
+        UnsubscribeSource source = null;
+        if (request.source() == null || request.source().isBlank()) {
+            errors.add(new FieldError("source", "is required; one of " + SOURCES));
+        } else {
+            source = enumValue(UnsubscribeSource.class, request.source());
+            if (source == null || source == UnsubscribeSource.OTHER) {
+                errors.add(new FieldError("source", "'" + request.source() + "' is not one of " + SOURCES));
+                source = null;
+            }
+        }
+        String provider = blankToNull(request.provider());
+        if (source == UnsubscribeSource.PROVIDER_WEBHOOK && provider == null) {
+            errors.add(new FieldError("provider", "is required when source is provider_webhook (e.g. sendgrid, mailgun)"));
+        }
+
+        UnsubscribeScope scope = UnsubscribeScope.ALL_EMAIL;
+        if (request.scope() != null && !request.scope().isBlank()) {
+            scope = enumValue(UnsubscribeScope.class, request.scope());
+            if (scope == null) {
+                errors.add(new FieldError("scope", "'" + request.scope() + "' is not one of all_email, sales_email"));
+            }
+        }
+
+        Instant occurredAt = now;
+        if (request.occurredAt() != null && !request.occurredAt().isBlank()) {
+            try {
+                occurredAt = Instant.parse(request.occurredAt().trim()).truncatedTo(ChronoUnit.MILLIS);
+                if (occurredAt.isAfter(now.plus(maxClockSkew))) {
+                    errors.add(new FieldError("occurredAt", "lies in the future (" + occurredAt + " is after " + now + ")"));
+                }
+            } catch (DateTimeParseException e) {
+                errors.add(new FieldError("occurredAt", "must be an ISO-8601 instant such as 2026-01-31T17:45:00Z, was '" + request.occurredAt() + "'"));
+            }
+        }
+        checkLength(errors, "reason", request.reason());
+        checkLength(errors, "upstreamEventId", request.upstreamEventId());
+        checkLength(errors, "provider", provider);
+
+        if (!errors.isEmpty()) {
+            throw new InvalidUnsubscribeException(errors);
+        }
+        return UnsubscribeRecorded.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setEmail(email)
+                .setSalesforceId(salesforceId == null ? null : salesforceId.to18())
+                .setPersonType(personType(salesforceId))
+                .setSource(source)
+                .setProvider(provider)
+                .setScope(scope)
+                .setOccurredAt(occurredAt)
+                .setRecordedAt(now)
+                .setReason(blankToNull(request.reason()))
+                .setUpstreamEventId(blankToNull(request.upstreamEventId()))
+                .setOrigin(origin)
+                .build();
+    }
+
+    private static PersonType personType(SalesforceId id) {
+        if (id == null) {
+            return PersonType.UNKNOWN;
+        }
+        return id.prefix().equals(SalesforceId.CONTACT_PREFIX) ? PersonType.CONTACT : PersonType.LEAD;
+    }
+
+    private static void checkLength(List<FieldError> errors, String field, String value) {
+        if (value != null && value.length() > MAX_TEXT_LENGTH) {
+            errors.add(new FieldError(field, "must be at most " + MAX_TEXT_LENGTH + " characters"));
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String raw) {
+        try {
+            return Enum.valueOf(type, raw.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.unsubsync.capture.http;
+
+import dev.unsubsync.capture.domain.FieldError;
+import dev.unsubsync.capture.domain.UnsubscribeRecorder;
+import dev.unsubsync.capture.domain.UnsubscribeRequest;
+import dev.unsubsync.events.UnsubscribeRecorded;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.SerdeImport;
+import io.micronaut.serde.annotation.Serdeable;
+import java.util.List;
+
+/** {@code POST /v1/unsubscribes}: records one unsubscribe; 202 once Kafka holds it. */
+@Controller("/v1/unsubscribes")
+@SerdeImport(UnsubscribeRequest.class)
+@SerdeImport(FieldError.class)
+// Waiting for the broker's acknowledgement blocks: keep it off the event loop.
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class UnsubscribeController {
+
+    /** The answer to an accepted unsubscribe. */
+    @Serdeable
+    public record Accepted(String eventId, String email, @Nullable String salesforceId, String recordedAt) {
+    }
+
+    private final UnsubscribeRecorder recorder;
+
+    public UnsubscribeController(UnsubscribeRecorder recorder) {
+        this.recorder = recorder;
+    }
+
+    @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> record(HttpRequest<?> http, @Nullable @Body UnsubscribeRequest request) {
+        if (request == null) {
+            return Problem.response(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid unsubscribe",
+                    "the request body must be a JSON object", List.of());
+        }
+        String origin = http.getAttribute(ApiTokenFilter.ORIGIN, String.class).orElse("api");
+        UnsubscribeRecorded event = recorder.record(request, origin);
+        return HttpResponse.status(HttpStatus.ACCEPTED)
+                .body(new Accepted(event.getEventId(), event.getEmail(), event.getSalesforceId(), event.getRecordedAt().toString()));
+    }
+}

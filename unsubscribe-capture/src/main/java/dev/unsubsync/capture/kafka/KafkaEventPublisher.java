@@ -1,0 +1,61 @@
+package dev.unsubsync.capture.kafka;
+
+import dev.unsubsync.capture.config.CaptureConfiguration;
+import dev.unsubsync.capture.domain.EventNotDurableException;
+import dev.unsubsync.capture.domain.EventPublisher;
+import dev.unsubsync.schemas.Topics;
+import io.micronaut.configuration.kafka.annotation.KafkaClient;
+import jakarta.inject.Singleton;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes events to {@link Topics#UNSUBSCRIBE_EVENTS} and waits for the broker's acknowledgement (acks=all,
+ * idempotent producer, see application.yml), never longer than {@code capture.publish-timeout}.
+ */
+@Singleton
+public class KafkaEventPublisher implements EventPublisher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaEventPublisher.class);
+
+    private final Producer<String, SpecificRecord> producer;
+    private final CaptureConfiguration config;
+
+    public KafkaEventPublisher(@KafkaClient("unsubscribe-events") Producer<String, SpecificRecord> producer, CaptureConfiguration config) {
+        this.producer = producer;
+        this.config = config;
+    }
+
+    @Override
+    public void publish(String key, SpecificRecord event) {
+        String topic = Topics.UNSUBSCRIBE_EVENTS.name();
+        try {
+            RecordMetadata metadata = producer.send(new ProducerRecord<>(topic, key, event))
+                    .get(config.getPublishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            LOG.debug("Published {} to {}-{}@{}", event.getSchema().getName(), metadata.topic(), metadata.partition(), metadata.offset());
+        } catch (TimeoutException e) {
+            throw failed(topic, event, "Kafka did not acknowledge within " + config.getPublishTimeout(), e);
+        } catch (ExecutionException e) {
+            throw failed(topic, event, "Kafka refused the event: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failed(topic, event, "interrupted while waiting for Kafka", e);
+        } catch (RuntimeException e) {
+            // Serialization (registry unreachable, schema refused by the compatibility rule) and metadata timeouts
+            // surface synchronously from send().
+            throw failed(topic, event, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static EventNotDurableException failed(String topic, SpecificRecord event, String why, Throwable cause) {
+        LOG.warn("Could not publish {} (schema {}) to {}: {}", event.getSchema().getName(), event.getSchema().getFullName(), topic, why);
+        return new EventNotDurableException(why, cause);
+    }
+}

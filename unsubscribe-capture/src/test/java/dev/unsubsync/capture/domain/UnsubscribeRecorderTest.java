@@ -1,0 +1,104 @@
+package dev.unsubsync.capture.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unsubsync.events.PersonType;
+import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.events.UnsubscribeScope;
+import dev.unsubsync.events.UnsubscribeSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+
+class UnsubscribeRecorderTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-28T18:00:00Z");
+
+    private final List<Map.Entry<String, SpecificRecord>> published = new ArrayList<>();
+    private final UnsubscribeRecorder recorder = new UnsubscribeRecorder(
+            (key, event) -> published.add(Map.entry(key, event)), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5));
+
+    private static UnsubscribeRequest request(String email, String salesforceId, String source) {
+        return new UnsubscribeRequest(email, salesforceId, source, null, null, null, null, null);
+    }
+
+    @Test
+    void recordsAContactUnsubscribeKeyedByTheLowerCasedEmail() {
+        UnsubscribeRecorded event = recorder.record(request(" Ada.Lovelace@Example.com ", "003000000000001", "link_click"), "api");
+        assertEquals(1, published.size());
+        assertEquals("ada.lovelace@example.com", published.getFirst().getKey());
+        assertEquals("Ada.Lovelace@Example.com", event.getEmail());
+        assertEquals("003000000000001AAA", event.getSalesforceId());
+        assertEquals(PersonType.CONTACT, event.getPersonType());
+        assertEquals(UnsubscribeSource.LINK_CLICK, event.getSource());
+        assertEquals(UnsubscribeScope.ALL_EMAIL, event.getScope());
+        assertEquals(NOW, event.getRecordedAt());
+        assertEquals(NOW, event.getOccurredAt());
+        assertEquals("api", event.getOrigin());
+    }
+
+    @Test
+    void fifteenCharacterLeadIdIsStoredInItsEighteenCharacterForm() {
+        UnsubscribeRecorded event = recorder.record(request("x@example.com", "00QDn000000001a", "api"), "api");
+        assertEquals(18, event.getSalesforceId().length());
+        assertEquals(PersonType.LEAD, event.getPersonType());
+    }
+
+    @Test
+    void unsubscribeWithoutSalesforceIdIsRecordedWithUnknownPersonType() {
+        UnsubscribeRecorded event = recorder.record(request("x@example.com", null, "manual"), "api");
+        assertNull(event.getSalesforceId());
+        assertEquals(PersonType.UNKNOWN, event.getPersonType());
+    }
+
+    @Test
+    void everyProblemOfARequestIsReportedAtOnceAndNothingIsPublished() {
+        var e = assertThrows(InvalidUnsubscribeException.class, () -> recorder.record(
+                new UnsubscribeRequest("not-an-email", "001M000000qfPyS", "carrier_pigeon", null, "everything", "yesterday", null, null), "api"));
+        List<String> fields = e.errors().stream().map(FieldError::field).toList();
+        assertEquals(List.of("email", "salesforceId", "source", "scope", "occurredAt"), fields);
+        assertTrue(e.errors().get(1).message().contains("prefix was 001"), e.errors().get(1).message());
+        assertTrue(published.isEmpty());
+    }
+
+    @Test
+    void salesforceIdWithABadChecksumIsRefused() {
+        var e = assertThrows(InvalidUnsubscribeException.class, () -> recorder.record(request("x@example.com", "003000000000001ZZZ", "api"), "api"));
+        assertTrue(e.errors().getFirst().message().contains("checksum"));
+    }
+
+    @Test
+    void providerIsRequiredForProviderWebhooks() {
+        var e = assertThrows(InvalidUnsubscribeException.class, () -> recorder.record(request("x@example.com", null, "provider_webhook"), "api"));
+        assertEquals("provider", e.errors().getFirst().field());
+    }
+
+    @Test
+    void anOccurredAtInTheFutureIsRefusedButSmallClockSkewIsTolerated() {
+        assertThrows(InvalidUnsubscribeException.class, () -> recorder.record(
+                new UnsubscribeRequest("x@example.com", null, "api", null, null, "2026-11-28T19:00:00Z", null, null), "api"));
+        UnsubscribeRecorded event = recorder.record(
+                new UnsubscribeRequest("x@example.com", null, "api", null, "sales_email", "2026-11-28T18:02:00Z", "too many emails", "evt-1"), "api");
+        assertEquals(Instant.parse("2026-11-28T18:02:00Z"), event.getOccurredAt());
+        assertEquals(UnsubscribeScope.SALES_EMAIL, event.getScope());
+        assertEquals("too many emails", event.getReason());
+        assertEquals("evt-1", event.getUpstreamEventId());
+    }
+
+    @Test
+    void anEventThatIsNotDurableIsNotReportedAsRecorded() {
+        UnsubscribeRecorder failing = new UnsubscribeRecorder((key, event) -> {
+            throw new EventNotDurableException("broker down", null);
+        }, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5));
+        assertThrows(EventNotDurableException.class, () -> failing.record(request("x@example.com", null, "api"), "api"));
+    }
+}

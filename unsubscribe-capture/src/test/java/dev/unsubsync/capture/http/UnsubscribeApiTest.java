@@ -1,0 +1,196 @@
+package dev.unsubsync.capture.http;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.schemas.Topics;
+import dev.unsubsync.testsupport.RealInfrastructureExtension;
+import dev.unsubsync.testsupport.TestInfrastructure;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Capture's HTTP API against a real broker and a real registry. */
+@ExtendWith(RealInfrastructureExtension.class)
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class UnsubscribeApiTest implements TestPropertyProvider {
+
+    private static final String TOKEN = "test-token";
+
+    @Inject
+    EmbeddedServer server;
+    @Inject
+    JsonMapper json;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> properties = new HashMap<>(TestInfrastructure.get().micronautProperties());
+        properties.put("capture.api-token", TOKEN);
+        properties.put("micronaut.server.port", "-1");
+        return properties;
+    }
+
+    @Test
+    void acceptedUnsubscribeIsOnTheTopicKeyedByPersonBeforeThe202() throws Exception {
+        String email = "Accepted." + UUID.randomUUID() + "@Example.com";
+        HttpResponse<String> response = post("{\"email\":\"" + email + "\",\"salesforceId\":\"003000000000001\",\"source\":\"one_click\",\"reason\":\"test\"}", TOKEN);
+        assertEquals(202, response.statusCode(), response.body());
+        Map<String, Object> body = json.readValue(response.body(), Argument.mapOf(String.class, Object.class));
+        String eventId = (String) body.get("eventId");
+        assertNotNull(eventId);
+        assertEquals("003000000000001AAA", body.get("salesforceId"));
+
+        ConsumerRecord<String, Object> record = readEvent(eventId);
+        assertEquals(email.toLowerCase(), record.key());
+        UnsubscribeRecorded event = (UnsubscribeRecorded) record.value();
+        assertEquals(email, event.getEmail());
+        assertEquals(UnsubscribeSource.ONE_CLICK, event.getSource());
+        assertEquals("003000000000001AAA", event.getSalesforceId());
+    }
+
+    @Test
+    void analystReadsTheTopicBackThroughTheConfluentCompatibleApi() throws Exception {
+        String email = "analyst." + UUID.randomUUID() + "@example.com";
+        HttpResponse<String> response = post("{\"email\":\"" + email + "\",\"source\":\"manual\"}", TOKEN);
+        assertEquals(202, response.statusCode(), response.body());
+
+        byte[] value = rawValueFor(email.toLowerCase());
+        // Confluent wire format: magic byte 0, a 4-byte schema id, then the Avro binary body.
+        assertEquals(0, value[0]);
+        int schemaId = ByteBuffer.wrap(value, 1, 4).getInt();
+        HttpResponse<String> schemaResponse = http.send(HttpRequest.newBuilder(
+                URI.create(TestInfrastructure.get().registry().ccompatUrl() + "/schemas/ids/" + schemaId)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, schemaResponse.statusCode(), schemaResponse.body());
+        String schemaText = (String) json.readValue(schemaResponse.body(), Argument.mapOf(String.class, Object.class)).get("schema");
+        Schema writer = new Schema.Parser().parse(schemaText);
+        GenericRecord decoded = new GenericDatumReader<GenericRecord>(writer)
+                .read(null, DecoderFactory.get().binaryDecoder(new ByteArrayInputStream(value, 5, value.length - 5), null));
+        assertEquals(email, decoded.get("email").toString());
+        assertEquals("MANUAL", decoded.get("source").toString());
+    }
+
+    @Test
+    void invalidInputIs400NamingEachFieldAndWhy() throws Exception {
+        HttpResponse<String> response = post("{\"email\":\"nope\",\"salesforceId\":\"003000000000001ZZZ\",\"source\":\"api\"}", TOKEN);
+        assertEquals(400, response.statusCode());
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElseThrow());
+        Map<String, Object> problem = json.readValue(response.body(), Argument.mapOf(String.class, Object.class));
+        List<?> errors = (List<?>) problem.get("errors");
+        assertEquals("email", ((Map<?, ?>) errors.get(0)).get("field"));
+        assertEquals("salesforceId", ((Map<?, ?>) errors.get(1)).get("field"));
+        assertTrue(((String) ((Map<?, ?>) errors.get(1)).get("message")).contains("checksum"));
+    }
+
+    @Test
+    void bodyThatIsNotJsonIs400() throws Exception {
+        HttpResponse<String> response = post("{not json", TOKEN);
+        assertEquals(400, response.statusCode(), response.body());
+    }
+
+    @Test
+    void missingOrWrongTokenIs401() throws Exception {
+        assertEquals(401, post("{\"email\":\"a@example.com\",\"source\":\"api\"}", "wrong").statusCode());
+        HttpResponse<String> none = http.send(HttpRequest.newBuilder(server.getURI().resolve("/v1/unsubscribes"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"a@example.com\",\"source\":\"api\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, none.statusCode());
+        assertTrue(none.headers().firstValue("WWW-Authenticate").orElseThrow().startsWith("Bearer"));
+    }
+
+    @Test
+    void healthIsUpWithKafka() throws Exception {
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(server.getURI().resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode(), health.body());
+    }
+
+    private HttpResponse<String> post(String body, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.getURI().resolve("/v1/unsubscribes"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private ConsumerRecord<String, Object> readEvent(String eventId) {
+        Map<String, Object> config = consumerConfig();
+        config.put("apicurio.registry.url", TestInfrastructure.get().registry().apiUrl());
+        config.put("apicurio.registry.use-specific-avro-reader", true);
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(), deserializer(config))) {
+            consumer.subscribe(List.of(Topics.UNSUBSCRIBE_EVENTS.name()));
+            List<ConsumerRecord<String, Object>> found = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (r.value() instanceof UnsubscribeRecorded e && e.getEventId().equals(eventId)) {
+                        found.add(r);
+                    }
+                });
+                return !found.isEmpty();
+            });
+            return found.getFirst();
+        }
+    }
+
+    private byte[] rawValueFor(String key) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.UNSUBSCRIBE_EVENTS.name()));
+            List<byte[]> found = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (r.key().equals(key)) {
+                        found.add(r.value());
+                    }
+                });
+                return !found.isEmpty();
+            });
+            return found.getFirst();
+        }
+    }
+
+    private static Map<String, Object> consumerConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return config;
+    }
+
+    private static AvroKafkaDeserializer<Object> deserializer(Map<String, Object> config) {
+        AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>();
+        deserializer.configure(config, false);
+        return deserializer;
+    }
+}
