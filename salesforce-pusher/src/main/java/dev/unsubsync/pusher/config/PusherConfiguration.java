@@ -1,0 +1,62 @@
+package dev.unsubsync.pusher.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+
+/** Settings of salesforce-pusher, under {@code pusher.*}. */
+@ConfigurationProperties("pusher")
+public class PusherConfiguration {
+
+    /** Consumer group; every instance of the pusher joins it and takes a share of the partitions. Default {@code salesforce-pusher}. */
+    @NotBlank
+    private String groupId = "salesforce-pusher";
+
+    /** Most events handled per poll. Default 500. */
+    @Min(1)
+    @Max(10_000)
+    private int maxBatchSize = 500;
+
+    /** First wait before a batch Salesforce could not take is tried again. Default 1 s; doubles up to {@link #retryMaxBackoff}. */
+    @NotNull
+    private Duration retryInitialBackoff = Duration.ofSeconds(1);
+
+    /** Longest wait between two tries of a batch. Default 60 s. */
+    @NotNull
+    private Duration retryMaxBackoff = Duration.ofSeconds(60);
+
+    public String getGroupId() {
+        return groupId;
+    }
+
+    public void setGroupId(String groupId) {
+        this.groupId = groupId;
+    }
+
+    public int getMaxBatchSize() {
+        return maxBatchSize;
+    }
+
+    public void setMaxBatchSize(int maxBatchSize) {
+        this.maxBatchSize = maxBatchSize;
+    }
+
+    public Duration getRetryInitialBackoff() {
+        return retryInitialBackoff;
+    }
+
+    public void setRetryInitialBackoff(Duration retryInitialBackoff) {
+        this.retryInitialBackoff = retryInitialBackoff;
+    }
+
+    public Duration getRetryMaxBackoff() {
+        return retryMaxBackoff;
+    }
+
+    public void setRetryMaxBackoff(Duration retryMaxBackoff) {
+        this.retryMaxBackoff = retryMaxBackoff;
+    }
+}

@@ -1,0 +1,216 @@
+package dev.unsubsync.pusher.kafka;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.unsubsync.events.OptOutPushResult;
+import dev.unsubsync.events.PersonType;
+import dev.unsubsync.events.PushOutcome;
+import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.events.UnsubscribeScope;
+import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.schemas.DeadLetterHeaders;
+import dev.unsubsync.schemas.PersonKey;
+import dev.unsubsync.schemas.Topics;
+import dev.unsubsync.testsupport.EmulatorClient;
+import dev.unsubsync.testsupport.RealInfrastructureExtension;
+import dev.unsubsync.testsupport.ServiceProcess;
+import dev.unsubsync.testsupport.TestInfrastructure;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The pusher against a real broker, a real registry and the Salesforce emulator running as its own process: events
+ * produced to {@code unsubscribe-events} end up in Salesforce, and every outcome is on Kafka.
+ */
+@ExtendWith(RealInfrastructureExtension.class)
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PushLoopTest implements TestPropertyProvider {
+
+    private static final String CLIENT_ID = "pusher-test";
+    private static final String CLIENT_SECRET = "pusher-secret";
+
+    private ServiceProcess emulator;
+    private String emulatorUrl;
+    private EmulatorClient salesforce;
+    private final Map<String, OptOutPushResult> results = new ConcurrentHashMap<>();
+
+    @Override
+    public Map<String, String> getProperties() {
+        try {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            emulatorUrl = "http://127.0.0.1:" + port;
+            emulator = ServiceProcess.start("salesforce-emulator", ServiceProcess.projectRoot(), "salesforce-emulator",
+                    "dev.unsubsync.emulator.Application",
+                    Map.of("micronaut.server.port", String.valueOf(port), "emulator.client-id", CLIENT_ID, "emulator.client-secret", CLIENT_SECRET),
+                    List.of("-Xmx128m"), Path.of(System.getProperty("java.io.tmpdir"), "pusher-test-emulator.log"),
+                    URI.create(emulatorUrl + "/health"), Duration.ofSeconds(60));
+            salesforce = new EmulatorClient(emulatorUrl, CLIENT_ID, CLIENT_SECRET);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the emulator", e);
+        }
+        Map<String, String> properties = new HashMap<>(TestInfrastructure.get().micronautProperties());
+        properties.put("salesforce.login-url", emulatorUrl);
+        properties.put("salesforce.client-id", CLIENT_ID);
+        properties.put("salesforce.client-secret", CLIENT_SECRET);
+        properties.put("pusher.retry-initial-backoff", "100ms");
+        properties.put("micronaut.server.port", "-1");
+        return properties;
+    }
+
+    @AfterAll
+    void stopEmulator() {
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+
+    @Test
+    void unsubscribeOfASeededContactOptsItOutAndReportsWritten() throws Exception {
+        Map<String, Object> ada = salesforce.query("SELECT Id, Email FROM Contact WHERE Email = 'ada.lovelace@example.com'").getFirst();
+        String eventId = produce(event((String) ada.get("Email"), (String) ada.get("Id")));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.TRUE.equals(salesforce.get("Contact", (String) ada.get("Id")).get("HasOptedOutOfEmail")));
+        OptOutPushResult result = awaitResult(eventId);
+        assertEquals(PushOutcome.WRITTEN, result.getOutcome());
+        assertEquals(List.of("HasOptedOutOfEmail"), result.getFieldsWritten());
+        assertEquals("Contact", result.getObjectType());
+    }
+
+    @Test
+    void unsubscribeOfALeadOptsTheLeadOut() throws Exception {
+        String lead = salesforce.create("Lead", Map.of("LastName", "Lead", "Company", "Acme", "Email", "lead@example.com"));
+        String eventId = produce(event("lead@example.com", lead));
+        assertEquals(PushOutcome.WRITTEN, awaitResult(eventId).getOutcome());
+        assertEquals(Boolean.TRUE, salesforce.get("Lead", lead).get("HasOptedOutOfEmail"));
+    }
+
+    @Test
+    void deletedContactGoesToTheDeadLetterTopicWithSalesforcesCode() throws Exception {
+        String contact = salesforce.create("Contact", Map.of("LastName", "Gone", "Email", "gone@example.com"));
+        salesforce.delete("Contact", contact);
+        String eventId = produce(event("gone@example.com", contact));
+
+        OptOutPushResult result = awaitResult(eventId);
+        assertEquals(PushOutcome.REJECTED, result.getOutcome());
+        assertEquals("ENTITY_IS_DELETED", result.getSalesforceErrorCode());
+        ConsumerRecord<byte[], byte[]> dead = awaitDeadLetter("gone@example.com");
+        assertEquals("ENTITY_IS_DELETED", header(dead, DeadLetterHeaders.REASON_CODE));
+        assertEquals(Topics.UNSUBSCRIBE_EVENTS.name(), header(dead, DeadLetterHeaders.ORIGINAL_TOPIC));
+    }
+
+    @Test
+    void poisonPillIsDeadLetteredAndDoesNotStallItsPartition() throws Exception {
+        String key = "poison." + UUID.randomUUID() + "@example.com";
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(Topics.UNSUBSCRIBE_EVENTS.name(), key.getBytes(StandardCharsets.UTF_8),
+                    "not avro at all".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        // Same key, so same partition: it must still be pushed after the poison pill.
+        String eventId = produce(event(key, null));
+        assertEquals("UNREADABLE_RECORD", header(awaitDeadLetter(key), DeadLetterHeaders.REASON_CODE));
+        assertEquals(PushOutcome.SKIPPED_NO_SALESFORCE_ID, awaitResult(eventId).getOutcome());
+    }
+
+    private static UnsubscribeRecorded event(String email, String salesforceId) {
+        return UnsubscribeRecorded.newBuilder()
+                .setEventId(UUID.randomUUID().toString()).setEmail(email).setSalesforceId(salesforceId)
+                .setPersonType(PersonType.UNKNOWN).setSource(UnsubscribeSource.API).setScope(UnsubscribeScope.ALL_EMAIL)
+                .setOccurredAt(Instant.now()).setRecordedAt(Instant.now()).build();
+    }
+
+    private String produce(UnsubscribeRecorded event) throws Exception {
+        Map<String, Object> config = producerConfig();
+        config.put("apicurio.registry.url", TestInfrastructure.get().registry().apiUrl());
+        config.put("apicurio.registry.auto-register", true);
+        config.put("apicurio.registry.artifact-resolver-strategy", "io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy");
+        AvroKafkaSerializer<SpecificRecord> serializer = new AvroKafkaSerializer<>();
+        serializer.configure(config, false);
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
+            producer.send(new ProducerRecord<>(Topics.UNSUBSCRIBE_EVENTS.name(), PersonKey.of(event.getEmail()), event)).get();
+        }
+        return event.getEventId();
+    }
+
+    private OptOutPushResult awaitResult(String eventId) {
+        Map<String, Object> config = consumerConfig();
+        config.put("apicurio.registry.url", TestInfrastructure.get().registry().apiUrl());
+        config.put("apicurio.registry.use-specific-avro-reader", true);
+        AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>();
+        deserializer.configure(config, false);
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(), deserializer)) {
+            consumer.subscribe(List.of(Topics.PUSH_RESULTS.name()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    OptOutPushResult result = (OptOutPushResult) r.value();
+                    results.put(result.getUnsubscribeEventId(), result);
+                });
+                return results.containsKey(eventId);
+            });
+        }
+        return results.get(eventId);
+    }
+
+    private ConsumerRecord<byte[], byte[]> awaitDeadLetter(String key) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.PUSH_DEAD_LETTERS.name()));
+            Map<String, ConsumerRecord<byte[], byte[]>> found = new HashMap<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> found.put(new String(r.key(), StandardCharsets.UTF_8), r));
+                return found.containsKey(key);
+            });
+            return found.get(key);
+        }
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, Object> producerConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        return config;
+    }
+
+    private static Map<String, Object> consumerConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return config;
+    }
+}
