@@ -40,8 +40,9 @@ public final class RegistryServer implements AutoCloseable {
      * @param port     the HTTP port, or 0 for a free one
      * @param log      file that receives the registry's output
      * @param timeout  how long to wait for readiness
+     * @param storage  folder for a persistent (H2 file) store that survives restarts, or null for in-memory storage
      */
-    public static RegistryServer start(Path java, Path home, int port, Path log, Duration timeout) throws IOException, InterruptedException {
+    public static RegistryServer start(Path java, Path home, int port, Path log, Duration timeout, Path storage) throws IOException, InterruptedException {
         Path jar = home.resolve("quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("No Apicurio Registry at " + home + " (quarkus-run.jar missing): run the build first, it unpacks the registry there");
@@ -57,7 +58,18 @@ public final class RegistryServer implements AutoCloseable {
                 "-Dquarkus.management.host=127.0.0.1",
                 "-Dquarkus.management.port=" + managementPort,
                 "-Dquarkus.log.level=WARN",
-                "-jar", jar.toString()));
+                // A small connection pool: the default of 20 idle connections is sized for a shared server.
+                "-Dapicurio.datasource.jdbc.initial-size=2",
+                "-Dapicurio.datasource.jdbc.min-size=2",
+                "-Dapicurio.datasource.jdbc.max-size=10"));
+        if (storage != null) {
+            Files.createDirectories(storage);
+            // Schema ids must outlive a restart, or records already on Kafka could no longer be decoded.
+            command.add("-Dapicurio.datasource.url=jdbc:h2:file:" + storage.toAbsolutePath().resolve("registry"));
+            command.add("-Dapicurio.storage.snapshot.location=" + storage.toAbsolutePath());
+        }
+        command.add("-jar");
+        command.add(jar.toString());
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

@@ -66,7 +66,7 @@ public final class TestInfrastructure {
             kafka.startup();
             kafka.waitForReadyBrokers();
             RegistryServer registry = RegistryServer.start(javaExecutable(), registryHome(), 0,
-                    scratch.resolve("registry-" + ProcessHandle.current().pid() + ".log"), Duration.ofSeconds(90));
+                    scratch.resolve("registry-" + ProcessHandle.current().pid() + ".log"), Duration.ofSeconds(90), null);
             TestInfrastructure infrastructure = new TestInfrastructure(kafka, registry);
             Runtime.getRuntime().addShutdownHook(new Thread(infrastructure::stop, "test-infrastructure-stop"));
             LOG.info("Test infrastructure up in {} ms: kafka {}, registry {}", (System.nanoTime() - started) / 1_000_000,

@@ -1,0 +1,243 @@
+package dev.unsubsync.deploy;
+
+import dev.unsubsync.testsupport.RegistryServer;
+import dev.unsubsync.testsupport.ServiceProcess;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole system on this machine, on 127.0.0.1: a single-node KRaft broker as its own JVM (data kept under the data
+ * folder, so a restart keeps state), Apicurio Registry (schemas kept there too), the Salesforce emulator, capture,
+ * pusher and reconciler. Behind {@code ./run local}; the end-to-end tests start it on free ports.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** Where each part listens. */
+    public record Ports(int kafka, int kafkaController, int registry, int emulator, int capture, int pusher, int reconciler) {
+
+        /** The documented local defaults. */
+        public static Ports defaults() {
+            return new Ports(9092, 9093, 8085, 8089, 8080, 8081, 8082);
+        }
+    }
+
+    /** Local-only credentials, fixed so the README's walk-through works verbatim. */
+    public static final String EMULATOR_CLIENT_ID = "local-client";
+    public static final String EMULATOR_CLIENT_SECRET = "local-secret";
+    public static final String CAPTURE_TOKEN = "local-dev-token";
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Path root;
+    private final Path data;
+    private final Ports ports;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final List<String> pids = new ArrayList<>();
+
+    private LocalStack(Path root, Path data, Ports ports) {
+        this.root = root;
+        this.data = data;
+        this.ports = ports;
+    }
+
+    /**
+     * Starts everything and waits until each part is ready.
+     *
+     * @param root  the project root (holds the built modules)
+     * @param data  folder for broker data, registry storage and logs
+     */
+    public static LocalStack start(Path root, Path data, Ports ports) throws IOException, InterruptedException {
+        LocalStack stack = new LocalStack(root.toAbsolutePath(), data.toAbsolutePath(), ports);
+        try {
+            stack.startAll();
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            stack.close();
+            throw e;
+        }
+        return stack;
+    }
+
+    private void startAll() throws IOException, InterruptedException {
+        Files.createDirectories(logs());
+        Instant began = Instant.now();
+        startKafka();
+        RegistryServer registry = RegistryServer.start(java(), root.resolve("target/apicurio-registry"), ports.registry(),
+                logs().resolve("registry.log"), START_TIMEOUT, data.resolve("registry"));
+        started.push(registry);
+        pids.add("registry " + registry.pid());
+
+        Map<String, String> kafka = Map.of(
+                "kafka.bootstrap.servers", bootstrapServers(),
+                "kafka.apicurio.registry.url", registry.apiUrl(),
+                "micronaut.environments", "local");
+        service("salesforce-emulator", "dev.unsubsync.emulator.Application", ports.emulator(), Map.of("micronaut.environments", "local"));
+        Map<String, String> pusher = new LinkedHashMap<>(kafka);
+        pusher.put("salesforce.login-url", emulatorUrl());
+        service("unsubscribe-capture", "dev.unsubsync.capture.Application", ports.capture(), kafka);
+        service("salesforce-pusher", "dev.unsubsync.pusher.Application", ports.pusher(), pusher);
+        service("nightly-reconciler", "dev.unsubsync.reconciler.Application", ports.reconciler(), kafka);
+        System.out.printf("All parts up in %.1f s%n", Duration.between(began, Instant.now()).toMillis() / 1000.0);
+    }
+
+    private void service(String module, String mainClass, int port, Map<String, String> config) throws IOException, InterruptedException {
+        Map<String, String> properties = new LinkedHashMap<>(config);
+        properties.put("micronaut.server.port", String.valueOf(port));
+        ServiceProcess process = ServiceProcess.start(module, root, module, mainClass, properties,
+                List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                logs().resolve(module + ".log"), URI.create("http://127.0.0.1:" + port + "/health"), START_TIMEOUT);
+        started.push(process);
+        pids.add(module + " " + process.pid());
+    }
+
+    private void startKafka() throws IOException, InterruptedException {
+        Path kafkaDir = data.resolve("kafka");
+        Path logDir = kafkaDir.resolve("data");
+        Path config = kafkaDir.resolve("server.properties");
+        Files.createDirectories(kafkaDir);
+        Files.writeString(config, String.join("\n",
+                "# Written by ./run local on every start.",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.bootstrap.servers=127.0.0.1:" + ports.kafkaController(),
+                "listeners=PLAINTEXT://127.0.0.1:" + ports.kafka() + ",CONTROLLER://127.0.0.1:" + ports.kafkaController(),
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + ports.kafka(),
+                "controller.listener.names=CONTROLLER",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "log.dirs=" + logDir,
+                "offsets.topic.replication.factor=1",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                ""));
+        String classpath = ServiceProcess.classpath(root.resolve("deploy"));
+        if (!Files.exists(logDir.resolve("meta.properties"))) {
+            // Format once; later starts reuse the data.
+            Process format = new ProcessBuilder(java().toString(), "-cp", classpath, "kafka.tools.StorageTool",
+                    "format", "--standalone", "-t", clusterId(), "-c", config.toString())
+                    .redirectErrorStream(true).redirectOutput(logs().resolve("kafka-format.log").toFile()).start();
+            if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+                throw new IllegalStateException("Formatting the Kafka data folder failed; see " + logs().resolve("kafka-format.log"));
+            }
+        }
+        Process broker = new ProcessBuilder(java().toString(), "-Xmx512m", "-XX:+UseSerialGC",
+                "-Djava.io.tmpdir=" + kafkaDir, "-cp", classpath, "kafka.Kafka", config.toString())
+                .redirectErrorStream(true).redirectOutput(logs().resolve("kafka.log").toFile()).start();
+        started.push(() -> stop(broker));
+        pids.add("kafka " + broker.pid());
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (!listening(ports.kafka())) {
+            if (!broker.isAlive()) {
+                throw new IllegalStateException("Kafka exited with " + broker.exitValue() + "; see " + logs().resolve("kafka.log"));
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("Kafka not listening on " + ports.kafka() + " after " + START_TIMEOUT);
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
+    /** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding, as Kafka's own tool makes them. */
+    private static String clusterId() {
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Path java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    private Path logs() {
+        return data.resolve("logs");
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + ports.kafka();
+    }
+
+    public String emulatorUrl() {
+        return "http://127.0.0.1:" + ports.emulator();
+    }
+
+    public String captureUrl() {
+        return "http://127.0.0.1:" + ports.capture();
+    }
+
+    public String registryUrl() {
+        return "http://127.0.0.1:" + ports.registry();
+    }
+
+    /** What is running where, and how to use it. */
+    public String summary() {
+        return String.join("\n",
+                "",
+                "unsubscribe sync is running on 127.0.0.1 (Ctrl-C stops everything):",
+                "  capture      " + captureUrl() + "       POST /v1/unsubscribes   token: " + CAPTURE_TOKEN,
+                "  pusher       http://127.0.0.1:" + ports.pusher() + "       GET /health",
+                "  reconciler   http://127.0.0.1:" + ports.reconciler() + "       GET /health",
+                "  emulator     " + emulatorUrl() + "       OAuth client: " + EMULATOR_CLIENT_ID + " / " + EMULATOR_CLIENT_SECRET,
+                "  registry     " + registryUrl() + "/apis/ccompat/v7   (Confluent-compatible API)",
+                "  kafka        " + bootstrapServers(),
+                "  data & logs  " + data,
+                "  processes    " + String.join(", ", pids),
+                "");
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                System.err.println("While stopping: " + e);
+            }
+        }
+    }
+
+    /** {@code ./run local}: starts everything, prints where, runs until Ctrl-C. */
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args.length > 0 ? args[0] : ".");
+        Path data = Path.of(args.length > 1 ? args[1] : ".local");
+        LocalStack stack = start(root, data, Ports.defaults());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping...");
+            stack.close();
+            stopped.countDown();
+        }, "local-stack-stop"));
+        System.out.println(stack.summary());
+        stopped.await();
+    }
+}
