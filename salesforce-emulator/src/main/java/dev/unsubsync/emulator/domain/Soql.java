@@ -33,16 +33,22 @@ public final class Soql {
                 }
             }
             if (orderBy != null) {
-                Comparator<Map<String, Object>> byField = Comparator.comparing(r -> (Comparable) sortable(r.get(orderBy)),
-                        Comparator.nullsFirst(Comparator.naturalOrder()));
+                Comparator<Map<String, Object>> byField = (a, b) -> sortOrder(a.get(orderBy), b.get(orderBy));
                 rows.sort(descending ? byField.reversed() : byField);
             }
             return limit == null || rows.size() <= limit ? rows : new ArrayList<>(rows.subList(0, limit));
         }
 
-        @SuppressWarnings("rawtypes")
-        private static Comparable sortable(Object value) {
-            return value instanceof String s ? s.toLowerCase(Locale.ROOT) : (Comparable) value;
+        /** Nulls first, text case-insensitively, other values in their natural order (one field holds one type). */
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private static int sortOrder(Object a, Object b) {
+            if (a == null || b == null) {
+                return a == null ? (b == null ? 0 : -1) : 1;
+            }
+            if (a instanceof String x && b instanceof String y) {
+                return x.compareToIgnoreCase(y);
+            }
+            return ((Comparable) a).compareTo(b);
         }
     }
 

@@ -11,6 +11,7 @@ import jakarta.inject.Singleton;
 public class SalesforceExceptionHandler implements ExceptionHandler<SalesforceException, HttpResponse<?>> {
 
     @Override
+    @SuppressWarnings("rawtypes") // ExceptionHandler declares the request raw
     public HttpResponse<?> handle(HttpRequest request, SalesforceException exception) {
         return Errors.response(exception);
     }

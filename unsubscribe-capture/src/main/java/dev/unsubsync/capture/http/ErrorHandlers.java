@@ -23,6 +23,7 @@ final class ErrorHandlers {
     @Requires(classes = InvalidUnsubscribeException.class)
     static class Invalid implements ExceptionHandler<InvalidUnsubscribeException, HttpResponse<?>> {
         @Override
+        @SuppressWarnings("rawtypes") // ExceptionHandler declares the request raw
         public HttpResponse<?> handle(HttpRequest request, InvalidUnsubscribeException e) {
             return Problem.response(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid unsubscribe", e.getMessage(), e.errors());
         }
@@ -32,6 +33,7 @@ final class ErrorHandlers {
     @Singleton
     static class NotDurable implements ExceptionHandler<EventNotDurableException, HttpResponse<?>> {
         @Override
+        @SuppressWarnings("rawtypes") // ExceptionHandler declares the request raw
         public HttpResponse<?> handle(HttpRequest request, EventNotDurableException e) {
             return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "not-durable", "Not recorded, retry",
                     "The unsubscribe could not be stored durably (" + e.getMessage() + "). Nothing was recorded; retry later.", null)
@@ -43,6 +45,7 @@ final class ErrorHandlers {
     @Singleton
     static class Unreadable implements ExceptionHandler<CodecException, HttpResponse<?>> {
         @Override
+        @SuppressWarnings("rawtypes") // ExceptionHandler declares the request raw
         public HttpResponse<?> handle(HttpRequest request, CodecException e) {
             return Problem.response(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid unsubscribe",
                     "the request body is not valid JSON: " + e.getMessage(), List.of());
@@ -53,6 +56,7 @@ final class ErrorHandlers {
     @Singleton
     static class Unconvertible implements ExceptionHandler<ConversionErrorException, HttpResponse<?>> {
         @Override
+        @SuppressWarnings("rawtypes") // ExceptionHandler declares the request raw
         public HttpResponse<?> handle(HttpRequest request, ConversionErrorException e) {
             return Problem.response(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid unsubscribe",
                     "the request body could not be read: " + e.getMessage(), List.of());
