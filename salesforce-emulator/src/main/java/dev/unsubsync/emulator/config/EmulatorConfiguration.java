@@ -1,23 +1,28 @@
 package dev.unsubsync.emulator.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.annotation.Nullable;
+import jakarta.annotation.PostConstruct;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Settings of the emulated org, under {@code emulator.*}. */
+// Created and validated at start-up, so a missing or invalid setting stops the service before it serves anything.
+@Context
 @ConfigurationProperties("emulator")
 public class EmulatorConfiguration {
 
     /** OAuth client id of the connected app (required; the local profile sets {@code local-client}). */
-    @NotBlank(message = "emulator.client-id must be set: the OAuth client id the emulator accepts")
     private String clientId;
 
     /** OAuth client secret of the connected app (required; the local profile sets {@code local-secret}). */
-    @NotBlank(message = "emulator.client-secret must be set: the OAuth client secret the emulator accepts")
     private String clientSecret;
 
     /** How long an access token stays valid. Default 2 hours, as a Salesforce session's default timeout. */
@@ -47,6 +52,22 @@ public class EmulatorConfiguration {
     /** Number of sample Leads seeded at start-up. Default 10. */
     @Min(0)
     private int seedLeads = 10;
+
+    /** Names every missing credential at once. */
+    @PostConstruct
+    void requireCredentials() {
+        List<String> missing = new ArrayList<>();
+        if (clientId == null || clientId.isBlank()) {
+            missing.add("emulator.client-id (EMULATOR_CLIENT_ID): the OAuth client id the emulator accepts");
+        }
+        if (clientSecret == null || clientSecret.isBlank()) {
+            missing.add("emulator.client-secret (EMULATOR_CLIENT_SECRET): the OAuth client secret the emulator accepts");
+        }
+        if (!missing.isEmpty()) {
+            throw new ConfigurationException("Missing required settings (the local profile sets local-client / local-secret):\n  "
+                    + String.join("\n  ", missing));
+        }
+    }
 
     public String getClientId() {
         return clientId;

@@ -1,12 +1,19 @@
 package dev.unsubsync.pusher.salesforce;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.exceptions.ConfigurationException;
+import jakarta.annotation.PostConstruct;
 import jakarta.validation.constraints.NotBlank;
+import java.util.ArrayList;
+import java.util.List;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 
 /** How to reach Salesforce, under {@code salesforce.*}. */
+// Created and validated at start-up, so a missing or invalid setting stops the service before it serves anything.
+@Context
 @ConfigurationProperties("salesforce")
 public class SalesforceConfiguration {
 
@@ -14,16 +21,13 @@ public class SalesforceConfiguration {
      * Where the OAuth token endpoint lives: the org's My Domain URL (e.g. {@code https://acme.my.salesforce.com}), or
      * the emulator's address locally. API calls then go to the {@code instance_url} the token response names.
      */
-    @NotBlank(message = "salesforce.login-url must be set (SALESFORCE_LOGIN_URL): the org's My Domain URL, e.g. https://acme.my.salesforce.com")
-    @Pattern(regexp = "https?://[^/]+/?", message = "salesforce.login-url must be a base URL such as https://acme.my.salesforce.com, with no path")
+    @Pattern(regexp = "|https?://[^/]+/?", message = "salesforce.login-url must be a base URL such as https://acme.my.salesforce.com, with no path")
     private String loginUrl;
 
     /** Connected app consumer key (required; SALESFORCE_CLIENT_ID). */
-    @NotBlank(message = "salesforce.client-id must be set (SALESFORCE_CLIENT_ID): the connected app's consumer key")
     private String clientId;
 
     /** Connected app consumer secret (required; SALESFORCE_CLIENT_SECRET). */
-    @NotBlank(message = "salesforce.client-secret must be set (SALESFORCE_CLIENT_SECRET): the connected app's consumer secret")
     private String clientSecret;
 
     /** REST API version. Default {@code v62.0}. */
@@ -39,12 +43,30 @@ public class SalesforceConfiguration {
     @NotNull
     private Duration connectTimeout = Duration.ofSeconds(5);
 
+    /** Names every required setting that is missing at once, rather than one per restart. */
+    @PostConstruct
+    void requireSettings() {
+        List<String> missing = new ArrayList<>();
+        if (loginUrl == null || loginUrl.isBlank()) {
+            missing.add("salesforce.login-url (SALESFORCE_LOGIN_URL): the org's My Domain URL, e.g. https://acme.my.salesforce.com");
+        }
+        if (clientId == null || clientId.isBlank()) {
+            missing.add("salesforce.client-id (SALESFORCE_CLIENT_ID): the connected app's consumer key");
+        }
+        if (clientSecret == null || clientSecret.isBlank()) {
+            missing.add("salesforce.client-secret (SALESFORCE_CLIENT_SECRET): the connected app's consumer secret");
+        }
+        if (!missing.isEmpty()) {
+            throw new ConfigurationException("Missing required settings:\n  " + String.join("\n  ", missing));
+        }
+    }
+
     public String getLoginUrl() {
         return loginUrl;
     }
 
     public void setLoginUrl(String loginUrl) {
-        this.loginUrl = loginUrl.endsWith("/") ? loginUrl.substring(0, loginUrl.length() - 1) : loginUrl;
+        this.loginUrl = loginUrl == null || !loginUrl.endsWith("/") ? loginUrl : loginUrl.substring(0, loginUrl.length() - 1);
     }
 
     public String getClientId() {

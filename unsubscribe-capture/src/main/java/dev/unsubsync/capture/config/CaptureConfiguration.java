@@ -1,11 +1,14 @@
 package dev.unsubsync.capture.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.annotation.Context;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 
 /** Settings of unsubscribe-capture, under {@code capture.*}. */
+// Created and validated at start-up, so a missing or invalid setting stops the service before it serves anything.
+@Context
 @ConfigurationProperties("capture")
 public class CaptureConfiguration {
 
