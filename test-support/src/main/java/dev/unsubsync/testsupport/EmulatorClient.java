@@ -23,6 +23,7 @@ public final class EmulatorClient {
     private final HttpClient http = HttpClient.newHttpClient();
     private final String token;
     private final String instanceUrl;
+    private final String loginUrl;
 
     public EmulatorClient(String loginUrl, String clientId, String clientSecret) throws IOException, InterruptedException {
         String form = "grant_type=client_credentials&client_id=" + enc(clientId) + "&client_secret=" + enc(clientSecret);
@@ -35,6 +36,22 @@ public final class EmulatorClient {
         }
         this.token = (String) body.get("access_token");
         this.instanceUrl = (String) body.get("instance_url");
+        this.loginUrl = loginUrl;
+    }
+
+    /**
+     * Calls the emulator's {@code /__admin} control API (failure injection, limits, field, seed, reset) and answers its
+     * state.
+     */
+    public Map<String, Object> admin(String method, String path, String json) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(loginUrl + "/__admin" + path))
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(method + " /__admin" + path + ": " + response.statusCode() + " " + response.body());
+        }
+        return this.json.readValue(response.body(), new TypeReference<>() { });
     }
 
     /** Records of a SOQL query (first page). */

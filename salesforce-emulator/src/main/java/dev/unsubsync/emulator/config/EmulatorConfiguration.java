@@ -53,6 +53,43 @@ public class EmulatorConfiguration {
     @Min(0)
     private int seedLeads = 10;
 
+    /** Latency added to every data API call from start-up (also settable through {@code /__admin/faults}). Default none. */
+    @NotNull
+    private Duration faultLatency = Duration.ZERO;
+
+    /** Share (0..1) of data API calls that fail whole from start-up. Default 0. */
+    @jakarta.validation.constraints.DecimalMin("0")
+    @jakarta.validation.constraints.DecimalMax("1")
+    private double faultFailShare;
+
+    /** Status of those failures: 503 {@code SERVER_UNAVAILABLE} (default) or 500 {@code UNKNOWN_EXCEPTION}. */
+    @Pattern(regexp = "500|503", message = "emulator.fault-fail-status must be 500 or 503")
+    private String faultFailStatus = "503";
+
+    public Duration getFaultLatency() {
+        return faultLatency;
+    }
+
+    public void setFaultLatency(Duration faultLatency) {
+        this.faultLatency = faultLatency;
+    }
+
+    public double getFaultFailShare() {
+        return faultFailShare;
+    }
+
+    public void setFaultFailShare(double faultFailShare) {
+        this.faultFailShare = faultFailShare;
+    }
+
+    public int getFaultFailStatus() {
+        return Integer.parseInt(faultFailStatus);
+    }
+
+    public void setFaultFailStatus(String faultFailStatus) {
+        this.faultFailStatus = faultFailStatus;
+    }
+
     /** Names every missing credential at once. */
     @PostConstruct
     void requireCredentials() {

@@ -1,6 +1,7 @@
 package dev.unsubsync.emulator.config;
 
 import dev.unsubsync.emulator.domain.ApiUsage;
+import dev.unsubsync.emulator.domain.Faults;
 import dev.unsubsync.emulator.domain.Org;
 import dev.unsubsync.emulator.domain.OrgSchema;
 import dev.unsubsync.emulator.domain.Seed;
@@ -9,6 +10,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /** Wires the emulated org from {@link EmulatorConfiguration}. */
@@ -22,9 +24,16 @@ public class EmulatorFactory {
     }
 
     @Singleton
-    Org org(EmulatorConfiguration config, Clock clock) {
+    Faults faults(EmulatorConfiguration config) {
+        Faults faults = new Faults();
+        faults.set(new Faults.Settings(config.getFaultLatency(), config.getFaultFailShare(), config.getFaultFailStatus(), List.of()));
+        return faults;
+    }
+
+    @Singleton
+    Org org(EmulatorConfiguration config, Clock clock, Faults faults) {
         Optional<String> marketoField = config.isMarketoFieldInstalled() ? Optional.of(config.getMarketoFieldName()) : Optional.empty();
-        Org org = new Org(new OrgSchema(marketoField), clock);
+        Org org = new Org(new OrgSchema(marketoField), clock, faults);
         Seed.into(org, config.getSeedContacts(), config.getSeedLeads());
         return org;
     }

@@ -28,6 +28,16 @@ public final class ApiUsage {
         }
     }
 
+    /** Uses up the rest of the allowance, as a busy org would. */
+    public void exhaust() {
+        used.set(max);
+    }
+
+    /** Starts a fresh day. */
+    public void reset() {
+        used.set(0);
+    }
+
     public long used() {
         return used.get();
     }

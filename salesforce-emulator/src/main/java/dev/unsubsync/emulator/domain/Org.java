@@ -18,14 +18,40 @@ public final class Org {
 
     private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-    private final OrgSchema schema;
+    private volatile OrgSchema schema;
     private final Clock clock;
+    private final Faults faults;
     private final Map<String, Map<String, Object>> records = new LinkedHashMap<>();
     private long nextNumber = 1;
 
-    public Org(OrgSchema schema, Clock clock) {
+    public Org(OrgSchema schema, Clock clock, Faults faults) {
         this.schema = schema;
         this.clock = clock;
+        this.faults = faults;
+    }
+
+    /**
+     * Installs the Marketo Sales Opt Out field under {@code apiName}, or removes it when empty, as installing or
+     * uninstalling the sales-insight package would. Existing records gain the field unchecked, or lose it.
+     */
+    public synchronized void setMarketoField(Optional<String> apiName) {
+        Optional<String> previous = schema.marketoField();
+        schema = new OrgSchema(apiName);
+        for (Map<String, Object> record : records.values()) {
+            previous.ifPresent(record::remove);
+            apiName.ifPresent(name -> record.put(name, Boolean.FALSE));
+        }
+    }
+
+    /** Forgets every record and starts numbering IDs again, as a fresh org. */
+    public synchronized void clear() {
+        records.clear();
+        nextNumber = 1;
+    }
+
+    /** Number of records, deleted ones included. */
+    public synchronized int size() {
+        return records.size();
     }
 
     public OrgSchema schema() {
@@ -78,20 +104,13 @@ public final class Org {
     public synchronized Optional<RecordError> update(SObjectType type, String rawId, Map<String, Object> changes) {
         Optional<RecordError> error = check(type, rawId, changes);
         if (error.isEmpty()) {
-            Map<String, Object> record = find(type, rawId);
-            applyChanges(type, record, changes, false);
-            Instant now = clock.instant();
-            record.put("LastModifiedDate", now);
-            record.put("SystemModstamp", now);
+            apply(type, rawId, changes);
         }
         return error;
     }
 
-    /**
-     * Validates every change of an update request before anything is written, so a batch with {@code allOrNone}
-     * can be checked first and applied after.
-     */
-    public synchronized Optional<RecordError> check(SObjectType type, String rawId, Map<String, Object> changes) {
+    /** Whether Salesforce would take this update: the record's state, the fields, and any injected refusal. */
+    private Optional<RecordError> check(SObjectType type, String rawId, Map<String, Object> changes) {
         Map<String, Object> record;
         try {
             record = find(type, rawId);
@@ -104,7 +123,16 @@ public final class Org {
         if (Boolean.TRUE.equals(record.get("IsConverted"))) {
             return Optional.of(new RecordError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", List.of()));
         }
-        return applyChanges(type, new LinkedHashMap<>(record), changes, false);
+        Optional<RecordError> invalid = applyChanges(type, new LinkedHashMap<>(record), changes, false);
+        return invalid.isPresent() ? invalid : faults.recordFailure((String) record.get("Id"));
+    }
+
+    private void apply(SObjectType type, String rawId, Map<String, Object> changes) {
+        Map<String, Object> record = find(type, rawId);
+        applyChanges(type, record, changes, false);
+        Instant now = clock.instant();
+        record.put("LastModifiedDate", now);
+        record.put("SystemModstamp", now);
     }
 
     /** One record of a Collections update: its type and ID, the changes, or the error found before it reached the org. */
@@ -128,7 +156,8 @@ public final class Org {
             if (results.stream().anyMatch(Optional::isPresent)) {
                 return results.stream().map(r -> r.isPresent() ? r : Optional.of(ROLLED_BACK)).toList();
             }
-            results.clear();
+            changes.forEach(change -> apply(change.type(), change.id(), change.fields()));
+            return results;
         }
         for (Change change : changes) {
             results.add(change.invalid() != null ? Optional.of(change.invalid()) : update(change.type(), change.id(), change.fields()));

@@ -16,11 +16,13 @@ public final class OrgSchema {
     public static final String MARKETO_FIELD_LABEL = "Marketo Sales Opt Out";
 
     private final Map<String, SObjectType> types;
+    private final Optional<String> marketoField;
 
     /**
      * @param marketoField API name of the Marketo Sales Opt Out field, or empty when the package is not installed
      */
     public OrgSchema(Optional<String> marketoField) {
+        this.marketoField = marketoField;
         this.types = Map.of(
                 "contact", new SObjectType("Contact", "003", fields(marketoField, false), List.of("LastName")),
                 "lead", new SObjectType("Lead", "00Q", fields(marketoField, true), List.of("LastName", "Company")));
@@ -46,6 +48,11 @@ public final class OrgSchema {
         fields.add(FieldDef.system("LastModifiedDate", "Last Modified Date", "datetime"));
         fields.add(FieldDef.system("SystemModstamp", "System Modstamp", "datetime"));
         return fields;
+    }
+
+    /** API name of the Marketo Sales Opt Out field, when installed. */
+    public Optional<String> marketoField() {
+        return marketoField;
     }
 
     /** The type with this API name (case-insensitive). */

@@ -17,7 +17,7 @@ public final class Tokens {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
     private final Clock clock;
-    private final Duration ttl;
+    private volatile Duration ttl;
 
     public Tokens(Clock clock, Duration ttl) {
         this.clock = clock;
@@ -44,6 +44,11 @@ public final class Tokens {
             return false;
         }
         return true;
+    }
+
+    /** Changes how long tokens issued from now on stay valid (zero: they are born expired). */
+    public void setTtl(Duration ttl) {
+        this.ttl = ttl;
     }
 
     /** Ends every session, as an admin revoking access would (used to test re-authentication). */

@@ -18,8 +18,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Salesforce client over real HTTP against the emulator, one test per kind of answer. */
 class SalesforceClientTest {
@@ -95,6 +98,86 @@ class SalesforceClientTest {
         SaveOutcome outcome = client(url, "s").update(List.of(new RecordUpdate("Contact", contact, List.of("No_Such_Field__c"))));
 
         assertEquals("INVALID_FIELD", assertInstanceOf(SaveOutcome.Saved.class, outcome).results().getFirst().statusCode());
+    }
+
+    @AfterEach
+    void clearFaults() throws Exception {
+        salesforce.admin("DELETE", "/faults", null);
+        salesforce.admin("POST", "/limits/reset", null);
+        salesforce.admin("PUT", "/tokens", "{\"ttlSeconds\":7200}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {503, 500})
+    void salesforceServerErrorIsAServerErrorOutcome(int status) throws Exception {
+        salesforce.admin("PUT", "/faults", "{\"failShare\":1.0,\"failStatus\":" + status + "}");
+
+        SaveOutcome outcome = client(url, "s").update(List.of(new RecordUpdate("Contact", "003000000000001AAA", List.of("HasOptedOutOfEmail"))));
+
+        SaveOutcome.ServerError error = assertInstanceOf(SaveOutcome.ServerError.class, outcome);
+        assertEquals(status, error.status());
+        assertEquals(status == 503 ? "SERVER_UNAVAILABLE" : "UNKNOWN_EXCEPTION", error.errorCode());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"UNABLE_TO_LOCK_ROW", "ENTITY_IS_DELETED", "CANNOT_UPDATE_CONVERTED_LEAD",
+        "FIELD_CUSTOM_VALIDATION_EXCEPTION", "INSUFFICIENT_ACCESS_OR_READONLY"})
+    void everyPerRecordCodeComesBackAsThatRecordsResult(String code) throws Exception {
+        String refused = salesforce.create("Contact", Map.of("LastName", "Refused"));
+        String fine = salesforce.create("Contact", Map.of("LastName", "Fine"));
+        salesforce.admin("PUT", "/faults", "{\"recordFailures\":[{\"statusCode\":\"" + code + "\",\"ids\":[\"" + refused + "\"]}]}");
+
+        SaveOutcome outcome = client(url, "s").update(List.of(new RecordUpdate("Contact", refused, List.of("HasOptedOutOfEmail")),
+                new RecordUpdate("Contact", fine, List.of("HasOptedOutOfEmail"))));
+
+        List<SaveOutcome.RecordResult> results = assertInstanceOf(SaveOutcome.Saved.class, outcome).results();
+        assertEquals(code, results.get(0).statusCode());
+        assertTrue(results.get(1).success());
+    }
+
+    @Test
+    void exhaustedDailyLimitIsRateLimited() throws Exception {
+        salesforce.admin("POST", "/limits/exhaust", null);
+
+        SaveOutcome outcome = client(url, "s").update(List.of(new RecordUpdate("Contact", "003000000000001AAA", List.of("HasOptedOutOfEmail"))));
+
+        assertInstanceOf(SaveOutcome.RateLimited.class, outcome);
+    }
+
+    @Test
+    void expiredSessionIsRenewedOnceAndTheCallGoesThrough() throws Exception {
+        String contact = salesforce.create("Contact", Map.of("LastName", "Renewed"));
+        SalesforceClient client = client(url, "s");
+        assertInstanceOf(SaveOutcome.Saved.class, client.update(List.of(new RecordUpdate("Contact", contact, List.of("HasOptedOutOfEmail")))));
+        salesforce.admin("POST", "/tokens/expire", null);
+
+        SaveOutcome outcome = client.update(List.of(new RecordUpdate("Contact", contact, List.of("HasOptedOutOfEmail"))));
+
+        assertTrue(assertInstanceOf(SaveOutcome.Saved.class, outcome).results().getFirst().success());
+    }
+
+    @Test
+    void aFreshTokenRefusedTooIsAnAuthenticationFailureNotALoop() throws Exception {
+        salesforce.admin("PUT", "/tokens", "{\"ttlSeconds\":0}");
+
+        SaveOutcome outcome = client(url, "s").update(List.of(new RecordUpdate("Contact", "003000000000001AAA", List.of("HasOptedOutOfEmail"))));
+
+        assertEquals("INVALID_SESSION_ID", assertInstanceOf(SaveOutcome.AuthFailed.class, outcome).errorCode());
+    }
+
+    @Test
+    void answerSlowerThanTheRequestTimeoutIsANetworkError() throws Exception {
+        salesforce.admin("PUT", "/faults", "{\"latencyMs\":3000}");
+        SalesforceConfiguration config = new SalesforceConfiguration();
+        config.setLoginUrl(url);
+        config.setClientId("c");
+        config.setClientSecret("s");
+        config.setRequestTimeout(Duration.ofMillis(500));
+
+        SaveOutcome outcome = new SalesforceClient(config, JsonMapper.createDefault())
+                .update(List.of(new RecordUpdate("Contact", "003000000000001AAA", List.of("HasOptedOutOfEmail"))));
+
+        assertInstanceOf(SaveOutcome.NetworkError.class, outcome);
     }
 
     @Test

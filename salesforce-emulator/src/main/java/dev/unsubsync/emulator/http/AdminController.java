@@ -1,0 +1,186 @@
+package dev.unsubsync.emulator.http;
+
+import dev.unsubsync.emulator.config.EmulatorConfiguration;
+import dev.unsubsync.emulator.domain.ApiUsage;
+import dev.unsubsync.emulator.domain.Faults;
+import dev.unsubsync.emulator.domain.Org;
+import dev.unsubsync.emulator.domain.Seed;
+import dev.unsubsync.emulator.domain.Tokens;
+import dev.unsubsync.schemas.SalesforceId;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.serde.annotation.Serdeable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The emulator's own control surface, for tests and the local run (not part of Salesforce's API; bound to 127.0.0.1,
+ * never expose it): inject failures, expire sessions, use up the daily limit, install or remove the custom field, seed,
+ * reset, and read call counters.
+ */
+@Controller(value = "/__admin", produces = MediaType.APPLICATION_JSON)
+public class AdminController {
+
+    private static final Pattern CUSTOM_FIELD = Pattern.compile("[A-Za-z][A-Za-z0-9_]*__c");
+
+    /** One per-record refusal rule; {@code ids} empty means any record, {@code share} defaults to 1, {@code times} to unlimited. */
+    @Serdeable
+    public record RecordRuleBody(String statusCode, @Nullable List<String> ids, @Nullable Double share, @Nullable Integer times) {
+    }
+
+    /** Everything to inject; omitted parts are off. */
+    @Serdeable
+    public record FaultsBody(@Nullable Long latencyMs, @Nullable Double failShare, @Nullable Integer failStatus,
+                             @Nullable List<RecordRuleBody> recordFailures) {
+    }
+
+    /** Token lifetime for sessions issued from now on. */
+    @Serdeable
+    public record TokensBody(long ttlSeconds) {
+    }
+
+    /** Install ({@code installed: true}, optionally under another API name) or remove the Marketo Sales Opt Out field. */
+    @Serdeable
+    public record FieldBody(boolean installed, @Nullable String name) {
+    }
+
+    /** How many sample records to add. */
+    @Serdeable
+    public record SeedBody(int contacts, int leads) {
+    }
+
+    private final Faults faults;
+    private final Tokens tokens;
+    private final ApiUsage usage;
+    private final Org org;
+    private final ApiFilter filter;
+    private final EmulatorConfiguration config;
+
+    public AdminController(Faults faults, Tokens tokens, ApiUsage usage, Org org, ApiFilter filter, EmulatorConfiguration config) {
+        this.faults = faults;
+        this.tokens = tokens;
+        this.usage = usage;
+        this.org = org;
+        this.filter = filter;
+        this.config = config;
+    }
+
+    /** Current faults, API usage, field state, record count and calls per endpoint. */
+    @Get
+    public Map<String, Object> state() {
+        Faults.Settings settings = faults.settings();
+        Map<String, Object> state = new LinkedHashMap<>();
+        List<Map<String, Object>> rules = new ArrayList<>();
+        for (Faults.RecordRule rule : settings.recordRules()) {
+            rules.add(Map.of("statusCode", rule.statusCode(), "ids", List.copyOf(rule.ids()), "share", rule.share(), "times", rule.times()));
+        }
+        state.put("faults", Map.of("latencyMs", settings.latency().toMillis(), "failShare", settings.failShare(),
+                "failStatus", settings.failStatus(), "recordFailures", rules));
+        state.put("apiUsage", Map.of("used", usage.used(), "max", usage.max()));
+        state.put("marketoField", org.schema().marketoField().map(name -> (Object) name).orElse(false));
+        state.put("records", org.size());
+        state.put("calls", filter.calls());
+        return state;
+    }
+
+    @Put("/faults")
+    public HttpResponse<?> setFaults(@Body FaultsBody body) {
+        List<Faults.RecordRule> rules = new ArrayList<>();
+        try {
+            for (RecordRuleBody rule : body.recordFailures() == null ? List.<RecordRuleBody>of() : body.recordFailures()) {
+                Set<String> ids = new HashSet<>();
+                for (String id : rule.ids() == null ? List.<String>of() : rule.ids()) {
+                    ids.add(SalesforceId.parse(id).to18());
+                }
+                rules.add(new Faults.RecordRule(rule.statusCode(), ids, rule.share() == null ? 1 : rule.share(), rule.times() == null ? -1 : rule.times()));
+            }
+            faults.set(new Faults.Settings(Duration.ofMillis(body.latencyMs() == null ? 0 : body.latencyMs()),
+                    body.failShare() == null ? 0 : body.failShare(), body.failStatus() == null ? 503 : body.failStatus(), rules));
+        } catch (IllegalArgumentException e) { // includes a malformed ID (InvalidSalesforceIdException)
+            return HttpResponse.badRequest(Map.of("error", e.getMessage()));
+        }
+        return HttpResponse.ok(state());
+    }
+
+    @Delete("/faults")
+    public Map<String, Object> clearFaults() {
+        faults.set(Faults.Settings.none());
+        return state();
+    }
+
+    /** Ends every current session: the next call with an old token gets {@code 401 INVALID_SESSION_ID}. */
+    @Post("/tokens/expire")
+    public Map<String, Object> expireTokens() {
+        tokens.revokeAll();
+        return state();
+    }
+
+    @Put("/tokens")
+    public HttpResponse<?> setTokenTtl(@Body TokensBody body) {
+        if (body.ttlSeconds() < 0) {
+            return HttpResponse.badRequest(Map.of("error", "ttlSeconds must not be negative"));
+        }
+        tokens.setTtl(Duration.ofSeconds(body.ttlSeconds()));
+        return HttpResponse.ok(state());
+    }
+
+    /** Uses up the daily allowance: data calls answer {@code 403 REQUEST_LIMIT_EXCEEDED} until reset. */
+    @Post("/limits/exhaust")
+    public Map<String, Object> exhaustLimit() {
+        usage.exhaust();
+        return state();
+    }
+
+    @Post("/limits/reset")
+    public Map<String, Object> resetLimit() {
+        usage.reset();
+        return state();
+    }
+
+    @Put("/fields/marketo")
+    public HttpResponse<?> setMarketoField(@Body FieldBody body) {
+        String name = body.name() == null ? org.schema().marketoField().orElse(config.getMarketoFieldName()) : body.name();
+        if (body.installed() && !CUSTOM_FIELD.matcher(name).matches()) {
+            return HttpResponse.badRequest(Map.of("error", "name must be a custom field API name ending in __c, was " + name));
+        }
+        org.setMarketoField(body.installed() ? Optional.of(name) : Optional.empty());
+        return HttpResponse.ok(state());
+    }
+
+    @Post("/seed")
+    public HttpResponse<?> seed(@Body SeedBody body) {
+        if (body.contacts() < 0 || body.leads() < 0 || body.contacts() + body.leads() > 5_000_000) {
+            return HttpResponse.badRequest(Map.of("error", "contacts and leads must be between 0 and 5,000,000 in all"));
+        }
+        Seed.into(org, body.contacts(), body.leads());
+        return HttpResponse.ok(state());
+    }
+
+    /** Back to start-up: no faults, fresh seed data, full allowance, default field, no counters, no sessions. */
+    @Post("/reset")
+    public Map<String, Object> reset() {
+        faults.set(Faults.Settings.none());
+        tokens.revokeAll();
+        tokens.setTtl(config.getTokenTtl());
+        usage.reset();
+        org.clear();
+        org.setMarketoField(config.isMarketoFieldInstalled() ? Optional.of(config.getMarketoFieldName()) : Optional.empty());
+        Seed.into(org, config.getSeedContacts(), config.getSeedLeads());
+        filter.resetCalls();
+        return state();
+    }
+}
