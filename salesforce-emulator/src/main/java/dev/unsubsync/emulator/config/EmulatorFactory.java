@@ -1,6 +1,7 @@
 package dev.unsubsync.emulator.config;
 
 import dev.unsubsync.emulator.domain.ApiUsage;
+import dev.unsubsync.emulator.domain.BulkJobs;
 import dev.unsubsync.emulator.domain.Faults;
 import dev.unsubsync.emulator.domain.Org;
 import dev.unsubsync.emulator.domain.OrgSchema;
@@ -36,6 +37,11 @@ public class EmulatorFactory {
         Org org = new Org(new OrgSchema(marketoField), clock, faults);
         Seed.into(org, config.getSeedContacts(), config.getSeedLeads());
         return org;
+    }
+
+    @Singleton
+    BulkJobs bulkJobs(Org org, Clock clock) {
+        return new BulkJobs(org, clock);
     }
 
     @Singleton

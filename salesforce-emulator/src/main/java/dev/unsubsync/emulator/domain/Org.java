@@ -175,6 +175,36 @@ public final class Org {
         record.put("SystemModstamp", clock.instant());
     }
 
+    /** IDs of the records a query selects, in its order; {@code includeDeleted} for {@code queryAll}. */
+    public synchronized List<String> selectIds(Soql.Query query, boolean includeDeleted) {
+        List<Map<String, Object>> candidates = new ArrayList<>();
+        for (Map<String, Object> record : records.values()) {
+            if (((String) record.get("Id")).startsWith(query.type().prefix())
+                    && (includeDeleted || !Boolean.TRUE.equals(record.get("IsDeleted")))) {
+                candidates.add(record);
+            }
+        }
+        List<String> ids = new ArrayList<>();
+        for (Map<String, Object> record : query.select(candidates)) {
+            ids.add((String) record.get("Id"));
+        }
+        return ids;
+    }
+
+    /** The named fields of each record, in order; a record gone since it was selected yields nulls. */
+    public synchronized List<List<Object>> project(List<String> ids, List<String> fields) {
+        List<List<Object>> rows = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            Map<String, Object> record = records.get(id);
+            List<Object> row = new ArrayList<>(fields.size());
+            for (String field : fields) {
+                row.add(record == null ? null : record.get(field));
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
     /** Rows of a query; {@code includeDeleted} for {@code queryAll}. */
     public synchronized List<Map<String, Object>> query(Soql.Query query, boolean includeDeleted) {
         List<Map<String, Object>> candidates = new ArrayList<>();

@@ -1,0 +1,408 @@
+package dev.unsubsync.emulator.domain;
+
+import dev.unsubsync.schemas.SalesforceId;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Bulk API 2.0 jobs: query jobs (a SOQL snapshot whose results are read as CSV pages with a locator) and ingest jobs
+ * (CSV uploaded, closed, processed row by row through the same rules as REST updates, with successful and failed
+ * results). A query job keeps only the selected record IDs and renders each page when asked, so memory does not grow
+ * with the rows streamed.
+ */
+public final class BulkJobs {
+
+    /** Default rows per results page when the client does not ask for {@code maxRecords}. */
+    public static final int DEFAULT_MAX_RECORDS = 50_000;
+
+    /** Job states, named as Salesforce names them. */
+    public enum State { Open, UploadComplete, InProgress, JobComplete, Failed, Aborted }
+
+    /** A query job. */
+    public static final class QueryJob {
+        final String id;
+        final String operation;
+        final Soql.Query query;
+        final String apiVersion;
+        final Instant created;
+        volatile State state = State.UploadComplete;
+        volatile Instant modified;
+        final List<String> ids;
+        private volatile boolean polled;
+
+        QueryJob(String id, String operation, Soql.Query query, String apiVersion, Instant created, List<String> ids) {
+            this.id = id;
+            this.operation = operation;
+            this.query = query;
+            this.apiVersion = apiVersion;
+            this.created = created;
+            this.modified = created;
+            this.ids = ids;
+        }
+
+        public String id() { return id; }
+        public String operation() { return operation; }
+        public String object() { return query.type().name(); }
+        public String apiVersion() { return apiVersion; }
+        public Instant created() { return created; }
+        public Instant modified() { return modified; }
+        public State state() { return state; }
+        public int size() { return ids.size(); }
+    }
+
+    /** An ingest job. */
+    public static final class IngestJob {
+        final String id;
+        final String operation;
+        final SObjectType type;
+        final String apiVersion;
+        final Instant created;
+        volatile Instant modified;
+        volatile State state = State.Open;
+        volatile String errorMessage;
+        final StringBuilder uploaded = new StringBuilder();
+        final StringBuilder successful = new StringBuilder();
+        final StringBuilder failed = new StringBuilder();
+        final StringBuilder unprocessed = new StringBuilder();
+        volatile int processed;
+        volatile int failures;
+
+        IngestJob(String id, String operation, SObjectType type, String apiVersion, Instant created) {
+            this.id = id;
+            this.operation = operation;
+            this.type = type;
+            this.apiVersion = apiVersion;
+            this.created = created;
+            this.modified = created;
+        }
+
+        public String id() { return id; }
+        public String operation() { return operation; }
+        public String object() { return type.name(); }
+        public String apiVersion() { return apiVersion; }
+        public Instant created() { return created; }
+        public Instant modified() { return modified; }
+        public State state() { return state; }
+        public Optional<String> errorMessage() { return Optional.ofNullable(errorMessage); }
+        public int processed() { return processed; }
+        public int failures() { return failures; }
+    }
+
+    /** One page of query results. */
+    public record Page(String csv, int records, Optional<String> nextLocator) {
+    }
+
+    private final Org org;
+    private final Clock clock;
+    private final Map<String, QueryJob> queryJobs = new ConcurrentHashMap<>();
+    private final Map<String, IngestJob> ingestJobs = new ConcurrentHashMap<>();
+    private long nextNumber = 1;
+
+    public BulkJobs(Org org, Clock clock) {
+        this.org = org;
+        this.clock = clock;
+    }
+
+    /** Creates a query job ({@code query} or {@code queryAll}); the snapshot is taken now. */
+    public QueryJob createQuery(String operation, String soql, String apiVersion) {
+        if (!"query".equals(operation) && !"queryAll".equals(operation)) {
+            throw new SalesforceException(400, "INVALIDJOB", "operation must be query or queryAll, was " + operation);
+        }
+        Soql.Query query = Soql.parse(soql, org.schema());
+        List<String> ids = org.selectIds(query, operation.equals("queryAll"));
+        QueryJob job = new QueryJob(newId(), operation, query, apiVersion, clock.instant(), ids);
+        queryJobs.put(job.id, job);
+        return job;
+    }
+
+    /** A query job's status. The first look after creation sees it in progress, the next sees it complete. */
+    public QueryJob queryStatus(String id) {
+        QueryJob job = queryJob(id);
+        if (job.state == State.UploadComplete || job.state == State.InProgress) {
+            job.state = job.polled ? State.JobComplete : State.InProgress;
+            job.polled = true;
+            job.modified = clock.instant();
+        }
+        return job;
+    }
+
+    /** A page of results: up to {@code maxRecords} rows from {@code locator} (null for the first page). */
+    public Page results(String id, String locator, Integer maxRecords) {
+        QueryJob job = queryJob(id);
+        if (job.state == State.Aborted || job.state == State.Failed) {
+            throw new SalesforceException(400, "INVALIDJOBSTATE", "Job " + id + " is " + job.state + "; it has no results");
+        }
+        job.state = State.JobComplete;
+        int size = maxRecords == null ? DEFAULT_MAX_RECORDS : maxRecords;
+        if (size < 1) {
+            throw new SalesforceException(400, "INVALIDREQUEST", "maxRecords must be a positive number");
+        }
+        int from = locator == null || locator.isEmpty() ? 0 : decodeLocator(locator);
+        int to = Math.min(job.ids.size(), from + size);
+        List<String> fields = job.query.fields();
+        StringBuilder csv = new StringBuilder(Math.max(64, (to - from) * 48));
+        Csv.appendRow(csv, fields);
+        for (List<Object> row : org.project(job.ids.subList(from, to), fields)) {
+            List<String> values = new ArrayList<>(row.size());
+            for (Object value : row) {
+                values.add(render(value));
+            }
+            Csv.appendRow(csv, values);
+        }
+        return new Page(csv.toString(), to - from, to < job.ids.size() ? Optional.of(encodeLocator(to)) : Optional.empty());
+    }
+
+    /** Aborts a query job. */
+    public QueryJob abortQuery(String id) {
+        QueryJob job = queryJob(id);
+        job.state = State.Aborted;
+        job.modified = clock.instant();
+        return job;
+    }
+
+    public void deleteQuery(String id) {
+        if (queryJobs.remove(id) == null) {
+            throw new SalesforceException(404, "NOT_FOUND", "Invalid job id: " + id);
+        }
+    }
+
+    public List<QueryJob> queryJobs() {
+        return List.copyOf(queryJobs.values());
+    }
+
+    /** Creates an ingest job ({@code insert} or {@code update}) awaiting CSV. */
+    public IngestJob createIngest(String object, String operation, String apiVersion) {
+        SObjectType type = org.schema().type(object == null ? "" : object)
+                .orElseThrow(() -> new SalesforceException(400, "INVALIDJOB", "InvalidJob : Unable to find object: " + object));
+        if (!"update".equals(operation) && !"insert".equals(operation)) {
+            throw new SalesforceException(400, "INVALIDJOB", "InvalidJob : operation " + operation + " is not supported here; use insert or update");
+        }
+        IngestJob job = new IngestJob(newId(), operation, type, apiVersion, clock.instant());
+        ingestJobs.put(job.id, job);
+        return job;
+    }
+
+    /** Adds CSV to an open job. */
+    public void upload(String id, String csv) {
+        IngestJob job = ingestJob(id);
+        synchronized (job.uploaded) {
+            if (job.state != State.Open) {
+                throw new SalesforceException(409, "INVALIDJOBSTATE", "Job " + id + " is " + job.state + "; data can only be uploaded while it is Open");
+            }
+            job.uploaded.append(csv);
+            if (!csv.endsWith("\n")) {
+                job.uploaded.append('\n');
+            }
+        }
+    }
+
+    /** Moves a job to {@code UploadComplete} (then processes it) or {@code Aborted}. */
+    public IngestJob changeIngestState(String id, String state) {
+        IngestJob job = ingestJob(id);
+        synchronized (job.uploaded) {
+            if ("Aborted".equals(state)) {
+                job.state = State.Aborted;
+            } else if ("UploadComplete".equals(state)) {
+                if (job.state != State.Open) {
+                    throw new SalesforceException(409, "INVALIDJOBSTATE", "Job " + id + " is " + job.state + "; only an Open job can be closed");
+                }
+                job.state = State.UploadComplete;
+                // Salesforce processes a closed job in the background; clients poll its state.
+                Thread.ofVirtual().name("ingest-" + id).start(() -> process(job));
+            } else {
+                throw new SalesforceException(400, "INVALIDREQUEST", "state must be UploadComplete or Aborted, was " + state);
+            }
+            job.modified = clock.instant();
+        }
+        return job;
+    }
+
+    public IngestJob ingestStatus(String id) {
+        return ingestJob(id);
+    }
+
+    public String successfulResults(String id) {
+        IngestJob job = ingestJob(id);
+        synchronized (job.uploaded) {
+            return job.successful.toString();
+        }
+    }
+
+    public String failedResults(String id) {
+        IngestJob job = ingestJob(id);
+        synchronized (job.uploaded) {
+            return job.failed.toString();
+        }
+    }
+
+    public String unprocessedRecords(String id) {
+        IngestJob job = ingestJob(id);
+        synchronized (job.uploaded) {
+            return job.unprocessed.toString();
+        }
+    }
+
+    public List<IngestJob> ingestJobs() {
+        return List.copyOf(ingestJobs.values());
+    }
+
+    private void process(IngestJob job) {
+        synchronized (job.uploaded) {
+            processUploaded(job);
+        }
+    }
+
+    private void processUploaded(IngestJob job) {
+        List<List<String>> rows;
+        try {
+            rows = Csv.parse(job.uploaded.toString());
+        } catch (IllegalArgumentException e) {
+            fail(job, "InvalidBatch : " + e.getMessage());
+            return;
+        }
+        if (rows.isEmpty()) {
+            fail(job, "InvalidBatch : no data uploaded");
+            return;
+        }
+        List<String> header = rows.getFirst();
+        List<FieldDef> columns = new ArrayList<>();
+        int idColumn = -1;
+        for (int i = 0; i < header.size(); i++) {
+            String name = header.get(i).trim();
+            if (name.equalsIgnoreCase("Id")) {
+                idColumn = i;
+                columns.add(null);
+                continue;
+            }
+            Optional<FieldDef> field = job.type.field(name);
+            if (field.isEmpty()) {
+                fail(job, "InvalidBatch : Field name not found : " + name);
+                return;
+            }
+            columns.add(field.get());
+        }
+        if (job.operation.equals("update") && idColumn < 0) {
+            fail(job, "InvalidBatch : Id column is required for update");
+            return;
+        }
+        List<String> successHeader = new ArrayList<>(List.of("sf__Id", "sf__Created"));
+        successHeader.addAll(header);
+        List<String> failHeader = new ArrayList<>(List.of("sf__Id", "sf__Error"));
+        failHeader.addAll(header);
+        Csv.appendRow(job.successful, successHeader);
+        Csv.appendRow(job.failed, failHeader);
+        Csv.appendRow(job.unprocessed, header);
+        job.state = State.InProgress;
+        for (List<String> row : rows.subList(1, rows.size())) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            RecordError error = null;
+            for (int i = 0; i < columns.size() && i < row.size(); i++) {
+                FieldDef field = columns.get(i);
+                String raw = row.get(i);
+                if (field == null || raw.isEmpty()) {
+                    continue;
+                }
+                Object value = raw.equals("#N/A") ? null : convert(field, raw);
+                if (value == INVALID) {
+                    error = new RecordError("INVALID_FIELD", "invalid value for " + field.name() + ": " + raw, List.of(field.name()));
+                    break;
+                }
+                fields.put(field.name(), value);
+            }
+            String id = idColumn >= 0 && idColumn < row.size() ? row.get(idColumn) : "";
+            boolean created = false;
+            if (error == null) {
+                if (job.operation.equals("update")) {
+                    error = org.update(job.type, id, fields).orElse(null);
+                } else {
+                    try {
+                        id = org.create(job.type, fields);
+                        created = true;
+                    } catch (SalesforceException e) {
+                        error = new RecordError(e.errorCode(), e.getMessage(), e.fields());
+                    }
+                }
+            }
+            List<String> out = new ArrayList<>();
+            out.add(id);
+            out.add(error == null ? String.valueOf(created) : error.statusCode() + ":" + error.message() + ":" + String.join(",", error.fields()) + "--");
+            out.addAll(row);
+            Csv.appendRow(error == null ? job.successful : job.failed, out);
+            job.processed++;
+            if (error != null) {
+                job.failures++;
+            }
+        }
+        job.state = State.JobComplete;
+    }
+
+    private static final Object INVALID = new Object();
+
+    /** Bulk results write dateTimes as {@code 2024-05-01T17:03:08.000Z}. */
+    private static final java.time.format.DateTimeFormatter BULK_DATE_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    private static Object convert(FieldDef field, String raw) {
+        if (field.type().equals("boolean")) {
+            String lower = raw.toLowerCase(Locale.ROOT);
+            return lower.equals("true") || lower.equals("1") ? Boolean.TRUE : lower.equals("false") || lower.equals("0") ? Boolean.FALSE : INVALID;
+        }
+        return raw;
+    }
+
+    private static void fail(IngestJob job, String message) {
+        job.state = State.Failed;
+        job.errorMessage = message;
+    }
+
+    private static String render(Object value) {
+        if (value == null) {
+            return "";
+        }
+        if (value instanceof Instant instant) {
+            return BULK_DATE_TIME.format(instant);
+        }
+        return value.toString();
+    }
+
+    private QueryJob queryJob(String id) {
+        QueryJob job = queryJobs.get(id);
+        if (job == null) {
+            throw new SalesforceException(404, "NOT_FOUND", "Invalid job id: " + id);
+        }
+        return job;
+    }
+
+    private IngestJob ingestJob(String id) {
+        IngestJob job = ingestJobs.get(id);
+        if (job == null) {
+            throw new SalesforceException(404, "NOT_FOUND", "Invalid job id: " + id);
+        }
+        return job;
+    }
+
+    private synchronized String newId() {
+        return SalesforceId.of("750", String.format("Dn%010d", nextNumber++)).to18();
+    }
+
+    private static String encodeLocator(int offset) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(String.valueOf(offset).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static int decodeLocator(String locator) {
+        try {
+            return Integer.parseInt(new String(Base64.getUrlDecoder().decode(locator), StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException e) {
+            throw new SalesforceException(400, "INVALIDLOCATOR", "Invalid locator: " + locator);
+        }
+    }
+}
