@@ -49,6 +49,17 @@ public final class Org {
         nextNumber = 1;
     }
 
+    /** Number of records of a type, deleted ones included. */
+    public synchronized int count(SObjectType type) {
+        int n = 0;
+        for (String id : records.keySet()) {
+            if (id.startsWith(type.prefix())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Number of records, deleted ones included. */
     public synchronized int size() {
         return records.size();

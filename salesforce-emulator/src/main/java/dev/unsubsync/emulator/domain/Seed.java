@@ -8,6 +8,7 @@ import java.util.Map;
 /**
  * Deterministic sample data: the same Contacts and Leads, with the same IDs, on every start. The first Contact is
  * Ada Lovelace ({@code ada.lovelace@example.com}), the first Lead Grace Hopper ({@code grace.hopper@example.com}).
+ * Seeding again continues the sequence ({@code ada.lovelace1@example.com}, ...), so emails stay unique per type.
  */
 public final class Seed {
 
@@ -27,10 +28,12 @@ public final class Seed {
     public static void into(Org org, int contacts, int leads) {
         SObjectType contact = org.schema().require("Contact");
         SObjectType lead = org.schema().require("Lead");
-        for (int i = 0; i < contacts; i++) {
+        int firstContact = org.count(contact);
+        for (int i = firstContact; i < firstContact + contacts; i++) {
             org.create(contact, person(i));
         }
-        for (int i = 0; i < leads; i++) {
+        int firstLead = org.count(lead);
+        for (int i = firstLead; i < firstLead + leads; i++) {
             // Leads start one name further on, so the first Lead is not the first Contact.
             Map<String, Object> fields = person(i + 1);
             fields.put("Company", "Example Corp " + (i + 1));
