@@ -7,6 +7,7 @@ import dev.unsubsync.emulator.domain.Org;
 import dev.unsubsync.emulator.domain.OrgSchema;
 import dev.unsubsync.emulator.domain.Seed;
 import dev.unsubsync.emulator.domain.Tokens;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
@@ -31,7 +32,8 @@ public class EmulatorFactory {
         return faults;
     }
 
-    @Singleton
+    /** Created at start-up, so seeding happens before the emulator reports healthy, not on the first request. */
+    @Context
     Org org(EmulatorConfiguration config, Clock clock, Faults faults) {
         Optional<String> marketoField = config.isMarketoFieldInstalled() ? Optional.of(config.getMarketoFieldName()) : Optional.empty();
         Org org = new Org(new OrgSchema(marketoField), clock, faults);
