@@ -53,6 +53,46 @@ public class EmulatorConfiguration {
     @Min(0)
     private int seedLeads = 10;
 
+    /**
+     * Certificate or public key (PEM) of the connected app, for the JWT bearer flow. Unset: the flow is refused
+     * ({@code unsupported_grant_type}).
+     */
+    @Nullable
+    private String jwtPublicKey;
+
+    /** The user the JWT bearer flow may act as ({@code sub}). Default {@code integration@example.com}. */
+    @NotBlank
+    private String jwtUsername = "integration@example.com";
+
+    /** Accepted {@code aud} values. Default Salesforce's login hosts. */
+    @NotNull
+    private java.util.List<String> jwtAudiences = java.util.List.of("https://login.salesforce.com", "https://test.salesforce.com");
+
+    @Nullable
+    public String getJwtPublicKey() {
+        return jwtPublicKey;
+    }
+
+    public void setJwtPublicKey(@Nullable String jwtPublicKey) {
+        this.jwtPublicKey = jwtPublicKey;
+    }
+
+    public String getJwtUsername() {
+        return jwtUsername;
+    }
+
+    public void setJwtUsername(String jwtUsername) {
+        this.jwtUsername = jwtUsername;
+    }
+
+    public java.util.List<String> getJwtAudiences() {
+        return jwtAudiences;
+    }
+
+    public void setJwtAudiences(java.util.List<String> jwtAudiences) {
+        this.jwtAudiences = jwtAudiences;
+    }
+
     /** Latency added to every data API call from start-up (also settable through {@code /__admin/faults}). Default none. */
     @NotNull
     private Duration faultLatency = Duration.ZERO;

@@ -3,6 +3,7 @@ package dev.unsubsync.emulator.config;
 import dev.unsubsync.emulator.domain.ApiUsage;
 import dev.unsubsync.emulator.domain.BulkJobs;
 import dev.unsubsync.emulator.domain.Faults;
+import dev.unsubsync.emulator.domain.JwtBearer;
 import dev.unsubsync.emulator.domain.Org;
 import dev.unsubsync.emulator.domain.OrgSchema;
 import dev.unsubsync.emulator.domain.Seed;
@@ -44,6 +45,19 @@ public class EmulatorFactory {
     @Singleton
     BulkJobs bulkJobs(Org org, Clock clock) {
         return new BulkJobs(org, clock);
+    }
+
+    /** The JWT bearer flow, when the connected app's certificate is configured. */
+    @Singleton
+    @Requires(property = "emulator.jwt-public-key")
+    JwtBearer jwtBearer(EmulatorConfiguration config, Clock clock) {
+        try {
+            return new JwtBearer(JwtBearer.publicKey(config.getJwtPublicKey()), config.getClientId(),
+                    config.getJwtUsername(), config.getJwtAudiences(), clock);
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            throw new io.micronaut.context.exceptions.ConfigurationException(
+                    "emulator.jwt-public-key is not a PEM certificate or RSA public key: " + e.getMessage(), e);
+        }
     }
 
     @Singleton

@@ -1,6 +1,7 @@
 package dev.unsubsync.emulator.http;
 
 import dev.unsubsync.emulator.config.EmulatorConfiguration;
+import dev.unsubsync.emulator.domain.JwtBearer;
 import dev.unsubsync.emulator.domain.Tokens;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -15,24 +16,31 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The OAuth 2.0 token endpoint, client-credentials flow: {@code POST /services/oauth2/token} with
- * {@code grant_type=client_credentials}, {@code client_id} and {@code client_secret} in the form body (or as HTTP Basic).
+ * The OAuth 2.0 token endpoint, {@code POST /services/oauth2/token}: the client-credentials flow
+ * ({@code grant_type=client_credentials}, {@code client_id} and {@code client_secret} in the form body or as HTTP Basic)
+ * and, when the connected app's certificate is configured, the JWT bearer flow
+ * ({@code grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer}, {@code assertion}).
  */
 @Controller("/services/oauth2")
 public class OAuthController {
 
     private static final String INTEGRATION_USER_ID = "005Dn0000000001";
 
+    private static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
     private final EmulatorConfiguration config;
     private final Tokens tokens;
     private final Clock clock;
+    private final Optional<JwtBearer> jwtBearer;
 
-    public OAuthController(EmulatorConfiguration config, Tokens tokens, Clock clock) {
+    public OAuthController(EmulatorConfiguration config, Tokens tokens, Clock clock, Optional<JwtBearer> jwtBearer) {
         this.config = config;
         this.tokens = tokens;
         this.clock = clock;
+        this.jwtBearer = jwtBearer;
     }
 
     @Post(value = "/token", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.APPLICATION_JSON)
@@ -40,6 +48,13 @@ public class OAuthController {
         String grantType = form.get("grant_type");
         if (grantType == null) {
             return error("invalid_request", "grant type not supported");
+        }
+        if (grantType.equals(JWT_BEARER) && jwtBearer.isPresent()) {
+            Optional<JwtBearer.Refusal> refusal = jwtBearer.get().check(form.get("assertion"));
+            if (refusal.isPresent()) {
+                return error(refusal.get().error(), refusal.get().description());
+            }
+            return HttpResponse.ok(session(request, false));
         }
         if (!grantType.equals("client_credentials")) {
             return error("unsupported_grant_type", "grant type not supported");
@@ -58,18 +73,27 @@ public class OAuthController {
         if (clientSecret == null || !same(clientSecret, config.getClientSecret())) {
             return error("invalid_client", "invalid client credentials");
         }
+        return HttpResponse.ok(session(request, true));
+    }
+
+    /** A token response; the client-credentials flow also carries {@code signature} and {@code token_format}. */
+    private Map<String, String> session(HttpRequest<?> request, boolean clientCredentials) {
         String instanceUrl = instanceUrl(request);
         String accessToken = tokens.issue();
         Map<String, String> body = new LinkedHashMap<>();
         body.put("access_token", accessToken);
-        body.put("signature", signature(accessToken));
+        if (clientCredentials) {
+            body.put("signature", signature(accessToken));
+        }
         body.put("scope", "api");
         body.put("instance_url", instanceUrl);
         body.put("id", instanceUrl + "/id/" + Tokens.ORG_ID + "AAA/" + INTEGRATION_USER_ID + "AAA");
         body.put("token_type", "Bearer");
         body.put("issued_at", String.valueOf(clock.millis()));
-        body.put("token_format", "opaque");
-        return HttpResponse.ok(body);
+        if (clientCredentials) {
+            body.put("token_format", "opaque");
+        }
+        return body;
     }
 
     private String instanceUrl(HttpRequest<?> request) {

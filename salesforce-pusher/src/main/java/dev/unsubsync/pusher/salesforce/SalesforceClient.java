@@ -163,7 +163,17 @@ public class SalesforceClient implements SalesforceWriter {
     }
 
     private Optional<SaveOutcome> authenticate() {
-        String form = "grant_type=client_credentials&client_id=" + enc(config.getClientId()) + "&client_secret=" + enc(config.getClientSecret());
+        String form;
+        try {
+            form = switch (config.getAuthFlow()) {
+                case CLIENT_CREDENTIALS -> "grant_type=client_credentials&client_id=" + enc(config.getClientId())
+                        + "&client_secret=" + enc(config.getClientSecret());
+                case JWT_BEARER -> "grant_type=" + enc("urn:ietf:params:oauth:grant-type:jwt-bearer") + "&assertion=" + enc(JwtAssertion.sign(
+                        config.getJwtPrivateKey(), config.getClientId(), config.getJwtUsername(), config.getJwtAudience(), java.time.Instant.now()));
+            };
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            return Optional.of(new SaveOutcome.AuthFailed("invalid_private_key", "could not sign the JWT assertion: " + e.getMessage()));
+        }
         HttpRequest request = HttpRequest.newBuilder(URI.create(config.getLoginUrl() + "/services/oauth2/token"))
                 .timeout(config.getRequestTimeout())
                 .header("Content-Type", "application/x-www-form-urlencoded")

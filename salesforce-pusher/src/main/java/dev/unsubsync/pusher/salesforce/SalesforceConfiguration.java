@@ -27,8 +27,30 @@ public class SalesforceConfiguration {
     /** Connected app consumer key (required; SALESFORCE_CLIENT_ID). */
     private String clientId;
 
-    /** Connected app consumer secret (required; SALESFORCE_CLIENT_SECRET). */
+    /** Connected app consumer secret (required for client credentials; SALESFORCE_CLIENT_SECRET). */
     private String clientSecret;
+
+    /** How the service authenticates to Salesforce. */
+    public enum AuthFlow {
+        /** OAuth 2.0 client credentials: consumer key and secret, the connected app runs as its integration user. */
+        CLIENT_CREDENTIALS,
+        /** OAuth 2.0 JWT bearer: an assertion signed with the connected app's private key, for {@code jwt-username}. */
+        JWT_BEARER
+    }
+
+    /** {@code client-credentials} (default) or {@code jwt-bearer}. */
+    @NotNull
+    private AuthFlow authFlow = AuthFlow.CLIENT_CREDENTIALS;
+
+    /** JWT bearer: the connected app's private key, PEM PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}). */
+    private String jwtPrivateKey;
+
+    /** JWT bearer: the Salesforce username to act as ({@code sub}). */
+    private String jwtUsername;
+
+    /** JWT bearer: {@code aud}; {@code https://login.salesforce.com} (default) or {@code https://test.salesforce.com} for sandboxes. */
+    @NotBlank
+    private String jwtAudience = "https://login.salesforce.com";
 
     /** REST API version. Default {@code v62.0}. */
     @NotBlank
@@ -53,8 +75,14 @@ public class SalesforceConfiguration {
         if (clientId == null || clientId.isBlank()) {
             missing.add("salesforce.client-id (SALESFORCE_CLIENT_ID): the connected app's consumer key");
         }
-        if (clientSecret == null || clientSecret.isBlank()) {
+        if (authFlow == AuthFlow.CLIENT_CREDENTIALS && (clientSecret == null || clientSecret.isBlank())) {
             missing.add("salesforce.client-secret (SALESFORCE_CLIENT_SECRET): the connected app's consumer secret");
+        }
+        if (authFlow == AuthFlow.JWT_BEARER && (jwtPrivateKey == null || jwtPrivateKey.isBlank())) {
+            missing.add("salesforce.jwt-private-key (SALESFORCE_JWT_PRIVATE_KEY): the connected app's private key, PEM PKCS#8");
+        }
+        if (authFlow == AuthFlow.JWT_BEARER && (jwtUsername == null || jwtUsername.isBlank())) {
+            missing.add("salesforce.jwt-username (SALESFORCE_JWT_USERNAME): the Salesforce user to act as");
         }
         if (!missing.isEmpty()) {
             throw new ConfigurationException("Missing required settings:\n  " + String.join("\n  ", missing));
@@ -83,6 +111,38 @@ public class SalesforceConfiguration {
 
     public void setClientSecret(String clientSecret) {
         this.clientSecret = clientSecret;
+    }
+
+    public AuthFlow getAuthFlow() {
+        return authFlow;
+    }
+
+    public void setAuthFlow(AuthFlow authFlow) {
+        this.authFlow = authFlow;
+    }
+
+    public String getJwtPrivateKey() {
+        return jwtPrivateKey;
+    }
+
+    public void setJwtPrivateKey(String jwtPrivateKey) {
+        this.jwtPrivateKey = jwtPrivateKey;
+    }
+
+    public String getJwtUsername() {
+        return jwtUsername;
+    }
+
+    public void setJwtUsername(String jwtUsername) {
+        this.jwtUsername = jwtUsername;
+    }
+
+    public String getJwtAudience() {
+        return jwtAudience;
+    }
+
+    public void setJwtAudience(String jwtAudience) {
+        this.jwtAudience = jwtAudience;
     }
 
     public String getApiVersion() {
