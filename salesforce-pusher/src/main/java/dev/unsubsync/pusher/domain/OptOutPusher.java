@@ -5,6 +5,9 @@ import dev.unsubsync.events.PushOutcome;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
 import dev.unsubsync.schemas.InvalidSalesforceIdException;
+import dev.unsubsync.salesforce.Outcome;
+import dev.unsubsync.salesforce.RecordResult;
+import dev.unsubsync.salesforce.RecordUpdate;
 import dev.unsubsync.schemas.SalesforceId;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -13,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -28,9 +30,6 @@ public final class OptOutPusher {
 
     /** The standard Email Opt Out field. */
     public static final String EMAIL_OPT_OUT = "HasOptedOutOfEmail";
-
-    /** Per-record codes that succeed when simply tried again. */
-    private static final Set<String> TRANSIENT_RECORD_ERRORS = Set.of("UNABLE_TO_LOCK_ROW");
 
     /** An event as consumed, with its Kafka key. */
     public record Inbound(String key, SpecificRecord event) {
@@ -93,12 +92,12 @@ public final class OptOutPusher {
             }
         }
 
-        Map<String, SaveOutcome.RecordResult> saved = write(new ArrayList<>(writes.values()));
+        Map<String, RecordResult> saved = write(new ArrayList<>(writes.values()));
         for (Map.Entry<Inbound, String> entry : writeFor.entrySet()) {
             Inbound inbound = entry.getKey();
             UnsubscribeRecorded recorded = (UnsubscribeRecorded) inbound.event();
             RecordUpdate update = writes.get(entry.getValue());
-            SaveOutcome.RecordResult outcome = saved.get(entry.getValue());
+            RecordResult outcome = saved.get(entry.getValue());
             if (outcome.success()) {
                 decisions.put(inbound, new Decision(inbound, Optional.of(result(recorded, PushOutcome.WRITTEN, update.objectType(), update.fields(),
                         null, null, attempt)), Optional.empty()));
@@ -111,28 +110,22 @@ public final class OptOutPusher {
     }
 
     /** Writes in calls of at most 200 records, Contacts before Leads so each call holds at most two chunks. */
-    private Map<String, SaveOutcome.RecordResult> write(List<RecordUpdate> updates) {
+    private Map<String, RecordResult> write(List<RecordUpdate> updates) {
         updates.sort(Comparator.comparing(RecordUpdate::objectType));
-        Map<String, SaveOutcome.RecordResult> results = new LinkedHashMap<>();
+        Map<String, RecordResult> results = new LinkedHashMap<>();
         for (int from = 0; from < updates.size(); from += SalesforceWriter.MAX_RECORDS_PER_CALL) {
             List<RecordUpdate> call = updates.subList(from, Math.min(updates.size(), from + SalesforceWriter.MAX_RECORDS_PER_CALL));
-            SaveOutcome outcome = salesforce.update(call);
-            List<SaveOutcome.RecordResult> perRecord = switch (outcome) {
-                case SaveOutcome.Saved s -> s.results();
-                case SaveOutcome.AuthFailed a -> throw new TransientPushFailure("Salesforce authentication failed (" + a.errorCode() + "): " + a.message());
-                case SaveOutcome.RateLimited r -> throw new TransientPushFailure("Salesforce API limit reached: " + r.message());
-                case SaveOutcome.ServerError e -> throw new TransientPushFailure("Salesforce server error " + e.status() + " " + e.errorCode() + ": " + e.message());
-                case SaveOutcome.NetworkError n -> throw new TransientPushFailure("Salesforce unreachable: " + n.message());
-                // A request refused whole (a field missing or not writable, say) is a requirement not yet met: keep the
-                // events and try again rather than drop them.
-                case SaveOutcome.RequestRejected r -> throw new TransientPushFailure("Salesforce refused the request (" + r.status() + " " + r.errorCode() + "): " + r.message());
-            };
+            Outcome<List<RecordResult>> outcome = salesforce.update(call);
+            // Anything but an answer per record is transient here, including a request refused whole (a field
+            // missing or not writable, say): a requirement not met yet, so the events wait rather than drop.
+            if (!(outcome instanceof Outcome.Ok<List<RecordResult>>(List<RecordResult> perRecord))) {
+                throw new TransientPushFailure(outcome.describe());
+            }
             for (int i = 0; i < call.size(); i++) {
-                SaveOutcome.RecordResult result = perRecord.get(i);
-                if (!result.success() && TRANSIENT_RECORD_ERRORS.contains(result.statusCode())) {
-                    throw new TransientPushFailure("record " + call.get(i).id() + " is locked (" + result.statusCode() + "): " + result.message());
+                if (perRecord.get(i) instanceof RecordResult.Retryable retryable) {
+                    throw new TransientPushFailure("record " + call.get(i).id() + " refused for now (" + retryable.statusCode() + "): " + retryable.message());
                 }
-                results.put(call.get(i).id(), result);
+                results.put(call.get(i).id(), perRecord.get(i));
             }
         }
         return results;

@@ -1,13 +1,16 @@
 package dev.unsubsync.pusher.domain;
 
+import dev.unsubsync.salesforce.Outcome;
+import dev.unsubsync.salesforce.RecordResult;
+import dev.unsubsync.salesforce.RecordUpdate;
 import java.util.List;
 
-/** Writes opt-outs into Salesforce. */
+/** Writes opt-outs into Salesforce: the port the pusher's rules use, so they are tested without HTTP. */
 public interface SalesforceWriter {
 
     /** Largest number of records one call takes (sObject Collections' limit). */
     int MAX_RECORDS_PER_CALL = 200;
 
     /** Updates up to {@link #MAX_RECORDS_PER_CALL} records in one call, each independently ({@code allOrNone: false}). */
-    SaveOutcome update(List<RecordUpdate> updates);
+    Outcome<List<RecordResult>> update(List<RecordUpdate> updates);
 }

@@ -11,6 +11,9 @@ import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
 import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.salesforce.Outcome;
+import dev.unsubsync.salesforce.RecordResult;
+import dev.unsubsync.salesforce.RecordUpdate;
 import dev.unsubsync.schemas.SalesforceId;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,16 +35,16 @@ class OptOutPusherTest {
     /** Salesforce as the pusher sees it through its port: records every call, answers what the test says. */
     private static final class FakeSalesforce implements SalesforceWriter {
         final List<List<RecordUpdate>> calls = new ArrayList<>();
-        final Map<String, SaveOutcome.RecordResult> perRecord = new HashMap<>();
-        Function<List<RecordUpdate>, SaveOutcome> callOutcome;
+        final Map<String, RecordResult> perRecord = new HashMap<>();
+        Function<List<RecordUpdate>, Outcome<List<RecordResult>>> callOutcome;
 
         @Override
-        public SaveOutcome update(List<RecordUpdate> updates) {
+        public Outcome<List<RecordResult>> update(List<RecordUpdate> updates) {
             calls.add(List.copyOf(updates));
             if (callOutcome != null) {
                 return callOutcome.apply(updates);
             }
-            return new SaveOutcome.Saved(updates.stream().map(u -> perRecord.getOrDefault(u.id(), SaveOutcome.RecordResult.ok())).toList());
+            return new Outcome.Ok<>(updates.stream().map(u -> perRecord.getOrDefault(u.id(), RecordResult.saved())).toList());
         }
     }
 
@@ -89,7 +92,7 @@ class OptOutPusherTest {
 
     @Test
     void permanentRecordErrorGoesToDeadLetterWithSalesforcesCode() {
-        salesforce.perRecord.put(CONTACT, SaveOutcome.RecordResult.failed("ENTITY_IS_DELETED", "entity is deleted"));
+        salesforce.perRecord.put(CONTACT, RecordResult.refused("ENTITY_IS_DELETED", "entity is deleted"));
         List<OptOutPusher.Decision> decisions = pusher.push(List.of(recorded(CONTACT), recorded(LEAD)), 1);
         assertEquals("ENTITY_IS_DELETED", decisions.getFirst().deadLetter().orElseThrow().code());
         assertEquals(PushOutcome.REJECTED, decisions.getFirst().result().orElseThrow().getOutcome());
@@ -98,15 +101,16 @@ class OptOutPusherTest {
 
     @Test
     void lockedRowFailsTheBatchForRetry() {
-        salesforce.perRecord.put(CONTACT, SaveOutcome.RecordResult.failed("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access"));
+        salesforce.perRecord.put(CONTACT, RecordResult.refused("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access"));
         assertThrows(TransientPushFailure.class, () -> pusher.push(List.of(recorded(CONTACT)), 1));
     }
 
     @Test
     void unreachableOrFailingSalesforceFailsTheBatchForRetry() {
-        for (SaveOutcome outcome : List.of(new SaveOutcome.NetworkError("refused"), new SaveOutcome.ServerError(503, "SERVER_UNAVAILABLE", "down"),
-                new SaveOutcome.RateLimited("TotalRequests Limit exceeded."), new SaveOutcome.AuthFailed("invalid_client", "bad secret"),
-                new SaveOutcome.RequestRejected(400, "INVALID_FIELD", "No such column"))) {
+        List<Outcome<List<RecordResult>>> failures = List.of(new Outcome.NetworkError<>("refused"), new Outcome.ServerError<>(503, "SERVER_UNAVAILABLE", "down"),
+                new Outcome.RateLimited<>("TotalRequests Limit exceeded."), new Outcome.AuthFailed<>("invalid_client", "bad secret"),
+                new Outcome.RequestRejected<>(400, "INVALID_FIELD", "No such column"));
+        for (Outcome<List<RecordResult>> outcome : failures) {
             salesforce.callOutcome = updates -> outcome;
             assertThrows(TransientPushFailure.class, () -> pusher.push(List.of(recorded(CONTACT)), 1), outcome.toString());
         }

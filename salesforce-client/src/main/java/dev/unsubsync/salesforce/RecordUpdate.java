@@ -1,4 +1,4 @@
-package dev.unsubsync.pusher.domain;
+package dev.unsubsync.salesforce;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.unsubsync.pusher.salesforce;
+package dev.unsubsync.salesforce;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
@@ -87,6 +87,30 @@ public class SalesforceConfiguration {
         if (!missing.isEmpty()) {
             throw new ConfigurationException("Missing required settings:\n  " + String.join("\n  ", missing));
         }
+    }
+
+    /** Longest wait for a Bulk API 2.0 job to complete. Default 30 minutes. */
+    @NotNull
+    private Duration bulkJobTimeout = Duration.ofMinutes(30);
+
+    /** Longest pause between two polls of a Bulk job (polls start at 100 ms and double). Default 5 s. */
+    @NotNull
+    private Duration bulkPollInterval = Duration.ofSeconds(5);
+
+    public Duration getBulkJobTimeout() {
+        return bulkJobTimeout;
+    }
+
+    public void setBulkJobTimeout(Duration bulkJobTimeout) {
+        this.bulkJobTimeout = bulkJobTimeout;
+    }
+
+    public Duration getBulkPollInterval() {
+        return bulkPollInterval;
+    }
+
+    public void setBulkPollInterval(Duration bulkPollInterval) {
+        this.bulkPollInterval = bulkPollInterval;
     }
 
     public String getLoginUrl() {

@@ -1,4 +1,4 @@
-package dev.unsubsync.pusher.salesforce;
+package dev.unsubsync.salesforce;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

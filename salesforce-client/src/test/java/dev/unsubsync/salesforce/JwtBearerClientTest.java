@@ -1,11 +1,9 @@
-package dev.unsubsync.pusher.salesforce;
+package dev.unsubsync.salesforce;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.unsubsync.pusher.domain.RecordUpdate;
-import dev.unsubsync.pusher.domain.SaveOutcome;
 import dev.unsubsync.testsupport.EmulatorClient;
 import dev.unsubsync.testsupport.ServiceProcess;
 import io.micronaut.json.JsonMapper;
@@ -60,7 +58,7 @@ class JwtBearerClientTest {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
-    private static SaveOutcome update(KeyPair key, String audience, String username) throws Exception {
+    private static Outcome<List<RecordResult>> update(KeyPair key, String audience, String username) throws Exception {
         SalesforceConfiguration config = new SalesforceConfiguration();
         config.setLoginUrl(url);
         config.setClientId("jwt-app");
@@ -75,28 +73,28 @@ class JwtBearerClientTest {
 
     @Test
     void signedAssertionGetsASessionAndTheWriteGoesThrough() throws Exception {
-        SaveOutcome outcome = update(appKey, "https://login.salesforce.com", USER);
-        assertTrue(assertInstanceOf(SaveOutcome.Saved.class, outcome).results().getFirst().success());
+        Outcome<List<RecordResult>> outcome = update(appKey, "https://login.salesforce.com", USER);
+        assertTrue(SalesforceClientTest.saved(outcome).getFirst().success());
     }
 
     @Test
     void assertionSignedWithAnotherKeyIsAnInvalidGrant() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
-        SaveOutcome.AuthFailed failed = assertInstanceOf(SaveOutcome.AuthFailed.class, update(generator.generateKeyPair(), "https://login.salesforce.com", USER));
+        Outcome.AuthFailed<?> failed = assertInstanceOf(Outcome.AuthFailed.class, update(generator.generateKeyPair(), "https://login.salesforce.com", USER));
         assertEquals("invalid_grant", failed.errorCode());
         assertEquals("invalid assertion", failed.message());
     }
 
     @Test
     void wrongAudienceIsRefused() throws Exception {
-        SaveOutcome.AuthFailed failed = assertInstanceOf(SaveOutcome.AuthFailed.class, update(appKey, "https://example.com", USER));
+        Outcome.AuthFailed<?> failed = assertInstanceOf(Outcome.AuthFailed.class, update(appKey, "https://example.com", USER));
         assertEquals("audience is invalid", failed.message());
     }
 
     @Test
     void userNotApprovedForTheAppIsRefused() throws Exception {
-        SaveOutcome.AuthFailed failed = assertInstanceOf(SaveOutcome.AuthFailed.class, update(appKey, "https://login.salesforce.com", "someone@else.com"));
+        Outcome.AuthFailed<?> failed = assertInstanceOf(Outcome.AuthFailed.class, update(appKey, "https://login.salesforce.com", "someone@else.com"));
         assertEquals("user hasn't approved this consumer", failed.message());
     }
 }
