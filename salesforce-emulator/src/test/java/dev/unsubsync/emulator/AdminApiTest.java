@@ -99,6 +99,63 @@ class AdminApiTest {
     }
 
     @Test
+    void readOnlyFieldIsNotUpdateableInDescribeAndRefusesWrites() throws Exception {
+        String token = token();
+        String contact = create(token, "{\"LastName\":\"ReadOnly\"}");
+        admin("PUT", "/fields/Contact/HasOptedOutOfEmail", "{\"access\":\"READ_ONLY\"}");
+
+        List<?> fields = (List<?>) json.readValue(send("GET", V + "/sobjects/Contact/describe", null, token).body(),
+                Argument.mapOf(String.class, Object.class)).get("fields");
+        Map<?, ?> optOut = fields.stream().map(Map.class::cast).filter(f -> "HasOptedOutOfEmail".equals(f.get("name"))).findFirst().orElseThrow();
+        assertEquals(Boolean.FALSE, optOut.get("updateable"));
+        HttpResponse<String> write = send("PATCH", V + "/sobjects/Contact/" + contact, "{\"HasOptedOutOfEmail\":true}", token);
+        assertEquals(400, write.statusCode());
+        assertEquals("INVALID_FIELD_FOR_INSERT_UPDATE", errorCode(write));
+    }
+
+    @Test
+    void hiddenFieldIsAbsentFromDescribeAndSoql() throws Exception {
+        String token = token();
+        admin("PUT", "/fields/Lead/Marketo_Sales_Opt_Out__c", "{\"access\":\"HIDDEN\"}");
+
+        assertTrue(!send("GET", V + "/sobjects/Lead/describe", null, token).body().contains("Marketo_Sales_Opt_Out__c"));
+        HttpResponse<String> query = send("GET", V + "/query?q=" + URLEncoder.encode("SELECT Marketo_Sales_Opt_Out__c FROM Lead", StandardCharsets.UTF_8), null, token);
+        assertEquals("INVALID_FIELD", errorCode(query));
+        assertTrue(send("GET", V + "/sobjects/Contact/describe", null, token).body().contains("Marketo_Sales_Opt_Out__c"), "Contact is untouched");
+    }
+
+    @Test
+    void convertedLeadRefusesUpdatesAndNamesItsContact() throws Exception {
+        String token = token();
+        String lead = (String) json.readValue(send("POST", V + "/sobjects/Lead", "{\"LastName\":\"Convert\",\"Company\":\"Acme\",\"Email\":\"convert@example.com\"}", token).body(),
+                Argument.mapOf(String.class, Object.class)).get("id");
+        String contact = (String) admin("POST", "/leads/" + lead + "/convert", "{}").get("convertedContactId");
+
+        HttpResponse<String> write = send("PATCH", V + "/sobjects/Lead/" + lead, "{\"HasOptedOutOfEmail\":true}", token);
+        assertEquals("CANNOT_UPDATE_CONVERTED_LEAD", errorCode(write));
+        Map<String, Object> record = json.readValue(send("GET", V + "/sobjects/Lead/" + lead, null, token).body(), Argument.mapOf(String.class, Object.class));
+        assertEquals(Boolean.TRUE, record.get("IsConverted"));
+        assertEquals(contact, record.get("ConvertedContactId"));
+        assertEquals(200, send("GET", V + "/sobjects/Contact/" + contact, null, token).statusCode());
+    }
+
+    @Test
+    void mergedRecordIsDeletedAndPointsAtItsMaster() throws Exception {
+        String token = token();
+        String master = create(token, "{\"LastName\":\"Master\"}");
+        String duplicate = create(token, "{\"LastName\":\"Duplicate\",\"Email\":\"merged@example.com\"}");
+        admin("POST", "/merge", "{\"masterId\":\"" + master + "\",\"duplicateIds\":[\"" + duplicate + "\"]}");
+
+        assertEquals("ENTITY_IS_DELETED", errorCode(send("GET", V + "/sobjects/Contact/" + duplicate, null, token)));
+        Map<String, Object> all = json.readValue(send("GET", V + "/queryAll?q=" + URLEncoder.encode(
+                "SELECT Id, IsDeleted, MasterRecordId FROM Contact WHERE Email = 'merged@example.com'", StandardCharsets.UTF_8), null, token).body(),
+                Argument.mapOf(String.class, Object.class));
+        Map<?, ?> row = (Map<?, ?>) ((List<?>) all.get("records")).getFirst();
+        assertEquals(Boolean.TRUE, row.get("IsDeleted"));
+        assertEquals(master, row.get("MasterRecordId"));
+    }
+
+    @Test
     void countersTellCallsPerEndpoint() throws Exception {
         String token = token();
         send("GET", V + "/query?q=" + URLEncoder.encode("SELECT Id FROM Contact", StandardCharsets.UTF_8), null, token);

@@ -36,10 +36,81 @@ public final class Org {
      */
     public synchronized void setMarketoField(Optional<String> apiName) {
         Optional<String> previous = schema.marketoField();
-        schema = new OrgSchema(apiName);
+        schema = schema.withMarketoField(apiName);
         for (Map<String, Object> record : records.values()) {
             previous.ifPresent(record::remove);
             apiName.ifPresent(name -> record.put(name, Boolean.FALSE));
+        }
+    }
+
+    /** Sets field-level security for the integration user on one field. */
+    public synchronized void setFieldAccess(String type, String field, OrgSchema.FieldAccess access) {
+        schema = schema.withAccess(type, field, access);
+    }
+
+    /** Back to every field editable. */
+    public synchronized void clearFieldAccess() {
+        schema = new OrgSchema(schema.marketoField());
+    }
+
+    /**
+     * Converts a Lead, as Salesforce's lead conversion does: {@code IsConverted} becomes true and
+     * {@code ConvertedContactId} names the Contact (a new one from the Lead's name and email unless one is given).
+     * Answers the Contact's ID.
+     */
+    public synchronized String convertLead(String leadId, Optional<String> contactId) {
+        SObjectType lead = schema.require("Lead");
+        Map<String, Object> record = find(lead, leadId);
+        if (Boolean.TRUE.equals(record.get("IsConverted"))) {
+            throw new SalesforceException(400, "CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead");
+        }
+        String contact;
+        if (contactId.isPresent()) {
+            contact = (String) find(schema.require("Contact"), contactId.get()).get("Id");
+        } else {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("FirstName", record.get("FirstName"));
+            fields.put("LastName", record.get("LastName"));
+            fields.put("Email", record.get("Email"));
+            contact = create(schema.require("Contact"), fields);
+        }
+        record.put("IsConverted", Boolean.TRUE);
+        record.put("ConvertedContactId", contact);
+        Instant now = clock.instant();
+        record.put("LastModifiedDate", now);
+        record.put("SystemModstamp", now);
+        return contact;
+    }
+
+    /**
+     * Merges duplicates into a master record of the same type, as Salesforce's merge does: each duplicate is deleted
+     * ({@code IsDeleted}) and points at the master through {@code MasterRecordId}.
+     */
+    public synchronized void merge(String masterId, List<String> duplicateIds) {
+        SalesforceId master = parseId(masterId);
+        SObjectType type = schema.typeForPrefix(master.prefix()).orElseThrow(() -> SalesforceException.malformedId(masterId));
+        Map<String, Object> masterRecord = find(type, masterId);
+        List<Map<String, Object>> duplicates = new ArrayList<>();
+        for (String id : duplicateIds) {
+            Map<String, Object> duplicate = find(type, id);
+            if (duplicate == masterRecord) {
+                throw new SalesforceException(400, "INVALID_ID_FIELD", "a record cannot be merged into itself: " + id);
+            }
+            duplicates.add(duplicate);
+        }
+        Instant now = clock.instant();
+        for (Map<String, Object> duplicate : duplicates) {
+            duplicate.put("IsDeleted", Boolean.TRUE);
+            duplicate.put("MasterRecordId", masterRecord.get("Id"));
+            duplicate.put("SystemModstamp", now);
+        }
+    }
+
+    private static SalesforceId parseId(String raw) {
+        try {
+            return SalesforceId.parse(raw);
+        } catch (InvalidSalesforceIdException e) {
+            throw SalesforceException.malformedId(raw);
         }
     }
 

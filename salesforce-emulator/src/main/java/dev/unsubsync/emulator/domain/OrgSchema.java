@@ -15,17 +15,66 @@ public final class OrgSchema {
     /** Label of the custom field the sales-insight package installs. */
     public static final String MARKETO_FIELD_LABEL = "Marketo Sales Opt Out";
 
+    /** What the integration user may do with a field (field-level security). */
+    public enum FieldAccess { EDITABLE, READ_ONLY, HIDDEN }
+
     private final Map<String, SObjectType> types;
     private final Optional<String> marketoField;
+    private final Map<String, FieldAccess> access;
 
     /**
      * @param marketoField API name of the Marketo Sales Opt Out field, or empty when the package is not installed
      */
     public OrgSchema(Optional<String> marketoField) {
+        this(marketoField, Map.of());
+    }
+
+    /**
+     * @param access field-level security for the integration user, by {@code Object.Field} (e.g.
+     *               {@code Lead.HasOptedOutOfEmail}); fields not named are editable (or, for system fields, read-only)
+     */
+    public OrgSchema(Optional<String> marketoField, Map<String, FieldAccess> access) {
         this.marketoField = marketoField;
+        this.access = Map.copyOf(access);
         this.types = Map.of(
-                "contact", new SObjectType("Contact", "003", fields(marketoField, false), List.of("LastName")),
-                "lead", new SObjectType("Lead", "00Q", fields(marketoField, true), List.of("LastName", "Company")));
+                "contact", new SObjectType("Contact", "003", restrict("Contact", fields(marketoField, false)), List.of("LastName")),
+                "lead", new SObjectType("Lead", "00Q", restrict("Lead", fields(marketoField, true)), List.of("LastName", "Company")));
+    }
+
+    /** This schema with one more field-level security setting. */
+    public OrgSchema withAccess(String type, String field, FieldAccess fieldAccess) {
+        // Look the field up without restrictions: a hidden field can be made visible again.
+        SObjectType unrestricted = new OrgSchema(marketoField).require(type);
+        FieldDef def = unrestricted.field(field)
+                .orElseThrow(() -> new IllegalArgumentException("No field " + field + " on " + unrestricted.name()));
+        Map<String, FieldAccess> changed = new java.util.HashMap<>(access);
+        changed.put(unrestricted.name() + "." + def.name(), fieldAccess);
+        return new OrgSchema(marketoField, changed);
+    }
+
+    /** This schema with the Marketo field installed under another name, or removed; field-level security kept. */
+    public OrgSchema withMarketoField(Optional<String> apiName) {
+        return new OrgSchema(apiName, access);
+    }
+
+    /** Field-level security settings in force. */
+    public Map<String, FieldAccess> access() {
+        return access;
+    }
+
+    private List<FieldDef> restrict(String type, List<FieldDef> fields) {
+        List<FieldDef> visible = new ArrayList<>();
+        for (FieldDef f : fields) {
+            FieldAccess a = access.getOrDefault(type + "." + f.name(), FieldAccess.EDITABLE);
+            switch (a) {
+                case HIDDEN -> {
+                    // The integration user cannot see it: absent from describe, SOQL and writes.
+                }
+                case READ_ONLY -> visible.add(new FieldDef(f.name(), f.label(), f.type(), false, false, f.nillable(), f.custom(), f.length()));
+                case EDITABLE -> visible.add(f);
+            }
+        }
+        return visible;
     }
 
     private static List<FieldDef> fields(Optional<String> marketoField, boolean lead) {

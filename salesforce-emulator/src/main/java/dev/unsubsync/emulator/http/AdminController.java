@@ -4,6 +4,7 @@ import dev.unsubsync.emulator.config.EmulatorConfiguration;
 import dev.unsubsync.emulator.domain.ApiUsage;
 import dev.unsubsync.emulator.domain.Faults;
 import dev.unsubsync.emulator.domain.Org;
+import dev.unsubsync.emulator.domain.OrgSchema;
 import dev.unsubsync.emulator.domain.Seed;
 import dev.unsubsync.emulator.domain.Tokens;
 import dev.unsubsync.schemas.SalesforceId;
@@ -58,6 +59,21 @@ public class AdminController {
     public record FieldBody(boolean installed, @Nullable String name) {
     }
 
+    /** Field-level security for one field: EDITABLE, READ_ONLY or HIDDEN. */
+    @Serdeable
+    public record AccessBody(String access) {
+    }
+
+    /** Convert a Lead, optionally into an existing Contact. */
+    @Serdeable
+    public record ConvertBody(@Nullable String contactId) {
+    }
+
+    /** Merge duplicates into a master. */
+    @Serdeable
+    public record MergeBody(String masterId, List<String> duplicateIds) {
+    }
+
     /** How many sample records to add. */
     @Serdeable
     public record SeedBody(int contacts, int leads) {
@@ -93,6 +109,7 @@ public class AdminController {
         state.put("apiUsage", Map.of("used", usage.used(), "max", usage.max()));
         state.put("marketoField", org.schema().marketoField().map(name -> (Object) name).orElse(false));
         state.put("records", org.size());
+        state.put("fieldAccess", org.schema().access());
         state.put("calls", filter.calls());
         return state;
     }
@@ -161,6 +178,31 @@ public class AdminController {
         return HttpResponse.ok(state());
     }
 
+    /** What the integration user may do with a field: describe, SOQL and writes follow. */
+    @Put("/fields/{object}/{field}")
+    public HttpResponse<?> setFieldAccess(String object, String field, @Body AccessBody body) {
+        try {
+            org.setFieldAccess(object, field, OrgSchema.FieldAccess.valueOf(body.access().toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return HttpResponse.badRequest(Map.of("error", "access must be EDITABLE, READ_ONLY or HIDDEN on a known field: " + e.getMessage()));
+        } catch (dev.unsubsync.emulator.domain.SalesforceException e) {
+            return HttpResponse.badRequest(Map.of("error", e.getMessage()));
+        }
+        return HttpResponse.ok(state());
+    }
+
+    @Post("/leads/{id}/convert")
+    public HttpResponse<?> convertLead(String id, @Nullable @Body ConvertBody body) {
+        String contact = org.convertLead(id, Optional.ofNullable(body == null ? null : body.contactId()));
+        return HttpResponse.ok(Map.of("leadId", SalesforceId.parse(id).to18(), "convertedContactId", contact));
+    }
+
+    @Post("/merge")
+    public HttpResponse<?> merge(@Body MergeBody body) {
+        org.merge(body.masterId(), body.duplicateIds() == null ? List.of() : body.duplicateIds());
+        return HttpResponse.ok(Map.of("masterId", SalesforceId.parse(body.masterId()).to18(), "merged", body.duplicateIds()));
+    }
+
     @Post("/seed")
     public HttpResponse<?> seed(@Body SeedBody body) {
         if (body.contacts() < 0 || body.leads() < 0 || body.contacts() + body.leads() > 5_000_000) {
@@ -178,6 +220,7 @@ public class AdminController {
         tokens.setTtl(config.getTokenTtl());
         usage.reset();
         org.clear();
+        org.clearFieldAccess();
         org.setMarketoField(config.isMarketoFieldInstalled() ? Optional.of(config.getMarketoFieldName()) : Optional.empty());
         Seed.into(org, config.getSeedContacts(), config.getSeedLeads());
         filter.resetCalls();
