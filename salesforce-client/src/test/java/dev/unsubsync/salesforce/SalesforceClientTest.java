@@ -253,6 +253,15 @@ class SalesforceClientTest {
     }
 
     @Test
+    void droppedConnectionIsANetworkError() throws Exception {
+        SalesforceClient client = client(url, "s");
+        ok(client.limits());
+        salesforce.admin("PUT", "/faults", "{\"dropShare\":1.0}");
+
+        assertInstanceOf(Outcome.NetworkError.class, client.limits());
+    }
+
+    @Test
     void refusedClientSecretIsAnAuthenticationFailure() {
         Outcome<List<RecordResult>> outcome = client(url, "wrong").update(List.of(new RecordUpdate("Contact", "003000000000001AAA", List.of("HasOptedOutOfEmail"))));
 

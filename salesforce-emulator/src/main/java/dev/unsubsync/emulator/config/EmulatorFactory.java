@@ -29,7 +29,7 @@ public class EmulatorFactory {
     @Singleton
     Faults faults(EmulatorConfiguration config) {
         Faults faults = new Faults();
-        faults.set(new Faults.Settings(config.getFaultLatency(), config.getFaultFailShare(), config.getFaultFailStatus(), List.of()));
+        faults.set(new Faults.Settings(config.getFaultLatency(), config.getFaultFailShare(), config.getFaultFailStatus(), List.of(), 0));
         return faults;
     }
 

@@ -41,11 +41,12 @@ public final class Faults {
      * @param failShare    share (0..1) of data API calls that fail whole
      * @param failStatus   503 ({@code SERVER_UNAVAILABLE}) or 500 ({@code UNKNOWN_EXCEPTION})
      * @param recordRules  per-record refusals
+     * @param dropShare    share (0..1) of data API calls whose connection is closed without an answer
      */
-    public record Settings(Duration latency, double failShare, int failStatus, List<RecordRule> recordRules) {
+    public record Settings(Duration latency, double failShare, int failStatus, List<RecordRule> recordRules, double dropShare) {
 
         public static Settings none() {
-            return new Settings(Duration.ZERO, 0, 503, List.of());
+            return new Settings(Duration.ZERO, 0, 503, List.of(), 0);
         }
     }
 
@@ -65,6 +66,9 @@ public final class Faults {
         if (settings.failShare() < 0 || settings.failShare() > 1) {
             throw new IllegalArgumentException("failShare must be between 0 and 1, was " + settings.failShare());
         }
+        if (settings.dropShare() < 0 || settings.dropShare() > 1) {
+            throw new IllegalArgumentException("dropShare must be between 0 and 1, was " + settings.dropShare());
+        }
         this.settings = settings;
         remaining.clear();
         settings.recordRules().forEach(rule -> remaining.add(new int[] {rule.times()}));
@@ -77,6 +81,11 @@ public final class Faults {
     /** The latency to add to this call. */
     public synchronized Duration latency() {
         return settings.latency();
+    }
+
+    /** Whether to close this call's connection without answering. */
+    public synchronized boolean dropConnection() {
+        return settings.dropShare() > 0 && ThreadLocalRandom.current().nextDouble() < settings.dropShare();
     }
 
     /** A whole-request failure to answer this call with, if one is drawn. */

@@ -46,7 +46,7 @@ public class AdminController {
     /** Everything to inject; omitted parts are off. */
     @Serdeable
     public record FaultsBody(@Nullable Long latencyMs, @Nullable Double failShare, @Nullable Integer failStatus,
-                             @Nullable List<RecordRuleBody> recordFailures) {
+                             @Nullable List<RecordRuleBody> recordFailures, @Nullable Double dropShare) {
     }
 
     /** Token lifetime for sessions issued from now on. */
@@ -105,7 +105,7 @@ public class AdminController {
             rules.add(Map.of("statusCode", rule.statusCode(), "ids", List.copyOf(rule.ids()), "share", rule.share(), "times", rule.times()));
         }
         state.put("faults", Map.of("latencyMs", settings.latency().toMillis(), "failShare", settings.failShare(),
-                "failStatus", settings.failStatus(), "recordFailures", rules));
+                "failStatus", settings.failStatus(), "recordFailures", rules, "dropShare", settings.dropShare()));
         state.put("apiUsage", Map.of("used", usage.used(), "max", usage.max()));
         state.put("marketoField", org.schema().marketoField().map(name -> (Object) name).orElse(false));
         state.put("records", org.size());
@@ -126,7 +126,8 @@ public class AdminController {
                 rules.add(new Faults.RecordRule(rule.statusCode(), ids, rule.share() == null ? 1 : rule.share(), rule.times() == null ? -1 : rule.times()));
             }
             faults.set(new Faults.Settings(Duration.ofMillis(body.latencyMs() == null ? 0 : body.latencyMs()),
-                    body.failShare() == null ? 0 : body.failShare(), body.failStatus() == null ? 503 : body.failStatus(), rules));
+                    body.failShare() == null ? 0 : body.failShare(), body.failStatus() == null ? 503 : body.failStatus(), rules,
+                    body.dropShare() == null ? 0 : body.dropShare()));
         } catch (IllegalArgumentException e) { // includes a malformed ID (InvalidSalesforceIdException)
             return HttpResponse.badRequest(Map.of("error", e.getMessage()));
         }

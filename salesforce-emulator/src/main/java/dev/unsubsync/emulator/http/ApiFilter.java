@@ -12,6 +12,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.server.netty.NettyHttpRequest;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.LinkedHashMap;
@@ -83,6 +84,11 @@ public class ApiFilter {
         long latency = faults.latency().toMillis();
         if (latency > 0) {
             Thread.sleep(latency);
+        }
+        if (faults.dropConnection() && request instanceof NettyHttpRequest<?> netty) {
+            // The client sees the connection close with no answer, as when a proxy or Salesforce's edge drops it.
+            netty.getChannelHandlerContext().channel().close();
+            return Errors.response(503, "SERVER_UNAVAILABLE", "connection dropped", List.of());
         }
         if (!usage.tryAcquire()) {
             return Errors.response(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.", List.of());
