@@ -130,6 +130,44 @@ public class SalesforceClient {
         return new Outcome.Ok<>(outcomes);
     }
 
+    /** Reads one record's fields ({@code GET /sobjects/{type}/{id}?fields=}); all fields when none are named. */
+    public Outcome<Map<String, Object>> get(String objectType, String id, List<String> fields) {
+        String query = fields.isEmpty() ? "" : "?fields=" + URLEncoder.encode(String.join(",", fields), StandardCharsets.UTF_8);
+        Outcome<Map<String, Object>> record = json("GET", api("/sobjects/" + objectType + "/" + id + query), null);
+        if (record instanceof Outcome.Ok<Map<String, Object>>(Map<String, Object> value)) {
+            Map<String, Object> withoutAttributes = new LinkedHashMap<>(value);
+            withoutAttributes.remove("attributes");
+            return new Outcome.Ok<>(withoutAttributes);
+        }
+        return record;
+    }
+
+    /** Creates a record ({@code POST /sobjects/{type}}) and answers its 18-character ID. */
+    public Outcome<String> create(String objectType, Map<String, Object> fields) {
+        Outcome<Map<String, Object>> created = json("POST", api("/sobjects/" + objectType), fields);
+        if (created instanceof Outcome.Ok<Map<String, Object>>(Map<String, Object> body)) {
+            return new Outcome.Ok<>(String.valueOf(body.get("id")));
+        }
+        return created.retyped();
+    }
+
+    /**
+     * Sets fields to {@code true} on one record ({@code PATCH /sobjects/{type}/{id}}, answered {@code 204}). A refusal
+     * comes back as {@link Outcome.RequestRejected} with Salesforce's code ({@code ENTITY_IS_DELETED} on a 404 included).
+     */
+    public Outcome<Void> update(RecordUpdate update) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        update.fields().forEach(field -> fields.put(field, Boolean.TRUE));
+        Outcome<Map<String, Object>> patched = json("PATCH", api("/sobjects/" + update.objectType() + "/" + update.id()), fields);
+        return patched instanceof Outcome.Ok<Map<String, Object>> ? new Outcome.Ok<>(null) : patched.retyped();
+    }
+
+    /** Deletes a record ({@code DELETE /sobjects/{type}/{id}}). */
+    public Outcome<Void> delete(String objectType, String id) {
+        Outcome<Map<String, Object>> deleted = json("DELETE", api("/sobjects/" + objectType + "/" + id), null);
+        return deleted instanceof Outcome.Ok<Map<String, Object>> ? new Outcome.Ok<>(null) : deleted.retyped();
+    }
+
     /**
      * Describes an sObject. Answers are cached and revalidated with {@code If-Modified-Since}, so an unchanged schema
      * costs a {@code 304} and no parsing.

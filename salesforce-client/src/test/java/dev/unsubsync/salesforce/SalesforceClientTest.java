@@ -253,6 +253,21 @@ class SalesforceClientTest {
     }
 
     @Test
+    void recordsAreCreatedReadUpdatedAndDeletedOneByOne() {
+        SalesforceClient client = client(url, "s");
+        String id = ok(client.create("Contact", Map.of("LastName", "Crud", "Email", "crud@example.com")));
+        assertEquals(18, id.length());
+        assertEquals("crud@example.com", ok(client.get("Contact", id, List.of("Email", "HasOptedOutOfEmail"))).get("Email"));
+        ok(client.update(new RecordUpdate("Contact", id, List.of("HasOptedOutOfEmail"))));
+        assertEquals(Boolean.TRUE, ok(client.get("Contact", id, List.of())).get("HasOptedOutOfEmail"));
+        ok(client.delete("Contact", id));
+
+        Outcome.RequestRejected<?> gone = assertInstanceOf(Outcome.RequestRejected.class, client.update(new RecordUpdate("Contact", id, List.of("HasOptedOutOfEmail"))));
+        assertEquals(404, gone.status());
+        assertEquals("ENTITY_IS_DELETED", gone.errorCode());
+    }
+
+    @Test
     void droppedConnectionIsANetworkError() throws Exception {
         SalesforceClient client = client(url, "s");
         ok(client.limits());
