@@ -1,6 +1,7 @@
 package dev.unsubsync.schemas;
 
 import dev.unsubsync.events.OptOutPushResult;
+import dev.unsubsync.events.SyncSettings;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -32,8 +33,27 @@ public final class Topics {
             "unsubscribe-events-dlt", byte[].class, byte[].class, 1,
             Map.of("retention.ms", "-1"));
 
+    /**
+     * The admin's settings: one compacted record under {@link #SETTINGS_KEY}, read from the beginning by every instance of
+     * every service, so a change takes effect everywhere without a restart.
+     */
+    public static final Topic<String, SyncSettings> SETTINGS = new Topic<>(
+            "unsubsync-settings", String.class, SyncSettings.class, 1,
+            Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+
+    /** The one key of {@link #SETTINGS}. */
+    public static final String SETTINGS_KEY = "global";
+
+    /**
+     * Events the pusher could not write yet because a requirement is not met (a field missing or read-only), kept byte
+     * for byte with the reason in headers, and pushed by themselves once the requirement is met.
+     */
+    public static final Topic<byte[], byte[]> PUSH_PARKED = new Topic<>(
+            "unsubscribe-events-parked", byte[].class, byte[].class, 6,
+            Map.of("retention.ms", "-1"));
+
     /** All topics, for provisioning. */
-    public static final List<Topic<?, ?>> ALL = List.of(UNSUBSCRIBE_EVENTS, PUSH_RESULTS, PUSH_DEAD_LETTERS);
+    public static final List<Topic<?, ?>> ALL = List.of(UNSUBSCRIBE_EVENTS, PUSH_RESULTS, PUSH_DEAD_LETTERS, SETTINGS, PUSH_PARKED);
 
     private Topics() {
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.unsubsync.events.OptOutPushResult;
+import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
 import java.io.IOException;
@@ -32,7 +33,8 @@ class SchemaCompatibilityTest {
         return Stream.of(
                 Arguments.of(UnsubscribeRecorded.getClassSchema().getName()),
                 Arguments.of(UnsubscribeRemoved.getClassSchema().getName()),
-                Arguments.of(OptOutPushResult.getClassSchema().getName()));
+                Arguments.of(OptOutPushResult.getClassSchema().getName()),
+                Arguments.of(SyncSettings.getClassSchema().getName()));
     }
 
     @ParameterizedTest(name = "{0}")

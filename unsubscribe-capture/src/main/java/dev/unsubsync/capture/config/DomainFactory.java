@@ -1,6 +1,10 @@
 package dev.unsubsync.capture.config;
 
 import dev.unsubsync.capture.domain.EventPublisher;
+import dev.unsubsync.capture.domain.SettingsService;
+import dev.unsubsync.capture.kafka.KafkaClients;
+import dev.unsubsync.capture.kafka.KafkaEventPublisher;
+import dev.unsubsync.schemas.SettingsView;
 import dev.unsubsync.capture.domain.UnsubscribeRecorder;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
@@ -15,6 +19,21 @@ public class DomainFactory {
     @Requires(missingBeans = Clock.class)
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** The settings in force, followed on the settings topic. */
+    @Singleton
+    @io.micronaut.context.annotation.Bean(preDestroy = "close")
+    SettingsView settingsView(KafkaClients clients) {
+        return new SettingsView(clients.config());
+    }
+
+    @Singleton
+    SettingsService settingsService(SettingsView view, KafkaEventPublisher publisher, Clock clock) {
+        return new SettingsService(view::current, settings -> {
+            publisher.publishSettings(settings);
+            view.accept(settings);
+        }, clock);
     }
 
     @Singleton

@@ -2,7 +2,7 @@ package dev.unsubsync.capture.domain;
 
 import java.util.List;
 
-/** An unsubscribe request breaks the input rules; nothing was recorded. */
+/** A request (an unsubscribe, a settings change) breaks the input rules; nothing was recorded. */
 public class InvalidUnsubscribeException extends RuntimeException {
 
     private final List<FieldError> errors;

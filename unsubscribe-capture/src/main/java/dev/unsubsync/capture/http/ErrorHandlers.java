@@ -25,7 +25,7 @@ final class ErrorHandlers {
         @Override
         @SuppressWarnings("rawtypes") // ExceptionHandler declares the request raw
         public HttpResponse<?> handle(HttpRequest request, InvalidUnsubscribeException e) {
-            return Problem.response(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid unsubscribe", e.getMessage(), e.errors());
+            return Problem.response(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage(), e.errors());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.unsubsync.capture.kafka;
 import dev.unsubsync.capture.config.CaptureConfiguration;
 import dev.unsubsync.capture.domain.EventNotDurableException;
 import dev.unsubsync.capture.domain.EventPublisher;
+import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.schemas.Topics;
 import io.micronaut.configuration.kafka.annotation.KafkaClient;
 import jakarta.inject.Singleton;
@@ -17,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes events to {@link Topics#UNSUBSCRIBE_EVENTS} and waits for the broker's acknowledgement (acks=all,
+ * Publishes events to {@link Topics#UNSUBSCRIBE_EVENTS} (and settings to {@link Topics#SETTINGS}) and waits for the broker's acknowledgement (acks=all,
  * idempotent producer, see application.yml), never longer than {@code capture.publish-timeout}.
  */
 @Singleton
@@ -35,7 +36,15 @@ public class KafkaEventPublisher implements EventPublisher {
 
     @Override
     public void publish(String key, SpecificRecord event) {
-        String topic = Topics.UNSUBSCRIBE_EVENTS.name();
+        publish(Topics.UNSUBSCRIBE_EVENTS.name(), key, event);
+    }
+
+    /** Makes new settings durable on the compacted settings topic. */
+    public void publishSettings(SyncSettings settings) {
+        publish(Topics.SETTINGS.name(), Topics.SETTINGS_KEY, settings);
+    }
+
+    private void publish(String topic, String key, SpecificRecord event) {
         try {
             RecordMetadata metadata = producer.send(new ProducerRecord<>(topic, key, event))
                     .get(config.getPublishTimeout().toMillis(), TimeUnit.MILLISECONDS);

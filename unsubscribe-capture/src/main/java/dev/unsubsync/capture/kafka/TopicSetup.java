@@ -36,7 +36,7 @@ public class TopicSetup implements ApplicationEventListener<StartupEvent> {
                 // Fail fast at start-up instead of the default minute-long wait when the broker is down.
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000))) {
-            TopicProvisioner.ensure(admin, List.of(Topics.UNSUBSCRIBE_EVENTS), Duration.ofSeconds(15));
+            TopicProvisioner.ensure(admin, List.of(Topics.UNSUBSCRIBE_EVENTS, Topics.SETTINGS), Duration.ofSeconds(15));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
