@@ -1,12 +1,18 @@
 package dev.unsubsync.pusher.config;
 
+import dev.unsubsync.pusher.domain.FieldCheck;
 import dev.unsubsync.pusher.domain.OptOutPusher;
 import dev.unsubsync.pusher.domain.SalesforceWriter;
+import dev.unsubsync.pusher.kafka.KafkaSettings;
+import dev.unsubsync.schemas.SettingsView;
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /** Wires the framework-free domain services. */
 @Factory
@@ -18,9 +24,29 @@ public class DomainFactory {
         return Clock.systemUTC();
     }
 
-    /** Writes Email Opt Out: what rule 2 guarantees whatever the settings (field choice arrives with the settings topic). */
+    /** The settings in force, followed on the settings topic. */
     @Singleton
-    OptOutPusher optOutPusher(SalesforceWriter salesforce, Clock clock) {
-        return new OptOutPusher(salesforce, clock, List.of(OptOutPusher.EMAIL_OPT_OUT));
+    @Bean(preDestroy = "close")
+    SettingsView settingsView(KafkaSettings kafka) {
+        return new SettingsView(kafka.clientConfig());
+    }
+
+    @Singleton
+    FieldCheck fieldCheck() {
+        return new FieldCheck();
+    }
+
+    /** Runs Collections calls, {@code pusher.max-calls-in-flight} at a time. */
+    @Singleton
+    @Named("salesforce-calls")
+    @Bean(preDestroy = "shutdown")
+    ExecutorService salesforceCalls(PusherConfiguration config) {
+        return Executors.newFixedThreadPool(config.getMaxCallsInFlight(), Thread.ofPlatform().name("salesforce-call-", 0).daemon().factory());
+    }
+
+    @Singleton
+    OptOutPusher optOutPusher(SalesforceWriter salesforce, Clock clock, SettingsView settings, FieldCheck fieldCheck,
+                              @Named("salesforce-calls") ExecutorService calls) {
+        return new OptOutPusher(salesforce, clock, settings::current, fieldCheck, calls);
     }
 }

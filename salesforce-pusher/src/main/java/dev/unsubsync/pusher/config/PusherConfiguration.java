@@ -15,10 +15,10 @@ public class PusherConfiguration {
     @NotBlank
     private String groupId = "salesforce-pusher";
 
-    /** Most events handled per poll. Default 500. */
+    /** Most events handled per batch. Default 2,000: ten Collections calls. */
     @Min(1)
     @Max(10_000)
-    private int maxBatchSize = 500;
+    private int maxBatchSize = 2000;
 
     /** First wait before a batch Salesforce could not take is tried again. Default 1 s; doubles up to {@link #retryMaxBackoff}. */
     @NotNull
@@ -27,6 +27,43 @@ public class PusherConfiguration {
     /** Longest wait between two tries of a batch. Default 60 s. */
     @NotNull
     private Duration retryMaxBackoff = Duration.ofSeconds(60);
+
+    /** Collections calls in flight at once across a batch. Default 8: with 150 ms per call, ~10,000 records/s. */
+    @Min(1)
+    @Max(64)
+    private int maxCallsInFlight = 8;
+
+    /** How long to keep gathering events for a batch after the first arrives. Default 50 ms. */
+    @NotNull
+    private Duration linger = Duration.ofMillis(50);
+
+    /** How often describe checks the opt-out fields on Contact and Lead. Default 60 s. */
+    @NotNull
+    private Duration fieldCheckInterval = Duration.ofSeconds(60);
+
+    public int getMaxCallsInFlight() {
+        return maxCallsInFlight;
+    }
+
+    public void setMaxCallsInFlight(int maxCallsInFlight) {
+        this.maxCallsInFlight = maxCallsInFlight;
+    }
+
+    public Duration getLinger() {
+        return linger;
+    }
+
+    public void setLinger(Duration linger) {
+        this.linger = linger;
+    }
+
+    public Duration getFieldCheckInterval() {
+        return fieldCheckInterval;
+    }
+
+    public void setFieldCheckInterval(Duration fieldCheckInterval) {
+        this.fieldCheckInterval = fieldCheckInterval;
+    }
 
     public String getGroupId() {
         return groupId;

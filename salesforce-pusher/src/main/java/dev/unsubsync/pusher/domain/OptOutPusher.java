@@ -2,12 +2,13 @@ package dev.unsubsync.pusher.domain;
 
 import dev.unsubsync.events.OptOutPushResult;
 import dev.unsubsync.events.PushOutcome;
+import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
-import dev.unsubsync.schemas.InvalidSalesforceIdException;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.RecordResult;
 import dev.unsubsync.salesforce.RecordUpdate;
+import dev.unsubsync.schemas.InvalidSalesforceIdException;
 import dev.unsubsync.schemas.SalesforceId;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -16,50 +17,80 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Decides, for a batch of a person's events, what to write into Salesforce and what each event's final outcome is.
+ * Decides, for a batch of events, what to write into Salesforce and what each event's final outcome is (MISSION.md,
+ * rules 1–9).
  *
- * <p>Rules: only {@link UnsubscribeRecorded} is pushed, and only {@code true} is written (a removal is never pushed); an
- * event without a Salesforce ID is not pushed and says so; the object type comes from the ID prefix; several events for
- * the same record make one write. Per-record refusals Salesforce calls permanent become dead letters; anything transient
- * fails the whole batch so it is retried in order.
+ * <p>Only {@link UnsubscribeRecorded} is pushed and only {@code true} is written; a removal is never pushed. The fields
+ * come from the settings ({@link FieldChoice}). An event without a Salesforce ID is not pushed and says so. The object
+ * type comes from the ID prefix. Events for the same record make one write. A field that describe says is missing or
+ * read-only is not written: the event is parked for it (and written for the other fields). A converted Lead is followed
+ * to its Contact and a merged record to its master. Other permanent refusals become dead letters; anything transient
+ * fails the whole batch so it is retried in order. Collections calls for one batch run several at a time.
  */
 public final class OptOutPusher {
 
-    /** The standard Email Opt Out field. */
-    public static final String EMAIL_OPT_OUT = "HasOptedOutOfEmail";
+    /** Per-record codes that mean "this field cannot be written here": a requirement not met, so park, don't drop. */
+    private static final Set<String> FIELD_CODES = Set.of("INVALID_FIELD", "INVALID_FIELD_FOR_INSERT_UPDATE");
+    /** Per-record codes after which the record may live on elsewhere. */
+    private static final Set<String> SUCCESSOR_CODES = Set.of("CANNOT_UPDATE_CONVERTED_LEAD", "ENTITY_IS_DELETED");
+    private static final int MAX_HOPS = 3;
 
-    /** An event as consumed, with its Kafka key. */
-    public record Inbound(String key, SpecificRecord event) {
+    /**
+     * An event as consumed.
+     *
+     * @param onlyFields for a parked event coming back: the fields it was parked for (empty: the settings decide)
+     */
+    public record Inbound(String key, SpecificRecord event, List<String> onlyFields) {
+        public Inbound(String key, SpecificRecord event) {
+            this(key, event, List.of());
+        }
+    }
+
+    /** Fields an event could not be written to yet, and why. */
+    public record Parking(List<String> fields, String reason) {
     }
 
     /**
      * The final outcome of one event.
      *
-     * @param source     the event
-     * @param result     what to publish on the push-results topic; empty for events that are not pushed at all (removals)
-     * @param deadLetter Salesforce's code and message when the event must go to the dead-letter topic
+     * @param results    what to publish on the push-results topic (none for a removal)
+     * @param deadLetter Salesforce's code and message when the event goes to the dead-letter topic
+     * @param parked     fields it waits for, when a requirement is not met
      */
-    public record Decision(Inbound source, Optional<OptOutPushResult> result, Optional<RecordFailure> deadLetter) {
+    public record Decision(Inbound source, List<OptOutPushResult> results, Optional<RecordFailure> deadLetter, Optional<Parking> parked) {
     }
 
     /** A permanent per-record refusal. */
     public record RecordFailure(String code, String message) {
     }
 
+    /** What one write target ended as. */
+    private record Target(RecordUpdate update, RecordResult result) {
+    }
+
     private final SalesforceWriter salesforce;
     private final Clock clock;
-    private final List<String> fields;
+    private final Supplier<SyncSettings> settings;
+    private final FieldCheck fieldCheck;
+    private final Executor calls;
 
     /**
-     * @param fields the opt-out fields to set to true on every pushed record
+     * @param calls runs Collections calls; several at a time when it has several threads
      */
-    public OptOutPusher(SalesforceWriter salesforce, Clock clock, List<String> fields) {
+    public OptOutPusher(SalesforceWriter salesforce, Clock clock, Supplier<SyncSettings> settings, FieldCheck fieldCheck, Executor calls) {
         this.salesforce = salesforce;
         this.clock = clock;
-        this.fields = List.copyOf(fields);
+        this.settings = settings;
+        this.fieldCheck = fieldCheck;
+        this.calls = calls;
     }
 
     /**
@@ -69,63 +100,152 @@ public final class OptOutPusher {
      * @throws TransientPushFailure when Salesforce cannot take the batch now; nothing is final then
      */
     public List<Decision> push(List<Inbound> batch, int attempt) {
+        List<String> chosen = FieldChoice.fields(settings.get());
         Map<Inbound, Decision> decisions = new LinkedHashMap<>();
         Map<String, RecordUpdate> writes = new LinkedHashMap<>();
         Map<Inbound, String> writeFor = new LinkedHashMap<>();
+        Map<Inbound, Parking> parking = new LinkedHashMap<>();
         for (Inbound inbound : batch) {
             switch (inbound.event()) {
                 case UnsubscribeRecorded recorded -> {
                     Optional<SalesforceId> id = salesforceId(recorded);
                     if (id.isEmpty()) {
-                        decisions.put(inbound, new Decision(inbound, Optional.of(result(recorded, PushOutcome.SKIPPED_NO_SALESFORCE_ID,
-                                null, List.of(), "NO_SALESFORCE_ID", "no Salesforce ID: nothing to write to", attempt)), Optional.empty()));
-                    } else {
-                        String key = id.get().to18();
-                        writes.putIfAbsent(key, new RecordUpdate(id.get().personObjectType().orElseThrow(), key, fields));
+                        decisions.put(inbound, new Decision(inbound, List.of(result(recorded, PushOutcome.SKIPPED_NO_SALESFORCE_ID,
+                                null, null, List.of(), "NO_SALESFORCE_ID", "no Salesforce ID: nothing to write to", attempt)),
+                                Optional.empty(), Optional.empty()));
+                        continue;
+                    }
+                    String objectType = id.get().personObjectType().orElseThrow();
+                    List<String> wanted = inbound.onlyFields().isEmpty() ? chosen : inbound.onlyFields();
+                    Map<String, String> unavailable = fieldCheck.unavailable(objectType, wanted);
+                    List<String> writable = wanted.stream().filter(f -> !unavailable.containsKey(f)).toList();
+                    if (!unavailable.isEmpty()) {
+                        parking.put(inbound, new Parking(List.copyOf(unavailable.keySet()), String.join(" ", unavailable.values())));
+                    }
+                    if (!writable.isEmpty()) {
+                        String key = id.get().to18() + "|" + String.join(",", writable);
+                        writes.putIfAbsent(key, new RecordUpdate(objectType, id.get().to18(), writable));
                         writeFor.put(inbound, key);
                     }
                 }
                 // Resubscribes are never synced: a removal stays on the sales side.
-                case UnsubscribeRemoved removed -> decisions.put(inbound, new Decision(inbound, Optional.empty(), Optional.empty()));
-                default -> decisions.put(inbound, new Decision(inbound, Optional.empty(),
-                        Optional.of(new RecordFailure("UNKNOWN_EVENT_TYPE", "the pusher does not handle " + inbound.event().getSchema().getFullName()))));
+                case UnsubscribeRemoved removed -> decisions.put(inbound, new Decision(inbound, List.of(), Optional.empty(), Optional.empty()));
+                default -> decisions.put(inbound, new Decision(inbound, List.of(),
+                        Optional.of(new RecordFailure("UNKNOWN_EVENT_TYPE", "the pusher does not handle " + inbound.event().getSchema().getFullName())),
+                        Optional.empty()));
             }
         }
 
-        Map<String, RecordResult> saved = write(new ArrayList<>(writes.values()));
-        for (Map.Entry<Inbound, String> entry : writeFor.entrySet()) {
-            Inbound inbound = entry.getKey();
-            UnsubscribeRecorded recorded = (UnsubscribeRecorded) inbound.event();
-            RecordUpdate update = writes.get(entry.getValue());
-            RecordResult outcome = saved.get(entry.getValue());
-            if (outcome.success()) {
-                decisions.put(inbound, new Decision(inbound, Optional.of(result(recorded, PushOutcome.WRITTEN, update.objectType(), update.fields(),
-                        null, null, attempt)), Optional.empty()));
-            } else {
-                decisions.put(inbound, new Decision(inbound, Optional.of(result(recorded, PushOutcome.REJECTED, update.objectType(), List.of(),
-                        outcome.statusCode(), outcome.message(), attempt)), Optional.of(new RecordFailure(outcome.statusCode(), outcome.message()))));
+        Map<String, Target> written = writeFollowingSuccessors(writes);
+        for (Inbound inbound : batch) {
+            if (decisions.containsKey(inbound)) {
+                continue;
             }
+            UnsubscribeRecorded recorded = (UnsubscribeRecorded) inbound.event();
+            List<OptOutPushResult> results = new ArrayList<>();
+            Optional<RecordFailure> deadLetter = Optional.empty();
+            Optional<Parking> parked = Optional.ofNullable(parking.get(inbound));
+            String key = writeFor.get(inbound);
+            if (key != null) {
+                Target target = written.get(key);
+                RecordUpdate update = target.update();
+                switch (target.result()) {
+                    case RecordResult.Saved s -> results.add(result(recorded, PushOutcome.WRITTEN, update.id(), update.objectType(), update.fields(), null, null, attempt));
+                    case RecordResult.Permanent p when FIELD_CODES.contains(p.statusCode()) -> {
+                        // Describe did not know yet: park for these fields and have the check run again.
+                        update.fields().forEach(field -> fieldCheck.report(update.objectType(), field, p.statusCode().equals("INVALID_FIELD")
+                                ? FieldCheck.missing(update.objectType(), field) : FieldCheck.readOnly(update.objectType(), field)));
+                        List<String> fields = new ArrayList<>(update.fields());
+                        parked.ifPresent(existing -> fields.addAll(existing.fields()));
+                        parked = Optional.of(new Parking(List.copyOf(fields), p.statusCode() + ": " + p.message()));
+                    }
+                    case RecordResult.Permanent p -> {
+                        results.add(result(recorded, PushOutcome.REJECTED, update.id(), update.objectType(), List.of(), p.statusCode(), p.message(), attempt));
+                        deadLetter = Optional.of(new RecordFailure(p.statusCode(), p.message()));
+                    }
+                    case RecordResult.Retryable r -> throw new TransientPushFailure("record " + update.id() + " refused for now (" + r.statusCode() + ")");
+                }
+            }
+            if (parked.isPresent()) {
+                results.add(result(recorded, PushOutcome.PARKED, recorded.getSalesforceId(), salesforceId(recorded).flatMap(SalesforceId::personObjectType).orElse(null),
+                        List.of(), "FIELD_NOT_WRITABLE", parked.get().reason(), attempt));
+            }
+            decisions.put(inbound, new Decision(inbound, results, deadLetter, parked));
         }
         return batch.stream().map(decisions::get).toList();
     }
 
-    /** Writes in calls of at most 200 records, Contacts before Leads so each call holds at most two chunks. */
+    /**
+     * Writes every update; a record that refused because it was converted or merged is written again at its successor,
+     * up to a few hops. Answers, by write key, the record finally written (or refusing) and its result.
+     */
+    private Map<String, Target> writeFollowingSuccessors(Map<String, RecordUpdate> writes) {
+        Map<String, Target> targets = new LinkedHashMap<>();
+        Map<String, RecordUpdate> round = new LinkedHashMap<>(writes);
+        for (int hop = 0; hop <= MAX_HOPS && !round.isEmpty(); hop++) {
+            Map<String, RecordResult> results = write(new ArrayList<>(dedupe(round).values()));
+            Map<String, RecordUpdate> next = new LinkedHashMap<>();
+            for (Map.Entry<String, RecordUpdate> entry : round.entrySet()) {
+                RecordUpdate update = entry.getValue();
+                RecordResult result = results.get(writeKey(update));
+                targets.put(entry.getKey(), new Target(update, result));
+                if (hop < MAX_HOPS && result instanceof RecordResult.Permanent p && SUCCESSOR_CODES.contains(p.statusCode())) {
+                    Outcome<Optional<String>> successor = salesforce.successor(update.objectType(), update.id());
+                    if (!(successor instanceof Outcome.Ok<Optional<String>>(Optional<String> found))) {
+                        throw new TransientPushFailure("could not look up where " + update.id() + " went: " + successor.describe());
+                    }
+                    found.filter(id -> !id.equals(update.id())).ifPresent(id -> {
+                        String type = SalesforceId.parse(id).personObjectType().orElse(update.objectType());
+                        next.put(entry.getKey(), new RecordUpdate(type, SalesforceId.parse(id).to18(), update.fields()));
+                    });
+                }
+            }
+            round = next;
+        }
+        return targets;
+    }
+
+    private static Map<String, RecordUpdate> dedupe(Map<String, RecordUpdate> round) {
+        Map<String, RecordUpdate> unique = new LinkedHashMap<>();
+        round.values().forEach(update -> unique.putIfAbsent(writeKey(update), update));
+        return unique;
+    }
+
+    private static String writeKey(RecordUpdate update) {
+        return update.id() + "|" + String.join(",", update.fields());
+    }
+
+    /**
+     * Writes in calls of at most 200 records, Contacts before Leads so each call holds at most two chunks, several calls
+     * at a time. Anything but an answer per record fails the batch: a request refused whole is a requirement not met
+     * yet, so the events wait rather than drop.
+     */
     private Map<String, RecordResult> write(List<RecordUpdate> updates) {
         updates.sort(Comparator.comparing(RecordUpdate::objectType));
-        Map<String, RecordResult> results = new LinkedHashMap<>();
+        List<List<RecordUpdate>> chunks = new ArrayList<>();
         for (int from = 0; from < updates.size(); from += SalesforceWriter.MAX_RECORDS_PER_CALL) {
-            List<RecordUpdate> call = updates.subList(from, Math.min(updates.size(), from + SalesforceWriter.MAX_RECORDS_PER_CALL));
-            Outcome<List<RecordResult>> outcome = salesforce.update(call);
-            // Anything but an answer per record is transient here, including a request refused whole (a field
-            // missing or not writable, say): a requirement not met yet, so the events wait rather than drop.
+            chunks.add(updates.subList(from, Math.min(updates.size(), from + SalesforceWriter.MAX_RECORDS_PER_CALL)));
+        }
+        List<CompletableFuture<Outcome<List<RecordResult>>>> inFlight = chunks.stream()
+                .map(chunk -> CompletableFuture.supplyAsync(() -> salesforce.update(chunk), calls))
+                .toList();
+        Map<String, RecordResult> results = new LinkedHashMap<>();
+        for (int c = 0; c < chunks.size(); c++) {
+            Outcome<List<RecordResult>> outcome;
+            try {
+                outcome = inFlight.get(c).join();
+            } catch (CompletionException e) {
+                throw new TransientPushFailure("Salesforce call failed: " + e.getCause());
+            }
             if (!(outcome instanceof Outcome.Ok<List<RecordResult>>(List<RecordResult> perRecord))) {
                 throw new TransientPushFailure(outcome.describe());
             }
+            List<RecordUpdate> call = chunks.get(c);
             for (int i = 0; i < call.size(); i++) {
                 if (perRecord.get(i) instanceof RecordResult.Retryable retryable) {
                     throw new TransientPushFailure("record " + call.get(i).id() + " refused for now (" + retryable.statusCode() + "): " + retryable.message());
                 }
-                results.put(call.get(i).id(), perRecord.get(i));
+                results.put(writeKey(call.get(i)), perRecord.get(i));
             }
         }
         return results;
@@ -143,12 +263,12 @@ public final class OptOutPusher {
         }
     }
 
-    private OptOutPushResult result(UnsubscribeRecorded recorded, PushOutcome outcome, String objectType, List<String> written,
+    private OptOutPushResult result(UnsubscribeRecorded recorded, PushOutcome outcome, String salesforceId, String objectType, List<String> written,
                                     String errorCode, String message, int attempts) {
         return OptOutPushResult.newBuilder()
                 .setUnsubscribeEventId(recorded.getEventId())
                 .setEmail(recorded.getEmail())
-                .setSalesforceId(recorded.getSalesforceId())
+                .setSalesforceId(salesforceId)
                 .setObjectType(objectType)
                 .setFieldsWritten(written)
                 .setOutcome(outcome)

@@ -2,22 +2,23 @@ package dev.unsubsync.pusher.kafka;
 
 import dev.unsubsync.events.OptOutPushResult;
 import dev.unsubsync.pusher.config.PusherConfiguration;
+import dev.unsubsync.pusher.domain.FieldCheck;
 import dev.unsubsync.pusher.domain.OptOutPusher;
 import dev.unsubsync.pusher.domain.TransientPushFailure;
 import dev.unsubsync.schemas.DeadLetterHeaders;
+import dev.unsubsync.schemas.PersonKey;
+import dev.unsubsync.schemas.Topic;
 import dev.unsubsync.schemas.Topics;
-import io.micronaut.context.annotation.Value;
-import io.micronaut.context.event.ApplicationEventListener;
-import io.micronaut.context.event.StartupEvent;
-import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
@@ -30,6 +31,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -38,46 +40,64 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pusher's consumer: polls {@code unsubscribe-events}, hands each batch to {@link OptOutPusher}, publishes every
- * outcome, and commits offsets only once every event of the batch has a final outcome on Kafka (result published,
- * dead letter written). A batch Salesforce cannot take is retried from its first offset after a growing backoff with
- * jitter, so a person's events are never reordered and nothing is skipped.
+ * A consumer loop of the pusher. The main loop reads {@code unsubscribe-events}; the parked loop reads
+ * {@code unsubscribe-events-parked}, where events wait for a field to become writable, and pushes them once it is.
  *
- * <p>Values are read as bytes and decoded here, so a record that cannot be decoded (a poison pill) goes to the
- * dead-letter topic with the reason instead of stalling its partition.
+ * <p>Each batch (gathered for up to {@code pusher.linger}) goes to {@link OptOutPusher}; every outcome is published
+ * (push results, dead letters, parked events) and offsets are committed only once all of them are on Kafka. A batch
+ * Salesforce cannot take is retried from its first offsets after a growing backoff with jitter, so a person's events
+ * are never reordered and nothing is skipped. Values are read as bytes and decoded here, so a record that cannot be
+ * decoded goes to the dead-letter topic instead of stalling its partition.
  */
-@Singleton
-public class PushLoop implements ApplicationEventListener<StartupEvent> {
+public final class PushLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(PushLoop.class);
     private static final String SERVICE = "salesforce-pusher";
+    /** Header of a parked event: the fields it waits for, comma-separated. */
+    public static final String PARKED_FIELDS = "parked.fields";
+    /** Header of a parked event: why it waits. */
+    public static final String PARKED_REASON = "parked.reason";
 
+    private final String name;
+    private final Topic<?, ?> source;
+    private final String groupId;
     private final OptOutPusher pusher;
+    private final FieldCheck fieldCheck;
     private final PusherConfiguration config;
     private final KafkaSettings kafka;
     private final Producer<String, SpecificRecord> results;
-    private final Producer<byte[], byte[]> deadLetters;
+    private final Producer<byte[], byte[]> raw;
+    private final PushMetrics metrics;
+    private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
     private volatile boolean running = true;
-    private final java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
 
-    public PushLoop(OptOutPusher pusher, PusherConfiguration config, KafkaSettings kafka, Producers producers) {
+    PushLoop(String name, Topic<?, ?> source, String groupId, OptOutPusher pusher, FieldCheck fieldCheck, PusherConfiguration config,
+             KafkaSettings kafka, Producers producers, PushMetrics metrics) {
+        this.name = name;
+        this.source = source;
+        this.groupId = groupId;
         this.pusher = pusher;
+        this.fieldCheck = fieldCheck;
         this.config = config;
         this.kafka = kafka;
         this.results = producers.results();
-        this.deadLetters = producers.deadLetters();
+        this.raw = producers.deadLetters();
+        this.metrics = metrics;
     }
 
-    @Override
-    public void onApplicationEvent(StartupEvent event) {
-        thread = Thread.ofPlatform().name("push-loop").start(this::run);
+    void start() {
+        thread = Thread.ofPlatform().name(name).start(this::run);
+    }
+
+    private boolean parkedLoop() {
+        return source.equals(Topics.PUSH_PARKED);
     }
 
     private void run() {
         Map<String, Object> consumerConfig = new HashMap<>(kafka.clientConfig());
-        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, config.getGroupId());
+        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         // Offsets are committed by hand, only after every event of a batch has its final outcome.
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // A new group starts from the beginning: no unsubscribe recorded before the pusher first ran is skipped.
@@ -86,22 +106,23 @@ public class PushLoop implements ApplicationEventListener<StartupEvent> {
         Deserializer<Object> valueDecoder = kafka.avroDeserializer();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
-            c.subscribe(List.of(Topics.UNSUBSCRIBE_EVENTS.name()));
+            metrics.bind(c);
+            c.subscribe(List.of(source.name()));
             int attempt = 1;
             while (running) {
-                ConsumerRecords<String, byte[]> polled = c.poll(Duration.ofSeconds(1));
-                if (polled.isEmpty()) {
+                List<ConsumerRecord<String, byte[]>> batch = gather(c);
+                if (batch.isEmpty()) {
                     continue;
                 }
                 try {
-                    handle(polled, valueDecoder, attempt);
-                    c.commitSync(nextOffsets(polled));
+                    handle(batch, valueDecoder, attempt);
+                    c.commitSync(nextOffsets(batch));
                     attempt = 1;
                 } catch (TransientPushFailure e) {
                     Duration backoff = backoff(attempt);
-                    LOG.warn("Batch of {} events from {} not pushed (attempt {}): {}; retrying in {} ms",
-                            polled.count(), polled.partitions(), attempt, e.getMessage(), backoff.toMillis());
-                    rewind(c, polled);
+                    metrics.retried(batch.size());
+                    LOG.warn("{}: batch of {} events not pushed (attempt {}): {}; retrying in {} ms", name, batch.size(), attempt, e.getMessage(), backoff.toMillis());
+                    rewind(c, batch);
                     attempt++;
                     pause(backoff);
                 }
@@ -111,17 +132,33 @@ public class PushLoop implements ApplicationEventListener<StartupEvent> {
                 throw e;
             }
         } catch (RuntimeException e) {
-            LOG.error("Push loop stopped", e);
+            LOG.error("{} stopped", name, e);
         } finally {
             valueDecoder.close();
         }
     }
 
-    private void handle(ConsumerRecords<String, byte[]> polled, Deserializer<Object> decoder, int attempt) {
+    /** One poll, then more for up to the linger while the batch is not full. */
+    private List<ConsumerRecord<String, byte[]>> gather(KafkaConsumer<String, byte[]> c) {
+        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
+        c.poll(Duration.ofMillis(500)).forEach(batch::add);
+        if (batch.isEmpty()) {
+            return batch;
+        }
+        long deadline = System.nanoTime() + config.getLinger().toNanos();
+        while (batch.size() < config.getMaxBatchSize() && System.nanoTime() < deadline) {
+            ConsumerRecords<String, byte[]> more = c.poll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            more.forEach(batch::add);
+        }
+        return batch;
+    }
+
+    private void handle(List<ConsumerRecord<String, byte[]>> batch, Deserializer<Object> decoder, int attempt) {
+        long started = System.nanoTime();
         List<OptOutPusher.Inbound> inbound = new ArrayList<>();
-        Map<OptOutPusher.Inbound, ConsumerRecord<String, byte[]>> origin = new LinkedHashMap<>();
-        List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> record : polled) {
+        Map<OptOutPusher.Inbound, ConsumerRecord<String, byte[]>> origin = new IdentityHashMap<>();
+        List<Future<?>> sends = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : batch) {
             Object value;
             try {
                 value = decoder.deserialize(record.topic(), record.headers(), record.value());
@@ -134,7 +171,12 @@ public class PushLoop implements ApplicationEventListener<StartupEvent> {
                 sends.add(deadLetter(record, "UNREADABLE_RECORD", "value is " + (value == null ? "null" : value.getClass().getName())));
                 continue;
             }
-            OptOutPusher.Inbound in = new OptOutPusher.Inbound(record.key(), event);
+            List<String> onlyFields = parkedLoop() ? parkedFields(record) : List.of();
+            OptOutPusher.Inbound in = new OptOutPusher.Inbound(record.key() == null ? PersonKey.of("unknown@invalid") : record.key(), event, onlyFields);
+            if (parkedLoop() && stillBlocked(in)) {
+                // Parked events wait, in order, until the field they need is writable.
+                throw new TransientPushFailure("parked events still wait: " + fieldCheck.problems().keySet());
+            }
             inbound.add(in);
             origin.put(in, record);
         }
@@ -144,22 +186,58 @@ public class PushLoop implements ApplicationEventListener<StartupEvent> {
                 LOG.warn("Dead-lettering {}-{}@{} key={}: {} {}", record.topic(), record.partition(), record.offset(), record.key(), failure.code(), failure.message());
                 sends.add(deadLetter(record, failure.code(), failure.message()));
             });
-            decision.result().ifPresent(result -> sends.add(publish(record.key(), result)));
+            decision.parked().ifPresent(parking -> {
+                LOG.info("Parking {}-{}@{} key={} for {}", record.topic(), record.partition(), record.offset(), record.key(), parking.fields());
+                sends.add(park(record, parking));
+            });
+            for (OptOutPushResult result : decision.results()) {
+                sends.add(results.send(new ProducerRecord<>(Topics.PUSH_RESULTS.name(), record.key(), result)));
+                metrics.outcome(result, decision.source().event());
+            }
         }
-        for (var send : sends) {
+        for (Future<?> send : sends) {
             try {
                 send.get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
                 throw new TransientPushFailure("could not publish outcomes to Kafka: " + e);
             }
         }
+        metrics.batch(batch.size(), System.nanoTime() - started);
     }
 
-    private java.util.concurrent.Future<?> publish(String key, OptOutPushResult result) {
-        return results.send(new ProducerRecord<>(Topics.PUSH_RESULTS.name(), key, result));
+    private boolean stillBlocked(OptOutPusher.Inbound in) {
+        if (!(in.event() instanceof dev.unsubsync.events.UnsubscribeRecorded recorded) || recorded.getSalesforceId() == null) {
+            return false;
+        }
+        String objectType = recorded.getSalesforceId().startsWith("00Q") ? "Lead" : "Contact";
+        return !fieldCheck.unavailable(objectType, in.onlyFields()).isEmpty();
     }
 
-    private java.util.concurrent.Future<?> deadLetter(ConsumerRecord<String, byte[]> record, String code, String message) {
+    private static List<String> parkedFields(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(PARKED_FIELDS);
+        if (header == null) {
+            return List.of();
+        }
+        return Arrays.stream(new String(header.value(), StandardCharsets.UTF_8).split(",")).filter(f -> !f.isBlank()).toList();
+    }
+
+    private Future<?> park(ConsumerRecord<String, byte[]> record, OptOutPusher.Parking parking) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header header : record.headers()) {
+            if (!header.key().equals(PARKED_FIELDS) && !header.key().equals(PARKED_REASON)) {
+                headers.add(header);
+            }
+        }
+        headers.add(PARKED_FIELDS, utf8(String.join(",", parking.fields())));
+        headers.add(PARKED_REASON, utf8(parking.reason()));
+        headers.add(DeadLetterHeaders.ORIGINAL_TOPIC, utf8(record.topic()));
+        headers.add(DeadLetterHeaders.ORIGINAL_PARTITION, utf8(String.valueOf(record.partition())));
+        headers.add(DeadLetterHeaders.ORIGINAL_OFFSET, utf8(String.valueOf(record.offset())));
+        byte[] key = record.key() == null ? null : utf8(record.key());
+        return raw.send(new ProducerRecord<>(Topics.PUSH_PARKED.name(), null, key, record.value(), headers));
+    }
+
+    private Future<?> deadLetter(ConsumerRecord<String, byte[]> record, String code, String message) {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         headers.add(DeadLetterHeaders.ORIGINAL_TOPIC, utf8(record.topic()));
         headers.add(DeadLetterHeaders.ORIGINAL_PARTITION, utf8(String.valueOf(record.partition())));
@@ -167,35 +245,40 @@ public class PushLoop implements ApplicationEventListener<StartupEvent> {
         headers.add(DeadLetterHeaders.REASON_CODE, utf8(code));
         headers.add(DeadLetterHeaders.REASON_MESSAGE, utf8(message == null ? "" : message));
         headers.add(DeadLetterHeaders.SERVICE, utf8(SERVICE));
+        metrics.deadLettered(code);
         byte[] key = record.key() == null ? null : utf8(record.key());
-        return deadLetters.send(new ProducerRecord<>(Topics.PUSH_DEAD_LETTERS.name(), null, key, record.value(), headers));
+        return raw.send(new ProducerRecord<>(Topics.PUSH_DEAD_LETTERS.name(), null, key, record.value(), headers));
     }
 
     private static byte[] utf8(String value) {
         return value.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> polled) {
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<String, byte[]>> batch) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition partition : polled.partitions()) {
-            List<ConsumerRecord<String, byte[]>> records = polled.records(partition);
-            offsets.put(partition, new OffsetAndMetadata(records.getLast().offset() + 1));
+        for (ConsumerRecord<String, byte[]> record : batch) {
+            offsets.merge(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1),
+                    (a, b) -> a.offset() >= b.offset() ? a : b);
         }
         return offsets;
     }
 
-    private static void rewind(KafkaConsumer<String, byte[]> consumer, ConsumerRecords<String, byte[]> polled) {
-        for (TopicPartition partition : polled.partitions()) {
-            if (consumer.assignment().contains(partition)) {
-                consumer.seek(partition, polled.records(partition).getFirst().offset());
-            }
+    private static void rewind(KafkaConsumer<String, byte[]> consumer, List<ConsumerRecord<String, byte[]>> batch) {
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : batch) {
+            first.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
         }
+        first.forEach((partition, offset) -> {
+            if (consumer.assignment().contains(partition)) {
+                consumer.seek(partition, offset);
+            }
+        });
     }
 
     private Duration backoff(int attempt) {
         long initial = config.getRetryInitialBackoff().toMillis();
         long capped = Math.min(config.getRetryMaxBackoff().toMillis(), initial << Math.min(attempt - 1, 20));
-        // Full jitter on the upper half, so many instances retrying together do not hit Salesforce in step.
+        // Jitter over the upper half, so many instances retrying together do not hit Salesforce in step.
         return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
     }
 
@@ -209,7 +292,6 @@ public class PushLoop implements ApplicationEventListener<StartupEvent> {
         }
     }
 
-    @PreDestroy
     void stop() throws InterruptedException {
         running = false;
         stopping.countDown();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.unsubsync.events.OptOutPushResult;
 import dev.unsubsync.events.PersonType;
 import dev.unsubsync.events.PushOutcome;
+import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
 import dev.unsubsync.events.UnsubscribeScope;
@@ -19,23 +20,30 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
+/** The pusher's rules (MISSION.md 1–9), each named, with Salesforce behind its port. */
 class OptOutPusherTest {
 
     private static final Instant NOW = Instant.parse("2026-11-28T18:00:00Z");
     private static final String CONTACT = SalesforceId.parse("003000000000001").to18();
     private static final String LEAD = SalesforceId.parse("00Q000000000001").to18();
+    private static final String MARKETO = "Marketo_Sales_Opt_Out__c";
 
     /** Salesforce as the pusher sees it through its port: records every call, answers what the test says. */
     private static final class FakeSalesforce implements SalesforceWriter {
-        final List<List<RecordUpdate>> calls = new ArrayList<>();
+        final List<List<RecordUpdate>> calls = Collections.synchronizedList(new ArrayList<>());
         final Map<String, RecordResult> perRecord = new HashMap<>();
+        final Map<String, String> successors = new HashMap<>();
         Function<List<RecordUpdate>, Outcome<List<RecordResult>>> callOutcome;
 
         @Override
@@ -46,10 +54,22 @@ class OptOutPusherTest {
             }
             return new Outcome.Ok<>(updates.stream().map(u -> perRecord.getOrDefault(u.id(), RecordResult.saved())).toList());
         }
+
+        @Override
+        public Outcome<Optional<String>> successor(String objectType, String id) {
+            return new Outcome.Ok<>(Optional.ofNullable(successors.get(id)));
+        }
+
+        List<RecordUpdate> written() {
+            return calls.stream().flatMap(List::stream).toList();
+        }
     }
 
     private final FakeSalesforce salesforce = new FakeSalesforce();
-    private final OptOutPusher pusher = new OptOutPusher(salesforce, Clock.fixed(NOW, ZoneOffset.UTC), List.of(OptOutPusher.EMAIL_OPT_OUT));
+    private final AtomicReference<SyncSettings> settings = new AtomicReference<>(SyncSettings.newBuilder().build());
+    private final FieldCheck fieldCheck = new FieldCheck();
+    private final OptOutPusher pusher = new OptOutPusher(salesforce, Clock.fixed(NOW, ZoneOffset.UTC), settings::get, fieldCheck,
+            Executors.newFixedThreadPool(4));
 
     private static OptOutPusher.Inbound recorded(String salesforceId) {
         return new OptOutPusher.Inbound("p@example.com", UnsubscribeRecorded.newBuilder()
@@ -58,17 +78,33 @@ class OptOutPusherTest {
                 .setOccurredAt(NOW).setRecordedAt(NOW).build());
     }
 
+    private void syncEnabled(boolean emailOptOut, boolean marketo) {
+        settings.set(SyncSettings.newBuilder().setNightlySyncEnabled(true).setSyncToEmailOptOut(emailOptOut).setSyncToMarketoSalesOptOut(marketo).build());
+    }
+
+    private static OptOutPushResult only(OptOutPusher.Decision decision) {
+        assertEquals(1, decision.results().size(), decision.toString());
+        return decision.results().getFirst();
+    }
+
     @Test
-    void writesEmailOptOutTrueOnContactsAndLeadsByIdPrefix() {
-        List<OptOutPusher.Decision> decisions = pusher.push(List.of(recorded(CONTACT), recorded(LEAD)), 1);
-        assertEquals(1, salesforce.calls.size());
-        assertEquals(List.of(new RecordUpdate("Contact", CONTACT, List.of("HasOptedOutOfEmail")),
-                new RecordUpdate("Lead", LEAD, List.of("HasOptedOutOfEmail"))), salesforce.calls.getFirst());
-        OptOutPushResult first = decisions.getFirst().result().orElseThrow();
-        assertEquals(PushOutcome.WRITTEN, first.getOutcome());
-        assertEquals("Contact", first.getObjectType());
-        assertEquals(List.of("HasOptedOutOfEmail"), first.getFieldsWritten());
-        assertEquals("Lead", decisions.get(1).result().orElseThrow().getObjectType());
+    void writesTheSelectedFieldsWhenSyncIsEnabled() {
+        syncEnabled(false, true);
+        pusher.push(List.of(recorded(CONTACT)), 1);
+        syncEnabled(true, true);
+        pusher.push(List.of(recorded(CONTACT)), 1);
+        syncEnabled(true, false);
+        pusher.push(List.of(recorded(CONTACT)), 1);
+        assertEquals(List.of(List.of(MARKETO), List.of("HasOptedOutOfEmail", MARKETO), List.of("HasOptedOutOfEmail")),
+                salesforce.written().stream().map(RecordUpdate::fields).toList());
+    }
+
+    @Test
+    void pushesToEmailOptOutWhenSyncDisabled() {
+        settings.set(SyncSettings.newBuilder().setNightlySyncEnabled(false).setSyncToEmailOptOut(false).setSyncToMarketoSalesOptOut(true).build());
+        OptOutPushResult result = only(pusher.push(List.of(recorded(CONTACT)), 1).getFirst());
+        assertEquals(List.of("HasOptedOutOfEmail"), salesforce.written().getFirst().fields());
+        assertEquals(List.of("HasOptedOutOfEmail"), result.getFieldsWritten());
     }
 
     @Test
@@ -76,27 +112,82 @@ class OptOutPusherTest {
         var removal = new OptOutPusher.Inbound("p@example.com", UnsubscribeRemoved.newBuilder()
                 .setEventId("r").setEmail("p@example.com").setSalesforceId(CONTACT).setRemovedBy("admin")
                 .setOccurredAt(NOW).setRecordedAt(NOW).build());
-        List<OptOutPusher.Decision> decisions = pusher.push(List.of(removal), 1);
+        OptOutPusher.Decision decision = pusher.push(List.of(removal), 1).getFirst();
         assertTrue(salesforce.calls.isEmpty());
-        assertTrue(decisions.getFirst().result().isEmpty());
-        assertTrue(decisions.getFirst().deadLetter().isEmpty());
+        assertTrue(decision.results().isEmpty());
+        assertTrue(decision.deadLetter().isEmpty());
     }
 
     @Test
     void unsubscribeWithoutSalesforceIdIsNotPushedAndSaysSo() {
-        OptOutPushResult result = pusher.push(List.of(recorded(null)), 1).getFirst().result().orElseThrow();
+        OptOutPushResult result = only(pusher.push(List.of(recorded(null)), 1).getFirst());
         assertTrue(salesforce.calls.isEmpty());
         assertEquals(PushOutcome.SKIPPED_NO_SALESFORCE_ID, result.getOutcome());
         assertEquals("NO_SALESFORCE_ID", result.getSalesforceErrorCode());
     }
 
     @Test
-    void permanentRecordErrorGoesToDeadLetterWithSalesforcesCode() {
+    void contactsAndLeadsAreWrittenByIdPrefix() {
+        List<OptOutPusher.Decision> decisions = pusher.push(List.of(recorded(CONTACT), recorded(LEAD)), 1);
+        assertEquals(List.of("Contact", "Lead"), salesforce.written().stream().map(RecordUpdate::objectType).toList());
+        assertEquals("Contact", only(decisions.get(0)).getObjectType());
+        assertEquals("Lead", only(decisions.get(1)).getObjectType());
+    }
+
+    @Test
+    void missingFieldParksTheEventForItAndWritesTheOthers() {
+        syncEnabled(true, true);
+        fieldCheck.update("Lead", Map.of(MARKETO, FieldCheck.missing("Lead", MARKETO)));
+        OptOutPusher.Decision lead = pusher.push(List.of(recorded(LEAD)), 1).getFirst();
+        assertEquals(List.of("HasOptedOutOfEmail"), salesforce.written().getFirst().fields());
+        assertEquals(List.of(MARKETO), lead.parked().orElseThrow().fields());
+        assertEquals(List.of(PushOutcome.WRITTEN, PushOutcome.PARKED), lead.results().stream().map(OptOutPushResult::getOutcome).toList());
+        assertTrue(lead.deadLetter().isEmpty(), "parked, not lost");
+    }
+
+    @Test
+    void fieldRefusedByTheWriteParksInsteadOfDeadLettering() {
+        salesforce.perRecord.put(CONTACT, RecordResult.refused("INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to create/update fields: HasOptedOutOfEmail"));
+        OptOutPusher.Decision decision = pusher.push(List.of(recorded(CONTACT)), 1).getFirst();
+        assertTrue(decision.deadLetter().isEmpty());
+        assertEquals(List.of("HasOptedOutOfEmail"), decision.parked().orElseThrow().fields());
+        assertTrue(fieldCheck.problems().containsKey("Contact.HasOptedOutOfEmail"));
+    }
+
+    @Test
+    void parkedEventComingBackWritesOnlyTheFieldsItWaitedFor() {
+        syncEnabled(true, true);
+        var parked = new OptOutPusher.Inbound("p@example.com", recorded(LEAD).event(), List.of(MARKETO));
+        pusher.push(List.of(parked), 1);
+        assertEquals(List.of(MARKETO), salesforce.written().getFirst().fields());
+    }
+
+    @Test
+    void convertedLeadIsFollowedToItsContact() {
+        salesforce.perRecord.put(LEAD, RecordResult.refused("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead"));
+        salesforce.successors.put(LEAD, CONTACT);
+        OptOutPushResult result = only(pusher.push(List.of(recorded(LEAD)), 1).getFirst());
+        assertEquals(PushOutcome.WRITTEN, result.getOutcome());
+        assertEquals(CONTACT, result.getSalesforceId());
+        assertEquals("Contact", result.getObjectType());
+        assertEquals(List.of(LEAD, CONTACT), salesforce.written().stream().map(RecordUpdate::id).toList());
+    }
+
+    @Test
+    void mergedRecordIsFollowedToItsMaster() {
+        String master = SalesforceId.parse("003000000000002").to18();
+        salesforce.perRecord.put(CONTACT, RecordResult.refused("ENTITY_IS_DELETED", "entity is deleted"));
+        salesforce.successors.put(CONTACT, master);
+        assertEquals(master, only(pusher.push(List.of(recorded(CONTACT)), 1).getFirst()).getSalesforceId());
+    }
+
+    @Test
+    void permanentSalesforceErrorGoesToDeadLetterWithSalesforcesCode() {
         salesforce.perRecord.put(CONTACT, RecordResult.refused("ENTITY_IS_DELETED", "entity is deleted"));
         List<OptOutPusher.Decision> decisions = pusher.push(List.of(recorded(CONTACT), recorded(LEAD)), 1);
         assertEquals("ENTITY_IS_DELETED", decisions.getFirst().deadLetter().orElseThrow().code());
-        assertEquals(PushOutcome.REJECTED, decisions.getFirst().result().orElseThrow().getOutcome());
-        assertEquals(PushOutcome.WRITTEN, decisions.get(1).result().orElseThrow().getOutcome());
+        assertEquals(PushOutcome.REJECTED, only(decisions.getFirst()).getOutcome());
+        assertEquals(PushOutcome.WRITTEN, only(decisions.get(1)).getOutcome());
     }
 
     @Test
@@ -119,10 +210,10 @@ class OptOutPusherTest {
     @Test
     void duplicatesOfOneRecordMakeOneWriteAndShareTheOutcome() {
         List<OptOutPusher.Decision> decisions = pusher.push(List.of(recorded(CONTACT), recorded(CONTACT)), 2);
-        assertEquals(1, salesforce.calls.getFirst().size());
-        assertEquals(PushOutcome.WRITTEN, decisions.get(0).result().orElseThrow().getOutcome());
-        assertEquals(PushOutcome.WRITTEN, decisions.get(1).result().orElseThrow().getOutcome());
-        assertEquals(2, decisions.get(1).result().orElseThrow().getAttempts());
+        assertEquals(1, salesforce.written().size());
+        assertEquals(PushOutcome.WRITTEN, only(decisions.get(0)).getOutcome());
+        assertEquals(PushOutcome.WRITTEN, only(decisions.get(1)).getOutcome());
+        assertEquals(2, only(decisions.get(1)).getAttempts());
     }
 
     @Test
@@ -132,7 +223,7 @@ class OptOutPusherTest {
             batch.add(recorded(SalesforceId.of("003", String.format("%012d", i + 1)).to18()));
         }
         List<OptOutPusher.Decision> decisions = pusher.push(batch, 1);
-        assertEquals(List.of(200, 200, 50), salesforce.calls.stream().map(List::size).toList());
+        assertEquals(List.of(50, 200, 200), salesforce.calls.stream().map(List::size).sorted().toList());
         assertEquals(450, decisions.size());
     }
 }

@@ -1,0 +1,37 @@
+package dev.unsubsync.pusher.kafka;
+
+import dev.unsubsync.pusher.config.PusherConfiguration;
+import dev.unsubsync.pusher.domain.FieldCheck;
+import dev.unsubsync.pusher.domain.OptOutPusher;
+import dev.unsubsync.schemas.Topics;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.StartupEvent;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/** Starts the pusher's two consumer loops with the service and stops them with it. */
+@Singleton
+public class PushLoops implements ApplicationEventListener<StartupEvent> {
+
+    private final List<PushLoop> loops;
+
+    public PushLoops(OptOutPusher pusher, FieldCheck fieldCheck, PusherConfiguration config, KafkaSettings kafka, Producers producers,
+                     PushMetrics metrics) {
+        this.loops = List.of(
+                new PushLoop("push-loop", Topics.UNSUBSCRIBE_EVENTS, config.getGroupId(), pusher, fieldCheck, config, kafka, producers, metrics),
+                new PushLoop("parked-loop", Topics.PUSH_PARKED, config.getGroupId() + "-parked", pusher, fieldCheck, config, kafka, producers, metrics));
+    }
+
+    @Override
+    public void onApplicationEvent(StartupEvent event) {
+        loops.forEach(PushLoop::start);
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        for (PushLoop loop : loops) {
+            loop.stop();
+        }
+    }
+}
