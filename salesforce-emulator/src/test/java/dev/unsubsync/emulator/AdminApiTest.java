@@ -99,6 +99,17 @@ class AdminApiTest {
     }
 
     @Test
+    void describeIsNoLongerNotModifiedOnceTheSchemaChanges() throws Exception {
+        String token = token();
+        String lastModified = send("GET", V + "/sobjects/Contact/describe", null, token).headers().firstValue("Last-Modified").orElseThrow();
+        admin("PUT", "/fields/marketo", "{\"installed\":false}");
+        HttpResponse<String> again = http.send(HttpRequest.newBuilder(URI.create(server.getURL() + V + "/sobjects/Contact/describe"))
+                .header("Authorization", "Bearer " + token).header("If-Modified-Since", lastModified).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, again.statusCode(), "a cached describe must not hide a removed field");
+        assertTrue(!again.body().contains("Marketo_Sales_Opt_Out__c"));
+    }
+
+    @Test
     void readOnlyFieldIsNotUpdateableInDescribeAndRefusesWrites() throws Exception {
         String token = token();
         String contact = create(token, "{\"LastName\":\"ReadOnly\"}");

@@ -21,11 +21,21 @@ public final class EmulatorClient {
     private static final String V = "/services/data/v62.0";
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
-    private final String token;
     private final String instanceUrl;
     private final String loginUrl;
+    private final String clientId;
+    private final String clientSecret;
+    private volatile String token;
 
     public EmulatorClient(String loginUrl, String clientId, String clientSecret) throws IOException, InterruptedException {
+        this.loginUrl = loginUrl;
+        this.clientId = clientId;
+        this.clientSecret = clientSecret;
+        this.instanceUrl = authenticate();
+    }
+
+    /** Gets a token; answers the instance URL. */
+    private String authenticate() throws IOException, InterruptedException {
         String form = "grant_type=client_credentials&client_id=" + enc(clientId) + "&client_secret=" + enc(clientSecret);
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(loginUrl + "/services/oauth2/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -35,8 +45,7 @@ public final class EmulatorClient {
             throw new IllegalStateException("token refused: " + response.body());
         }
         this.token = (String) body.get("access_token");
-        this.instanceUrl = (String) body.get("instance_url");
-        this.loginUrl = loginUrl;
+        return (String) body.get("instance_url");
     }
 
     /**
@@ -89,6 +98,16 @@ public final class EmulatorClient {
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = sendOnce(method, path, body);
+        if (response.statusCode() == 401) {
+            // The session ended (expired, or revoked by an /__admin reset): one fresh token, one retry.
+            authenticate();
+            response = sendOnce(method, path, body);
+        }
+        return response;
+    }
+
+    private HttpResponse<String> sendOnce(String method, String path, String body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(instanceUrl + path))
                 .header("Authorization", "Bearer " + token)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));

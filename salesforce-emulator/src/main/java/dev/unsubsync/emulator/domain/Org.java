@@ -19,6 +19,7 @@ public final class Org {
     private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private volatile OrgSchema schema;
+    private volatile Instant schemaModified;
     private final Clock clock;
     private final Faults faults;
     private final Map<String, Map<String, Object>> records = new LinkedHashMap<>();
@@ -28,6 +29,18 @@ public final class Org {
         this.schema = schema;
         this.clock = clock;
         this.faults = faults;
+        this.schemaModified = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    }
+
+    /** When the schema (fields, their access) last changed: describe's Last-Modified. */
+    public Instant schemaModified() {
+        return schemaModified;
+    }
+
+    private void schemaChanged() {
+        // HTTP dates have whole seconds: make sure a change is always a later second than the last one.
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        schemaModified = now.isAfter(schemaModified) ? now : schemaModified.plusSeconds(1);
     }
 
     /**
@@ -37,6 +50,7 @@ public final class Org {
     public synchronized void setMarketoField(Optional<String> apiName) {
         Optional<String> previous = schema.marketoField();
         schema = schema.withMarketoField(apiName);
+        schemaChanged();
         for (Map<String, Object> record : records.values()) {
             previous.ifPresent(record::remove);
             apiName.ifPresent(name -> record.put(name, Boolean.FALSE));
@@ -46,11 +60,13 @@ public final class Org {
     /** Sets field-level security for the integration user on one field. */
     public synchronized void setFieldAccess(String type, String field, OrgSchema.FieldAccess access) {
         schema = schema.withAccess(type, field, access);
+        schemaChanged();
     }
 
     /** Back to every field editable. */
     public synchronized void clearFieldAccess() {
         schema = new OrgSchema(schema.marketoField());
+        schemaChanged();
     }
 
     /**

@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +49,6 @@ public class DataController {
     private final Org org;
     private final ApiUsage usage;
     private final JsonMapper json;
-    private final Instant schemaModified = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     private final Map<String, List<Map<String, Object>>> cursors = new ConcurrentHashMap<>();
 
     public DataController(Org org, ApiUsage usage, JsonMapper json) {
@@ -77,6 +75,7 @@ public class DataController {
     public HttpResponse<?> describe(@PathVariable String version, @PathVariable String type,
                                     @Nullable @Header("If-Modified-Since") String ifModifiedSince) {
         SObjectType sObject = org.schema().require(type);
+        Instant schemaModified = org.schemaModified();
         if (ifModifiedSince != null && !schemaModified.isAfter(parseHttpDate(ifModifiedSince))) {
             return HttpResponse.notModified();
         }

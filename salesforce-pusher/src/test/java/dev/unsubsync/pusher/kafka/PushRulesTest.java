@@ -1,0 +1,247 @@
+package dev.unsubsync.pusher.kafka;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unsubsync.events.OptOutPushResult;
+import dev.unsubsync.events.PersonType;
+import dev.unsubsync.events.PushOutcome;
+import dev.unsubsync.events.SyncSettings;
+import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.events.UnsubscribeRemoved;
+import dev.unsubsync.events.UnsubscribeScope;
+import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.pusher.salesforce.FieldCheckRunner;
+import dev.unsubsync.schemas.PersonKey;
+import dev.unsubsync.schemas.SettingsView;
+import dev.unsubsync.schemas.Topics;
+import dev.unsubsync.testsupport.EmulatorClient;
+import dev.unsubsync.testsupport.RealInfrastructureExtension;
+import dev.unsubsync.testsupport.ServiceProcess;
+import dev.unsubsync.testsupport.TestInfrastructure;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The product's rules over the real broker, the real registry and the emulator: settings changed on the settings topic,
+ * fields removed and reinstalled, Leads converted, all seen through Salesforce's own API.
+ */
+@ExtendWith(RealInfrastructureExtension.class)
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PushRulesTest implements TestPropertyProvider {
+
+    private static final String MARKETO = "Marketo_Sales_Opt_Out__c";
+
+    @Inject
+    SettingsView settingsView;
+    @Inject
+    FieldCheckRunner fieldCheck;
+    @Inject
+    EmbeddedServer server;
+
+    private ServiceProcess emulator;
+    private EmulatorClient salesforce;
+
+    @Override
+    public Map<String, String> getProperties() {
+        try {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+                port = socket.getLocalPort();
+            }
+            String url = "http://127.0.0.1:" + port;
+            emulator = ServiceProcess.start("salesforce-emulator", ServiceProcess.projectRoot(), "salesforce-emulator",
+                    "dev.unsubsync.emulator.Application",
+                    Map.of("micronaut.server.port", String.valueOf(port), "emulator.client-id", "rules", "emulator.client-secret", "rules-secret"),
+                    List.of("-Xmx128m"), Path.of(System.getProperty("java.io.tmpdir"), "push-rules-emulator.log"),
+                    URI.create(url + "/health"), Duration.ofSeconds(60));
+            salesforce = new EmulatorClient(url, "rules", "rules-secret");
+            Map<String, String> properties = new HashMap<>(TestInfrastructure.get().micronautProperties());
+            properties.put("salesforce.login-url", url);
+            properties.put("salesforce.client-id", "rules");
+            properties.put("salesforce.client-secret", "rules-secret");
+            properties.put("pusher.retry-initial-backoff", "100ms");
+            properties.put("pusher.retry-max-backoff", "1s");
+            properties.put("micronaut.server.port", "-1");
+            return properties;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the emulator", e);
+        }
+    }
+
+    @AfterEach
+    void backToDefaults() throws Exception {
+        saveSettings(SyncSettings.newBuilder().build());
+        salesforce.admin("POST", "/reset", null);
+        fieldCheck.check();
+    }
+
+    @AfterAll
+    void stopEmulator() {
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+
+    @Test
+    void pushesToEmailOptOutWhenSyncDisabled() throws Exception {
+        saveSettings(SyncSettings.newBuilder().setNightlySyncEnabled(false).setSyncToEmailOptOut(false).setSyncToMarketoSalesOptOut(true).build());
+        String contact = salesforce.create("Contact", Map.of("LastName", "Disabled"));
+
+        assertEquals(PushOutcome.WRITTEN, awaitResults(produce(event("disabled@example.com", contact)), 1).getFirst().getOutcome());
+        Map<String, Object> record = salesforce.get("Contact", contact);
+        assertEquals(Boolean.TRUE, record.get("HasOptedOutOfEmail"));
+        assertEquals(Boolean.FALSE, record.get(MARKETO));
+    }
+
+    @Test
+    void writesTheSelectedMarketoFieldWhenSyncIsEnabled() throws Exception {
+        saveSettings(SyncSettings.newBuilder().setNightlySyncEnabled(true).setSyncToEmailOptOut(false).setSyncToMarketoSalesOptOut(true).build());
+        String lead = salesforce.create("Lead", Map.of("LastName", "Marketo", "Company", "Acme"));
+
+        awaitResults(produce(event("marketo@example.com", lead)), 1);
+        Map<String, Object> record = salesforce.get("Lead", lead);
+        assertEquals(Boolean.TRUE, record.get(MARKETO));
+        assertEquals(Boolean.FALSE, record.get("HasOptedOutOfEmail"), "only the selected field is written");
+    }
+
+    @Test
+    void missingFieldIsParkedAndPushedByItselfOnceInstalled() throws Exception {
+        saveSettings(SyncSettings.newBuilder().setNightlySyncEnabled(true).setSyncToEmailOptOut(true).setSyncToMarketoSalesOptOut(true).build());
+        salesforce.admin("PUT", "/fields/marketo", "{\"installed\":false}");
+        fieldCheck.check();
+        String contact = salesforce.create("Contact", Map.of("LastName", "Parked"));
+
+        String eventId = produce(event("parked@example.com", contact));
+        List<OptOutPushResult> results = awaitResults(eventId, 2);
+        assertEquals(List.of(PushOutcome.WRITTEN, PushOutcome.PARKED), results.stream().map(OptOutPushResult::getOutcome).toList());
+        assertEquals(Boolean.TRUE, salesforce.get("Contact", contact).get("HasOptedOutOfEmail"), "Email Opt Out is not held back");
+        String health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.getURI().resolve("/health")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(health.contains(MARKETO) && health.contains("does not exist on Contact"), health);
+
+        salesforce.admin("PUT", "/fields/marketo", "{\"installed\":true}");
+        fieldCheck.check();
+        await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.TRUE.equals(salesforce.get("Contact", contact).get(MARKETO)));
+        assertEquals(PushOutcome.WRITTEN, awaitResults(eventId, 3).get(2).getOutcome());
+    }
+
+    @Test
+    void convertedLeadIsFollowedToItsContact() throws Exception {
+        String lead = salesforce.create("Lead", Map.of("LastName", "Converted", "Company", "Acme", "Email", "converted@example.com"));
+        String contact = (String) salesforce.admin("POST", "/leads/" + lead + "/convert", "{}").get("convertedContactId");
+
+        OptOutPushResult result = awaitResults(produce(event("converted@example.com", lead)), 1).getFirst();
+        assertEquals(PushOutcome.WRITTEN, result.getOutcome());
+        assertEquals(contact, result.getSalesforceId());
+        assertEquals(Boolean.TRUE, salesforce.get("Contact", contact).get("HasOptedOutOfEmail"));
+    }
+
+    @Test
+    void removalIsNeverPushed() throws Exception {
+        String contact = salesforce.create("Contact", Map.of("LastName", "Removed"));
+        String key = "removed." + UUID.randomUUID() + "@example.com";
+        produce(UnsubscribeRemoved.newBuilder().setEventId(UUID.randomUUID().toString()).setEmail(key).setSalesforceId(contact)
+                .setRemovedBy("admin").setOccurredAt(Instant.now()).setRecordedAt(Instant.now()).build(), key);
+        // A later event for the same person on the same partition proves the removal was consumed first.
+        awaitResults(produce(event(key, null)), 1);
+        Map<String, Object> record = salesforce.get("Contact", contact);
+        assertEquals(Boolean.FALSE, record.get("HasOptedOutOfEmail"));
+    }
+
+    private void saveSettings(SyncSettings settings) throws Exception {
+        produce(settings, Topics.SETTINGS_KEY, Topics.SETTINGS.name());
+        await().atMost(Duration.ofSeconds(30)).until(() -> settingsView.current().equals(settings));
+        fieldCheck.check();
+    }
+
+    private static UnsubscribeRecorded event(String email, String salesforceId) {
+        return UnsubscribeRecorded.newBuilder()
+                .setEventId(UUID.randomUUID().toString()).setEmail(email).setSalesforceId(salesforceId)
+                .setPersonType(PersonType.UNKNOWN).setSource(UnsubscribeSource.API).setScope(UnsubscribeScope.ALL_EMAIL)
+                .setOccurredAt(Instant.now()).setRecordedAt(Instant.now()).build();
+    }
+
+    private String produce(UnsubscribeRecorded event) throws Exception {
+        produce(event, PersonKey.of(event.getEmail()), Topics.UNSUBSCRIBE_EVENTS.name());
+        return event.getEventId();
+    }
+
+    private void produce(SpecificRecord record, String key) throws Exception {
+        produce(record, PersonKey.of(key), Topics.UNSUBSCRIBE_EVENTS.name());
+    }
+
+    private void produce(SpecificRecord record, String key, String topic) throws Exception {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put("apicurio.registry.url", TestInfrastructure.get().registry().apiUrl());
+        config.put("apicurio.registry.auto-register", true);
+        config.put("apicurio.registry.dereference-schema", true);
+        config.put("apicurio.registry.artifact-resolver-strategy", "io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy");
+        AvroKafkaSerializer<SpecificRecord> serializer = new AvroKafkaSerializer<>();
+        serializer.configure(config, false);
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
+            producer.send(new ProducerRecord<>(topic, key, record)).get();
+        }
+    }
+
+    /** Waits until {@code count} push results exist for the event, and answers them in order. */
+    private List<OptOutPushResult> awaitResults(String eventId, int count) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put("apicurio.registry.url", TestInfrastructure.get().registry().apiUrl());
+        config.put("apicurio.registry.use-specific-avro-reader", true);
+        AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>();
+        deserializer.configure(config, false);
+        List<OptOutPushResult> found = new ArrayList<>();
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(), deserializer)) {
+            consumer.subscribe(List.of(Topics.PUSH_RESULTS.name()));
+            await().atMost(Duration.ofSeconds(45)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    OptOutPushResult result = (OptOutPushResult) r.value();
+                    if (result.getUnsubscribeEventId().equals(eventId)) {
+                        found.add(result);
+                    }
+                });
+                return found.size() >= count;
+            });
+        }
+        return found;
+    }
+}
