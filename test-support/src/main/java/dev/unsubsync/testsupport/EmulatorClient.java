@@ -71,6 +71,21 @@ public final class EmulatorClient {
         return records;
     }
 
+    /** Every record of a SOQL query, following nextRecordsUrl. */
+    public List<Map<String, Object>> queryAll(String soql) throws IOException, InterruptedException {
+        List<Map<String, Object>> all = new java.util.ArrayList<>();
+        Map<String, Object> page = json.readValue(send("GET", V + "/query?q=" + enc(soql), null).body(), new TypeReference<>() { });
+        while (true) {
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> records = (List<Map<String, Object>>) page.get("records");
+            all.addAll(records);
+            if (Boolean.TRUE.equals(page.get("done"))) {
+                return all;
+            }
+            page = json.readValue(send("GET", (String) page.get("nextRecordsUrl"), null).body(), new TypeReference<>() { });
+        }
+    }
+
     /** One record's fields. */
     public Map<String, Object> get(String type, String id) throws IOException, InterruptedException {
         HttpResponse<String> response = send("GET", V + "/sobjects/" + type + "/" + id, null);

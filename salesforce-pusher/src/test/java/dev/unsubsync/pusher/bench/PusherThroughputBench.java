@@ -1,0 +1,267 @@
+package dev.unsubsync.pusher.bench;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.unsubsync.events.OptOutPushResult;
+import dev.unsubsync.events.PersonType;
+import dev.unsubsync.events.PushOutcome;
+import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.events.UnsubscribeScope;
+import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.schemas.EventClasses;
+import dev.unsubsync.schemas.PersonKey;
+import dev.unsubsync.schemas.TopicProvisioner;
+import dev.unsubsync.schemas.Topics;
+import dev.unsubsync.testsupport.EmulatorClient;
+import dev.unsubsync.testsupport.ServiceProcess;
+import dev.unsubsync.testsupport.TestInfrastructure;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Load harness for the pusher (measures and prints; asserts nothing about speed). The real broker and registry, the
+ * emulator as its own JVM with 150 ms added to every call, the pusher as its own JVM with its defaults.
+ *
+ * <p>Phase 1: a backlog of {@code bench.backlog} (100,000) unsubscribes for distinct Contacts is on the topic before the
+ * pusher starts; measured: time to drain, API calls, records per call, records/s. Phase 2: {@code bench.rate} (200)
+ * events/s for {@code bench.seconds} (30 s); measured: end-to-end latency from the event's recordedAt (what capture's
+ * 202 stamps) to the result the pusher publishes once Salesforce confirmed, p50/p99.
+ *
+ * <p>{@code ./mvnw -Pbench -pl salesforce-pusher -am verify}
+ */
+@Tag("bench")
+class PusherThroughputBench {
+
+    @Test
+    void backlogDrainAndSteadyLatency() throws Exception {
+        EventClasses.trust();
+        int backlog = Integer.getInteger("bench.backlog", 100_000);
+        int rate = Integer.getInteger("bench.rate", 200);
+        int seconds = Integer.getInteger("bench.seconds", 30);
+        TestInfrastructure infra = TestInfrastructure.get();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+            TopicProvisioner.ensure(admin, Topics.ALL, Duration.ofSeconds(30));
+        }
+        int emulatorPort = freePort();
+        String emulatorUrl = "http://127.0.0.1:" + emulatorPort;
+        Path logs = Path.of(System.getProperty("java.io.tmpdir"));
+        try (ServiceProcess emulator = ServiceProcess.start("salesforce-emulator", ServiceProcess.projectRoot(), "salesforce-emulator",
+                "dev.unsubsync.emulator.Application",
+                Map.of("micronaut.server.port", String.valueOf(emulatorPort), "emulator.client-id", "bench", "emulator.client-secret", "bench",
+                        "emulator.seed-contacts", String.valueOf(backlog + rate * seconds), "emulator.seed-leads", "0",
+                        "emulator.daily-api-requests", "100000000"),
+                List.of("-Xmx3g"), logs.resolve("bench-emulator.log"), URI.create(emulatorUrl + "/health"), Duration.ofMinutes(5))) {
+            EmulatorClient salesforce = new EmulatorClient(emulatorUrl, "bench", "bench");
+            List<String> ids = new ArrayList<>();
+            for (Map<String, Object> row : salesforce.queryAll("SELECT Id FROM Contact")) {
+                ids.add((String) row.get("Id"));
+            }
+            salesforce.admin("PUT", "/faults", "{\"latencyMs\":150}");
+
+            // Phase 1: the backlog is on the topic before the pusher starts.
+            try (KafkaProducer<String, SpecificRecord> producer = producer(infra)) {
+                for (int i = 0; i < backlog; i++) {
+                    UnsubscribeRecorded event = event("backlog" + i + "@example.com", ids.get(i), Instant.now());
+                    producer.send(new ProducerRecord<>(Topics.UNSUBSCRIBE_EVENTS.name(), PersonKey.of(event.getEmail()), event));
+                }
+                producer.flush();
+            }
+            long callsBefore = compositeCalls(salesforce);
+            int pusherPort = freePort();
+            Instant launched = Instant.now();
+            try (ServiceProcess pusher = ServiceProcess.start("salesforce-pusher", ServiceProcess.projectRoot(), "salesforce-pusher",
+                    "dev.unsubsync.pusher.Application",
+                    Map.of("micronaut.server.port", String.valueOf(pusherPort), "kafka.bootstrap.servers", infra.bootstrapServers(),
+                            "kafka.apicurio.registry.url", infra.registry().apiUrl(), "salesforce.login-url", emulatorUrl,
+                            "salesforce.client-id", "bench", "salesforce.client-secret", "bench"),
+                    List.of("-Xmx512m"), logs.resolve("bench-pusher.log"), URI.create("http://127.0.0.1:" + pusherPort + "/health/liveness"),
+                    Duration.ofMinutes(2));
+                 ResultReader results = new ResultReader(infra)) {
+                results.awaitCount(backlog, Duration.ofMinutes(10));
+                Duration drain = Duration.between(results.firstArrival(), results.lastArrival());
+                System.out.printf("pusher started and pushed its first batch %.1f s after launch%n", Duration.between(launched, results.firstArrival()).toMillis() / 1000.0);
+                long calls = compositeCalls(salesforce) - callsBefore;
+                System.out.printf("backlog: %,d unsubscribes drained in %.1f s (first result to last) = %,.0f records/s; %,d Collections calls, %.1f records per call; %d not WRITTEN%n",
+                        backlog, drain.toMillis() / 1000.0, backlog / (drain.toMillis() / 1000.0), calls, (double) backlog / calls, results.notWritten());
+                System.out.printf("pusher after backlog: RSS %d MiB, heap used %s%n", rssMiB(pusher.pid()), heapUsed(pusher.pid()));
+
+                // Phase 2: steady traffic.
+                int steady = rate * seconds;
+                long callsBeforeSteady = compositeCalls(salesforce);
+                try (KafkaProducer<String, SpecificRecord> producer = producer(infra)) {
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < steady; i++) {
+                        long due = t0 + (long) (i * 1e9 / rate);
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            TimeUnit.NANOSECONDS.sleep(wait);
+                        }
+                        UnsubscribeRecorded event = event("steady" + i + "@example.com", ids.get(backlog + i), Instant.now());
+                        results.sent(event);
+                        producer.send(new ProducerRecord<>(Topics.UNSUBSCRIBE_EVENTS.name(), PersonKey.of(event.getEmail()), event));
+                    }
+                }
+                results.awaitCount(backlog + steady, Duration.ofMinutes(5));
+                List<Long> latencies = results.latenciesMillis("steady");
+                latencies.sort(Long::compare);
+                long steadyCalls = compositeCalls(salesforce) - callsBeforeSteady;
+                System.out.printf("steady: %d events/s for %d s: latency recordedAt -> confirmed p50 %d ms, p99 %d ms, max %d ms; %,d calls, %.1f records per call%n",
+                        rate, seconds, latencies.get(latencies.size() / 2), latencies.get((int) (latencies.size() * 0.99)), latencies.getLast(),
+                        steadyCalls, (double) steady / steadyCalls);
+                System.out.printf("pusher at the end: RSS %d MiB, heap used %s%n", rssMiB(pusher.pid()), heapUsed(pusher.pid()));
+            }
+        }
+    }
+
+    private static UnsubscribeRecorded event(String email, String id, Instant now) {
+        return UnsubscribeRecorded.newBuilder().setEventId(UUID.randomUUID().toString()).setEmail(email).setSalesforceId(id)
+                .setPersonType(PersonType.CONTACT).setSource(UnsubscribeSource.API).setScope(UnsubscribeScope.ALL_EMAIL)
+                .setOccurredAt(now).setRecordedAt(now).build();
+    }
+
+    private static KafkaProducer<String, SpecificRecord> producer(TestInfrastructure infra) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put("apicurio.registry.url", infra.registry().apiUrl());
+        config.put("apicurio.registry.auto-register", true);
+        config.put("apicurio.registry.dereference-schema", true);
+        config.put("apicurio.registry.artifact-resolver-strategy", "io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy");
+        AvroKafkaSerializer<SpecificRecord> serializer = new AvroKafkaSerializer<>();
+        serializer.configure(config, false);
+        return new KafkaProducer<>(config, new StringSerializer(), serializer);
+    }
+
+    private static long compositeCalls(EmulatorClient salesforce) throws IOException, InterruptedException {
+        Object calls = ((Map<?, ?>) salesforce.admin("GET", "", null).get("calls")).get("PATCH /services/data/{version}/composite/sobjects");
+        return calls instanceof Number n ? n.longValue() : 0;
+    }
+
+    /** Reads push results in the background. */
+    private static final class ResultReader implements AutoCloseable {
+        private final List<OptOutPushResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final List<Instant> arrivals = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final Map<String, Instant> sent = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        ResultReader(TestInfrastructure infra) {
+            Map<String, Object> config = new HashMap<>();
+            config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID());
+            config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            config.put("apicurio.registry.url", infra.registry().apiUrl());
+            config.put("apicurio.registry.use-specific-avro-reader", true);
+            AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>();
+            deserializer.configure(config, false);
+            KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(), deserializer);
+            consumer.subscribe(List.of(Topics.PUSH_RESULTS.name()));
+            thread = Thread.ofPlatform().start(() -> {
+                try (consumer) {
+                    while (running) {
+                        consumer.poll(Duration.ofMillis(100)).forEach(r -> {
+                            results.add((OptOutPushResult) r.value());
+                            arrivals.add(Instant.now());
+                        });
+                    }
+                }
+            });
+        }
+
+        /** Remembers when an event was recorded, to measure its latency. */
+        void sent(UnsubscribeRecorded event) {
+            sent.put(event.getEventId(), event.getRecordedAt());
+        }
+
+        void awaitCount(int count, Duration timeout) {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> results.size() >= count);
+        }
+
+        Instant firstArrival() {
+            return arrivals.getFirst();
+        }
+
+        Instant lastArrival() {
+            return arrivals.getLast();
+        }
+
+        long notWritten() {
+            synchronized (results) {
+                return results.stream().filter(r -> r.getOutcome() != PushOutcome.WRITTEN).count();
+            }
+        }
+
+        List<Long> latenciesMillis(String prefix) {
+            List<Long> latencies = new ArrayList<>();
+            synchronized (results) {
+                for (OptOutPushResult result : results) {
+                    Instant recordedAt = sent.get(result.getUnsubscribeEventId());
+                    if (result.getEmail().startsWith(prefix) && recordedAt != null) {
+                        latencies.add(Duration.between(recordedAt, result.getDecidedAt()).toMillis());
+                    }
+                }
+            }
+            return latencies;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join(5000);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static long rssMiB(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+
+    private static String heapUsed(long pid) {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid), "GC.heap_info")
+                    .redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes());
+            jcmd.waitFor(10, TimeUnit.SECONDS);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("committed (\\d+)K, used (\\d+)K").matcher(out);
+            return m.find() ? (Long.parseLong(m.group(2)) / 1024) + " MiB of " + (Long.parseLong(m.group(1)) / 1024) + " MiB committed" : "unknown";
+        } catch (IOException | InterruptedException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+}
