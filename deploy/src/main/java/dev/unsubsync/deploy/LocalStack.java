@@ -49,6 +49,9 @@ public final class LocalStack implements AutoCloseable {
     private final Ports ports;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final List<String> pids = new ArrayList<>();
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final Map<String, Runnable> restarts = new LinkedHashMap<>();
+    private volatile Process broker;
 
     private LocalStack(Path root, Path data, Ports ports) {
         this.root = root;
@@ -98,11 +101,43 @@ public final class LocalStack implements AutoCloseable {
     private void service(String module, String mainClass, int port, Map<String, String> config) throws IOException, InterruptedException {
         Map<String, String> properties = new LinkedHashMap<>(config);
         properties.put("micronaut.server.port", String.valueOf(port));
+        ServiceProcess process = launch(module, mainClass, port, properties);
+        started.push(() -> services.get(module).close());
+        pids.add(module + " " + process.pid());
+        restarts.put(module, () -> {
+            try {
+                launch(module, mainClass, port, properties);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private ServiceProcess launch(String module, String mainClass, int port, Map<String, String> properties) throws IOException, InterruptedException {
         ServiceProcess process = ServiceProcess.start(module, root, module, mainClass, properties,
                 List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-                logs().resolve(module + ".log"), URI.create("http://127.0.0.1:" + port + "/health"), START_TIMEOUT);
-        started.push(process);
-        pids.add(module + " " + process.pid());
+                logs().resolve(module + ".log"), URI.create("http://127.0.0.1:" + port + "/health/liveness"), START_TIMEOUT);
+        services.put(module, process);
+        return process;
+    }
+
+    /** Kills a service at once (SIGKILL), as a crash would. For resilience tests. */
+    public void kill(String module) {
+        services.get(module).kill();
+    }
+
+    /** Starts a killed or stopped service again with the same configuration and waits until it is live. */
+    public void restart(String module) {
+        restarts.get(module).run();
+    }
+
+    /** Stops the broker cleanly and starts it again on the same data. For resilience tests. */
+    public void restartKafka() throws IOException, InterruptedException {
+        stop(broker);
+        startBroker();
     }
 
     private void startKafka() throws IOException, InterruptedException {
@@ -135,11 +170,18 @@ public final class LocalStack implements AutoCloseable {
                 throw new IllegalStateException("Formatting the Kafka data folder failed; see " + logs().resolve("kafka-format.log"));
             }
         }
-        Process broker = new ProcessBuilder(java().toString(), "-Xmx512m", "-XX:+UseSerialGC",
-                "-Djava.io.tmpdir=" + kafkaDir, "-cp", classpath, "kafka.Kafka", config.toString())
-                .redirectErrorStream(true).redirectOutput(logs().resolve("kafka.log").toFile()).start();
+        startBroker();
         started.push(() -> stop(broker));
         pids.add("kafka " + broker.pid());
+    }
+
+    private void startBroker() throws IOException, InterruptedException {
+        Path kafkaDir = data.resolve("kafka");
+        Path config = kafkaDir.resolve("server.properties");
+        String classpath = ServiceProcess.classpath(root.resolve("deploy"));
+        broker = new ProcessBuilder(java().toString(), "-Xmx512m", "-XX:+UseSerialGC",
+                "-Djava.io.tmpdir=" + kafkaDir, "-cp", classpath, "kafka.Kafka", config.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logs().resolve("kafka.log").toFile())).start();
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (!listening(ports.kafka())) {
             if (!broker.isAlive()) {
@@ -193,6 +235,10 @@ public final class LocalStack implements AutoCloseable {
 
     public String captureUrl() {
         return "http://127.0.0.1:" + ports.capture();
+    }
+
+    public String pusherUrl() {
+        return "http://127.0.0.1:" + ports.pusher();
     }
 
     public String registryUrl() {

@@ -167,6 +167,16 @@ class AdminApiTest {
     }
 
     @Test
+    void everyOptOutClearedThroughTheApiIsCounted() throws Exception {
+        String token = token();
+        String contact = create(token, "{\"LastName\":\"Cleared\"}");
+        send("PATCH", V + "/sobjects/Contact/" + contact, "{\"HasOptedOutOfEmail\":true}", token);
+        assertEquals(0, ((Number) admin("GET", "", null).get("optOutsCleared")).intValue());
+        send("PATCH", V + "/sobjects/Contact/" + contact, "{\"HasOptedOutOfEmail\":false}", token);
+        assertEquals(1, ((Number) admin("GET", "", null).get("optOutsCleared")).intValue());
+    }
+
+    @Test
     void countersTellCallsPerEndpoint() throws Exception {
         String token = token();
         send("GET", V + "/query?q=" + URLEncoder.encode("SELECT Id FROM Contact", StandardCharsets.UTF_8), null, token);

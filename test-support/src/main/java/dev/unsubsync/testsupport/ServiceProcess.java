@@ -48,7 +48,8 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(classpath(projectRoot.resolve(module)));
         command.add(mainClass);
         Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // Appended, so a service restarted by a test keeps the story of its earlier life in the same file.
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         ServiceProcess service = new ServiceProcess(name, process, log);
         try {
             service.awaitHealthy(health, timeout);
@@ -105,6 +106,16 @@ public final class ServiceProcess implements AutoCloseable {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Ends the process at once (SIGKILL), as a crash or an evicted container would: no shutdown hooks, no goodbyes. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

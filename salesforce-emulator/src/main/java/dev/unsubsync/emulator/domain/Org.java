@@ -24,6 +24,7 @@ public final class Org {
     private final Faults faults;
     private final Map<String, Map<String, Object>> records = new LinkedHashMap<>();
     private long nextNumber = 1;
+    private long optOutsCleared;
 
     public Org(OrgSchema schema, Clock clock, Faults faults) {
         this.schema = schema;
@@ -134,6 +135,7 @@ public final class Org {
     public synchronized void clear() {
         records.clear();
         nextNumber = 1;
+        optOutsCleared = 0;
     }
 
     /** Number of records of a type, deleted ones included. */
@@ -225,8 +227,23 @@ public final class Org {
         return invalid.isPresent() ? invalid : faults.recordFailure((String) record.get("Id"));
     }
 
+    /**
+     * How many times an API write turned an opt-out field from true to false. Our services must never do that (no
+     * resubscribe is ever synced); tests read this to prove it.
+     */
+    public synchronized long optOutsCleared() {
+        return optOutsCleared;
+    }
+
     private void apply(SObjectType type, String rawId, Map<String, Object> changes) {
         Map<String, Object> record = find(type, rawId);
+        for (Map.Entry<String, Object> change : changes.entrySet()) {
+            String name = type.field(change.getKey()).map(FieldDef::name).orElse(change.getKey());
+            boolean optOutField = name.equals("HasOptedOutOfEmail") || schema.marketoField().filter(name::equals).isPresent();
+            if (optOutField && Boolean.TRUE.equals(record.get(name)) && Boolean.FALSE.equals(change.getValue())) {
+                optOutsCleared++;
+            }
+        }
         applyChanges(type, record, changes, false);
         Instant now = clock.instant();
         record.put("LastModifiedDate", now);

@@ -109,6 +109,7 @@ public class AdminController {
         state.put("apiUsage", Map.of("used", usage.used(), "max", usage.max()));
         state.put("marketoField", org.schema().marketoField().map(name -> (Object) name).orElse(false));
         state.put("records", org.size());
+        state.put("optOutsCleared", org.optOutsCleared());
         state.put("fieldAccess", org.schema().access());
         state.put("calls", filter.calls());
         return state;

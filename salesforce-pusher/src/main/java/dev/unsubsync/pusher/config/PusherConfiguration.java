@@ -41,6 +41,31 @@ public class PusherConfiguration {
     @NotNull
     private Duration fieldCheckInterval = Duration.ofSeconds(60);
 
+    /** Share of the daily API allowance above which batches are spaced out. Default 0.9. */
+    @jakarta.validation.constraints.DecimalMin(value = "0", inclusive = false)
+    @jakarta.validation.constraints.DecimalMax(value = "1", inclusive = false)
+    private double allowanceSlowdownShare = 0.9;
+
+    /** Pause before each batch when usage reaches the allowance (growing linearly from the share). Default 30 s. */
+    @NotNull
+    private Duration allowanceMaxPause = Duration.ofSeconds(30);
+
+    public double getAllowanceSlowdownShare() {
+        return allowanceSlowdownShare;
+    }
+
+    public void setAllowanceSlowdownShare(double allowanceSlowdownShare) {
+        this.allowanceSlowdownShare = allowanceSlowdownShare;
+    }
+
+    public Duration getAllowanceMaxPause() {
+        return allowanceMaxPause;
+    }
+
+    public void setAllowanceMaxPause(Duration allowanceMaxPause) {
+        this.allowanceMaxPause = allowanceMaxPause;
+    }
+
     public int getMaxCallsInFlight() {
         return maxCallsInFlight;
     }

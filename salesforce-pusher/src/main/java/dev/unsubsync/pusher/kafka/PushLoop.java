@@ -2,9 +2,11 @@ package dev.unsubsync.pusher.kafka;
 
 import dev.unsubsync.events.OptOutPushResult;
 import dev.unsubsync.pusher.config.PusherConfiguration;
+import dev.unsubsync.pusher.domain.AllowanceGovernor;
 import dev.unsubsync.pusher.domain.FieldCheck;
 import dev.unsubsync.pusher.domain.OptOutPusher;
 import dev.unsubsync.pusher.domain.TransientPushFailure;
+import dev.unsubsync.salesforce.SalesforceClient;
 import dev.unsubsync.schemas.DeadLetterHeaders;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.Topic;
@@ -68,13 +70,15 @@ public final class PushLoop {
     private final Producer<String, SpecificRecord> results;
     private final Producer<byte[], byte[]> raw;
     private final PushMetrics metrics;
+    private final AllowanceGovernor governor;
+    private final SalesforceClient salesforce;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
     private volatile boolean running = true;
 
     PushLoop(String name, Topic<?, ?> source, String groupId, OptOutPusher pusher, FieldCheck fieldCheck, PusherConfiguration config,
-             KafkaSettings kafka, Producers producers, PushMetrics metrics) {
+             KafkaSettings kafka, Producers producers, PushMetrics metrics, SalesforceClient salesforce) {
         this.name = name;
         this.source = source;
         this.groupId = groupId;
@@ -85,6 +89,8 @@ public final class PushLoop {
         this.results = producers.results();
         this.raw = producers.deadLetters();
         this.metrics = metrics;
+        this.salesforce = salesforce;
+        this.governor = new AllowanceGovernor(config.getAllowanceSlowdownShare(), config.getAllowanceMaxPause());
     }
 
     void start() {
@@ -103,6 +109,9 @@ public final class PushLoop {
         // A new group starts from the beginning: no unsubscribe recorded before the pusher first ran is skipped.
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.getMaxBatchSize());
+        // A crashed instance's partitions move to the others after 10 s instead of Kafka's default 45 s.
+        consumerConfig.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        consumerConfig.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         Deserializer<Object> valueDecoder = kafka.avroDeserializer();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
@@ -114,15 +123,25 @@ public final class PushLoop {
                 if (batch.isEmpty()) {
                     continue;
                 }
+                salesforce.apiUsage().ifPresent(usage -> {
+                    Duration spacing = governor.pauseBefore(usage.used(), usage.max());
+                    if (!spacing.isZero()) {
+                        LOG.warn("{}: {} of {} daily API requests used; waiting {} ms before the next batch", name, usage.used(), usage.max(), spacing.toMillis());
+                        pause(spacing);
+                    }
+                });
                 try {
                     handle(batch, valueDecoder, attempt);
                     c.commitSync(nextOffsets(batch));
                     attempt = 1;
-                } catch (TransientPushFailure e) {
+                } catch (TransientPushFailure | org.apache.kafka.common.errors.RetriableException
+                         | org.apache.kafka.clients.consumer.CommitFailedException | org.apache.kafka.common.errors.RebalanceInProgressException e) {
+                    // Salesforce could not take the batch, or Kafka could not record its outcome (a broker restarting,
+                    // a rebalance): nothing is committed, the batch is read again. Pushing it twice is harmless.
                     Duration backoff = backoff(attempt);
                     metrics.retried(batch.size());
-                    LOG.warn("{}: batch of {} events not pushed (attempt {}): {}; retrying in {} ms", name, batch.size(), attempt, e.getMessage(), backoff.toMillis());
-                    rewind(c, batch);
+                    LOG.warn("{}: batch of {} events not finished (attempt {}): {}; retrying in {} ms", name, batch.size(), attempt, e.getMessage(), backoff.toMillis());
+                    rewindIfOwned(c, batch);
                     attempt++;
                     pause(backoff);
                 }
@@ -263,12 +282,13 @@ public final class PushLoop {
         return offsets;
     }
 
-    private static void rewind(KafkaConsumer<String, byte[]> consumer, List<ConsumerRecord<String, byte[]>> batch) {
+    private static void rewindIfOwned(KafkaConsumer<String, byte[]> consumer, List<ConsumerRecord<String, byte[]>> batch) {
         Map<TopicPartition, Long> first = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : batch) {
             first.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
         }
         first.forEach((partition, offset) -> {
+            // A partition lost in a rebalance is its new owner's to read again from the committed offset.
             if (consumer.assignment().contains(partition)) {
                 consumer.seek(partition, offset);
             }

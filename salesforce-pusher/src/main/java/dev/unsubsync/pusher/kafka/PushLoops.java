@@ -3,6 +3,7 @@ package dev.unsubsync.pusher.kafka;
 import dev.unsubsync.pusher.config.PusherConfiguration;
 import dev.unsubsync.pusher.domain.FieldCheck;
 import dev.unsubsync.pusher.domain.OptOutPusher;
+import dev.unsubsync.salesforce.SalesforceClient;
 import dev.unsubsync.schemas.Topics;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
@@ -17,10 +18,10 @@ public class PushLoops implements ApplicationEventListener<StartupEvent> {
     private final List<PushLoop> loops;
 
     public PushLoops(OptOutPusher pusher, FieldCheck fieldCheck, PusherConfiguration config, KafkaSettings kafka, Producers producers,
-                     PushMetrics metrics) {
+                     PushMetrics metrics, SalesforceClient salesforce) {
         this.loops = List.of(
-                new PushLoop("push-loop", Topics.UNSUBSCRIBE_EVENTS, config.getGroupId(), pusher, fieldCheck, config, kafka, producers, metrics),
-                new PushLoop("parked-loop", Topics.PUSH_PARKED, config.getGroupId() + "-parked", pusher, fieldCheck, config, kafka, producers, metrics));
+                new PushLoop("push-loop", Topics.UNSUBSCRIBE_EVENTS, config.getGroupId(), pusher, fieldCheck, config, kafka, producers, metrics, salesforce),
+                new PushLoop("parked-loop", Topics.PUSH_PARKED, config.getGroupId() + "-parked", pusher, fieldCheck, config, kafka, producers, metrics, salesforce));
     }
 
     @Override

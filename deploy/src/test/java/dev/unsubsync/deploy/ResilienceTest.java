@@ -1,0 +1,171 @@
+package dev.unsubsync.deploy;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unsubsync.events.OptOutPushResult;
+import dev.unsubsync.events.PushOutcome;
+import dev.unsubsync.schemas.EventClasses;
+import dev.unsubsync.schemas.Topics;
+import dev.unsubsync.testsupport.EmulatorClient;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Nothing accepted is lost: unsubscribes posted to capture like an upstream system would (retrying whatever was not
+ * acknowledged) while Salesforce fails a share of calls and locks rows, the pusher is killed mid-batch and comes back,
+ * and the broker restarts. Afterwards every acknowledged unsubscribe is opted out in Salesforce, has a WRITTEN result,
+ * and no opt-out was ever cleared.
+ */
+class ResilienceTest {
+
+    private static final int PEOPLE = 600;
+    private static final Pattern EVENT_ID = Pattern.compile("\"eventId\":\"([^\"]+)\"");
+    private static LocalStack stack;
+    private static EmulatorClient salesforce;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        EventClasses.trust();
+        Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "resilience-");
+        stack = LocalStack.start(Path.of(System.getProperty("project.root")), data,
+                new LocalStack.Ports(freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()));
+        salesforce = new EmulatorClient(stack.emulatorUrl(), LocalStack.EMULATOR_CLIENT_ID, LocalStack.EMULATOR_CLIENT_SECRET);
+        salesforce.admin("POST", "/seed", "{\"contacts\":" + PEOPLE + ",\"leads\":0}");
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void everyAcceptedUnsubscribeIsWrittenThroughSalesforceFaultsAPusherCrashAndABrokerRestart() throws Exception {
+        List<Map<String, Object>> contacts = salesforce.queryAll("SELECT Id, Email FROM Contact WHERE HasOptedOutOfEmail = false");
+        List<Map<String, Object>> people = contacts.subList(0, PEOPLE);
+        salesforce.admin("PUT", "/faults", "{\"latencyMs\":20,\"failShare\":0.15,\"failStatus\":503,"
+                + "\"recordFailures\":[{\"statusCode\":\"UNABLE_TO_LOCK_ROW\",\"share\":0.1}]}");
+
+        Set<String> accepted = new HashSet<>();
+        for (int i = 0; i < people.size(); i++) {
+            if (i == PEOPLE / 4) {
+                stack.kill("salesforce-pusher");
+            }
+            if (i == PEOPLE / 2) {
+                stack.restartKafka();
+            }
+            if (i == 3 * PEOPLE / 4) {
+                stack.restart("salesforce-pusher");
+            }
+            Map<String, Object> person = people.get(i);
+            accepted.add(postUntilAccepted("{\"email\":\"" + person.get("Email") + "\",\"salesforceId\":\"" + person.get("Id") + "\",\"source\":\"api\"}"));
+        }
+        assertEquals(PEOPLE, accepted.size());
+
+        // Let the restarted pusher work under the faults for a while before Salesforce heals.
+        // The test's own Salesforce reads meet the injected faults too: a failed read is simply tried again.
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() ->
+                salesforce.queryAll("SELECT Id FROM Contact WHERE HasOptedOutOfEmail = true").size() >= PEOPLE / 2);
+        salesforce.admin("DELETE", "/faults", null);
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() ->
+                salesforce.queryAll("SELECT Id FROM Contact WHERE HasOptedOutOfEmail = true").size() >= PEOPLE);
+        Set<String> optedOut = new HashSet<>();
+        salesforce.queryAll("SELECT Id FROM Contact WHERE HasOptedOutOfEmail = true").forEach(r -> optedOut.add((String) r.get("Id")));
+        for (Map<String, Object> person : people) {
+            assertTrue(optedOut.contains((String) person.get("Id")), "not opted out: " + person);
+        }
+
+        Set<String> written = writtenEventIds(accepted);
+        Set<String> missing = new HashSet<>(accepted);
+        missing.removeAll(written);
+        assertTrue(missing.isEmpty(), missing.size() + " accepted unsubscribes have no WRITTEN result");
+        assertEquals(0, ((Number) salesforce.admin("GET", "", null).get("optOutsCleared")).intValue(), "an opt-out was cleared");
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(stack.pusherUrl() + "/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher retried = Pattern.compile("(?m)^unsubsync_push_retried_total\\S* ([0-9.E]+)").matcher(metrics);
+        assertTrue(retried.find() && Double.parseDouble(retried.group(1)) > 0, "the faults should have made the pusher retry: " + (retried.hitEnd() ? "no metric" : retried.group()));
+    }
+
+    /** Posts like an upstream system: anything but a 202 (a 503 while Kafka restarts, a refused connection) is retried. */
+    private String postUntilAccepted(String body) throws InterruptedException {
+        for (int attempt = 0; attempt < 120; attempt++) {
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/v1/unsubscribes"))
+                        .header("Content-Type", "application/json").header("Authorization", "Bearer " + LocalStack.CAPTURE_TOKEN)
+                        .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 202) {
+                    Matcher m = EVENT_ID.matcher(response.body());
+                    assertTrue(m.find(), response.body());
+                    return m.group(1);
+                }
+                assertEquals(503, response.statusCode(), response.body());
+            } catch (IOException e) {
+                // capture unreachable for a moment: retry, as a sender would
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+        throw new AssertionError("capture never accepted " + body);
+    }
+
+    private Set<String> writtenEventIds(Set<String> wanted) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "resilience-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put("apicurio.registry.url", stack.registryUrl() + "/apis/registry/v3");
+        config.put("apicurio.registry.use-specific-avro-reader", true);
+        AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>();
+        deserializer.configure(config, false);
+        Set<String> written = new HashSet<>();
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(), deserializer)) {
+            consumer.subscribe(List.of(Topics.PUSH_RESULTS.name()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(300)).forEach(r -> {
+                    OptOutPushResult result = (OptOutPushResult) r.value();
+                    if (result.getOutcome() == PushOutcome.WRITTEN) {
+                        written.add(result.getUnsubscribeEventId());
+                    }
+                });
+                return written.containsAll(wanted);
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // report what is missing below
+        }
+        return written;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+}
