@@ -2,6 +2,7 @@ package dev.unsubsync.pusher.config;
 
 import dev.unsubsync.pusher.domain.FieldCheck;
 import dev.unsubsync.pusher.domain.OptOutPusher;
+import dev.unsubsync.pusher.domain.RecentWrites;
 import dev.unsubsync.pusher.domain.SalesforceWriter;
 import dev.unsubsync.pusher.kafka.KafkaSettings;
 import dev.unsubsync.schemas.SettingsView;
@@ -46,7 +47,7 @@ public class DomainFactory {
 
     @Singleton
     OptOutPusher optOutPusher(SalesforceWriter salesforce, Clock clock, SettingsView settings, FieldCheck fieldCheck,
-                              @Named("salesforce-calls") ExecutorService calls) {
-        return new OptOutPusher(salesforce, clock, settings::current, fieldCheck, calls);
+                              @Named("salesforce-calls") ExecutorService calls, PusherConfiguration config) {
+        return new OptOutPusher(salesforce, clock, settings::current, fieldCheck, calls, new RecentWrites(config.getRecentWritesTtl(), 100_000));
     }
 }

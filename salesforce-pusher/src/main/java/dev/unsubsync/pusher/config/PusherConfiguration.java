@@ -66,6 +66,21 @@ public class PusherConfiguration {
         this.allowanceMaxPause = allowanceMaxPause;
     }
 
+    /**
+     * How long a written event is remembered, so the same event delivered again spends no API call (a new event for
+     * the same person is always written). Default 10 minutes; 0 disables.
+     */
+    @NotNull
+    private Duration recentWritesTtl = Duration.ofMinutes(10);
+
+    public Duration getRecentWritesTtl() {
+        return recentWritesTtl;
+    }
+
+    public void setRecentWritesTtl(Duration recentWritesTtl) {
+        this.recentWritesTtl = recentWritesTtl;
+    }
+
     public int getMaxCallsInFlight() {
         return maxCallsInFlight;
     }

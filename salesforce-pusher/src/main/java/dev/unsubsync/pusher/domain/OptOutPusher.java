@@ -81,16 +81,20 @@ public final class OptOutPusher {
     private final Supplier<SyncSettings> settings;
     private final FieldCheck fieldCheck;
     private final Executor calls;
+    private final RecentWrites recent;
 
     /**
-     * @param calls runs Collections calls; several at a time when it has several threads
+     * @param calls  runs Collections calls; several at a time when it has several threads
+     * @param recent opt-outs written a short while ago, not written again
      */
-    public OptOutPusher(SalesforceWriter salesforce, Clock clock, Supplier<SyncSettings> settings, FieldCheck fieldCheck, Executor calls) {
+    public OptOutPusher(SalesforceWriter salesforce, Clock clock, Supplier<SyncSettings> settings, FieldCheck fieldCheck, Executor calls,
+                        RecentWrites recent) {
         this.salesforce = salesforce;
         this.clock = clock;
         this.settings = settings;
         this.fieldCheck = fieldCheck;
         this.calls = calls;
+        this.recent = recent;
     }
 
     /**
@@ -122,6 +126,18 @@ public final class OptOutPusher {
                     if (!unavailable.isEmpty()) {
                         parking.put(inbound, new Parking(List.copyOf(unavailable.keySet()), String.join(" ", unavailable.values())));
                     }
+                    List<String> toWrite = writable.stream().filter(f -> !recent.contains(recorded.getEventId(), f, clock.instant())).toList();
+                    if (!writable.isEmpty() && toWrite.isEmpty()) {
+                        // This very event was written moments ago (delivered again): no API call.
+                        List<OptOutPushResult> results = new ArrayList<>();
+                        results.add(result(recorded, PushOutcome.WRITTEN, id.get().to18(), objectType, writable, null,
+                                "this event was written moments ago; delivered again, not written again", attempt));
+                        Optional.ofNullable(parking.get(inbound)).ifPresent(p -> results.add(result(recorded, PushOutcome.PARKED, id.get().to18(), objectType,
+                                List.of(), "FIELD_NOT_WRITABLE", p.reason(), attempt)));
+                        decisions.put(inbound, new Decision(inbound, results, Optional.empty(), Optional.ofNullable(parking.get(inbound))));
+                        continue;
+                    }
+                    writable = toWrite;
                     if (!writable.isEmpty()) {
                         String key = id.get().to18() + "|" + String.join(",", writable);
                         writes.putIfAbsent(key, new RecordUpdate(objectType, id.get().to18(), writable));
@@ -150,7 +166,10 @@ public final class OptOutPusher {
                 Target target = written.get(key);
                 RecordUpdate update = target.update();
                 switch (target.result()) {
-                    case RecordResult.Saved s -> results.add(result(recorded, PushOutcome.WRITTEN, update.id(), update.objectType(), update.fields(), null, null, attempt));
+                    case RecordResult.Saved s -> {
+                        update.fields().forEach(field -> recent.add(recorded.getEventId(), field, clock.instant()));
+                        results.add(result(recorded, PushOutcome.WRITTEN, update.id(), update.objectType(), update.fields(), null, null, attempt));
+                    }
                     case RecordResult.Permanent p when FIELD_CODES.contains(p.statusCode()) -> {
                         // Describe did not know yet: park for these fields and have the check run again.
                         update.fields().forEach(field -> fieldCheck.report(update.objectType(), field, p.statusCode().equals("INVALID_FIELD")

@@ -69,7 +69,7 @@ class OptOutPusherTest {
     private final AtomicReference<SyncSettings> settings = new AtomicReference<>(SyncSettings.newBuilder().build());
     private final FieldCheck fieldCheck = new FieldCheck();
     private final OptOutPusher pusher = new OptOutPusher(salesforce, Clock.fixed(NOW, ZoneOffset.UTC), settings::get, fieldCheck,
-            Executors.newFixedThreadPool(4));
+            Executors.newFixedThreadPool(4), new RecentWrites(java.time.Duration.ofMinutes(10), 1000));
 
     private static OptOutPusher.Inbound recorded(String salesforceId) {
         return new OptOutPusher.Inbound("p@example.com", UnsubscribeRecorded.newBuilder()
@@ -214,6 +214,33 @@ class OptOutPusherTest {
         assertEquals(PushOutcome.WRITTEN, only(decisions.get(0)).getOutcome());
         assertEquals(PushOutcome.WRITTEN, only(decisions.get(1)).getOutcome());
         assertEquals(2, only(decisions.get(1)).getAttempts());
+    }
+
+    @Test
+    void sameUnsubscribeDeliveredAgainSpendsNoApiCallAndReportsTheSameOutcome() {
+        OptOutPusher.Inbound event = recorded(CONTACT);
+        pusher.push(List.of(event), 1);
+        OptOutPushResult again = only(pusher.push(List.of(event), 1).getFirst());
+        assertEquals(1, salesforce.calls.size());
+        assertEquals(PushOutcome.WRITTEN, again.getOutcome());
+        assertEquals(List.of("HasOptedOutOfEmail"), again.getFieldsWritten());
+    }
+
+    @Test
+    void aNewUnsubscribeForARecordWrittenMomentsAgoIsWrittenAgain() {
+        pusher.push(List.of(recorded(CONTACT)), 1);
+        pusher.push(List.of(recorded(CONTACT)), 1);
+        assertEquals(2, salesforce.written().size(), "someone may have unchecked it in Salesforce in between");
+    }
+
+    @Test
+    void withoutMemoryOfRecentWritesTheSameUnsubscribeWritesAtMostOnceMore() {
+        OptOutPusher forgetful = new OptOutPusher(salesforce, Clock.fixed(NOW, ZoneOffset.UTC), settings::get, fieldCheck,
+                Executors.newSingleThreadExecutor(), new RecentWrites(java.time.Duration.ZERO, 1000));
+        OptOutPusher.Inbound event = recorded(CONTACT);
+        forgetful.push(List.of(event), 1);
+        forgetful.push(List.of(event), 1);
+        assertEquals(2, salesforce.written().size());
     }
 
     @Test

@@ -171,6 +171,36 @@ class PushRulesTest implements TestPropertyProvider {
     }
 
     @Test
+    void mergedRecordIsFollowedToItsMaster() throws Exception {
+        String master = salesforce.create("Contact", Map.of("LastName", "Master"));
+        String duplicate = salesforce.create("Contact", Map.of("LastName", "Duplicate"));
+        salesforce.admin("POST", "/merge", "{\"masterId\":\"" + master + "\",\"duplicateIds\":[\"" + duplicate + "\"]}");
+
+        OptOutPushResult result = awaitResults(produce(event("merged@example.com", duplicate)), 1).getFirst();
+        assertEquals(PushOutcome.WRITTEN, result.getOutcome());
+        assertEquals(master, result.getSalesforceId());
+        assertEquals(Boolean.TRUE, salesforce.get("Contact", master).get("HasOptedOutOfEmail"));
+    }
+
+    @Test
+    void theSameUnsubscribeDeliveredTwiceIsHarmless() throws Exception {
+        String contact = salesforce.create("Contact", Map.of("LastName", "Twice"));
+        UnsubscribeRecorded event = event("twice@example.com", contact);
+        long callsBefore = compositeCalls();
+        produce(event);
+        produce(event);
+        List<OptOutPushResult> results = awaitResults(event.getEventId(), 2);
+        assertEquals(results.get(0).getOutcome(), results.get(1).getOutcome());
+        assertEquals(PushOutcome.WRITTEN, results.get(1).getOutcome());
+        assertTrue(compositeCalls() - callsBefore <= 2, "at most one write more");
+    }
+
+    private long compositeCalls() throws Exception {
+        Object calls = ((Map<?, ?>) salesforce.admin("GET", "", null).get("calls")).get("PATCH /services/data/{version}/composite/sobjects");
+        return calls instanceof Number n ? n.longValue() : 0;
+    }
+
+    @Test
     void removalIsNeverPushed() throws Exception {
         String contact = salesforce.create("Contact", Map.of("LastName", "Removed"));
         String key = "removed." + UUID.randomUUID() + "@example.com";
