@@ -59,6 +59,9 @@ class PushLoopTest implements TestPropertyProvider {
     private static final String CLIENT_ID = "pusher-test";
     private static final String CLIENT_SECRET = "pusher-secret";
 
+    @jakarta.inject.Inject
+    io.micronaut.runtime.server.EmbeddedServer server;
+
     private ServiceProcess emulator;
     private String emulatorUrl;
     private EmulatorClient salesforce;
@@ -129,6 +132,18 @@ class PushLoopTest implements TestPropertyProvider {
         ConsumerRecord<byte[], byte[]> dead = awaitDeadLetter("gone@example.com");
         assertEquals("ENTITY_IS_DELETED", header(dead, DeadLetterHeaders.REASON_CODE));
         assertEquals(Topics.UNSUBSCRIBE_EVENTS.name(), header(dead, DeadLetterHeaders.ORIGINAL_TOPIC));
+    }
+
+    @Test
+    void prometheusShowsOutcomesLatencyAllowanceAndConsumerLag() throws Exception {
+        String contact = salesforce.create("Contact", Map.of("LastName", "Metrics"));
+        awaitResult(produce(event("metrics@example.com", contact)));
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(server.getURI().resolve("/prometheus")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        for (String name : List.of("unsubsync_push_outcomes_total{outcome=\"WRITTEN\"", "unsubsync_push_latency_seconds", "unsubsync_salesforce_records_per_call",
+                "unsubsync_salesforce_api_remaining", "unsubsync_salesforce_field_problems", "kafka_consumer_fetch_manager_records_lag_max")) {
+            org.junit.jupiter.api.Assertions.assertTrue(metrics.contains(name), name + " missing from /prometheus");
+        }
     }
 
     @Test
