@@ -117,8 +117,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private ServiceProcess launch(String module, String mainClass, int port, Map<String, String> properties) throws IOException, InterruptedException {
+        Path scratch = data.resolve("tmp").resolve(module);
+        Files.createDirectories(scratch);
         ServiceProcess process = ServiceProcess.start(module, root, module, mainClass, properties,
-                List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                // Scratch files (Kafka Streams state, Vert.x cache) stay under the data folder, not in /tmp.
+                List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + scratch),
                 logs().resolve(module + ".log"), URI.create("http://127.0.0.1:" + port + "/health/liveness"), START_TIMEOUT);
         services.put(module, process);
         return process;

@@ -34,6 +34,15 @@ class ReconcilerStartsTest implements TestPropertyProvider {
         return properties;
     }
 
+    @Inject
+    dev.unsubsync.reconciler.kafka.LedgerStreams ledger;
+
+    @Test
+    void theLedgerStreamRunsAgainstTheRealBroker() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> ledger.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
+    }
+
     @Test
     void startsAndIsHealthyWithKafka() throws Exception {
         HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.getURI().resolve("/health")).build(),

@@ -2,6 +2,7 @@ package dev.unsubsync.schemas;
 
 import dev.unsubsync.events.OptOutPushResult;
 import dev.unsubsync.events.SyncSettings;
+import dev.unsubsync.events.UnsubscribeRecorded;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -52,8 +53,17 @@ public final class Topics {
             "unsubscribe-events-parked", byte[].class, byte[].class, 6,
             Map.of("retention.ms", "-1"));
 
+    /**
+     * The sales side's current unsubscribes, one per person: the latest {@link UnsubscribeRecorded}, or nothing once an
+     * {@code UnsubscribeRemoved} tombstoned it. Built by the reconciler's Kafka Streams topology from
+     * {@link #UNSUBSCRIBE_EVENTS}, co-partitioned with it (same key, same partition count).
+     */
+    public static final Topic<String, UnsubscribeRecorded> UNSUBSCRIBE_LEDGER = new Topic<>(
+            "unsubscribe-ledger", String.class, UnsubscribeRecorded.class, 6,
+            Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+
     /** All topics, for provisioning. */
-    public static final List<Topic<?, ?>> ALL = List.of(UNSUBSCRIBE_EVENTS, PUSH_RESULTS, PUSH_DEAD_LETTERS, SETTINGS, PUSH_PARKED);
+    public static final List<Topic<?, ?>> ALL = List.of(UNSUBSCRIBE_EVENTS, PUSH_RESULTS, PUSH_DEAD_LETTERS, SETTINGS, PUSH_PARKED, UNSUBSCRIBE_LEDGER);
 
     private Topics() {
     }
