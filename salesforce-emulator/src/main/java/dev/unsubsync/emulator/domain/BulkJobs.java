@@ -205,8 +205,11 @@ public final class BulkJobs {
         }
     }
 
-    /** Moves a job to {@code UploadComplete} (then processes it) or {@code Aborted}. */
-    public IngestJob changeIngestState(String id, String state) {
+    /**
+     * Moves a job to {@code UploadComplete} (then processes it in the background) or {@code Aborted}. Answers the state
+     * the job was moved to, which is what Salesforce reports in its answer even if processing has moved on since.
+     */
+    public State changeIngestState(String id, String state) {
         IngestJob job = ingestJob(id);
         synchronized (job.uploaded) {
             if ("Aborted".equals(state)) {
@@ -216,14 +219,16 @@ public final class BulkJobs {
                     throw new SalesforceException(409, "INVALIDJOBSTATE", "Job " + id + " is " + job.state + "; only an Open job can be closed");
                 }
                 job.state = State.UploadComplete;
+                job.modified = clock.instant();
                 // Salesforce processes a closed job in the background; clients poll its state.
                 Thread.ofVirtual().name("ingest-" + id).start(() -> process(job));
+                return State.UploadComplete;
             } else {
                 throw new SalesforceException(400, "INVALIDREQUEST", "state must be UploadComplete or Aborted, was " + state);
             }
             job.modified = clock.instant();
+            return job.state;
         }
-        return job;
     }
 
     public IngestJob ingestStatus(String id) {

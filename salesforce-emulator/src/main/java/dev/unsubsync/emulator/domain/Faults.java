@@ -51,6 +51,9 @@ public final class Faults {
     }
 
     private Settings settings = Settings.none();
+    private long requestFailuresInjected;
+    private long recordFailuresInjected;
+    private long connectionsDropped;
     private final List<int[]> remaining = new ArrayList<>();
 
     /** Replaces what is injected. */
@@ -78,6 +81,11 @@ public final class Faults {
         return settings;
     }
 
+    /** How many failures were injected since start-up, by kind: tests use it to prove the faults really happened. */
+    public synchronized Map<String, Long> injected() {
+        return Map.of("requestFailures", requestFailuresInjected, "recordFailures", recordFailuresInjected, "connectionsDropped", connectionsDropped);
+    }
+
     /** The latency to add to this call. */
     public synchronized Duration latency() {
         return settings.latency();
@@ -85,12 +93,17 @@ public final class Faults {
 
     /** Whether to close this call's connection without answering. */
     public synchronized boolean dropConnection() {
-        return settings.dropShare() > 0 && ThreadLocalRandom.current().nextDouble() < settings.dropShare();
+        boolean drop = settings.dropShare() > 0 && ThreadLocalRandom.current().nextDouble() < settings.dropShare();
+        if (drop) {
+            connectionsDropped++;
+        }
+        return drop;
     }
 
     /** A whole-request failure to answer this call with, if one is drawn. */
     public synchronized Optional<SalesforceException> requestFailure() {
         if (settings.failShare() > 0 && ThreadLocalRandom.current().nextDouble() < settings.failShare()) {
+            requestFailuresInjected++;
             return Optional.of(settings.failStatus() == 500
                     ? new SalesforceException(500, "UNKNOWN_EXCEPTION", "An unexpected error occurred. Please include this ErrorId if you contact support: 1234567-89 (-1)")
                     : new SalesforceException(503, "SERVER_UNAVAILABLE", "Server is unavailable. Please try again later."));
@@ -111,6 +124,7 @@ public final class Faults {
                 if (left[0] > 0) {
                     left[0]--;
                 }
+                recordFailuresInjected++;
                 return Optional.of(new RecordError(rule.statusCode(), MESSAGES.get(rule.statusCode()), List.of()));
             }
         }

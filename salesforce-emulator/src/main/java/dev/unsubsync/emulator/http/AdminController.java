@@ -110,6 +110,7 @@ public class AdminController {
         state.put("marketoField", org.schema().marketoField().map(name -> (Object) name).orElse(false));
         state.put("records", org.size());
         state.put("optOutsCleared", org.optOutsCleared());
+        state.put("injected", faults.injected());
         state.put("fieldAccess", org.schema().access());
         state.put("calls", filter.calls());
         return state;

@@ -106,7 +106,11 @@ public class BulkController {
 
     @Patch(value = "/ingest/{id}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public Map<String, Object> changeIngest(@PathVariable String version, @PathVariable String id, @Body String body) {
-        return info(jobs.changeIngestState(id, String.valueOf(parse(body).get("state"))), true);
+        BulkJobs.State state = jobs.changeIngestState(id, String.valueOf(parse(body).get("state")));
+        Map<String, Object> info = info(jobs.ingestStatus(id), true);
+        // The answer names the state the job was moved to, as Salesforce's does, even if processing already moved on.
+        info.put("state", state.name());
+        return info;
     }
 
     @Get(value = "/ingest/{id}", produces = MediaType.APPLICATION_JSON)

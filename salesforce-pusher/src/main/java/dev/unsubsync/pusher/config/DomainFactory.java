@@ -48,6 +48,6 @@ public class DomainFactory {
     @Singleton
     OptOutPusher optOutPusher(SalesforceWriter salesforce, Clock clock, SettingsView settings, FieldCheck fieldCheck,
                               @Named("salesforce-calls") ExecutorService calls, PusherConfiguration config) {
-        return new OptOutPusher(salesforce, clock, settings::current, fieldCheck, calls, new RecentWrites(config.getRecentWritesTtl(), 100_000));
+        return new OptOutPusher(salesforce, clock, settings::current, fieldCheck, calls, new RecentWrites(config.getRecentWritesTtl(), 100_000), OptOutPusher.Pauser.SLEEP);
     }
 }

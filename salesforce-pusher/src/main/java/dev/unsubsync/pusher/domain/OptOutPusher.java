@@ -11,6 +11,7 @@ import dev.unsubsync.salesforce.RecordUpdate;
 import dev.unsubsync.schemas.InvalidSalesforceIdException;
 import dev.unsubsync.schemas.SalesforceId;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -32,8 +33,10 @@ import org.apache.avro.specific.SpecificRecord;
  * come from the settings ({@link FieldChoice}). An event without a Salesforce ID is not pushed and says so. The object
  * type comes from the ID prefix. Events for the same record make one write. A field that describe says is missing or
  * read-only is not written: the event is parked for it (and written for the other fields). A converted Lead is followed
- * to its Contact and a merged record to its master. Other permanent refusals become dead letters; anything transient
- * fails the whole batch so it is retried in order. Collections calls for one batch run several at a time.
+ * to its Contact and a merged record to its master. Other permanent refusals become dead letters. A record refused for
+ * now (a locked row) is tried again alone a few times, then sent on the retry path, so it holds up no unrelated record;
+ * when Salesforce as a whole cannot take the batch, the whole batch is retried in order. Collections calls for one batch
+ * run several at a time.
  */
 public final class OptOutPusher {
 
@@ -42,6 +45,9 @@ public final class OptOutPusher {
     /** Per-record codes after which the record may live on elsewhere. */
     private static final Set<String> SUCCESSOR_CODES = Set.of("CANNOT_UPDATE_CONVERTED_LEAD", "ENTITY_IS_DELETED");
     private static final int MAX_HOPS = 3;
+    /** Tries of a locked record after the first, within the batch. */
+    private static final int INLINE_RETRIES = 3;
+    private static final Duration INLINE_RETRY_PAUSE = Duration.ofMillis(100);
 
     /**
      * An event as consumed.
@@ -82,19 +88,38 @@ public final class OptOutPusher {
     private final FieldCheck fieldCheck;
     private final Executor calls;
     private final RecentWrites recent;
+    private final Pauser pauser;
+
+    /** Waits between inline retries of a locked record; tests pass one that does not wait. */
+    @FunctionalInterface
+    public interface Pauser {
+        void pause(Duration duration);
+
+        /** Sleeps the thread. */
+        Pauser SLEEP = duration -> {
+            try {
+                java.util.concurrent.TimeUnit.MILLISECONDS.sleep(duration.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TransientPushFailure("interrupted while waiting to retry a locked record");
+            }
+        };
+    }
 
     /**
      * @param calls  runs Collections calls; several at a time when it has several threads
-     * @param recent opt-outs written a short while ago, not written again
+     * @param recent events written a short while ago, not written again
+     * @param pauser waits between inline retries of a record refused for now
      */
     public OptOutPusher(SalesforceWriter salesforce, Clock clock, Supplier<SyncSettings> settings, FieldCheck fieldCheck, Executor calls,
-                        RecentWrites recent) {
+                        RecentWrites recent, Pauser pauser) {
         this.salesforce = salesforce;
         this.clock = clock;
         this.settings = settings;
         this.fieldCheck = fieldCheck;
         this.calls = calls;
         this.recent = recent;
+        this.pauser = pauser;
     }
 
     /**
@@ -182,12 +207,23 @@ public final class OptOutPusher {
                         results.add(result(recorded, PushOutcome.REJECTED, update.id(), update.objectType(), List.of(), p.statusCode(), p.message(), attempt));
                         deadLetter = Optional.of(new RecordFailure(p.statusCode(), p.message()));
                     }
-                    case RecordResult.Retryable r -> throw new TransientPushFailure("record " + update.id() + " refused for now (" + r.statusCode() + ")");
+                    case RecordResult.Retryable r -> {
+                        if (!inbound.onlyFields().isEmpty()) {
+                            // Already on the retry path: that loop backs off and tries again, holding up no one else.
+                            throw new TransientPushFailure("record " + update.id() + " still refused for now (" + r.statusCode() + "): " + r.message());
+                        }
+                        // Still locked after a few tries: off the main path, so unrelated records are not held up.
+                        // Order across the retry path is harmless: only true is ever written.
+                        List<String> fields = new ArrayList<>(update.fields());
+                        parked.ifPresent(existing -> fields.addAll(existing.fields()));
+                        parked = Optional.of(new Parking(List.copyOf(fields), "RETRY " + r.statusCode() + ": " + r.message()));
+                    }
                 }
             }
             if (parked.isPresent()) {
+                String code = parked.get().reason().startsWith("RETRY ") ? "RETRY_LATER" : "FIELD_NOT_WRITABLE";
                 results.add(result(recorded, PushOutcome.PARKED, recorded.getSalesforceId(), salesforceId(recorded).flatMap(SalesforceId::personObjectType).orElse(null),
-                        List.of(), "FIELD_NOT_WRITABLE", parked.get().reason(), attempt));
+                        List.of(), code, parked.get().reason(), attempt));
             }
             decisions.put(inbound, new Decision(inbound, results, deadLetter, parked));
         }
@@ -236,14 +272,34 @@ public final class OptOutPusher {
 
     /**
      * Writes in calls of at most 200 records, Contacts before Leads so each call holds at most two chunks, several calls
-     * at a time. Anything but an answer per record fails the batch: a request refused whole is a requirement not met
-     * yet, so the events wait rather than drop.
+     * at a time. A record refused for now (a locked row) is tried again alone, a few times with a growing pause, while
+     * the others keep their results; if it stays locked its result stays {@link RecordResult.Retryable} and the caller
+     * sends it on the retry path. Anything but an answer per record fails the batch: Salesforce as a whole cannot take
+     * it now (a request refused whole is a requirement not met yet, so the events wait rather than drop).
      */
     private Map<String, RecordResult> write(List<RecordUpdate> updates) {
-        updates.sort(Comparator.comparing(RecordUpdate::objectType));
+        Map<String, RecordResult> results = new LinkedHashMap<>();
+        List<RecordUpdate> pending = new ArrayList<>(updates);
+        for (int round = 0; !pending.isEmpty(); round++) {
+            if (round > 0) {
+                pauser.pause(Duration.ofMillis(INLINE_RETRY_PAUSE.toMillis() << (round - 1)));
+            }
+            Map<String, RecordResult> answered = writeOnce(pending);
+            results.putAll(answered);
+            pending = pending.stream().filter(u -> answered.get(writeKey(u)) instanceof RecordResult.Retryable).toList();
+            if (round >= INLINE_RETRIES) {
+                break;
+            }
+        }
+        return results;
+    }
+
+    private Map<String, RecordResult> writeOnce(List<RecordUpdate> updates) {
+        List<RecordUpdate> sorted = new ArrayList<>(updates);
+        sorted.sort(Comparator.comparing(RecordUpdate::objectType));
         List<List<RecordUpdate>> chunks = new ArrayList<>();
-        for (int from = 0; from < updates.size(); from += SalesforceWriter.MAX_RECORDS_PER_CALL) {
-            chunks.add(updates.subList(from, Math.min(updates.size(), from + SalesforceWriter.MAX_RECORDS_PER_CALL)));
+        for (int from = 0; from < sorted.size(); from += SalesforceWriter.MAX_RECORDS_PER_CALL) {
+            chunks.add(sorted.subList(from, Math.min(sorted.size(), from + SalesforceWriter.MAX_RECORDS_PER_CALL)));
         }
         List<CompletableFuture<Outcome<List<RecordResult>>>> inFlight = chunks.stream()
                 .map(chunk -> CompletableFuture.supplyAsync(() -> salesforce.update(chunk), calls))
@@ -261,9 +317,6 @@ public final class OptOutPusher {
             }
             List<RecordUpdate> call = chunks.get(c);
             for (int i = 0; i < call.size(); i++) {
-                if (perRecord.get(i) instanceof RecordResult.Retryable retryable) {
-                    throw new TransientPushFailure("record " + call.get(i).id() + " refused for now (" + retryable.statusCode() + "): " + retryable.message());
-                }
                 results.put(writeKey(call.get(i)), perRecord.get(i));
             }
         }

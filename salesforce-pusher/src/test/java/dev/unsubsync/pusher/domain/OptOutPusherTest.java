@@ -68,8 +68,9 @@ class OptOutPusherTest {
     private final FakeSalesforce salesforce = new FakeSalesforce();
     private final AtomicReference<SyncSettings> settings = new AtomicReference<>(SyncSettings.newBuilder().build());
     private final FieldCheck fieldCheck = new FieldCheck();
+    private final List<java.time.Duration> pauses = Collections.synchronizedList(new ArrayList<>());
     private final OptOutPusher pusher = new OptOutPusher(salesforce, Clock.fixed(NOW, ZoneOffset.UTC), settings::get, fieldCheck,
-            Executors.newFixedThreadPool(4), new RecentWrites(java.time.Duration.ofMinutes(10), 1000));
+            Executors.newFixedThreadPool(4), new RecentWrites(java.time.Duration.ofMinutes(10), 1000), pauses::add);
 
     private static OptOutPusher.Inbound recorded(String salesforceId) {
         return new OptOutPusher.Inbound("p@example.com", UnsubscribeRecorded.newBuilder()
@@ -191,9 +192,30 @@ class OptOutPusherTest {
     }
 
     @Test
-    void lockedRowFailsTheBatchForRetry() {
+    void lockedRowIsTriedAgainAloneAndTheOthersAreNotHeldUp() {
         salesforce.perRecord.put(CONTACT, RecordResult.refused("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access"));
-        assertThrows(TransientPushFailure.class, () -> pusher.push(List.of(recorded(CONTACT)), 1));
+        List<OptOutPusher.Decision> decisions = pusher.push(List.of(recorded(CONTACT), recorded(LEAD)), 1);
+        assertEquals(PushOutcome.WRITTEN, only(decisions.get(1)).getOutcome(), "the Lead is written whatever the Contact's lock");
+        OptOutPusher.Decision locked = decisions.getFirst();
+        assertEquals(List.of("HasOptedOutOfEmail"), locked.parked().orElseThrow().fields(), "sent on the retry path, not lost");
+        assertEquals("RETRY_LATER", only(locked).getSalesforceErrorCode());
+        assertTrue(locked.deadLetter().isEmpty());
+        assertEquals(List.of(2, 1, 1, 1), salesforce.calls.stream().map(List::size).toList(), "the locked record alone is tried three more times");
+        assertEquals(List.of(java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(200), java.time.Duration.ofMillis(400)), pauses);
+    }
+
+    @Test
+    void lockedRowThatFreesUpWithinTheBatchIsWritten() {
+        salesforce.callOutcome = updates -> new Outcome.Ok<>(updates.stream()
+                .map(u -> salesforce.calls.size() == 1 ? RecordResult.refused("UNABLE_TO_LOCK_ROW", "locked") : RecordResult.saved()).toList());
+        assertEquals(PushOutcome.WRITTEN, only(pusher.push(List.of(recorded(CONTACT)), 1).getFirst()).getOutcome());
+    }
+
+    @Test
+    void lockedRowOnTheRetryPathBacksOffThatPathOnly() {
+        salesforce.perRecord.put(CONTACT, RecordResult.refused("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access"));
+        var retried = new OptOutPusher.Inbound("p@example.com", recorded(CONTACT).event(), List.of("HasOptedOutOfEmail"));
+        assertThrows(TransientPushFailure.class, () -> pusher.push(List.of(retried), 1));
     }
 
     @Test
@@ -236,7 +258,7 @@ class OptOutPusherTest {
     @Test
     void withoutMemoryOfRecentWritesTheSameUnsubscribeWritesAtMostOnceMore() {
         OptOutPusher forgetful = new OptOutPusher(salesforce, Clock.fixed(NOW, ZoneOffset.UTC), settings::get, fieldCheck,
-                Executors.newSingleThreadExecutor(), new RecentWrites(java.time.Duration.ZERO, 1000));
+                Executors.newSingleThreadExecutor(), new RecentWrites(java.time.Duration.ZERO, 1000), pauses::add);
         OptOutPusher.Inbound event = recorded(CONTACT);
         forgetful.push(List.of(event), 1);
         forgetful.push(List.of(event), 1);
