@@ -91,7 +91,7 @@ public final class SettingsView implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("Settings view stopped; the last settings read stay in force", e);
         } finally {
-            consumer.close(Duration.ofSeconds(2));
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
         }
     }
 

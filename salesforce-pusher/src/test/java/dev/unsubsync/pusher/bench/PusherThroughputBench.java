@@ -76,6 +76,7 @@ class PusherThroughputBench {
                         "emulator.seed-contacts", String.valueOf(backlog + rate * seconds), "emulator.seed-leads", "0",
                         "emulator.daily-api-requests", "100000000"),
                 List.of("-Xmx3g"), logs.resolve("bench-emulator.log"), URI.create(emulatorUrl + "/health"), Duration.ofMinutes(5))) {
+            System.out.printf("emulator seeded and up: RSS %d MiB%n", rssMiB(emulator.pid()));
             EmulatorClient salesforce = new EmulatorClient(emulatorUrl, "bench", "bench");
             List<String> ids = new ArrayList<>();
             for (Map<String, Object> row : salesforce.queryAll("SELECT Id FROM Contact")) {
@@ -231,9 +232,13 @@ class PusherThroughputBench {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             running = false;
-            thread.join(5000);
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
