@@ -23,6 +23,30 @@ public final class TopicProvisioner {
     }
 
     /**
+     * At a service's start-up: creates whichever of {@code topics} are missing, waiting at most 15 s for the cluster.
+     * A broker that is down is logged, not fatal; the service copes with it as it would with one that goes down later.
+     *
+     * @param consequence what the service does meanwhile, for the log line
+     * @return whether the topics are known to exist
+     */
+    public static boolean ensureAtStartUp(String bootstrapServers, Collection<Topic<?, ?>> topics, String consequence) {
+        try (Admin admin = Admin.create(java.util.Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                // Fail fast at start-up instead of the default minute-long wait when the broker is down.
+                org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000,
+                org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000))) {
+            ensure(admin, topics, Duration.ofSeconds(15));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            LOG.warn("Could not check or create topics {} on {} at start-up ({}); {}", topics, bootstrapServers, e.toString(), consequence);
+            return false;
+        }
+    }
+
+    /**
      * Creates whichever of {@code topics} are missing. Replication factor is the cluster's default. Existing topics are
      * left as they are.
      *

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -44,11 +43,8 @@ public class LedgerStreams implements ApplicationEventListener<StartupEvent> {
 
     @Override
     public void onApplicationEvent(StartupEvent event) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers, "default.api.timeout.ms", 15_000, "request.timeout.ms", 10_000))) {
-            TopicProvisioner.ensure(admin, java.util.List.of(Topics.UNSUBSCRIBE_EVENTS, Topics.UNSUBSCRIBE_LEDGER), Duration.ofSeconds(15));
-        } catch (Exception e) {
-            LOG.warn("Could not check or create the ledger topics at start-up ({}); Kafka Streams will wait for them", e.toString());
-        }
+        TopicProvisioner.ensureAtStartUp(bootstrapServers, java.util.List.of(Topics.UNSUBSCRIBE_EVENTS, Topics.UNSUBSCRIBE_LEDGER),
+                "Kafka Streams waits for them");
         AvroSerde<SpecificRecord> events = new AvroSerde<>();
         events.configure(registry, false);
         AvroSerde<UnsubscribeRecorded> ledger = new AvroSerde<>();

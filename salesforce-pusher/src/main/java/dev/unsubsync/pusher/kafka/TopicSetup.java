@@ -6,22 +6,10 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
 import jakarta.inject.Singleton;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/**
- * Creates the topics the pusher reads and writes, at start-up, when they are missing. A broker that is down at start-up is
- * logged, not fatal: the push loop waits for it.
- */
+/** Creates the topics the pusher reads and writes, at start-up, when they are missing. */
 @Singleton
 public class TopicSetup implements ApplicationEventListener<StartupEvent> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
 
     private final String bootstrapServers;
 
@@ -31,16 +19,6 @@ public class TopicSetup implements ApplicationEventListener<StartupEvent> {
 
     @Override
     public void onApplicationEvent(StartupEvent event) {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                // Fail fast at start-up instead of the default minute-long wait when the broker is down.
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000))) {
-            TopicProvisioner.ensure(admin, Topics.ALL, Duration.ofSeconds(15));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.warn("Could not check or create topics on {} at start-up ({}); the push loop will wait for Kafka", bootstrapServers, e.toString());
-        }
+        TopicProvisioner.ensureAtStartUp(bootstrapServers, Topics.ALL, "the push loops wait for Kafka");
     }
 }
