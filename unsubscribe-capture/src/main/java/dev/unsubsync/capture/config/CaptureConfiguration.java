@@ -16,7 +16,6 @@ public class CaptureConfiguration {
      * Bearer token every {@code /v1} request must carry (required; set {@code CAPTURE_API_TOKEN}). The local profile
      * sets {@code local-dev-token}.
      */
-    @NotBlank(message = "capture.api-token must be set (environment variable CAPTURE_API_TOKEN): the bearer token API clients send")
     private String apiToken;
 
     /**
@@ -29,6 +28,49 @@ public class CaptureConfiguration {
     /** How far in the future an {@code occurredAt} may lie before it is refused, for clock skew. Default 5 minutes. */
     @NotNull
     private Duration maxClockSkew = Duration.ofMinutes(5);
+
+    /**
+     * Secret that signs one-click unsubscribe links (at least 32 characters; CAPTURE_ONE_CLICK_SECRET). Changing it
+     * invalidates links already sent, so rotate it only with a grace period. The local profile sets a fixed one.
+     */
+    private String oneClickSecret;
+
+    /** The public base URL one-click links point at, e.g. {@code https://unsubscribe.example.com}. Default the local address. */
+    @NotBlank
+    private String publicUrl = "http://127.0.0.1:8080";
+
+    /** Names every missing or unusable secret at once, rather than one per restart. */
+    @jakarta.annotation.PostConstruct
+    void requireSecrets() {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        if (apiToken == null || apiToken.isBlank()) {
+            problems.add("capture.api-token must be set (environment variable CAPTURE_API_TOKEN): the bearer token API clients send");
+        }
+        if (oneClickSecret == null || oneClickSecret.isBlank()) {
+            problems.add("capture.one-click-secret must be set (CAPTURE_ONE_CLICK_SECRET): at least 32 random characters that sign one-click links");
+        } else if (oneClickSecret.length() < 32) {
+            problems.add("capture.one-click-secret must be at least 32 characters, was " + oneClickSecret.length());
+        }
+        if (!problems.isEmpty()) {
+            throw new io.micronaut.context.exceptions.ConfigurationException("Missing or invalid settings:\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    public String getOneClickSecret() {
+        return oneClickSecret;
+    }
+
+    public void setOneClickSecret(String oneClickSecret) {
+        this.oneClickSecret = oneClickSecret;
+    }
+
+    public String getPublicUrl() {
+        return publicUrl;
+    }
+
+    public void setPublicUrl(String publicUrl) {
+        this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+    }
 
     public String getApiToken() {
         return apiToken;

@@ -37,6 +37,11 @@ public class DomainFactory {
     }
 
     @Singleton
+    dev.unsubsync.capture.domain.OneClickTokens oneClickTokens(CaptureConfiguration config) {
+        return new dev.unsubsync.capture.domain.OneClickTokens(config.getOneClickSecret());
+    }
+
+    @Singleton
     UnsubscribeRecorder unsubscribeRecorder(EventPublisher publisher, Clock clock, CaptureConfiguration config) {
         return new UnsubscribeRecorder(publisher, clock, config.getMaxClockSkew());
     }

@@ -2,6 +2,7 @@ package dev.unsubsync.capture.domain;
 
 import dev.unsubsync.events.PersonType;
 import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.events.UnsubscribeRemoved;
 import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
 import dev.unsubsync.schemas.InvalidSalesforceIdException;
@@ -56,6 +57,38 @@ public final class UnsubscribeRecorder {
         UnsubscribeRecorded event = toEvent(request, origin);
         publisher.publish(PersonKey.of(event.getEmail()), event);
         return event;
+    }
+
+    /**
+     * Records that an admin removed a person's unsubscribe on the sales side. It is never pushed to Salesforce: removing
+     * it there is the admin's second, separate act (MISSION.md rule 4).
+     */
+    public UnsubscribeRemoved remove(String email, String reason, String removedBy) {
+        List<FieldError> errors = new ArrayList<>();
+        String address = email == null ? "" : email.trim();
+        if (!EMAIL.matcher(address).matches() || address.length() > MAX_EMAIL_LENGTH) {
+            errors.add(new FieldError("person", "is not a valid email address: '" + address + "'"));
+        }
+        checkLength(errors, "reason", reason);
+        if (!errors.isEmpty()) {
+            throw new InvalidUnsubscribeException(errors);
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        UnsubscribeRemoved removed = UnsubscribeRemoved.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setEmail(address)
+                .setRemovedBy(removedBy)
+                .setReason(blankToNull(reason))
+                .setOccurredAt(now)
+                .setRecordedAt(now)
+                .build();
+        publisher.publish(PersonKey.of(address), removed);
+        return removed;
+    }
+
+    /** Checks an email address and optional Salesforce ID as an unsubscribe would, without recording anything. */
+    public void validatePerson(String email, String salesforceId) {
+        toEvent(new UnsubscribeRequest(email, salesforceId, "one_click", null, null, null, null, null), "check");
     }
 
     UnsubscribeRecorded toEvent(UnsubscribeRequest request, String origin) {

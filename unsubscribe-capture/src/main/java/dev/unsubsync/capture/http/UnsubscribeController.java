@@ -37,6 +37,24 @@ public class UnsubscribeController {
         this.recorder = recorder;
     }
 
+    /** The answer to a recorded removal. */
+    @Serdeable
+    public record Removed(String eventId, String email, String removedBy, String recordedAt) {
+    }
+
+    /**
+     * {@code DELETE /v1/unsubscribes/{person}}: an admin removes a person's unsubscribe on the sales side. Never pushed to
+     * Salesforce; the admin unchecks it there separately, or the nightly sync brings it back.
+     */
+    @io.micronaut.http.annotation.Delete(value = "/{person}", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> remove(HttpRequest<?> http, @io.micronaut.http.annotation.PathVariable String person,
+                                  @Nullable @io.micronaut.http.annotation.QueryValue String reason) {
+        String origin = http.getAttribute(ApiTokenFilter.ORIGIN, String.class).orElse("api");
+        var removed = recorder.remove(person, reason, origin);
+        return HttpResponse.status(HttpStatus.ACCEPTED)
+                .body(new Removed(removed.getEventId(), removed.getEmail(), removed.getRemovedBy(), removed.getRecordedAt().toString()));
+    }
+
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> record(HttpRequest<?> http, @Nullable @Body UnsubscribeRequest request) {
         if (request == null) {

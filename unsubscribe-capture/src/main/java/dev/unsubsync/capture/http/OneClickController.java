@@ -1,0 +1,111 @@
+package dev.unsubsync.capture.http;
+
+import dev.unsubsync.capture.config.CaptureConfiguration;
+import dev.unsubsync.capture.domain.OneClickTokens;
+import dev.unsubsync.capture.domain.UnsubscribeRecorder;
+import dev.unsubsync.capture.domain.UnsubscribeRequest;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One-click unsubscribe (RFC 8058) at the {@code List-Unsubscribe} URL {@code /u/{token}}: a {@code POST} with
+ * {@code List-Unsubscribe=One-Click} unsubscribes, with no cookie, no authorization and no redirect, and saying it again is
+ * a harmless 200; a {@code GET} never unsubscribes (link scanners fetch URLs): it shows a page with a button.
+ */
+@Controller("/u")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class OneClickController {
+
+    private static final MediaType HTML = MediaType.of("text/html;charset=utf-8");
+
+    private final OneClickTokens tokens;
+    private final UnsubscribeRecorder recorder;
+
+    public OneClickController(OneClickTokens tokens, UnsubscribeRecorder recorder) {
+        this.tokens = tokens;
+        this.recorder = recorder;
+    }
+
+    @Get(value = "/{token}", produces = "text/html")
+    public HttpResponse<String> confirm(@PathVariable String token) {
+        Optional<OneClickTokens.Person> person = tokens.verify(token);
+        if (person.isEmpty()) {
+            return page(HttpStatus.NOT_FOUND, "This unsubscribe link is not valid", "The link may have been altered. Use the link from the email itself.");
+        }
+        return HttpResponse.ok(html("Unsubscribe " + escape(person.get().email()) + "?",
+                "<form method=\"post\"><input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">"
+                        + "<button type=\"submit\">Unsubscribe</button></form>")).contentType(HTML);
+    }
+
+    @Post(value = "/{token}", consumes = {MediaType.APPLICATION_FORM_URLENCODED, MediaType.MULTIPART_FORM_DATA}, produces = "text/html")
+    public HttpResponse<String> unsubscribe(@PathVariable String token, @Nullable @Body Map<String, Object> form) {
+        Optional<OneClickTokens.Person> person = tokens.verify(token);
+        if (person.isEmpty()) {
+            return page(HttpStatus.NOT_FOUND, "This unsubscribe link is not valid", "The link may have been altered. Use the link from the email itself.");
+        }
+        if (form == null || !"One-Click".equals(String.valueOf(form.get("List-Unsubscribe")).trim())) {
+            return page(HttpStatus.BAD_REQUEST, "Not a one-click unsubscribe", "The request body must be List-Unsubscribe=One-Click.");
+        }
+        OneClickTokens.Person p = person.get();
+        recorder.record(new UnsubscribeRequest(p.email(), p.salesforceId(), "one_click", null, null, null,
+                p.campaign() == null ? null : "campaign " + p.campaign(), null), "one-click");
+        return page(HttpStatus.OK, "You are unsubscribed", escape(p.email()) + " will receive no more of these emails.");
+    }
+
+    private static HttpResponse<String> page(HttpStatus status, String title, String text) {
+        return HttpResponse.<String>status(status).contentType(HTML).body(html(title, "<p>" + text + "</p>"));
+    }
+
+    private static String html(String title, String body) {
+        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
+                + "<title>" + title + "</title></head><body><h1>" + title + "</h1>" + body + "</body></html>";
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** The person a link is for, as an API client sends it. */
+    @io.micronaut.serde.annotation.Serdeable
+    public record LinkRequest(@Nullable String email, @Nullable String salesforceId, @Nullable String campaign) {
+    }
+
+    /** What to put in the email. */
+    @io.micronaut.serde.annotation.Serdeable
+    public record Link(String url, Map<String, String> headers) {
+    }
+
+    /** {@code POST /v1/one-click-links}: the URL and the exact headers for a person's email. */
+    @Controller("/v1/one-click-links")
+    public static class Links {
+
+        private final OneClickTokens tokens;
+        private final UnsubscribeRecorder recorder;
+        private final CaptureConfiguration config;
+
+        public Links(OneClickTokens tokens, UnsubscribeRecorder recorder, CaptureConfiguration config) {
+            this.tokens = tokens;
+            this.recorder = recorder;
+            this.config = config;
+        }
+
+        @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+        public HttpResponse<Link> create(@Body LinkRequest request) {
+            recorder.validatePerson(request.email(), request.salesforceId());
+            String url = config.getPublicUrl() + "/u/" + tokens.issue(new OneClickTokens.Person(request.email().trim(),
+                    request.salesforceId() == null || request.salesforceId().isBlank() ? null : request.salesforceId().trim(), request.campaign()));
+            return HttpResponse.ok(new Link(url, Map.of("List-Unsubscribe", "<" + url + ">", "List-Unsubscribe-Post", "List-Unsubscribe=One-Click")));
+        }
+    }
+}
