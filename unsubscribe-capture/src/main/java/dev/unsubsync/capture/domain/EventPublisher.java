@@ -11,4 +11,21 @@ public interface EventPublisher {
      * @throws EventNotDurableException when the event could not be made durable in time
      */
     void publish(String key, SpecificRecord event);
+
+    /**
+     * Publishes several events and waits for all acknowledgements; answers, per event in order, why it is not durable
+     * (empty when it is). The default publishes one by one; Kafka's adapter sends them all before waiting.
+     */
+    default java.util.List<java.util.Optional<String>> publishAll(java.util.List<java.util.Map.Entry<String, SpecificRecord>> events) {
+        java.util.List<java.util.Optional<String>> outcomes = new java.util.ArrayList<>();
+        for (java.util.Map.Entry<String, SpecificRecord> event : events) {
+            try {
+                publish(event.getKey(), event.getValue());
+                outcomes.add(java.util.Optional.empty());
+            } catch (EventNotDurableException e) {
+                outcomes.add(java.util.Optional.of(e.getMessage()));
+            }
+        }
+        return outcomes;
+    }
 }

@@ -59,6 +59,46 @@ public final class UnsubscribeRecorder {
         return event;
     }
 
+    /** Most unsubscribes one batch request may carry. */
+    public static final int MAX_BATCH = 500;
+
+    /**
+     * The outcome of one item of a batch: recorded (with its event), invalid (with every problem), or not durable (why).
+     */
+    public record ItemOutcome(int index, UnsubscribeRecorded recorded, List<FieldError> errors, String notDurable) {
+    }
+
+    /**
+     * Validates and records up to {@link #MAX_BATCH} unsubscribes: every valid one is published, all acknowledgements
+     * are awaited together, and each item gets its own outcome.
+     */
+    public List<ItemOutcome> recordAll(List<UnsubscribeRequest> requests, String origin) {
+        if (requests.size() > MAX_BATCH) {
+            throw new InvalidUnsubscribeException(List.of(new FieldError("unsubscribes", "at most " + MAX_BATCH + " per request, got " + requests.size())));
+        }
+        List<ItemOutcome> outcomes = new ArrayList<>();
+        List<java.util.Map.Entry<String, org.apache.avro.specific.SpecificRecord>> valid = new ArrayList<>();
+        List<Integer> validIndex = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            try {
+                UnsubscribeRecorded event = toEvent(requests.get(i) == null ? new UnsubscribeRequest(null, null, null, null, null, null, null, null) : requests.get(i), origin);
+                valid.add(java.util.Map.entry(PersonKey.of(event.getEmail()), event));
+                validIndex.add(i);
+                outcomes.add(new ItemOutcome(i, event, List.of(), null));
+            } catch (InvalidUnsubscribeException e) {
+                outcomes.add(new ItemOutcome(i, null, e.errors(), null));
+            }
+        }
+        List<java.util.Optional<String>> published = publisher.publishAll(valid);
+        for (int v = 0; v < valid.size(); v++) {
+            int index = validIndex.get(v);
+            if (published.get(v).isPresent()) {
+                outcomes.set(index, new ItemOutcome(index, null, List.of(), published.get(v).get()));
+            }
+        }
+        return outcomes;
+    }
+
     /**
      * Records that an admin removed a person's unsubscribe on the sales side. It is never pushed to Salesforce: removing
      * it there is the admin's second, separate act (MISSION.md rule 4).

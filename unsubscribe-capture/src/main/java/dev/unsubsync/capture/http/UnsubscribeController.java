@@ -37,6 +37,53 @@ public class UnsubscribeController {
         this.recorder = recorder;
     }
 
+    /** A batch as an API client sends it. */
+    @Serdeable
+    public record BatchRequest(@Nullable List<UnsubscribeRequest> unsubscribes) {
+    }
+
+    /** One item's answer inside a batch: 202 with the event id, 400 with the problems, or 503 when not durable. */
+    @Serdeable
+    public record ItemResult(int index, int status, @Nullable String eventId, @Nullable List<FieldError> errors, @Nullable String detail) {
+    }
+
+    /** The answer to a batch. */
+    @Serdeable
+    public record BatchResult(int accepted, int invalid, int notDurable, List<ItemResult> results) {
+    }
+
+    /**
+     * {@code POST /v1/unsubscribes/batch}: up to 500 unsubscribes, one result per item. {@code 200} when every item is
+     * either accepted or invalid; {@code 503} (with the same per-item results) when Kafka did not take some, so the sender
+     * retries just those.
+     */
+    @Post(value = "/batch", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> recordBatch(HttpRequest<?> http, @Nullable @Body BatchRequest request) {
+        if (request == null || request.unsubscribes() == null) {
+            return Problem.response(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid batch",
+                    "the request body must be {\"unsubscribes\": [ ... ]}", List.of());
+        }
+        String origin = http.getAttribute(ApiTokenFilter.ORIGIN, String.class).orElse("api");
+        List<ItemResult> results = new java.util.ArrayList<>();
+        int accepted = 0;
+        int invalid = 0;
+        int notDurable = 0;
+        for (UnsubscribeRecorder.ItemOutcome outcome : recorder.recordAll(request.unsubscribes(), origin)) {
+            if (outcome.recorded() != null) {
+                accepted++;
+                results.add(new ItemResult(outcome.index(), 202, outcome.recorded().getEventId(), null, null));
+            } else if (outcome.notDurable() != null) {
+                notDurable++;
+                results.add(new ItemResult(outcome.index(), 503, null, null, outcome.notDurable()));
+            } else {
+                invalid++;
+                results.add(new ItemResult(outcome.index(), 400, null, outcome.errors(), null));
+            }
+        }
+        BatchResult body = new BatchResult(accepted, invalid, notDurable, results);
+        return notDurable > 0 ? HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5").body(body) : HttpResponse.ok(body);
+    }
+
     /** The answer to a recorded removal. */
     @Serdeable
     public record Removed(String eventId, String email, String removedBy, String recordedAt) {

@@ -39,6 +39,40 @@ public class KafkaEventPublisher implements EventPublisher {
         publish(Topics.UNSUBSCRIBE_EVENTS.name(), key, event);
     }
 
+    @Override
+    public java.util.List<java.util.Optional<String>> publishAll(java.util.List<java.util.Map.Entry<String, SpecificRecord>> events) {
+        String topic = Topics.UNSUBSCRIBE_EVENTS.name();
+        java.util.List<java.util.concurrent.Future<RecordMetadata>> sends = new java.util.ArrayList<>();
+        java.util.List<java.util.Optional<String>> outcomes = new java.util.ArrayList<>();
+        for (java.util.Map.Entry<String, SpecificRecord> event : events) {
+            try {
+                sends.add(producer.send(new ProducerRecord<>(topic, event.getKey(), event.getValue())));
+            } catch (RuntimeException e) {
+                sends.add(java.util.concurrent.CompletableFuture.failedFuture(e));
+            }
+        }
+        // One deadline for the whole batch: the producer batches these sends into few requests.
+        long deadline = System.nanoTime() + config.getPublishTimeout().toNanos();
+        for (java.util.concurrent.Future<RecordMetadata> send : sends) {
+            try {
+                send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                outcomes.add(java.util.Optional.empty());
+            } catch (TimeoutException e) {
+                outcomes.add(java.util.Optional.of("Kafka did not acknowledge within " + config.getPublishTimeout()));
+            } catch (ExecutionException e) {
+                outcomes.add(java.util.Optional.of("Kafka refused the event: " + e.getCause().getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                outcomes.add(java.util.Optional.of("interrupted while waiting for Kafka"));
+            }
+        }
+        long failed = outcomes.stream().filter(java.util.Optional::isPresent).count();
+        if (failed > 0) {
+            LOG.warn("{} of {} events of a batch not acknowledged by Kafka", failed, events.size());
+        }
+        return outcomes;
+    }
+
     /** Makes new settings durable on the compacted settings topic. */
     public void publishSettings(SyncSettings settings) {
         publish(Topics.SETTINGS.name(), Topics.SETTINGS_KEY, settings);

@@ -118,6 +118,37 @@ class UnsubscribeApiTest implements TestPropertyProvider {
     }
 
     @Test
+    void batchAnswersEachItemAndPublishesEveryValidOne() throws Exception {
+        String good = "batch." + UUID.randomUUID() + "@example.com";
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.getURI().resolve("/v1/unsubscribes/batch"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"unsubscribes\":[{\"email\":\"" + good + "\",\"source\":\"api\"},"
+                        + "{\"email\":\"broken\",\"source\":\"api\"},{\"email\":\"second." + good + "\",\"source\":\"link_click\"}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        Map<String, Object> body = json.readValue(response.body(), Argument.mapOf(String.class, Object.class));
+        assertEquals(2, ((Number) body.get("accepted")).intValue());
+        assertEquals(1, ((Number) body.get("invalid")).intValue());
+        List<?> results = (List<?>) body.get("results");
+        assertEquals(400, ((Number) ((Map<?, ?>) results.get(1)).get("status")).intValue());
+        String eventId = (String) ((Map<?, ?>) results.get(0)).get("eventId");
+        assertEquals(good, ((UnsubscribeRecorded) readEvent(eventId).value()).getEmail());
+    }
+
+    @Test
+    void batchOverTheLimitIsRefusedWhole() throws Exception {
+        StringBuilder items = new StringBuilder();
+        for (int i = 0; i < 501; i++) {
+            items.append(i == 0 ? "" : ",").append("{\"email\":\"x").append(i).append("@example.com\",\"source\":\"api\"}");
+        }
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.getURI().resolve("/v1/unsubscribes/batch"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"unsubscribes\":[" + items + "]}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, response.statusCode());
+        assertTrue(response.body().contains("at most 500"), response.body());
+    }
+
+    @Test
     void bodyThatIsNotJsonIs400() throws Exception {
         HttpResponse<String> response = post("{not json", TOKEN);
         assertEquals(400, response.statusCode(), response.body());
