@@ -56,6 +56,22 @@ public class CaptureConfiguration {
         }
     }
 
+    /**
+     * Optional properties file of named API keys ({@code name=key}), one per upstream system; re-read when it changes, so
+     * keys rotate without a restart. The key's name is recorded as the origin of every event it sends.
+     */
+    @io.micronaut.core.annotation.Nullable
+    private String apiKeysFile;
+
+    @io.micronaut.core.annotation.Nullable
+    public String getApiKeysFile() {
+        return apiKeysFile;
+    }
+
+    public void setApiKeysFile(@io.micronaut.core.annotation.Nullable String apiKeysFile) {
+        this.apiKeysFile = apiKeysFile;
+    }
+
     public String getOneClickSecret() {
         return oneClickSecret;
     }

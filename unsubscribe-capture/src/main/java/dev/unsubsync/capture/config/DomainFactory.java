@@ -37,6 +37,12 @@ public class DomainFactory {
     }
 
     @Singleton
+    dev.unsubsync.capture.domain.ApiKeys apiKeys(CaptureConfiguration config) {
+        return new dev.unsubsync.capture.domain.ApiKeys(config.getApiToken(),
+                config.getApiKeysFile() == null || config.getApiKeysFile().isBlank() ? null : java.nio.file.Path.of(config.getApiKeysFile()));
+    }
+
+    @Singleton
     dev.unsubsync.capture.domain.OneClickTokens oneClickTokens(CaptureConfiguration config) {
         return new dev.unsubsync.capture.domain.OneClickTokens(config.getOneClickSecret());
     }

@@ -1,6 +1,6 @@
 package dev.unsubsync.capture.http;
 
-import dev.unsubsync.capture.config.CaptureConfiguration;
+import dev.unsubsync.capture.domain.ApiKeys;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -8,20 +8,22 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.util.Optional;
 
-/** Every {@code /v1} request carries {@code Authorization: Bearer <capture.api-token>}; anything else is 401. */
+/**
+ * Every {@code /v1} request carries {@code Authorization: Bearer <key>}: the configured token or a named key from the
+ * keys file; anything else is 401. The key's name becomes the origin of what the request records.
+ */
 @ServerFilter("/v1/**")
 public class ApiTokenFilter {
 
     /** Request attribute holding the name of the authenticated caller, recorded as the event's origin. */
     public static final String ORIGIN = "unsubsync.origin";
 
-    private final byte[] token;
+    private final ApiKeys keys;
 
-    public ApiTokenFilter(CaptureConfiguration config) {
-        this.token = config.getApiToken().getBytes(StandardCharsets.UTF_8);
+    public ApiTokenFilter(ApiKeys keys) {
+        this.keys = keys;
     }
 
     @RequestFilter
@@ -31,12 +33,11 @@ public class ApiTokenFilter {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return unauthorized("missing bearer token: send Authorization: Bearer <token>");
         }
-        byte[] given = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        // Constant-time comparison: response time says nothing about how much of the token was right.
-        if (!MessageDigest.isEqual(given, token)) {
+        Optional<String> name = keys.nameFor(authorization.substring(7).trim());
+        if (name.isEmpty()) {
             return unauthorized("the bearer token is not valid");
         }
-        request.setAttribute(ORIGIN, "api");
+        request.setAttribute(ORIGIN, name.get());
         return null;
     }
 

@@ -1,0 +1,89 @@
+package dev.unsubsync.capture.domain;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API keys upstream systems authenticate with, each under a name that is recorded as the origin of what it sends.
+ * Keys come from the configured token (name {@code api}) and from an optional properties file ({@code name=key} per
+ * line) that is read again whenever it changes, so keys rotate without a restart: add the new key, move the sender over,
+ * remove the old one.
+ */
+public final class ApiKeys {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiKeys.class);
+
+    private final String defaultKey;
+    private final Path file;
+    private volatile Map<String, byte[]> fileKeys = Map.of();
+    private volatile FileTime loadedVersion;
+
+    /**
+     * @param defaultKey the configured token, known as {@code api}
+     * @param file       the keys file, or null
+     */
+    public ApiKeys(String defaultKey, Path file) {
+        this.defaultKey = defaultKey;
+        this.file = file;
+        reloadIfChanged();
+    }
+
+    /** The name of the key, compared in constant time with every known key; empty when it is none of them. */
+    public Optional<String> nameFor(String presented) {
+        reloadIfChanged();
+        byte[] given = presented.getBytes(StandardCharsets.UTF_8);
+        String match = null;
+        // Compare against every key, whatever matches first: the time taken says nothing about which key was close.
+        if (defaultKey != null && MessageDigest.isEqual(given, defaultKey.getBytes(StandardCharsets.UTF_8))) {
+            match = "api";
+        }
+        for (Map.Entry<String, byte[]> key : fileKeys.entrySet()) {
+            if (MessageDigest.isEqual(given, key.getValue()) && match == null) {
+                match = key.getKey();
+            }
+        }
+        return Optional.ofNullable(match);
+    }
+
+    private void reloadIfChanged() {
+        if (file == null) {
+            return;
+        }
+        try {
+            FileTime version = Files.getLastModifiedTime(file);
+            if (version.equals(loadedVersion)) {
+                return;
+            }
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            }
+            Map<String, byte[]> keys = new LinkedHashMap<>();
+            for (String name : properties.stringPropertyNames()) {
+                String key = properties.getProperty(name).trim();
+                if (key.length() < 16) {
+                    LOG.warn("API key '{}' in {} is shorter than 16 characters and is ignored", name, file);
+                    continue;
+                }
+                keys.put(name, key.getBytes(StandardCharsets.UTF_8));
+            }
+            fileKeys = Map.copyOf(keys);
+            loadedVersion = version;
+            // Names only: never a key in a log line.
+            LOG.info("API keys loaded from {}: {}", file, keys.keySet());
+        } catch (IOException e) {
+            LOG.warn("Could not read API keys from {} ({}); keeping the keys read before", file, e.toString());
+        }
+    }
+}
