@@ -62,8 +62,15 @@ public final class Topics {
             "unsubscribe-ledger", String.class, UnsubscribeRecorded.class, 6,
             Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
 
+    /**
+     * Provider webhook calls that passed authentication but could not be used (a payload that will never be valid),
+     * kept whole: the raw body, with the provider, the reason and the headers that matter in headers.
+     */
+    public static final Topic<String, byte[]> WEBHOOK_DEAD_LETTERS = new Topic<>(
+            "webhooks-dlt", String.class, byte[].class, 1, Map.of("retention.ms", "-1"));
+
     /** All topics, for provisioning. */
-    public static final List<Topic<?, ?>> ALL = List.of(UNSUBSCRIBE_EVENTS, PUSH_RESULTS, PUSH_DEAD_LETTERS, SETTINGS, PUSH_PARKED, UNSUBSCRIBE_LEDGER);
+    public static final List<Topic<?, ?>> ALL = List.of(UNSUBSCRIBE_EVENTS, PUSH_RESULTS, PUSH_DEAD_LETTERS, SETTINGS, PUSH_PARKED, UNSUBSCRIBE_LEDGER, WEBHOOK_DEAD_LETTERS);
 
     private Topics() {
     }

@@ -20,7 +20,7 @@ public class TopicSetup implements ApplicationEventListener<StartupEvent> {
 
     @Override
     public void onApplicationEvent(StartupEvent event) {
-        TopicProvisioner.ensureAtStartUp(bootstrapServers, List.of(Topics.UNSUBSCRIBE_EVENTS, Topics.SETTINGS),
+        TopicProvisioner.ensureAtStartUp(bootstrapServers, List.of(Topics.UNSUBSCRIBE_EVENTS, Topics.SETTINGS, Topics.WEBHOOK_DEAD_LETTERS),
                 "requests answer 503 until Kafka is reachable");
     }
 }

@@ -1,0 +1,125 @@
+package dev.unsubsync.capture.http;
+
+import dev.unsubsync.capture.domain.EventNotDurableException;
+import dev.unsubsync.capture.domain.InvalidUnsubscribeException;
+import dev.unsubsync.capture.domain.UnsubscribeRecorder;
+import dev.unsubsync.capture.domain.UnsubscribeRequest;
+import dev.unsubsync.capture.domain.webhooks.Mailgun;
+import dev.unsubsync.capture.domain.webhooks.Postmark;
+import dev.unsubsync.capture.domain.webhooks.WebhookEvent;
+import dev.unsubsync.capture.domain.webhooks.WebhookRejected;
+import dev.unsubsync.schemas.Topics;
+import io.micronaut.configuration.kafka.annotation.KafkaClient;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Provider webhooks at {@code /webhooks/{provider}}, in their native payloads, verified the way each provider signs, on
+ * the raw request bytes. Unsubscribes and complaints are recorded (source {@code provider_webhook}, the provider named),
+ * a provider's re-subscribe is recorded on the sales side only, other events are acknowledged and ignored. A payload
+ * that passed authentication but can never be used is kept whole on {@code webhooks-dlt} and answered with the code
+ * the provider treats as final; one that could not be stored is answered 503 so the provider retries.
+ */
+@Controller("/webhooks")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class WebhookController {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookController.class);
+
+    private final Optional<Mailgun> mailgun;
+    private final Optional<Postmark> postmark;
+    private final UnsubscribeRecorder recorder;
+    private final Producer<String, byte[]> deadLetters;
+    private final Clock clock;
+
+    public WebhookController(Optional<Mailgun> mailgun, Optional<Postmark> postmark, UnsubscribeRecorder recorder,
+                             @KafkaClient("webhook-dead-letters") Producer<String, byte[]> deadLetters, Clock clock) {
+        this.mailgun = mailgun;
+        this.postmark = postmark;
+        this.recorder = recorder;
+        this.deadLetters = deadLetters;
+        this.clock = clock;
+    }
+
+    @Post(value = "/{provider}", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> receive(@PathVariable String provider, HttpRequest<?> request, @Nullable @Body byte[] body) {
+        byte[] raw = body == null ? new byte[0] : body;
+        List<WebhookEvent> events;
+        int stopCode;
+        try {
+            switch (provider) {
+                case "mailgun" -> {
+                    stopCode = 406;
+                    events = mailgun.orElseThrow(() -> notConfigured(provider)).read(raw, clock.instant());
+                }
+                case "postmark" -> {
+                    stopCode = 403;
+                    events = postmark.orElseThrow(() -> notConfigured(provider)).read(request.getHeaders().get(HttpHeaders.AUTHORIZATION), raw);
+                }
+                default -> throw notConfigured(provider);
+            }
+        } catch (WebhookRejected rejected) {
+            return reject(provider, raw, rejected);
+        }
+        int recorded = 0;
+        for (WebhookEvent event : events) {
+            try {
+                if (event.resubscribe()) {
+                    recorder.remove(event.email(), provider + ": " + event.reason(), provider);
+                } else {
+                    recorder.record(new UnsubscribeRequest(event.email(), null, "provider_webhook", provider, null,
+                            event.occurredAt() == null ? null : event.occurredAt().toString(), event.reason(), event.upstreamEventId()), provider);
+                }
+                recorded++;
+            } catch (InvalidUnsubscribeException invalid) {
+                return reject(provider, raw, new WebhookRejected(stopCode, "unusable event: " + invalid.getMessage(), true));
+            } catch (EventNotDurableException notDurable) {
+                return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "not-durable", "Not recorded, retry", notDurable.getMessage(), null)
+                        .header("Retry-After", "5");
+            }
+        }
+        return HttpResponse.ok(java.util.Map.of("recorded", recorded, "ignored", 0));
+    }
+
+    private HttpResponse<?> reject(String provider, byte[] raw, WebhookRejected rejected) {
+        if (rejected.authenticated()) {
+            // It came from the provider: keep it whole, so nothing it said is lost even when we cannot use it.
+            try {
+                RecordHeaders headers = new RecordHeaders();
+                headers.add("webhook.provider", provider.getBytes(StandardCharsets.UTF_8));
+                headers.add("webhook.reason", rejected.getMessage().getBytes(StandardCharsets.UTF_8));
+                deadLetters.send(new ProducerRecord<>(Topics.WEBHOOK_DEAD_LETTERS.name(), null, provider, raw, headers)).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("Could not keep a rejected {} payload on {} ({}); answering 503 so it is sent again", provider, Topics.WEBHOOK_DEAD_LETTERS, e.toString());
+                return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "not-durable", "Not recorded, retry", "could not keep the payload", null)
+                        .header("Retry-After", "5");
+            }
+        }
+        LOG.warn("Refused a {} webhook call ({}): {}", provider, rejected.status(), rejected.getMessage());
+        return Problem.response(HttpStatus.valueOf(rejected.status()), "webhook-rejected", "Webhook call refused", rejected.getMessage(), null);
+    }
+
+    private static WebhookRejected notConfigured(String provider) {
+        return new WebhookRejected(404, "no webhook for provider '" + provider + "' is configured here", false);
+    }
+}
