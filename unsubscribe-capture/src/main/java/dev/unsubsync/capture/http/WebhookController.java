@@ -10,7 +10,6 @@ import dev.unsubsync.capture.domain.webhooks.WebhookEvent;
 import dev.unsubsync.capture.domain.webhooks.WebhookRejected;
 import dev.unsubsync.schemas.Topics;
 import io.micronaut.configuration.kafka.annotation.KafkaClient;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -62,8 +61,8 @@ public class WebhookController {
     }
 
     @Post(value = "/{provider}", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<?> receive(@PathVariable String provider, HttpRequest<?> request, @Nullable @Body byte[] body) {
-        byte[] raw = body == null ? new byte[0] : body;
+    public HttpResponse<?> receive(@PathVariable String provider, HttpRequest<?> request, @Body byte[] body) {
+        byte[] raw = body;
         List<WebhookEvent> events;
         int stopCode;
         try {
