@@ -87,7 +87,8 @@ public class ApiFilter {
         }
         if (faults.dropConnection() && request instanceof NettyHttpRequest<?> netty) {
             // The client sees the connection close with no answer, as when a proxy or Salesforce's edge drops it.
-            netty.getChannelHandlerContext().channel().close();
+            // Closed and waited for before anything is answered: otherwise the 503 below could reach the client first.
+            netty.getChannelHandlerContext().channel().close().awaitUninterruptibly();
             return Errors.response(503, "SERVER_UNAVAILABLE", "connection dropped", List.of());
         }
         if (!usage.tryAcquire()) {
