@@ -254,7 +254,7 @@ public final class LocalStack implements AutoCloseable {
                 "",
                 "unsubscribe sync is running on 127.0.0.1 (Ctrl-C stops everything):",
                 "  capture      " + captureUrl() + "       POST /v1/unsubscribes   token: " + CAPTURE_TOKEN,
-                "  pusher       http://127.0.0.1:" + ports.pusher() + "       GET /health",
+                "  pusher       " + pusherUrl() + "       GET /health, /prometheus",
                 "  reconciler   http://127.0.0.1:" + ports.reconciler() + "       GET /health",
                 "  emulator     " + emulatorUrl() + "       OAuth client: " + EMULATOR_CLIENT_ID + " / " + EMULATOR_CLIENT_SECRET,
                 "  registry     " + registryUrl() + "/apis/ccompat/v7   (Confluent-compatible API)",

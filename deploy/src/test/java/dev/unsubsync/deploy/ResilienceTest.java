@@ -9,7 +9,7 @@ import dev.unsubsync.events.PushOutcome;
 import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import dev.unsubsync.testsupport.TopicClients;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -21,18 +21,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,29 +131,11 @@ class ResilienceTest {
     }
 
     private Set<String> writtenEventIds(Set<String> wanted) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "resilience-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put("apicurio.registry.url", stack.registryUrl() + "/apis/registry/v3");
-        config.put("apicurio.registry.use-specific-avro-reader", true);
-        AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>();
-        deserializer.configure(config, false);
         Set<String> written = new HashSet<>();
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(), deserializer)) {
-            consumer.subscribe(List.of(Topics.PUSH_RESULTS.name()));
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                consumer.poll(Duration.ofMillis(300)).forEach(r -> {
-                    OptOutPushResult result = (OptOutPushResult) r.value();
-                    if (result.getOutcome() == PushOutcome.WRITTEN) {
-                        written.add(result.getUnsubscribeEventId());
-                    }
-                });
-                return written.containsAll(wanted);
-            });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            // report what is missing below
-        }
+        new TopicClients(stack.bootstrapServers(), stack.registryUrl() + "/apis/registry/v3").collectAvro(Topics.PUSH_RESULTS.name(), r -> {
+            OptOutPushResult result = (OptOutPushResult) r.value();
+            return result.getOutcome() == PushOutcome.WRITTEN && written.add(result.getUnsubscribeEventId());
+        }, found -> written.containsAll(wanted), Duration.ofSeconds(60));
         return written;
     }
 

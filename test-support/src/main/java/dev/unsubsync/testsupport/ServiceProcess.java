@@ -123,10 +123,6 @@ public final class ServiceProcess implements AutoCloseable {
         return process.pid();
     }
 
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
     @Override
     public void close() {
         process.destroy();

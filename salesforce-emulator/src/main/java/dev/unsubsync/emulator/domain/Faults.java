@@ -24,9 +24,6 @@ public final class Faults {
             "ENTITY_IS_LOCKED", "the entity is locked for editing",
             "REQUIRED_FIELD_MISSING", "Required fields are missing: [LastName]");
 
-    /** The per-record codes that can be injected. */
-    public static final Set<String> RECORD_CODES = MESSAGES.keySet();
-
     /**
      * Refuse records with {@code statusCode}: those in {@code ids} (any record when empty), each with probability
      * {@code share}, at most {@code times} times in all (unlimited when negative).

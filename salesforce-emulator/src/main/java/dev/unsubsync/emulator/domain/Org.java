@@ -292,15 +292,8 @@ public final class Org {
 
     /** IDs of the records a query selects, in its order; {@code includeDeleted} for {@code queryAll}. */
     public synchronized List<String> selectIds(Soql.Query query, boolean includeDeleted) {
-        List<Map<String, Object>> candidates = new ArrayList<>();
-        for (Map<String, Object> record : records.values()) {
-            if (((String) record.get("Id")).startsWith(query.type().prefix())
-                    && (includeDeleted || !Boolean.TRUE.equals(record.get("IsDeleted")))) {
-                candidates.add(record);
-            }
-        }
         List<String> ids = new ArrayList<>();
-        for (Map<String, Object> record : query.select(candidates)) {
+        for (Map<String, Object> record : select(query, includeDeleted)) {
             ids.add((String) record.get("Id"));
         }
         return ids;
@@ -320,17 +313,10 @@ public final class Org {
         return rows;
     }
 
-    /** Rows of a query; {@code includeDeleted} for {@code queryAll}. */
+    /** Rows of a query, each with the selected fields by name; {@code includeDeleted} for {@code queryAll}. */
     public synchronized List<Map<String, Object>> query(Soql.Query query, boolean includeDeleted) {
-        List<Map<String, Object>> candidates = new ArrayList<>();
-        for (Map<String, Object> record : records.values()) {
-            if (((String) record.get("Id")).startsWith(query.type().prefix())
-                    && (includeDeleted || !Boolean.TRUE.equals(record.get("IsDeleted")))) {
-                candidates.add(record);
-            }
-        }
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Map<String, Object> record : query.select(candidates)) {
+        for (Map<String, Object> record : select(query, includeDeleted)) {
             Map<String, Object> row = new LinkedHashMap<>();
             for (String field : query.fields()) {
                 row.put(field, record.get(field));
@@ -338,6 +324,18 @@ public final class Org {
             rows.add(row);
         }
         return rows;
+    }
+
+    /** The records of the query's type, live ones only unless {@code includeDeleted}, filtered, ordered and limited. */
+    private List<Map<String, Object>> select(Soql.Query query, boolean includeDeleted) {
+        List<Map<String, Object>> candidates = new ArrayList<>();
+        for (Map<String, Object> record : records.values()) {
+            if (((String) record.get("Id")).startsWith(query.type().prefix())
+                    && (includeDeleted || !Boolean.TRUE.equals(record.get("IsDeleted")))) {
+                candidates.add(record);
+            }
+        }
+        return query.select(candidates);
     }
 
     private Map<String, Object> find(SObjectType type, String rawId) {

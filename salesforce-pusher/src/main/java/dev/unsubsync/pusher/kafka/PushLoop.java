@@ -9,6 +9,7 @@ import dev.unsubsync.pusher.domain.TransientPushFailure;
 import dev.unsubsync.salesforce.SalesforceClient;
 import dev.unsubsync.schemas.DeadLetterHeaders;
 import dev.unsubsync.schemas.PersonKey;
+import dev.unsubsync.schemas.SalesforceId;
 import dev.unsubsync.schemas.Topic;
 import dev.unsubsync.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -228,8 +229,9 @@ public final class PushLoop {
         if (!(in.event() instanceof dev.unsubsync.events.UnsubscribeRecorded recorded) || recorded.getSalesforceId() == null) {
             return false;
         }
-        String objectType = recorded.getSalesforceId().startsWith("00Q") ? "Lead" : "Contact";
-        return !fieldCheck.unavailable(objectType, in.onlyFields()).isEmpty();
+        return SalesforceId.parse(recorded.getSalesforceId()).personObjectType()
+                .map(objectType -> !fieldCheck.unavailable(objectType, in.onlyFields()).isEmpty())
+                .orElse(false);
     }
 
     private static List<String> parkedFields(ConsumerRecord<String, byte[]> record) {

@@ -16,8 +16,7 @@ import dev.unsubsync.testsupport.EmulatorClient;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;
 import dev.unsubsync.testsupport.ServiceProcess;
 import dev.unsubsync.testsupport.TestInfrastructure;
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import dev.unsubsync.testsupport.TopicClients;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import java.net.ServerSocket;
@@ -30,18 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -65,7 +53,7 @@ class PushLoopTest implements TestPropertyProvider {
     private ServiceProcess emulator;
     private String emulatorUrl;
     private EmulatorClient salesforce;
-    private final Map<String, OptOutPushResult> results = new ConcurrentHashMap<>();
+    private final TopicClients kafka = TopicClients.of(TestInfrastructure.get());
 
     @Override
     public Map<String, String> getProperties() {
@@ -129,7 +117,7 @@ class PushLoopTest implements TestPropertyProvider {
         OptOutPushResult result = awaitResult(eventId);
         assertEquals(PushOutcome.REJECTED, result.getOutcome());
         assertEquals("ENTITY_IS_DELETED", result.getSalesforceErrorCode());
-        ConsumerRecord<byte[], byte[]> dead = awaitDeadLetter("gone@example.com");
+        ConsumerRecord<String, byte[]> dead = awaitDeadLetter("gone@example.com");
         assertEquals("ENTITY_IS_DELETED", header(dead, DeadLetterHeaders.REASON_CODE));
         assertEquals(Topics.UNSUBSCRIBE_EVENTS.name(), header(dead, DeadLetterHeaders.ORIGINAL_TOPIC));
     }
@@ -149,10 +137,7 @@ class PushLoopTest implements TestPropertyProvider {
     @Test
     void poisonPillIsDeadLetteredAndDoesNotStallItsPartition() throws Exception {
         String key = "poison." + UUID.randomUUID() + "@example.com";
-        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
-            raw.send(new ProducerRecord<>(Topics.UNSUBSCRIBE_EVENTS.name(), key.getBytes(StandardCharsets.UTF_8),
-                    "not avro at all".getBytes(StandardCharsets.UTF_8))).get();
-        }
+        kafka.sendRaw(Topics.UNSUBSCRIBE_EVENTS.name(), key.getBytes(StandardCharsets.UTF_8), "not avro at all".getBytes(StandardCharsets.UTF_8));
         // Same key, so same partition: it must still be pushed after the poison pill.
         String eventId = produce(event(key, null));
         assertEquals("UNREADABLE_RECORD", header(awaitDeadLetter(key), DeadLetterHeaders.REASON_CODE));
@@ -167,65 +152,20 @@ class PushLoopTest implements TestPropertyProvider {
     }
 
     private String produce(UnsubscribeRecorded event) throws Exception {
-        Map<String, Object> config = producerConfig();
-        config.put("apicurio.registry.url", TestInfrastructure.get().registry().apiUrl());
-        config.put("apicurio.registry.auto-register", true);
-        config.put("apicurio.registry.artifact-resolver-strategy", "io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy");
-        AvroKafkaSerializer<SpecificRecord> serializer = new AvroKafkaSerializer<>();
-        serializer.configure(config, false);
-        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
-            producer.send(new ProducerRecord<>(Topics.UNSUBSCRIBE_EVENTS.name(), PersonKey.of(event.getEmail()), event)).get();
-        }
+        kafka.send(Topics.UNSUBSCRIBE_EVENTS.name(), PersonKey.of(event.getEmail()), event);
         return event.getEventId();
     }
 
     private OptOutPushResult awaitResult(String eventId) {
-        Map<String, Object> config = consumerConfig();
-        config.put("apicurio.registry.url", TestInfrastructure.get().registry().apiUrl());
-        config.put("apicurio.registry.use-specific-avro-reader", true);
-        AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>();
-        deserializer.configure(config, false);
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(), deserializer)) {
-            consumer.subscribe(List.of(Topics.PUSH_RESULTS.name()));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    OptOutPushResult result = (OptOutPushResult) r.value();
-                    results.put(result.getUnsubscribeEventId(), result);
-                });
-                return results.containsKey(eventId);
-            });
-        }
-        return results.get(eventId);
+        return (OptOutPushResult) kafka.readAvro(Topics.PUSH_RESULTS.name(),
+                r -> ((OptOutPushResult) r.value()).getUnsubscribeEventId().equals(eventId), 1, Duration.ofSeconds(30)).getFirst().value();
     }
 
-    private ConsumerRecord<byte[], byte[]> awaitDeadLetter(String key) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.PUSH_DEAD_LETTERS.name()));
-            Map<String, ConsumerRecord<byte[], byte[]>> found = new HashMap<>();
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> found.put(new String(r.key(), StandardCharsets.UTF_8), r));
-                return found.containsKey(key);
-            });
-            return found.get(key);
-        }
+    private ConsumerRecord<String, byte[]> awaitDeadLetter(String key) {
+        return kafka.readRaw(Topics.PUSH_DEAD_LETTERS.name(), r -> key.equals(r.key()), 1, Duration.ofSeconds(30)).getFirst();
     }
 
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-    }
-
-    private static Map<String, Object> producerConfig() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        return config;
-    }
-
-    private static Map<String, Object> consumerConfig() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        return config;
     }
 }

@@ -20,8 +20,7 @@ import dev.unsubsync.testsupport.EmulatorClient;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;
 import dev.unsubsync.testsupport.ServiceProcess;
 import dev.unsubsync.testsupport.TestInfrastructure;
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import dev.unsubsync.testsupport.TopicClients;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
@@ -35,19 +34,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -235,43 +226,13 @@ class PushRulesTest implements TestPropertyProvider {
     }
 
     private void produce(SpecificRecord record, String key, String topic) throws Exception {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put("apicurio.registry.url", TestInfrastructure.get().registry().apiUrl());
-        config.put("apicurio.registry.auto-register", true);
-        config.put("apicurio.registry.dereference-schema", true);
-        config.put("apicurio.registry.artifact-resolver-strategy", "io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy");
-        AvroKafkaSerializer<SpecificRecord> serializer = new AvroKafkaSerializer<>();
-        serializer.configure(config, false);
-        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
-            producer.send(new ProducerRecord<>(topic, key, record)).get();
-        }
+        TopicClients.of(TestInfrastructure.get()).send(topic, key, record);
     }
 
     /** Waits until {@code count} push results exist for the event, and answers them in order. */
     private List<OptOutPushResult> awaitResults(String eventId, int count) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put("apicurio.registry.url", TestInfrastructure.get().registry().apiUrl());
-        config.put("apicurio.registry.use-specific-avro-reader", true);
-        AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>();
-        deserializer.configure(config, false);
-        List<OptOutPushResult> found = new ArrayList<>();
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(), deserializer)) {
-            consumer.subscribe(List.of(Topics.PUSH_RESULTS.name()));
-            await().atMost(Duration.ofSeconds(45)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    OptOutPushResult result = (OptOutPushResult) r.value();
-                    if (result.getUnsubscribeEventId().equals(eventId)) {
-                        found.add(result);
-                    }
-                });
-                return found.size() >= count;
-            });
-        }
-        return found;
+        return TopicClients.of(TestInfrastructure.get()).readAvro(Topics.PUSH_RESULTS.name(),
+                        r -> ((OptOutPushResult) r.value()).getUnsubscribeEventId().equals(eventId), count, Duration.ofSeconds(45))
+                .stream().map(r -> (OptOutPushResult) r.value()).toList();
     }
 }

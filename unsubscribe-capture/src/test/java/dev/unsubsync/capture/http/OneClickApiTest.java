@@ -1,6 +1,5 @@
 package dev.unsubsync.capture.http;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +9,7 @@ import dev.unsubsync.events.UnsubscribeSource;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;
 import dev.unsubsync.testsupport.TestInfrastructure;
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import dev.unsubsync.testsupport.TopicClients;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -24,15 +23,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -132,26 +128,8 @@ class OneClickApiTest implements TestPropertyProvider {
     }
 
     private List<Object> eventsFor(String email, Predicate<Object> kind, int atLeast) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put("apicurio.registry.url", TestInfrastructure.get().registry().apiUrl());
-        config.put("apicurio.registry.use-specific-avro-reader", true);
-        AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>();
-        deserializer.configure(config, false);
-        List<Object> found = new ArrayList<>();
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(), deserializer)) {
-            consumer.subscribe(List.of(Topics.UNSUBSCRIBE_EVENTS.name()));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (r.key().equals(email.toLowerCase()) && kind.test(r.value())) {
-                        found.add(r.value());
-                    }
-                });
-                return found.size() >= atLeast;
-            });
-        }
-        return found;
+        return TopicClients.of(TestInfrastructure.get()).readAvro(Topics.UNSUBSCRIBE_EVENTS.name(),
+                r -> r.key().equals(email.toLowerCase()) && kind.test(r.value()), atLeast, Duration.ofSeconds(30))
+                .stream().map(ConsumerRecord::value).toList();
     }
 }

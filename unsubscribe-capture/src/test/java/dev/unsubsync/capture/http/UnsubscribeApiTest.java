@@ -1,6 +1,5 @@
 package dev.unsubsync.capture.http;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +9,7 @@ import dev.unsubsync.events.UnsubscribeSource;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;
 import dev.unsubsync.testsupport.TestInfrastructure;
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import dev.unsubsync.testsupport.TopicClients;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -24,7 +23,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +31,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -178,51 +172,12 @@ class UnsubscribeApiTest implements TestPropertyProvider {
     }
 
     private ConsumerRecord<String, Object> readEvent(String eventId) {
-        Map<String, Object> config = consumerConfig();
-        config.put("apicurio.registry.url", TestInfrastructure.get().registry().apiUrl());
-        config.put("apicurio.registry.use-specific-avro-reader", true);
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(), deserializer(config))) {
-            consumer.subscribe(List.of(Topics.UNSUBSCRIBE_EVENTS.name()));
-            List<ConsumerRecord<String, Object>> found = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (r.value() instanceof UnsubscribeRecorded e && e.getEventId().equals(eventId)) {
-                        found.add(r);
-                    }
-                });
-                return !found.isEmpty();
-            });
-            return found.getFirst();
-        }
+        return TopicClients.of(TestInfrastructure.get()).readAvro(Topics.UNSUBSCRIBE_EVENTS.name(),
+                r -> r.value() instanceof UnsubscribeRecorded e && e.getEventId().equals(eventId), 1, Duration.ofSeconds(30)).getFirst();
     }
 
     private byte[] rawValueFor(String key) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.UNSUBSCRIBE_EVENTS.name()));
-            List<byte[]> found = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (r.key().equals(key)) {
-                        found.add(r.value());
-                    }
-                });
-                return !found.isEmpty();
-            });
-            return found.getFirst();
-        }
-    }
-
-    private static Map<String, Object> consumerConfig() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        return config;
-    }
-
-    private static AvroKafkaDeserializer<Object> deserializer(Map<String, Object> config) {
-        AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>();
-        deserializer.configure(config, false);
-        return deserializer;
+        return TopicClients.of(TestInfrastructure.get()).readRaw(Topics.UNSUBSCRIBE_EVENTS.name(), r -> key.equals(r.key()), 1, Duration.ofSeconds(30))
+                .getFirst().value();
     }
 }

@@ -1,6 +1,5 @@
 package dev.unsubsync.capture.http;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.unsubsync.capture.domain.webhooks.MailgunTest;
@@ -11,7 +10,7 @@ import dev.unsubsync.events.UnsubscribeSource;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;
 import dev.unsubsync.testsupport.TestInfrastructure;
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import dev.unsubsync.testsupport.TopicClients;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
@@ -22,16 +21,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -90,22 +84,8 @@ class WebhookApiTest implements TestPropertyProvider {
     void authenticButUnusablePayloadIsKeptWholeAndAnsweredWithTheProvidersStopCode() throws Exception {
         String body = "{\"RecordType\":\"SubscriptionChange\",\"MessageID\":\"" + UUID.randomUUID() + "\"}";
         assertEquals(403, post("/webhooks/postmark", body, PostmarkTest.AUTH).statusCode());
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<String, byte[]>> kept = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.WEBHOOK_DEAD_LETTERS.name()));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (new String(r.value(), StandardCharsets.UTF_8).equals(body)) {
-                        kept.add(r);
-                    }
-                });
-                return !kept.isEmpty();
-            });
-        }
+        List<ConsumerRecord<String, byte[]>> kept = TopicClients.of(TestInfrastructure.get()).readRaw(Topics.WEBHOOK_DEAD_LETTERS.name(),
+                r -> new String(r.value(), StandardCharsets.UTF_8).equals(body), 1, Duration.ofSeconds(30));
         assertEquals("postmark", new String(kept.getFirst().headers().lastHeader("webhook.provider").value(), StandardCharsets.UTF_8));
     }
 
@@ -124,26 +104,7 @@ class WebhookApiTest implements TestPropertyProvider {
     }
 
     private List<Object> eventsFor(String email, int atLeast) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put("apicurio.registry.url", TestInfrastructure.get().registry().apiUrl());
-        config.put("apicurio.registry.use-specific-avro-reader", true);
-        AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>();
-        deserializer.configure(config, false);
-        List<Object> found = new ArrayList<>();
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(), deserializer)) {
-            consumer.subscribe(List.of(Topics.UNSUBSCRIBE_EVENTS.name()));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (r.key().equals(email.toLowerCase())) {
-                        found.add(r.value());
-                    }
-                });
-                return found.size() >= atLeast;
-            });
-        }
-        return found;
+        return TopicClients.of(TestInfrastructure.get()).readAvro(Topics.UNSUBSCRIBE_EVENTS.name(),
+                r -> r.key().equals(email.toLowerCase()), atLeast, Duration.ofSeconds(30)).stream().map(ConsumerRecord::value).toList();
     }
 }
