@@ -31,14 +31,19 @@ class ReconcilerStartsTest implements TestPropertyProvider {
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>(TestInfrastructure.get().micronautProperties());
         properties.put("micronaut.server.port", "-1");
+        properties.put("reconciler.api-token", "starts-token");
+        properties.put("salesforce.login-url", "http://127.0.0.1:9");
+        properties.put("salesforce.client-id", "unused");
+        properties.put("salesforce.client-secret", "unused");
+        properties.put("reconciler.state-dir", java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "reconciler-starts-" + System.nanoTime()).toString());
         return properties;
     }
 
     @Inject
-    dev.unsubsync.reconciler.kafka.LedgerStreams ledger;
+    dev.unsubsync.reconciler.kafka.ReconcileStreams ledger;
 
     @Test
-    void theLedgerStreamRunsAgainstTheRealBroker() {
+    void theReconcileStreamRunsAgainstTheRealBroker() {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
                 .until(() -> ledger.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
     }

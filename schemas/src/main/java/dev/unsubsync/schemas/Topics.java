@@ -1,6 +1,10 @@
 package dev.unsubsync.schemas;
 
+import dev.unsubsync.events.DiffScanRequest;
 import dev.unsubsync.events.OptOutPushResult;
+import dev.unsubsync.events.ReconcileRun;
+import dev.unsubsync.events.ReconcileTally;
+import dev.unsubsync.events.SalesforceOptOut;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import java.util.List;
@@ -69,8 +73,65 @@ public final class Topics {
     public static final Topic<String, byte[]> WEBHOOK_DEAD_LETTERS = new Topic<>(
             "webhooks-dlt", String.class, byte[].class, 1, Map.of("retention.ms", "-1"));
 
+    /**
+     * Salesforce's side for the nightly diff: every Contact and Lead the last run's Bulk API snapshot found opted out, one
+     * {@link SalesforceOptOut} per 18-character Salesforce ID (the key); a record no longer opted out is tombstoned.
+     * Co-partitioned with {@link #RECONCILE_SALES} and {@link #RECONCILE_CONTROL}.
+     */
+    public static final Topic<String, SalesforceOptOut> SALESFORCE_OPTOUTS = new Topic<>(
+            "salesforce-optouts", String.class, SalesforceOptOut.class, 6,
+            Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+
+    /**
+     * The sales-side ledger re-keyed for the diff: key {@code <salesforce-id>|<person>} (or {@code ~|<person>} without a
+     * Salesforce ID), value the person's {@link UnsubscribeRecorded} or a tombstone. Partitioned by the Salesforce ID part
+     * alone, so it sits on the same partition as that ID's {@link #SALESFORCE_OPTOUTS} entry.
+     */
+    public static final Topic<String, UnsubscribeRecorded> RECONCILE_SALES = new Topic<>(
+            "reconcile-sales-by-id", String.class, UnsubscribeRecorded.class, 6,
+            Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+
+    /** One {@link DiffScanRequest} per partition per run: compare both sides now. */
+    public static final Topic<String, DiffScanRequest> RECONCILE_CONTROL = new Topic<>(
+            "reconcile-control", String.class, DiffScanRequest.class, 6,
+            Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000)));
+
+    /**
+     * Opt-outs only Salesforce has, keyed by person, on their way to the sales side: recorded there unless the person is
+     * already unsubscribed (under another Salesforce record with the same email).
+     */
+    public static final Topic<String, UnsubscribeRecorded> RECONCILE_CANDIDATES = new Topic<>(
+            "reconcile-sales-candidates", String.class, UnsubscribeRecorded.class, 6,
+            Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000)));
+
+    /**
+     * Sales-side unsubscribes Salesforce lacks, keyed by person, for the pusher to write through its usual path; the run
+     * id travels in the {@link #RUN_ID_HEADER} header and comes back on the push results.
+     */
+    public static final Topic<String, UnsubscribeRecorded> RECONCILE_PUSHES = new Topic<>(
+            "reconcile-pushes", String.class, UnsubscribeRecorded.class, 6,
+            Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000)));
+
+    /** Counts from the diff's tasks, keyed by run id, added up by the run's coordinator. */
+    public static final Topic<String, ReconcileTally> RECONCILE_TALLIES = new Topic<>(
+            "reconcile-tallies", String.class, ReconcileTally.class, 1,
+            Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000)));
+
+    /**
+     * Every nightly run's state and report, one compacted {@link ReconcileRun} per run id. Its one partition also elects
+     * the reconciler instance that runs: the consumer group member it is assigned to.
+     */
+    public static final Topic<String, ReconcileRun> RECONCILE_RUNS = new Topic<>(
+            "reconcile-runs", String.class, ReconcileRun.class, 1,
+            Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+
+    /** Header carrying a nightly run's id on what the run asks of other services, and on their answers. */
+    public static final String RUN_ID_HEADER = "unsubsync.run-id";
+
     /** All topics, for provisioning. */
-    public static final List<Topic<?, ?>> ALL = List.of(UNSUBSCRIBE_EVENTS, PUSH_RESULTS, PUSH_DEAD_LETTERS, SETTINGS, PUSH_PARKED, UNSUBSCRIBE_LEDGER, WEBHOOK_DEAD_LETTERS);
+    public static final List<Topic<?, ?>> ALL = List.of(UNSUBSCRIBE_EVENTS, PUSH_RESULTS, PUSH_DEAD_LETTERS, SETTINGS, PUSH_PARKED, UNSUBSCRIBE_LEDGER,
+            WEBHOOK_DEAD_LETTERS, SALESFORCE_OPTOUTS, RECONCILE_SALES, RECONCILE_CONTROL, RECONCILE_CANDIDATES, RECONCILE_PUSHES, RECONCILE_TALLIES,
+            RECONCILE_RUNS);
 
     private Topics() {
     }

@@ -34,7 +34,11 @@ class SchemaCompatibilityTest {
                 Arguments.of(UnsubscribeRecorded.getClassSchema().getName()),
                 Arguments.of(UnsubscribeRemoved.getClassSchema().getName()),
                 Arguments.of(OptOutPushResult.getClassSchema().getName()),
-                Arguments.of(SyncSettings.getClassSchema().getName()));
+                Arguments.of(SyncSettings.getClassSchema().getName()),
+                Arguments.of(dev.unsubsync.events.SalesforceOptOut.getClassSchema().getName()),
+                Arguments.of(dev.unsubsync.events.DiffScanRequest.getClassSchema().getName()),
+                Arguments.of(dev.unsubsync.events.ReconcileTally.getClassSchema().getName()),
+                Arguments.of(dev.unsubsync.events.ReconcileRun.getClassSchema().getName()));
     }
 
     @ParameterizedTest(name = "{0}")

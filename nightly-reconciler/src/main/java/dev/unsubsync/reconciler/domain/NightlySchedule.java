@@ -12,15 +12,7 @@ import java.util.Optional;
  * included. A local time that does not exist on a spring-forward day (02:30 when clocks jump from 02:00 to 03:00) runs
  * at the first instant after the gap; one that exists twice on a fall-back day runs once, at its first occurrence.
  */
-public final class NightlySchedule {
-
-    private final LocalTime time;
-    private final ZoneId zone;
-
-    public NightlySchedule(LocalTime time, ZoneId zone) {
-        this.time = time;
-        this.zone = zone;
-    }
+public record NightlySchedule(LocalTime time, ZoneId zone) {
 
     /** From the settings' {@code nightlyTime} (HH:mm) and {@code nightlyZone}. */
     public static NightlySchedule of(String time, String zone) {

@@ -211,8 +211,8 @@ public final class PushLoop {
                 sends.add(park(record, parking));
             });
             for (OptOutPushResult result : decision.results()) {
-                sends.add(results.send(new ProducerRecord<>(Topics.PUSH_RESULTS.name(), record.key(), result)));
-                metrics.outcome(result, decision.source().event());
+                sends.add(results.send(new ProducerRecord<>(Topics.PUSH_RESULTS.name(), null, record.key(), result, runHeader(record))));
+                metrics.outcome(result, decision.source().event(), !source.equals(Topics.RECONCILE_PUSHES));
             }
         }
         for (Future<?> send : sends) {
@@ -232,6 +232,16 @@ public final class PushLoop {
         return SalesforceId.parse(recorded.getSalesforceId()).personObjectType()
                 .map(objectType -> !fieldCheck.unavailable(objectType, in.onlyFields()).isEmpty())
                 .orElse(false);
+    }
+
+    /** A nightly run's id goes back on the results of what the run asked for, so the run can count them. */
+    private static RecordHeaders runHeader(ConsumerRecord<String, byte[]> record) {
+        RecordHeaders headers = new RecordHeaders();
+        Header run = record.headers().lastHeader(Topics.RUN_ID_HEADER);
+        if (run != null) {
+            headers.add(run);
+        }
+        return headers;
     }
 
     private static List<String> parkedFields(ConsumerRecord<String, byte[]> record) {

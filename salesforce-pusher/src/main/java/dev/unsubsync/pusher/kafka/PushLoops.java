@@ -11,7 +11,10 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.List;
 
-/** Starts the pusher's two consumer loops with the service and stops them with it. */
+/**
+ * Starts the pusher's consumer loops with the service and stops them with it: new unsubscribes, parked ones, and the
+ * nightly reconciler's pushes (its own group, so a large nightly diff never delays a real-time unsubscribe).
+ */
 @Singleton
 public class PushLoops implements ApplicationEventListener<StartupEvent> {
 
@@ -21,7 +24,8 @@ public class PushLoops implements ApplicationEventListener<StartupEvent> {
                      PushMetrics metrics, SalesforceClient salesforce) {
         this.loops = List.of(
                 new PushLoop("push-loop", Topics.UNSUBSCRIBE_EVENTS, config.getGroupId(), pusher, fieldCheck, config, kafka, producers, metrics, salesforce),
-                new PushLoop("parked-loop", Topics.PUSH_PARKED, config.getGroupId() + "-parked", pusher, fieldCheck, config, kafka, producers, metrics, salesforce));
+                new PushLoop("parked-loop", Topics.PUSH_PARKED, config.getGroupId() + "-parked", pusher, fieldCheck, config, kafka, producers, metrics, salesforce),
+                new PushLoop("reconcile-loop", Topics.RECONCILE_PUSHES, config.getGroupId() + "-reconcile", pusher, fieldCheck, config, kafka, producers, metrics, salesforce));
     }
 
     @Override

@@ -47,9 +47,10 @@ public class PushMetrics {
                 .description("Opt-out fields missing or read-only on Contact or Lead").register(registry);
     }
 
-    void outcome(OptOutPushResult result, SpecificRecord event) {
+    /** @param realTime whether the event came straight from capture (a nightly run's pushes say nothing of latency) */
+    void outcome(OptOutPushResult result, SpecificRecord event, boolean realTime) {
         registry.counter("unsubsync.push.outcomes", "outcome", result.getOutcome().name()).increment();
-        if (result.getOutcome() == PushOutcome.WRITTEN && event instanceof UnsubscribeRecorded recorded) {
+        if (realTime && result.getOutcome() == PushOutcome.WRITTEN && event instanceof UnsubscribeRecorded recorded) {
             endToEnd.record(Duration.between(recordedAt(recorded), clock.instant()));
         }
     }

@@ -37,8 +37,8 @@ public class DomainFactory {
     }
 
     @Singleton
-    dev.unsubsync.capture.domain.ApiKeys apiKeys(CaptureConfiguration config) {
-        return new dev.unsubsync.capture.domain.ApiKeys(config.getApiToken(),
+    dev.unsubsync.security.ApiKeys apiKeys(CaptureConfiguration config) {
+        return new dev.unsubsync.security.ApiKeys(config.getApiToken(),
                 config.getApiKeysFile() == null || config.getApiKeysFile().isBlank() ? null : java.nio.file.Path.of(config.getApiKeysFile()));
     }
 

@@ -1,6 +1,6 @@
 package dev.unsubsync.capture.http;
 
-import dev.unsubsync.capture.domain.ApiKeys;
+import dev.unsubsync.security.ApiKeys;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;

@@ -1,4 +1,4 @@
-package dev.unsubsync.capture.domain;
+package dev.unsubsync.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

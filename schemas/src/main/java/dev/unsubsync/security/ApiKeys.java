@@ -1,4 +1,4 @@
-package dev.unsubsync.capture.domain;
+package dev.unsubsync.security;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -1,0 +1,123 @@
+package dev.unsubsync.reconciler.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Settings of nightly-reconciler, under {@code reconciler.*}. */
+// Created and validated at start-up, so a missing setting stops the service before it serves anything.
+@Context
+@ConfigurationProperties("reconciler")
+public class ReconcilerConfiguration {
+
+    /** Bearer token of the {@code /v1/runs} API (RECONCILER_API_TOKEN); give it capture's token to share one credential. */
+    @Nullable
+    private String apiToken;
+
+    /** Optional properties file of named API keys ({@code name=key}), re-read when it changes, as capture's. */
+    @Nullable
+    private String apiKeysFile;
+
+    /** Kafka Streams threads of this instance (each runs some of the partitions' tasks). Default 2. */
+    @Min(1)
+    @Max(32)
+    private int streamThreads = 2;
+
+    /** Rows per Bulk API results page read into memory at a time during the snapshot. Default 50,000. */
+    @Min(1)
+    @Max(1_000_000)
+    private int snapshotPageSize = 50_000;
+
+    /**
+     * Longest a run waits for the diff and for the pusher's answers to the pushes it asked for. What is still unanswered
+     * then is reported as failed with NO_ANSWER. Default 30 minutes.
+     */
+    @NotNull
+    private Duration phaseTimeout = Duration.ofMinutes(30);
+
+    /** How often a long run logs its progress. Default 10 s. */
+    @NotNull
+    private Duration progressInterval = Duration.ofSeconds(10);
+
+    /** Where Kafka Streams keeps its local state (RocksDB). Default {@code <java.io.tmpdir>/nightly-reconciler-streams}. */
+    @Nullable
+    private String stateDir;
+
+    /** Names every missing setting at once, rather than one per restart. */
+    @jakarta.annotation.PostConstruct
+    void requireSecrets() {
+        List<String> problems = new ArrayList<>();
+        if ((apiToken == null || apiToken.isBlank()) && (apiKeysFile == null || apiKeysFile.isBlank())) {
+            problems.add("reconciler.api-token must be set (environment variable RECONCILER_API_TOKEN), or reconciler.api-keys-file: "
+                    + "the bearer token of the /v1/runs API");
+        }
+        if (!problems.isEmpty()) {
+            throw new io.micronaut.context.exceptions.ConfigurationException("Missing or invalid settings:\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    @Nullable
+    public String getApiToken() {
+        return apiToken;
+    }
+
+    public void setApiToken(@Nullable String apiToken) {
+        this.apiToken = apiToken;
+    }
+
+    @Nullable
+    public String getApiKeysFile() {
+        return apiKeysFile;
+    }
+
+    public void setApiKeysFile(@Nullable String apiKeysFile) {
+        this.apiKeysFile = apiKeysFile;
+    }
+
+    public int getStreamThreads() {
+        return streamThreads;
+    }
+
+    public void setStreamThreads(int streamThreads) {
+        this.streamThreads = streamThreads;
+    }
+
+    public int getSnapshotPageSize() {
+        return snapshotPageSize;
+    }
+
+    public void setSnapshotPageSize(int snapshotPageSize) {
+        this.snapshotPageSize = snapshotPageSize;
+    }
+
+    public Duration getPhaseTimeout() {
+        return phaseTimeout;
+    }
+
+    public void setPhaseTimeout(Duration phaseTimeout) {
+        this.phaseTimeout = phaseTimeout;
+    }
+
+    public Duration getProgressInterval() {
+        return progressInterval;
+    }
+
+    public void setProgressInterval(Duration progressInterval) {
+        this.progressInterval = progressInterval;
+    }
+
+    @Nullable
+    public String getStateDir() {
+        return stateDir;
+    }
+
+    public void setStateDir(@Nullable String stateDir) {
+        this.stateDir = stateDir;
+    }
+}

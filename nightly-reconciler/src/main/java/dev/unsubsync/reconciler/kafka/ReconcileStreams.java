@@ -1,0 +1,83 @@
+package dev.unsubsync.reconciler.kafka;
+
+import dev.unsubsync.reconciler.config.ReconcilerConfiguration;
+import dev.unsubsync.schemas.TopicProvisioner;
+import dev.unsubsync.schemas.Topics;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.StartupEvent;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the {@link ReconcileTopology} for as long as the service runs: the ledger and both sides of the diff stay current
+ * between runs, so a run only adds the day's snapshot and asks for the comparison. Instances share the partitions through
+ * the application id.
+ */
+@Singleton
+public class ReconcileStreams implements ApplicationEventListener<StartupEvent> {
+
+    /** The Streams application id, which is also the consumer group whose offsets say how far the diff has read. */
+    public static final String APPLICATION_ID = "nightly-reconciler";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReconcileStreams.class);
+
+    private final KafkaSettings kafka;
+    private final ReconcilerConfiguration config;
+    private final Clock clock;
+    private volatile KafkaStreams streams;
+
+    public ReconcileStreams(KafkaSettings kafka, ReconcilerConfiguration config, Clock clock) {
+        this.kafka = kafka;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Override
+    public void onApplicationEvent(StartupEvent event) {
+        TopicProvisioner.ensureAtStartUp(kafka.bootstrapServers(), Topics.ALL, "Kafka Streams waits for them");
+        Properties props = new Properties();
+        props.putAll(kafka.clientConfig());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
+        String stateDir = config.getStateDir() != null ? config.getStateDir()
+                : Path.of(System.getProperty("java.io.tmpdir"), "nightly-reconciler-streams").toString();
+        // Local state next to the service's other scratch files; RocksDB keeps it off the heap.
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getStreamThreads());
+        // Exactly once: a task that dies mid-comparison leaves nothing half-written; its next owner compares again.
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // A crashed instance's tasks move to the others after 10 s instead of 45 s.
+        props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
+        props.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 3_000);
+        KafkaSettings serdes = kafka;
+        streams = new KafkaStreams(ReconcileTopology.build(new ReconcileTopology.Serdes4(serdes.serde(), serdes.serde(), serdes.serde(), serdes.serde(),
+                serdes.serde()), clock), props);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("Reconciler stream failed; replacing the thread", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+    }
+
+    /** The Streams state (RUNNING once its tasks are assigned and restored). */
+    public KafkaStreams.State state() {
+        KafkaStreams s = streams;
+        return s == null ? KafkaStreams.State.NOT_RUNNING : s.state();
+    }
+
+    @PreDestroy
+    void stop() {
+        KafkaStreams s = streams;
+        if (s != null) {
+            s.close(Duration.ofSeconds(10));
+        }
+    }
+}

@@ -1,0 +1,383 @@
+package dev.unsubsync.reconciler.kafka;
+
+import dev.unsubsync.events.DiffScanRequest;
+import dev.unsubsync.events.ReconcileTally;
+import dev.unsubsync.events.SalesforceOptOut;
+import dev.unsubsync.events.TallyStep;
+import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.events.UnsubscribeRemoved;
+import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.schemas.InvalidSalesforceIdException;
+import dev.unsubsync.schemas.PersonKey;
+import dev.unsubsync.schemas.SalesforceId;
+import dev.unsubsync.schemas.Topics;
+import dev.unsubsync.events.PersonType;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The reconciler's one Kafka Streams topology, in three parts that scale with partitions and instances:
+ *
+ * <ol>
+ *   <li><b>Ledger</b>: {@code unsubscribe-events} → {@code unsubscribe-ledger}, the sales side's current unsubscribes by
+ *       person (a record sets, a removal tombstones).</li>
+ *   <li><b>Re-key</b>: the ledger → {@code reconcile-sales-by-id}, keyed {@code <salesforce-id>|<person>} and partitioned
+ *       by the Salesforce ID, remembering each person's ID so a changed link or a removal tombstones the old entry. The
+ *       same part answers the diff's Salesforce-only candidates: recorded on the sales side unless the person is already
+ *       unsubscribed (under another Salesforce record with the same email), which would otherwise flip the person's link
+ *       back and forth every night.</li>
+ *   <li><b>Diff</b>: both sides by Salesforce ID in local stores ({@code reconcile-sales-by-id} and the Salesforce
+ *       snapshot {@code salesforce-optouts}). A {@link DiffScanRequest} on a partition of {@code reconcile-control}
+ *       compares that partition's stores: what Salesforce lacks goes to {@code reconcile-pushes} for the pusher, what
+ *       the sales side lacks goes to the candidates, snapshot entries an older run saw are tombstoned, and the counts go
+ *       to {@code reconcile-tallies}.</li>
+ * </ol>
+ *
+ * Nothing here ever writes {@code false} or removes an unsubscribe: the diff is a union.
+ */
+public final class ReconcileTopology {
+
+    /** Sales side by Salesforce ID: {@code <salesforce-id>|<person>} → the person's unsubscribe. */
+    public static final String SALES_STORE = "diff-sales";
+    /** Salesforce side: 18-character ID → the snapshot's entry. */
+    public static final String SALESFORCE_STORE = "diff-salesforce";
+    /** Ledger persons: person → the Salesforce ID part of their re-keyed entry. */
+    public static final String PERSON_STORE = "ledger-persons";
+    /** The Salesforce ID part of a sales-side entry with no (valid) Salesforce ID. */
+    public static final String NO_SALESFORCE_ID = "~";
+    /** Origin recorded on the unsubscribes a run brings over from Salesforce. */
+    public static final String ORIGIN = "nightly-reconciler";
+
+    /** Names of the counts in a {@link TallyStep#DIFF_PARTITION} tally. */
+    public static final String SALES_ENTRIES = "salesSideUnsubscribes";
+    public static final String SALESFORCE_ENTRIES = "salesforceOptedOut";
+    public static final String TO_SALESFORCE = "toSalesforce";
+    public static final String TO_SALES_SIDE = "toSalesSide";
+    public static final String IN_SYNC = "inSync";
+    public static final String NO_ID = "noSalesforceId";
+    public static final String NO_EMAIL = "noEmail";
+    public static final String STALE = "staleSnapshotEntries";
+    /** Names of the counts in a {@link TallyStep#SALES_SIDE_RECORD} tally. */
+    public static final String RECORDED = "recordedOnSalesSide";
+    public static final String ALREADY_BY_EMAIL = "alreadyUnsubscribedByEmail";
+
+    /** The serdes of the values the topology reads and writes, all Avro through the registry. */
+    public record Serdes4(Serde<SpecificRecord> events, Serde<UnsubscribeRecorded> recorded, Serde<SalesforceOptOut> optOuts,
+                          Serde<DiffScanRequest> scans, Serde<ReconcileTally> tallies) {
+    }
+
+    private ReconcileTopology() {
+    }
+
+    public static Topology build(Serdes4 serdes, Clock clock) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(Topics.UNSUBSCRIBE_EVENTS.name(), Consumed.with(Serdes.String(), serdes.events()))
+                .filter((person, event) -> event instanceof UnsubscribeRecorded || event instanceof UnsubscribeRemoved)
+                .mapValues(event -> event instanceof UnsubscribeRecorded recorded ? recorded : null)
+                .to(Topics.UNSUBSCRIBE_LEDGER.name(), Produced.with(Serdes.String(), serdes.recorded()));
+        Topology topology = builder.build();
+        StringDeserializer keys = new StringDeserializer();
+        StringSerializer keyWriter = new StringSerializer();
+
+        topology.addSource("ledger", keys, serdes.recorded().deserializer(), Topics.UNSUBSCRIBE_LEDGER.name());
+        topology.addSource("candidates", keys, serdes.recorded().deserializer(), Topics.RECONCILE_CANDIDATES.name());
+        topology.addProcessor("rekey", Rekey::new, "ledger");
+        topology.addProcessor("record-candidates", RecordCandidates::new, "candidates");
+        topology.addStateStore(store(PERSON_STORE, Serdes.String()), "rekey", "record-candidates");
+        topology.addSink("to-sales-by-id", Topics.RECONCILE_SALES.name(), keyWriter, serdes.recorded().serializer(), new BySalesforceId<>(), "rekey");
+        topology.addSink("to-events", Topics.UNSUBSCRIBE_EVENTS.name(), keyWriter, serdes.events().serializer(), "record-candidates");
+
+        topology.addSource("sales-by-id", keys, serdes.recorded().deserializer(), Topics.RECONCILE_SALES.name());
+        topology.addSource("salesforce", keys, serdes.optOuts().deserializer(), Topics.SALESFORCE_OPTOUTS.name());
+        topology.addSource("control", keys, serdes.scans().deserializer(), Topics.RECONCILE_CONTROL.name());
+        topology.addProcessor("keep-sales", () -> new Keep<UnsubscribeRecorded>(SALES_STORE), "sales-by-id");
+        topology.addProcessor("keep-salesforce", () -> new Keep<SalesforceOptOut>(SALESFORCE_STORE), "salesforce");
+        topology.addProcessor("scan", () -> new Scan(clock), "control");
+        topology.addStateStore(store(SALES_STORE, serdes.recorded()), "keep-sales", "scan");
+        topology.addStateStore(store(SALESFORCE_STORE, serdes.optOuts()), "keep-salesforce", "scan");
+        topology.addSink("to-pushes", Topics.RECONCILE_PUSHES.name(), keyWriter, serdes.recorded().serializer(), "scan");
+        topology.addSink("to-candidates", Topics.RECONCILE_CANDIDATES.name(), keyWriter, serdes.recorded().serializer(), "scan");
+        topology.addSink("to-salesforce-optouts", Topics.SALESFORCE_OPTOUTS.name(), keyWriter, serdes.optOuts().serializer(), "scan");
+        topology.addSink("to-tallies", Topics.RECONCILE_TALLIES.name(), keyWriter, serdes.tallies().serializer(), "scan", "record-candidates");
+        return topology;
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
+        // RocksDB on disk, logged to a changelog: state stays off the heap and moves with its task between instances.
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values);
+    }
+
+    /** The Salesforce ID part of a sales-side entry: the 18-character ID, or {@link #NO_SALESFORCE_ID}. */
+    static String salesforceKey(UnsubscribeRecorded recorded) {
+        if (recorded.getSalesforceId() == null) {
+            return NO_SALESFORCE_ID;
+        }
+        try {
+            SalesforceId id = SalesforceId.parse(recorded.getSalesforceId());
+            return id.personObjectType().isPresent() ? id.to18() : NO_SALESFORCE_ID;
+        } catch (InvalidSalesforceIdException e) {
+            return NO_SALESFORCE_ID;
+        }
+    }
+
+    /**
+     * Which partition a key of the diff's topics belongs on: the producer's default choice (murmur2 of the UTF-8 key)
+     * applied to the Salesforce ID part alone, so {@code <id>|<person>} lands with the snapshot's {@code <id>}. Entries
+     * with no Salesforce ID spread by person.
+     */
+    public static int partitionOf(String key, int partitions) {
+        int bar = key.indexOf('|');
+        String part = bar < 0 ? key : key.substring(0, bar);
+        if (part.equals(NO_SALESFORCE_ID) && bar >= 0) {
+            part = key.substring(bar + 1);
+        }
+        return Utils.toPositive(Utils.murmur2(part.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    static final class BySalesforceId<V> implements StreamPartitioner<String, V> {
+        @Override
+        public Optional<Set<Integer>> partitions(String topic, String key, V value, int numPartitions) {
+            return Optional.of(Set.of(partitionOf(key, numPartitions)));
+        }
+    }
+
+    /** Re-keys the ledger by Salesforce ID and remembers each person's ID. */
+    static final class Rekey implements Processor<String, UnsubscribeRecorded, String, UnsubscribeRecorded> {
+        private ProcessorContext<String, UnsubscribeRecorded> context;
+        private KeyValueStore<String, String> persons;
+
+        @Override
+        public void init(ProcessorContext<String, UnsubscribeRecorded> context) {
+            this.context = context;
+            this.persons = context.getStateStore(PERSON_STORE);
+        }
+
+        @Override
+        public void process(Record<String, UnsubscribeRecorded> record) {
+            String person = record.key();
+            if (person == null) {
+                return;
+            }
+            String previous = persons.get(person);
+            String next = record.value() == null ? null : salesforceKey(record.value());
+            if (previous != null && !previous.equals(next)) {
+                context.forward(new Record<String, UnsubscribeRecorded>(previous + "|" + person, null, record.timestamp()));
+            }
+            if (next == null) {
+                persons.delete(person);
+            } else {
+                persons.put(person, next);
+                context.forward(new Record<>(next + "|" + person, record.value(), record.timestamp()));
+            }
+        }
+    }
+
+    /** Records a Salesforce-only opt-out on the sales side, unless the person is already unsubscribed there. */
+    static final class RecordCandidates implements Processor<String, UnsubscribeRecorded, String, SpecificRecord> {
+        private ProcessorContext<String, SpecificRecord> context;
+        private KeyValueStore<String, String> persons;
+
+        @Override
+        public void init(ProcessorContext<String, SpecificRecord> context) {
+            this.context = context;
+            this.persons = context.getStateStore(PERSON_STORE);
+        }
+
+        @Override
+        public void process(Record<String, UnsubscribeRecorded> record) {
+            if (record.key() == null || record.value() == null) {
+                return;
+            }
+            String runId = String.valueOf(record.value().getUpstreamEventId());
+            boolean already = persons.get(record.key()) != null;
+            if (!already) {
+                // A new record with no headers: the event is an ordinary sales-side unsubscribe from here on.
+                context.forward(new Record<String, SpecificRecord>(record.key(), record.value(), record.timestamp()), "to-events");
+            }
+            ReconcileTally tally = ReconcileTally.newBuilder().setRunId(runId).setStep(TallyStep.SALES_SIDE_RECORD)
+                    .setPartition(context.recordMetadata().map(m -> m.partition()).orElse(-1))
+                    .setCounts(Map.of(already ? ALREADY_BY_EMAIL : RECORDED, 1L)).build();
+            context.forward(new Record<String, SpecificRecord>(runId, tally, record.timestamp()), "to-tallies");
+        }
+    }
+
+    /** Keeps the latest value per key in a store (a tombstone deletes). */
+    static final class Keep<V> implements Processor<String, V, Void, Void> {
+        private final String storeName;
+        private KeyValueStore<String, V> store;
+
+        Keep(String storeName) {
+            this.storeName = storeName;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            this.store = context.getStateStore(storeName);
+        }
+
+        @Override
+        public void process(Record<String, V> record) {
+            if (record.key() == null) {
+                return;
+            }
+            if (record.value() == null) {
+                store.delete(record.key());
+            } else {
+                store.put(record.key(), record.value());
+            }
+        }
+    }
+
+    /** Compares one partition of both sides for a run. */
+    static final class Scan implements Processor<String, DiffScanRequest, String, SpecificRecord> {
+        private final Clock clock;
+        private ProcessorContext<String, SpecificRecord> context;
+        private KeyValueStore<String, UnsubscribeRecorded> sales;
+        private KeyValueStore<String, SalesforceOptOut> salesforce;
+
+        Scan(Clock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, SpecificRecord> context) {
+            this.context = context;
+            this.sales = context.getStateStore(SALES_STORE);
+            this.salesforce = context.getStateStore(SALESFORCE_STORE);
+        }
+
+        @Override
+        public void process(Record<String, DiffScanRequest> record) {
+            DiffScanRequest request = record.value();
+            if (request == null) {
+                return;
+            }
+            String runId = request.getRunId();
+            Map<String, Long> counts = new TreeMap<>();
+            for (String name : new String[] {SALES_ENTRIES, SALESFORCE_ENTRIES, TO_SALESFORCE, TO_SALES_SIDE, IN_SYNC, NO_ID, NO_EMAIL, STALE}) {
+                counts.put(name, 0L);
+            }
+            RecordHeaders runHeader = new RecordHeaders();
+            runHeader.add(Topics.RUN_ID_HEADER, runId.getBytes(StandardCharsets.UTF_8));
+            long now = clock.millis();
+
+            // Sales side first: every unsubscribe Salesforce does not have in every selected field is pushed.
+            try (KeyValueIterator<String, UnsubscribeRecorded> all = sales.all()) {
+                while (all.hasNext()) {
+                    KeyValue<String, UnsubscribeRecorded> entry = all.next();
+                    int bar = entry.key.indexOf('|');
+                    String id = entry.key.substring(0, bar);
+                    String person = entry.key.substring(bar + 1);
+                    if (id.equals(NO_SALESFORCE_ID)) {
+                        counts.merge(NO_ID, 1L, Long::sum);
+                        continue;
+                    }
+                    counts.merge(SALES_ENTRIES, 1L, Long::sum);
+                    SalesforceOptOut seen = salesforce.get(id);
+                    if (seen != null && runId.equals(seen.getSnapshotRunId()) && optedOutInEvery(seen, request)) {
+                        counts.merge(IN_SYNC, 1L, Long::sum);
+                        continue;
+                    }
+                    counts.merge(TO_SALESFORCE, 1L, Long::sum);
+                    UnsubscribeRecorded push = UnsubscribeRecorded.newBuilder(entry.value)
+                            // A fresh id per run and record: the pusher's "seen this event lately" memory must not
+                            // swallow a push that the real-time path made minutes ago and Salesforce since undid.
+                            .setEventId(uuid(runId + "|push|" + id + "|" + person))
+                            .setSalesforceId(id)
+                            .build();
+                    context.forward(new Record<String, SpecificRecord>(person, push, now, runHeader), "to-pushes");
+                }
+            }
+
+            // Salesforce side: every opt-out the sales side has no entry for goes to the sales side.
+            try (KeyValueIterator<String, SalesforceOptOut> all = salesforce.all()) {
+                while (all.hasNext()) {
+                    KeyValue<String, SalesforceOptOut> entry = all.next();
+                    SalesforceOptOut seen = entry.value;
+                    if (!runId.equals(seen.getSnapshotRunId())) {
+                        // An older run saw it opted out and this run's snapshot did not: it no longer is.
+                        counts.merge(STALE, 1L, Long::sum);
+                        context.forward(new Record<String, SpecificRecord>(entry.key, null, now), "to-salesforce-optouts");
+                        continue;
+                    }
+                    counts.merge(SALESFORCE_ENTRIES, 1L, Long::sum);
+                    if (!optedOutInAny(seen, request) || hasSalesEntry(entry.key)) {
+                        continue;
+                    }
+                    if (seen.getEmail() == null || seen.getEmail().isBlank() || seen.getEmail().indexOf('@') < 0) {
+                        counts.merge(NO_EMAIL, 1L, Long::sum);
+                        continue;
+                    }
+                    counts.merge(TO_SALES_SIDE, 1L, Long::sum);
+                    UnsubscribeRecorded recorded = UnsubscribeRecorded.newBuilder()
+                            .setEventId(uuid(runId + "|record|" + entry.key))
+                            .setEmail(seen.getEmail())
+                            .setSalesforceId(entry.key)
+                            .setPersonType(entry.key.startsWith(SalesforceId.LEAD_PREFIX) ? PersonType.LEAD : PersonType.CONTACT)
+                            .setSource(UnsubscribeSource.SALESFORCE_SYNC)
+                            .setOccurredAt(java.time.Instant.ofEpochMilli(seen.getSeenAt().toEpochMilli()))
+                            .setRecordedAt(java.time.Instant.ofEpochMilli(now))
+                            .setReason("opted out in Salesforce (" + seen.getObjectType() + " " + entry.key + "), found by nightly run " + runId)
+                            .setUpstreamEventId(runId)
+                            .setOrigin(ORIGIN)
+                            .build();
+                    context.forward(new Record<String, SpecificRecord>(PersonKey.of(seen.getEmail()), recorded, now, runHeader), "to-candidates");
+                }
+            }
+
+            ReconcileTally tally = ReconcileTally.newBuilder().setRunId(runId).setStep(TallyStep.DIFF_PARTITION)
+                    .setPartition(context.recordMetadata().map(m -> m.partition()).orElse(-1))
+                    .setCounts(counts).build();
+            context.forward(new Record<String, SpecificRecord>(runId, tally, now), "to-tallies");
+        }
+
+        private boolean hasSalesEntry(String id) {
+            try (KeyValueIterator<String, UnsubscribeRecorded> persons = sales.prefixScan(id + "|", new StringSerializer())) {
+                return persons.hasNext();
+            }
+        }
+    }
+
+    /** Whether Salesforce has every selected field set. */
+    static boolean optedOutInEvery(SalesforceOptOut seen, DiffScanRequest request) {
+        boolean email = !request.getSyncToEmailOptOut() || seen.getEmailOptOut();
+        boolean marketo = request.getMarketoSalesOptOutField() == null || Boolean.TRUE.equals(seen.getMarketoSalesOptOut());
+        return email && marketo;
+    }
+
+    /** Whether Salesforce has any selected field set: the person is opted out there. */
+    static boolean optedOutInAny(SalesforceOptOut seen, DiffScanRequest request) {
+        boolean email = request.getSyncToEmailOptOut() && seen.getEmailOptOut();
+        boolean marketo = request.getMarketoSalesOptOutField() != null && Boolean.TRUE.equals(seen.getMarketoSalesOptOut());
+        return email || marketo;
+    }
+
+    static String uuid(String name) {
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+}

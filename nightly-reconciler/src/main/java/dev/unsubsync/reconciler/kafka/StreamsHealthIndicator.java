@@ -1,0 +1,39 @@
+package dev.unsubsync.reconciler.kafka;
+
+import io.micronaut.health.HealthStatus;
+import io.micronaut.management.health.indicator.AbstractHealthIndicator;
+import io.micronaut.management.health.indicator.annotation.Readiness;
+import jakarta.inject.Singleton;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
+
+/** Ready while the diff's Kafka Streams application runs (or rebalances); says whether this instance leads the runs. */
+@Singleton
+@Readiness
+public class StreamsHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
+
+    private final ReconcileStreams streams;
+    private final RunCoordinator coordinator;
+
+    public StreamsHealthIndicator(ReconcileStreams streams, RunCoordinator coordinator) {
+        this.streams = streams;
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    protected Map<String, Object> getHealthInformation() {
+        KafkaStreams.State state = streams.state();
+        healthStatus = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING ? HealthStatus.UP : HealthStatus.DOWN;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("streams", state.name());
+        details.put("leadsRuns", coordinator.leading());
+        details.put("runningNow", coordinator.currentRun().orElse("none"));
+        return details;
+    }
+
+    @Override
+    protected String getName() {
+        return "reconciler";
+    }
+}

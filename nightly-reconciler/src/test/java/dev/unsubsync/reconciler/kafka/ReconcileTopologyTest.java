@@ -1,0 +1,212 @@
+package dev.unsubsync.reconciler.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unsubsync.events.DiffScanRequest;
+import dev.unsubsync.events.PersonType;
+import dev.unsubsync.events.ReconcileTally;
+import dev.unsubsync.events.SalesforceOptOut;
+import dev.unsubsync.events.TallyStep;
+import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.events.UnsubscribeRemoved;
+import dev.unsubsync.events.UnsubscribeScope;
+import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.schemas.EventClasses;
+import dev.unsubsync.schemas.SalesforceId;
+import dev.unsubsync.schemas.Topics;
+import dev.unsubsync.testsupport.TestInfrastructure;
+import io.apicurio.registry.serde.avro.AvroSerde;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconciler's topology, driven by Kafka Streams' own test driver with Avro through the real registry: the ledger,
+ * the re-key by Salesforce ID, the diff's union rule both ways and its counts. (The driver runs every partition as one.)
+ */
+class ReconcileTopologyTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-28T18:00:00Z");
+    private static final String ADA_CONTACT = SalesforceId.of("003", "Dn0000000001").to18();
+    private static final String ADA_LEAD = SalesforceId.of("00Q", "Dn0000000001").to18();
+    private static final String GRACE_CONTACT = SalesforceId.of("003", "Dn0000000002").to18();
+    private static final String LINUS_LEAD = SalesforceId.of("00Q", "Dn0000000003").to18();
+    private static final String NO_EMAIL_CONTACT = SalesforceId.of("003", "Dn0000000009").to18();
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, SpecificRecord> events;
+    private TestInputTopic<String, SalesforceOptOut> snapshot;
+    private TestInputTopic<String, DiffScanRequest> control;
+    private TestOutputTopic<String, UnsubscribeRecorded> ledger;
+    private TestOutputTopic<String, UnsubscribeRecorded> pushes;
+    private TestOutputTopic<String, SpecificRecord> eventsOut;
+    private TestOutputTopic<String, ReconcileTally> tallies;
+
+    @BeforeEach
+    void start() {
+        EventClasses.trust();
+        Map<String, Object> registry = Map.of(
+                "apicurio.registry.url", TestInfrastructure.get().registry().apiUrl(),
+                "apicurio.registry.auto-register", true,
+                "apicurio.registry.dereference-schema", true,
+                "apicurio.registry.use-specific-avro-reader", true,
+                "apicurio.registry.artifact-resolver-strategy", "io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy");
+        AvroSerde<SpecificRecord> anyEvent = serde(registry);
+        AvroSerde<UnsubscribeRecorded> recorded = serde(registry);
+        AvroSerde<SalesforceOptOut> optOuts = serde(registry);
+        AvroSerde<DiffScanRequest> scans = serde(registry);
+        AvroSerde<ReconcileTally> tally = serde(registry);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "reconcile-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/reconcile-topology-test-" + System.nanoTime());
+        driver = new TopologyTestDriver(ReconcileTopology.build(new ReconcileTopology.Serdes4(anyEvent, recorded, optOuts, scans, tally),
+                Clock.fixed(NOW, ZoneOffset.UTC)), props);
+        events = driver.createInputTopic(Topics.UNSUBSCRIBE_EVENTS.name(), Serdes.String().serializer(), anyEvent.serializer());
+        snapshot = driver.createInputTopic(Topics.SALESFORCE_OPTOUTS.name(), Serdes.String().serializer(), optOuts.serializer());
+        control = driver.createInputTopic(Topics.RECONCILE_CONTROL.name(), Serdes.String().serializer(), scans.serializer());
+        ledger = driver.createOutputTopic(Topics.UNSUBSCRIBE_LEDGER.name(), Serdes.String().deserializer(), recorded.deserializer());
+        pushes = driver.createOutputTopic(Topics.RECONCILE_PUSHES.name(), Serdes.String().deserializer(), recorded.deserializer());
+        eventsOut = driver.createOutputTopic(Topics.UNSUBSCRIBE_EVENTS.name(), Serdes.String().deserializer(), anyEvent.deserializer());
+        tallies = driver.createOutputTopic(Topics.RECONCILE_TALLIES.name(), Serdes.String().deserializer(), tally.deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void aRecordSetsThePersonInTheLedgerAndARemovalTombstonesThem() {
+        events.pipeInput("ada@example.com", recorded("ada@example.com", null));
+        events.pipeInput("ada@example.com", UnsubscribeRemoved.newBuilder().setEventId("r1").setEmail("ada@example.com")
+                .setRemovedBy("admin").setOccurredAt(NOW).setRecordedAt(NOW).build());
+
+        assertEquals("ada@example.com", ledger.readKeyValue().value.getEmail());
+        assertNull(ledger.readKeyValue().value, "a removal tombstones the person in the compacted ledger");
+        assertTrue(ledger.isEmpty());
+    }
+
+    @Test
+    void theDiffIsAUnionBothWaysAndCountsWhatItLeavesAlone() {
+        events.pipeInput("ada@example.com", recorded("ada@example.com", ADA_CONTACT));        // in Salesforce too: in sync
+        events.pipeInput("grace@example.com", recorded("grace@example.com", GRACE_CONTACT));  // Salesforce lacks it: push
+        events.pipeInput("nobody@example.com", recorded("nobody@example.com", null));         // no Salesforce ID: reported
+        snapshot.pipeInput(ADA_CONTACT, optOut(ADA_CONTACT, "Ada@Example.com", "run-1#1"));
+        snapshot.pipeInput(ADA_LEAD, optOut(ADA_LEAD, "ada@example.com", "run-1#1"));         // same person: already unsubscribed
+        snapshot.pipeInput(LINUS_LEAD, optOut(LINUS_LEAD, "Linus@Example.com", "run-1#1"));   // sales side lacks it: record
+        snapshot.pipeInput(NO_EMAIL_CONTACT, optOut(NO_EMAIL_CONTACT, null, "run-1#1")); // no email: reported
+        eventsOut.readRecordsToList(); // the test events themselves
+
+        control.pipeInput("run-1#1", scan("run-1#1"));
+
+        List<TestRecord<String, UnsubscribeRecorded>> pushed = pushes.readRecordsToList();
+        assertEquals(List.of("grace@example.com"), pushed.stream().map(TestRecord::key).toList());
+        assertEquals(GRACE_CONTACT, pushed.getFirst().value().getSalesforceId());
+        assertEquals("run-1#1", new String(pushed.getFirst().headers().lastHeader(Topics.RUN_ID_HEADER).value(), StandardCharsets.UTF_8));
+
+        List<TestRecord<String, SpecificRecord>> recordedOnSalesSide = eventsOut.readRecordsToList();
+        assertEquals(List.of("linus@example.com"), recordedOnSalesSide.stream().map(TestRecord::key).toList());
+        UnsubscribeRecorded linus = (UnsubscribeRecorded) recordedOnSalesSide.getFirst().value();
+        assertEquals(UnsubscribeSource.SALESFORCE_SYNC, linus.getSource());
+        assertEquals(LINUS_LEAD, linus.getSalesforceId());
+        assertEquals(PersonType.LEAD, linus.getPersonType());
+        assertEquals("Linus@Example.com", linus.getEmail(), "the address is kept as Salesforce holds it");
+        assertNull(recordedOnSalesSide.getFirst().headers().lastHeader(Topics.RUN_ID_HEADER),
+                "a recorded unsubscribe is an ordinary event: the pusher's answers to it are not the run's pushes");
+
+        Map<String, Long> diff = new HashMap<>();
+        Map<String, Long> salesSide = new HashMap<>();
+        for (ReconcileTally tally : tallies.readValuesToList()) {
+            Map<String, Long> into = tally.getStep() == TallyStep.DIFF_PARTITION ? diff : salesSide;
+            tally.getCounts().forEach((name, count) -> into.merge(name, count, Long::sum));
+        }
+        assertEquals(2L, diff.get(ReconcileTopology.SALES_ENTRIES));
+        assertEquals(4L, diff.get(ReconcileTopology.SALESFORCE_ENTRIES));
+        assertEquals(1L, diff.get(ReconcileTopology.IN_SYNC));
+        assertEquals(1L, diff.get(ReconcileTopology.TO_SALESFORCE));
+        assertEquals(2L, diff.get(ReconcileTopology.TO_SALES_SIDE), "Ada's Lead and Linus's Lead are Salesforce-only records");
+        assertEquals(1L, diff.get(ReconcileTopology.NO_ID));
+        assertEquals(1L, diff.get(ReconcileTopology.NO_EMAIL));
+        assertEquals(1L, salesSide.get(ReconcileTopology.RECORDED));
+        assertEquals(1L, salesSide.get(ReconcileTopology.ALREADY_BY_EMAIL), "Ada is unsubscribed already, under her Contact");
+    }
+
+    @Test
+    void snapshotEntriesOfAnOlderRunAreTombstonedAndPushedAgain() {
+        events.pipeInput("grace@example.com", recorded("grace@example.com", GRACE_CONTACT));
+        snapshot.pipeInput(GRACE_CONTACT, optOut(GRACE_CONTACT, "grace@example.com", "run-1#1"));
+        control.pipeInput("run-1#1", scan("run-1#1"));
+        assertTrue(pushes.isEmpty(), "in sync in run 1");
+        tallies.readRecordsToList();
+
+        // Someone unchecked Email Opt Out in Salesforce: run 2's snapshot does not see Grace.
+        control.pipeInput("run-2#1", scan("run-2#1"));
+
+        assertEquals(List.of("grace@example.com"), pushes.readRecordsToList().stream().map(TestRecord::key).toList(), "the sales side's unsubscribe brings Salesforce back");
+        ReconcileTally tally = tallies.readValuesToList().stream().filter(t -> t.getStep() == TallyStep.DIFF_PARTITION).findFirst().orElseThrow();
+        assertEquals(1L, tally.getCounts().get(ReconcileTopology.STALE));
+        control.pipeInput("run-3#1", scan("run-3#1"));
+        ReconcileTally third = tallies.readValuesToList().stream().filter(t -> t.getStep() == TallyStep.DIFF_PARTITION).findFirst().orElseThrow();
+        assertEquals(0L, third.getCounts().get(ReconcileTopology.STALE), "the stale entry was tombstoned out of the snapshot");
+    }
+
+    @Test
+    void aPersonWhoseLinkChangesMovesToTheNewSalesforceId() {
+        events.pipeInput("ada@example.com", recorded("ada@example.com", ADA_LEAD));
+        events.pipeInput("ada@example.com", recorded("ada@example.com", ADA_CONTACT));
+        snapshot.pipeInput(ADA_CONTACT, optOut(ADA_CONTACT, "ada@example.com", "run-1#1"));
+
+        control.pipeInput("run-1#1", scan("run-1#1"));
+
+        assertTrue(pushes.isEmpty(), "the old link to the Lead is gone, so nothing is pushed to it");
+    }
+
+    @Test
+    void withTheMarketoFieldSelectedBothFieldsMustBeSetToBeInSync() {
+        events.pipeInput("ada@example.com", recorded("ada@example.com", ADA_CONTACT));
+        snapshot.pipeInput(ADA_CONTACT, optOut(ADA_CONTACT, "ada@example.com", "run-1#1")); // Email Opt Out only
+
+        control.pipeInput("run-1#1", DiffScanRequest.newBuilder(scan("run-1#1")).setMarketoSalesOptOutField("Marketo_Sales_Opt_Out__c").build());
+
+        assertEquals(List.of("ada@example.com"), pushes.readRecordsToList().stream().map(TestRecord::key).toList());
+    }
+
+    private static <T> AvroSerde<T> serde(Map<String, Object> registry) {
+        AvroSerde<T> serde = new AvroSerde<>();
+        serde.configure(registry, false);
+        return serde;
+    }
+
+    private static DiffScanRequest scan(String pass) {
+        return DiffScanRequest.newBuilder().setRunId(pass).setSyncToEmailOptOut(true).setRequestedAt(NOW).build();
+    }
+
+    private static SalesforceOptOut optOut(String id, String email, String pass) {
+        return SalesforceOptOut.newBuilder().setSalesforceId(id).setObjectType(id.startsWith("003") ? "Contact" : "Lead").setEmail(email)
+                .setEmailOptOut(true).setSnapshotRunId(pass).setSeenAt(NOW).build();
+    }
+
+    private static UnsubscribeRecorded recorded(String email, String salesforceId) {
+        return UnsubscribeRecorded.newBuilder().setEventId(email + salesforceId).setEmail(email).setSalesforceId(salesforceId)
+                .setPersonType(PersonType.UNKNOWN).setSource(UnsubscribeSource.API).setScope(UnsubscribeScope.ALL_EMAIL)
+                .setOccurredAt(NOW).setRecordedAt(NOW).build();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.unsubsync.schemas;
+
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows a one-partition compacted topic from its beginning for as long as the service runs, handing every record (a
+ * {@code null} value for a tombstone or a value of another type) to a callback on its own thread. Every instance reads the
+ * whole topic itself: no consumer group, nothing committed.
+ */
+public final class CompactedView implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CompactedView.class);
+
+    private final String name;
+    private final Topic<String, ?> topic;
+    private final BiConsumer<String, Object> onRecord;
+    private final Runnable onCaughtUp;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final KafkaConsumer<String, Object> consumer;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /**
+     * @param clientConfig bootstrap servers and {@code apicurio.registry.*} settings
+     * @param onRecord     called with each record's key and value, in order
+     * @param onCaughtUp   called once, when the topic has been read to its end
+     */
+    public CompactedView(String name, Topic<String, ?> topic, Map<String, Object> clientConfig, BiConsumer<String, Object> onRecord, Runnable onCaughtUp) {
+        this.name = name;
+        this.topic = topic;
+        this.onRecord = onRecord;
+        this.onCaughtUp = onCaughtUp;
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put("apicurio.registry.use-specific-avro-reader", true);
+        AvroKafkaDeserializer<Object> values = new AvroKafkaDeserializer<>();
+        values.configure(config, false);
+        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), values);
+        this.thread = Thread.ofPlatform().daemon().name(name).start(this::follow);
+    }
+
+    /** Waits until the topic has been read to its end once; false on timeout. */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the topic has been read to its end once. */
+    public boolean caughtUp() {
+        return caughtUp.getCount() == 0;
+    }
+
+    private void follow() {
+        TopicPartition partition = new TopicPartition(topic.name(), 0);
+        try {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            while (running) {
+                for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(500))) {
+                    onRecord.accept(record.key(), record.value());
+                }
+                if (caughtUp.getCount() > 0) {
+                    long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(5)).getOrDefault(partition, 0L);
+                    if (consumer.position(partition, Duration.ofSeconds(5)) >= end) {
+                        caughtUp.countDown();
+                        onCaughtUp.run();
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                LOG.error("{} stopped unexpectedly", name, e);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("{} stopped; what was read stays in force", name, e);
+        } finally {
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
