@@ -104,6 +104,14 @@ public final class EmulatorClient {
         return (String) json.readValue(response.body(), new TypeReference<Map<String, Object>>() { }).get("id");
     }
 
+    /** Changes fields of a record as a Salesforce user would ({@code PATCH}, answered 204). */
+    public void update(String type, String id, Map<String, Object> fields) throws IOException, InterruptedException {
+        HttpResponse<String> response = send("PATCH", V + "/sobjects/" + type + "/" + id, json.writeValueAsString(fields));
+        if (response.statusCode() != 204) {
+            throw new IllegalStateException("update " + type + "/" + id + ": " + response.statusCode() + " " + response.body());
+        }
+    }
+
     /** Deletes a record (to the recycle bin). */
     public void delete(String type, String id) throws IOException, InterruptedException {
         HttpResponse<String> response = send("DELETE", V + "/sobjects/" + type + "/" + id, null);

@@ -199,7 +199,15 @@ public class NightlyRun implements AutoCloseable {
             return progress.report(r -> r.setState(RunState.FAILED).setMessage(e.getMessage()).setEndedAt(clock.instant()));
         } catch (CancellationException | InterruptedException e) {
             throw e;
+        } catch (org.apache.kafka.common.errors.InterruptException e) {
+            // A Kafka client interrupted by the cancellation: the same as a cancellation.
+            throw new CancellationException("no longer leading: " + e.getMessage());
         } catch (Exception e) {
+            if (progress.ended()) {
+                // Failed after the end was published (closing a client, say): the report stands.
+                LOG.warn("Run {}: error after its end: {}", pass, e.toString());
+                return progress.run;
+            }
             LOG.error("Run {} failed", pass, e);
             return progress.report(r -> r.setState(RunState.FAILED).setMessage("unexpected error: " + e).setEndedAt(clock.instant()));
         }
@@ -349,6 +357,10 @@ public class NightlyRun implements AutoCloseable {
             }
         }
 
+        boolean ended() {
+            return Runs.ended(run);
+        }
+
         ReconcileRun report(java.util.function.UnaryOperator<ReconcileRun.Builder> change) throws Exception {
             run = change.apply(ReconcileRun.newBuilder(run)).build();
             return runs.publish(run);
@@ -426,7 +438,12 @@ public class NightlyRun implements AutoCloseable {
 
         @Override
         public void close() {
-            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
+            try {
+                consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
+            } catch (org.apache.kafka.common.errors.InterruptException e) {
+                // Closing while cancelled: the consumer is closed anyway; keep the interrupt for the caller.
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -60,7 +60,8 @@ public final class StreamsBarrier {
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         Map<TopicPartition, Long> result = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -69,35 +70,45 @@ public final class StreamsBarrier {
                     partitions.add(new TopicPartition(topic, info.partition()));
                 }
             }
+            // read_committed: end offsets are the last stable offsets, and positions pass markers and aborted records.
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(10));
             Map<TopicPartition, Long> begins = consumer.beginningOffsets(partitions, Duration.ofSeconds(10));
+            List<TopicPartition> unknown = new ArrayList<>();
             for (TopicPartition partition : partitions) {
-                result.put(partition, lastDataOffset(consumer, partition, begins.get(partition), ends.get(partition)));
+                if (ends.get(partition) <= begins.get(partition)) {
+                    result.put(partition, 0L);
+                } else {
+                    unknown.add(partition);
+                }
+            }
+            // Read the tail of every partition at once, from a window before its end that grows until a data record shows.
+            long window = 16;
+            while (!unknown.isEmpty()) {
+                consumer.assign(unknown);
+                for (TopicPartition partition : unknown) {
+                    consumer.seek(partition, Math.max(begins.get(partition), ends.get(partition) - window));
+                }
+                Map<TopicPartition, Long> last = new HashMap<>();
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() < deadline && unknown.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                        last.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
+                    }
+                }
+                List<TopicPartition> next = new ArrayList<>();
+                for (TopicPartition partition : unknown) {
+                    if (last.containsKey(partition)) {
+                        result.put(partition, last.get(partition));
+                    } else if (ends.get(partition) - window <= begins.get(partition)) {
+                        result.put(partition, 0L);
+                    } else {
+                        next.add(partition);
+                    }
+                }
+                unknown = next;
+                window *= 16;
             }
         }
         return result;
-    }
-
-    private static long lastDataOffset(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long begin, long end) {
-        consumer.assign(List.of(partition));
-        long window = 16;
-        long from = end;
-        while (from > begin) {
-            from = Math.max(begin, end - window);
-            consumer.seek(partition, from);
-            long last = -1;
-            // read_committed: the position passes markers and aborted records, so this reaches the end (the last stable offset).
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    last = Math.max(last, record.offset());
-                }
-            }
-            if (last >= 0) {
-                return last + 1;
-            }
-            window *= 16;
-        }
-        return 0;
     }
 }

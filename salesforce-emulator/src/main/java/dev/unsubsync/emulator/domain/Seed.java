@@ -26,17 +26,32 @@ public final class Seed {
 
     /** Creates {@code contacts} Contacts and {@code leads} Leads, none opted out. */
     public static void into(Org org, int contacts, int leads) {
+        into(org, contacts, leads, 0);
+    }
+
+    /**
+     * Creates {@code contacts} Contacts and {@code leads} Leads; every {@code optedOutEvery}-th of each (counting from the
+     * first) starts with Email Opt Out set, none when 0.
+     */
+    public static void into(Org org, int contacts, int leads, int optedOutEvery) {
         SObjectType contact = org.schema().require("Contact");
         SObjectType lead = org.schema().require("Lead");
         int firstContact = org.count(contact);
         for (int i = firstContact; i < firstContact + contacts; i++) {
-            org.create(contact, person(i));
+            Map<String, Object> fields = person(i);
+            if (optedOutEvery > 0 && (i - firstContact) % optedOutEvery == 0) {
+                fields.put("HasOptedOutOfEmail", Boolean.TRUE);
+            }
+            org.create(contact, fields);
         }
         int firstLead = org.count(lead);
         for (int i = firstLead; i < firstLead + leads; i++) {
             // Leads start one name further on, so the first Lead is not the first Contact.
             Map<String, Object> fields = person(i + 1);
             fields.put("Company", "Example Corp " + (i + 1));
+            if (optedOutEvery > 0 && (i - firstLead) % optedOutEvery == 0) {
+                fields.put("HasOptedOutOfEmail", Boolean.TRUE);
+            }
             org.create(lead, fields);
         }
     }

@@ -74,9 +74,9 @@ public class AdminController {
     public record MergeBody(String masterId, List<String> duplicateIds) {
     }
 
-    /** How many sample records to add. */
+    /** How many sample records to add, and optionally every how many-th one starts opted out (0: none). */
     @Serdeable
-    public record SeedBody(int contacts, int leads) {
+    public record SeedBody(int contacts, int leads, @io.micronaut.core.annotation.Nullable Integer optedOutEvery) {
     }
 
     private final Faults faults;
@@ -211,7 +211,11 @@ public class AdminController {
         if (body.contacts() < 0 || body.leads() < 0 || body.contacts() + body.leads() > 5_000_000) {
             return HttpResponse.badRequest(Map.of("error", "contacts and leads must be between 0 and 5,000,000 in all"));
         }
-        Seed.into(org, body.contacts(), body.leads());
+        int every = body.optedOutEvery() == null ? 0 : body.optedOutEvery();
+        if (every < 0) {
+            return HttpResponse.badRequest(Map.of("error", "optedOutEvery must be 0 (none) or more"));
+        }
+        Seed.into(org, body.contacts(), body.leads(), every);
         return HttpResponse.ok(state());
     }
 
