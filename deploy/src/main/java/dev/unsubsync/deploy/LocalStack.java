@@ -90,11 +90,12 @@ public final class LocalStack implements AutoCloseable {
                 "kafka.apicurio.registry.url", registry.apiUrl(),
                 "micronaut.environments", "local");
         service("salesforce-emulator", "dev.unsubsync.emulator.Application", ports.emulator(), Map.of("micronaut.environments", "local"));
+        // The pusher and the reconciler both call the emulator, wherever it listens.
         Map<String, String> pusher = new LinkedHashMap<>(kafka);
         pusher.put("salesforce.login-url", emulatorUrl());
         service("unsubscribe-capture", "dev.unsubsync.capture.Application", ports.capture(), kafka);
         service("salesforce-pusher", "dev.unsubsync.pusher.Application", ports.pusher(), pusher);
-        service("nightly-reconciler", "dev.unsubsync.reconciler.Application", ports.reconciler(), kafka);
+        service("nightly-reconciler", "dev.unsubsync.reconciler.Application", ports.reconciler(), pusher);
         System.out.printf("All parts up in %.1f s%n", Duration.between(began, Instant.now()).toMillis() / 1000.0);
     }
 
@@ -252,6 +253,10 @@ public final class LocalStack implements AutoCloseable {
         return "http://127.0.0.1:" + ports.pusher();
     }
 
+    public String reconcilerUrl() {
+        return "http://127.0.0.1:" + ports.reconciler();
+    }
+
     public String registryUrl() {
         return "http://127.0.0.1:" + ports.registry();
     }
@@ -263,7 +268,7 @@ public final class LocalStack implements AutoCloseable {
                 "unsubscribe sync is running on 127.0.0.1 (Ctrl-C stops everything):",
                 "  capture      " + captureUrl() + "       POST /v1/unsubscribes   token: " + CAPTURE_TOKEN,
                 "  pusher       " + pusherUrl() + "       GET /health, /prometheus",
-                "  reconciler   http://127.0.0.1:" + ports.reconciler() + "       GET /health",
+                "  reconciler   " + reconcilerUrl() + "       POST /v1/runs (run now), GET /v1/runs   token: " + CAPTURE_TOKEN,
                 "  emulator     " + emulatorUrl() + "       OAuth client: " + EMULATOR_CLIENT_ID + " / " + EMULATOR_CLIENT_SECRET,
                 "  registry     " + registryUrl() + "/apis/ccompat/v7   (Confluent-compatible API)",
                 "  kafka        " + bootstrapServers(),

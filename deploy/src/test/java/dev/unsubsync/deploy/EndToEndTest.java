@@ -2,6 +2,7 @@ package dev.unsubsync.deploy;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unsubsync.testsupport.EmulatorClient;
 import java.io.IOException;
@@ -68,6 +69,32 @@ class EndToEndTest {
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                 .until(() -> Boolean.TRUE.equals(salesforce.get("Lead", id).get("HasOptedOutOfEmail")));
+    }
+
+    @Test
+    void aNightlyRunStartedThroughTheApiRecordsASalesforceOnlyOptOutOnTheSalesSide() throws Exception {
+        Map<String, Object> alan = salesforce.query("SELECT Id FROM Contact WHERE Email = 'alan.turing@example.com'").getFirst();
+        String id = (String) alan.get("Id");
+        salesforce.update("Contact", id, Map.of("HasOptedOutOfEmail", true));
+        HttpResponse<String> settings = http.send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/v1/settings"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + LocalStack.CAPTURE_TOKEN)
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"nightlySyncEnabled\":true,\"syncToEmailOptOut\":true,\"syncToMarketoSalesOptOut\":false}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, settings.statusCode(), settings.body());
+
+        // The reconciler follows the settings topic: the run is refused until it has seen the change.
+        HttpResponse<String> started = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> http.send(HttpRequest.newBuilder(URI.create(stack.reconcilerUrl() + "/v1/runs"))
+                        .header("Authorization", "Bearer " + LocalStack.CAPTURE_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofString()), response -> response.statusCode() == 202);
+        String location = started.headers().firstValue("Location").orElseThrow();
+
+        String run = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> http.send(HttpRequest.newBuilder(URI.create(stack.reconcilerUrl() + location))
+                        .header("Authorization", "Bearer " + LocalStack.CAPTURE_TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body(),
+                        body -> body.contains("\"state\":\"SUCCEEDED\"") || body.contains("\"state\":\"FAILED\""));
+        assertTrue(run.contains("\"state\":\"SUCCEEDED\""), run);
+        assertTrue(run.contains("\"recordedOnSalesSide\":1"), run);
     }
 
     private HttpResponse<String> unsubscribe(String body) throws IOException, InterruptedException {
