@@ -200,6 +200,25 @@ public final class Org {
         return new LinkedHashMap<>(record);
     }
 
+    /**
+     * Unchecks the opt-out fields of records as an admin editing data would (a test fixture: not an API write, so not
+     * counted in {@link #optOutsCleared()}). Answers how many records were found.
+     */
+    public synchronized int clearOptOuts(List<String> rawIds) {
+        int found = 0;
+        for (String rawId : rawIds) {
+            String id = SalesforceId.parse(rawId).to18();
+            Map<String, Object> record = records.get(id);
+            if (record == null) {
+                continue;
+            }
+            found++;
+            record.put("HasOptedOutOfEmail", Boolean.FALSE);
+            schema.marketoField().filter(record::containsKey).ifPresent(field -> record.put(field, Boolean.FALSE));
+        }
+        return found;
+    }
+
     /** Updates one record; answers the per-record error when Salesforce would refuse it, and then changes nothing. */
     public synchronized Optional<RecordError> update(SObjectType type, String rawId, Map<String, Object> changes) {
         Optional<RecordError> error = check(type, rawId, changes);

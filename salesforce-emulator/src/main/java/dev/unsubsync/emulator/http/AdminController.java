@@ -206,6 +206,19 @@ public class AdminController {
         return HttpResponse.ok(Map.of("masterId", SalesforceId.parse(body.masterId()).to18(), "merged", body.duplicateIds()));
     }
 
+    /** Records whose opt-out fields to uncheck, as a Salesforce user resubscribing them would. */
+    @Serdeable
+    public record IdsBody(List<String> ids) {
+    }
+
+    @Post("/opt-outs/clear")
+    public HttpResponse<?> clearOptOuts(@Body IdsBody body) {
+        if (body.ids() == null || body.ids().isEmpty()) {
+            return HttpResponse.badRequest(Map.of("error", "ids must list the records to uncheck"));
+        }
+        return HttpResponse.ok(Map.of("cleared", org.clearOptOuts(body.ids())));
+    }
+
     @Post("/seed")
     public HttpResponse<?> seed(@Body SeedBody body) {
         if (body.contacts() < 0 || body.leads() < 0 || body.contacts() + body.leads() > 5_000_000) {

@@ -14,6 +14,8 @@ import dev.unsubsync.schemas.TopicProvisioner;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;
 import dev.unsubsync.testsupport.ServiceProcess;
+import static dev.unsubsync.testsupport.ProcessStats.heapUsed;
+import static dev.unsubsync.testsupport.ProcessStats.rssMiB;
 import dev.unsubsync.testsupport.TestInfrastructure;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
@@ -245,28 +247,6 @@ class PusherThroughputBench {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static long rssMiB(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-            }
-        }
-        return -1;
-    }
-
-    private static String heapUsed(long pid) {
-        try {
-            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid), "GC.heap_info")
-                    .redirectErrorStream(true).start();
-            String out = new String(jcmd.getInputStream().readAllBytes());
-            jcmd.waitFor(10, TimeUnit.SECONDS);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("committed (\\d+)K, used (\\d+)K").matcher(out);
-            return m.find() ? (Long.parseLong(m.group(2)) / 1024) + " MiB of " + (Long.parseLong(m.group(1)) / 1024) + " MiB committed" : "unknown";
-        } catch (IOException | InterruptedException e) {
-            return "unknown (" + e.getMessage() + ")";
         }
     }
 }
