@@ -132,6 +132,7 @@ public class NightlyRun implements AutoCloseable {
                             + " (is Kafka Streams running? see GET /health)");
                 }
             }
+            long caughtUp = millisSince(diffStarted);
             try (Answers answers = new Answers(pass)) {
                 for (int partition = 0; partition < Topics.RECONCILE_CONTROL.partitions(); partition++) {
                     DiffScanRequest request = DiffScanRequest.newBuilder().setRunId(pass)
@@ -157,8 +158,9 @@ public class NightlyRun implements AutoCloseable {
                         .setSalesSideUnsubscribes(answers.count(ReconcileTopology.SALES_ENTRIES))
                         .setInSync(answers.count(ReconcileTopology.IN_SYNC))
                         .setToSalesforce(toSalesforce).setToSalesSide(toSalesSide));
-                LOG.info("Run {}: diff in {} ms: {} to Salesforce, {} to the sales side, {} in sync", pass, millisSince(diffStarted), toSalesforce,
-                        toSalesSide, answers.count(ReconcileTopology.IN_SYNC));
+                LOG.info("Run {}: diff in {} ms ({} ms until the Streams application held both sides, then the comparison): {} to Salesforce, "
+                        + "{} to the sales side, {} in sync", pass, millisSince(diffStarted), caughtUp, toSalesforce, toSalesSide,
+                        answers.count(ReconcileTopology.IN_SYNC));
 
                 long applyStarted = System.nanoTime();
                 progress.phase(RunPhase.APPLY, toSalesforce + toSalesSide);

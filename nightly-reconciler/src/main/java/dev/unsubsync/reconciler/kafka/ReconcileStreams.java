@@ -57,6 +57,11 @@ public class ReconcileStreams implements ApplicationEventListener<StartupEvent> 
         // A crashed instance's tasks move to the others after 10 s instead of 45 s.
         props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
         props.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 3_000);
+        // A new instance warms its stores up, then takes its share of the tasks at the next probing rebalance: every
+        // minute (the least Kafka allows) rather than every ten.
+        props.put(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, 60_000);
+        // ...all of its share at once (the stateful tasks are 12 on 6 partitions), not two per probing rebalance.
+        props.put(StreamsConfig.MAX_WARMUP_REPLICAS_CONFIG, 12);
         KafkaSettings serdes = kafka;
         streams = new KafkaStreams(ReconcileTopology.build(new ReconcileTopology.Serdes4(serdes.serde(), serdes.serde(), serdes.serde(), serdes.serde(),
                 serdes.serde()), clock), props);
@@ -71,6 +76,20 @@ public class ReconcileStreams implements ApplicationEventListener<StartupEvent> 
     public KafkaStreams.State state() {
         KafkaStreams s = streams;
         return s == null ? KafkaStreams.State.NOT_RUNNING : s.state();
+    }
+
+    /** Active tasks of this instance (each a partition of a part of the topology). */
+    public int activeTasks() {
+        KafkaStreams s = streams;
+        return s == null ? 0 : s.metadataForLocalThreads().stream().mapToInt(thread -> thread.activeTasks().size()).sum();
+    }
+
+    /** Partitions of the diff (both sides' stores and their scans) this instance runs now. */
+    public int diffPartitions() {
+        KafkaStreams s = streams;
+        return s == null ? 0 : (int) s.metadataForLocalThreads().stream().flatMap(thread -> thread.activeTasks().stream())
+                .filter(task -> task.topicPartitions().stream().anyMatch(p -> p.topic().equals(Topics.RECONCILE_CONTROL.name())))
+                .count();
     }
 
     @PreDestroy

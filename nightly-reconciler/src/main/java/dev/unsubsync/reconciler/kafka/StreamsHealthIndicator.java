@@ -27,6 +27,8 @@ public class StreamsHealthIndicator extends AbstractHealthIndicator<Map<String, 
         healthStatus = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING ? HealthStatus.UP : HealthStatus.DOWN;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("streams", state.name());
+        details.put("activeTasks", streams.activeTasks());
+        details.put("diffPartitions", streams.diffPartitions());
         details.put("leadsRuns", coordinator.leading());
         details.put("runningNow", coordinator.currentRun().orElse("none"));
         return details;

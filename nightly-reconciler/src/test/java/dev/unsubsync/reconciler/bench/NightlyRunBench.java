@@ -133,6 +133,7 @@ class NightlyRunBench {
 
             Map<String, Object> run = run(first);
             report("1 instance", run);
+            printDiffSplit("bench-reconciler-one.log", run);
             System.out.printf("reconciler after the run: RSS %d MiB, heap %s (-Xmx512m)%n", rssMiB(reconciler.pid()), heapUsed(reconciler.pid()));
 
             long floorStarted = System.nanoTime();
@@ -157,10 +158,16 @@ class NightlyRunBench {
                 }
                 producer.flush();
             }
-            startReconciler(infra, emulatorUrl, "two", started);
+            long joinStarted = System.nanoTime();
+            String second = startReconciler(infra, emulatorUrl, "two", started);
+            awaitShare(List.of(first, second));
             awaitAbsorbed(infra);
-            Map<String, Object> second = run(first);
-            report("2 instances", second);
+            System.out.printf("second instance: runs its share of the diff's partitions %.1f s after launch (warm-up, then a probing rebalance)%n", seconds(joinStarted));
+            Map<String, Object> shared = run(first);
+            report("2 instances", shared);
+            printDiffSplit("bench-reconciler-one.log", shared);
+            printDiffSplit("bench-reconciler-two.log", shared);
+            System.out.printf("reconcilers after the run: RSS %d and %d MiB%n", rssMiB(reconciler.pid()), rssMiB(started.getLast().pid()));
         } finally {
             for (int i = started.size() - 1; i >= 0; i--) {
                 started.get(i).close();
@@ -180,6 +187,29 @@ class NightlyRunBench {
                 List.of("-Xmx512m"), Path.of(System.getProperty("java.io.tmpdir")).resolve("bench-reconciler-" + name + ".log"),
                 URI.create(url + "/health/liveness"), Duration.ofMinutes(2)));
         return url;
+    }
+
+    /** Waits until the instances share the diff's partitions evenly (after warming stores up and a probing rebalance). */
+    private void awaitShare(List<String> reconcilers) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        long evenSince = 0;
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            for (String reconciler : reconcilers) {
+                String health = http.send(HttpRequest.newBuilder(URI.create(reconciler + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                all &= health.contains("\"streams\":\"RUNNING\"") && health.contains("\"diffPartitions\":" + (6 / reconcilers.size()));
+            }
+            // Even, and still even 20 s later: the follow-up rebalances that move tasks one way or the other are over.
+            if (!all) {
+                evenSince = 0;
+            } else if (evenSince == 0) {
+                evenSince = System.nanoTime();
+            } else if (System.nanoTime() - evenSince > Duration.ofSeconds(20).toNanos()) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        throw new IllegalStateException("the instances did not share the tasks within 5 minutes");
     }
 
     /** Waits until the Streams application has everything on the sales side in its stores. */
@@ -225,6 +255,16 @@ class NightlyRunBench {
                         + "(recorded %,d); skipped %s; failed %s; API calls %,d%n", report.get("salesforceOptedOut"), report.get("salesSideUnsubscribes"),
                 report.get("inSync"), report.get("toSalesforce"), report.get("writtenToSalesforce"), report.get("toSalesSide"),
                 report.get("recordedOnSalesSide"), report.get("skipped"), report.get("failed"), report.get("apiCallsUsed"));
+    }
+
+    /** The instances' own account of the diff phase: waiting for the Streams application, then each partition's comparison. */
+    private static void printDiffSplit(String log, Map<String, Object> run) throws IOException {
+        String runId = (String) run.get("runId");
+        for (String line : java.nio.file.Files.readAllLines(Path.of(System.getProperty("java.io.tmpdir")).resolve(log))) {
+            if (line.contains(runId) && (line.contains(": diff in ") || line.contains("compared in"))) {
+                System.out.println("  " + log + ": " + line.substring(line.indexOf(line.contains(": diff in ") ? "diff in" : "Diff of partition")));
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")
