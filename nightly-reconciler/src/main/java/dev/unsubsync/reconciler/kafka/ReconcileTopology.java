@@ -101,7 +101,10 @@ public final class ReconcileTopology {
     public static Topology build(Serdes4 serdes, Clock clock) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(Topics.UNSUBSCRIBE_EVENTS.name(), Consumed.with(Serdes.String(), serdes.events()))
-                .filter((person, event) -> event instanceof UnsubscribeRecorded || event instanceof UnsubscribeRemoved)
+                // Unsubscribes from one list or topic are not opt-outs from all email: the ledger (and so the diff) leaves
+                // them, and their removals, alone.
+                .filter((person, event) -> event instanceof UnsubscribeRecorded recorded && recorded.getTopic() == null
+                        || event instanceof UnsubscribeRemoved removed && removed.getTopic() == null)
                 .mapValues(event -> event instanceof UnsubscribeRecorded recorded ? recorded : null)
                 .to(Topics.UNSUBSCRIBE_LEDGER.name(), Produced.with(Serdes.String(), serdes.recorded()));
         Topology topology = builder.build();

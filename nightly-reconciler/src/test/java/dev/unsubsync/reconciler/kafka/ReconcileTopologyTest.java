@@ -105,6 +105,18 @@ class ReconcileTopologyTest {
     }
 
     @Test
+    void anUnsubscribeFromOneTopicIsNotAnOptOutForTheLedger() {
+        events.pipeInput("ada@example.com", UnsubscribeRecorded.newBuilder(recorded("ada@example.com", ADA_CONTACT)).setTopic("ses:News:Weekly").build());
+        events.pipeInput("ada@example.com", recorded("ada@example.com", ADA_CONTACT));
+        events.pipeInput("ada@example.com", UnsubscribeRemoved.newBuilder().setEventId("r2").setEmail("ada@example.com").setRemovedBy("sendgrid")
+                .setTopic("ses:News:Weekly").setOccurredAt(NOW).setRecordedAt(NOW).build());
+
+        List<TestRecord<String, UnsubscribeRecorded>> entries = ledger.readRecordsToList();
+        assertEquals(1, entries.size(), "only the all-email unsubscribe sets the ledger; a topic re-subscribe removes nothing");
+        assertNull(entries.getFirst().value().getTopic());
+    }
+
+    @Test
     void theDiffIsAUnionBothWaysAndCountsWhatItLeavesAlone() {
         events.pipeInput("ada@example.com", recorded("ada@example.com", ADA_CONTACT));        // in Salesforce too: in sync
         events.pipeInput("grace@example.com", recorded("grace@example.com", GRACE_CONTACT));  // Salesforce lacks it: push

@@ -137,6 +137,14 @@ public final class OptOutPusher {
         for (Inbound inbound : batch) {
             switch (inbound.event()) {
                 case UnsubscribeRecorded recorded -> {
+                    if (recorded.getTopic() != null) {
+                        // One list or topic only: Salesforce's opt-out fields mean all email, so writing them would widen it.
+                        decisions.put(inbound, new Decision(inbound, List.of(result(recorded, PushOutcome.SKIPPED_TOPIC,
+                                null, null, List.of(), "TOPIC_UNSUBSCRIBE", "unsubscribed from " + recorded.getTopic()
+                                        + " only; Salesforce's opt-out fields mean all email, so nothing is written", attempt)),
+                                Optional.empty(), Optional.empty()));
+                        continue;
+                    }
                     Optional<SalesforceId> id = salesforceId(recorded);
                     if (id.isEmpty()) {
                         decisions.put(inbound, new Decision(inbound, List.of(result(recorded, PushOutcome.SKIPPED_NO_SALESFORCE_ID,

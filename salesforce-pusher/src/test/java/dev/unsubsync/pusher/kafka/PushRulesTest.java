@@ -108,6 +108,16 @@ class PushRulesTest implements TestPropertyProvider {
     }
 
     @Test
+    void anUnsubscribeFromOneTopicIsNeverWidenedIntoSalesforcesAllEmailOptOut() throws Exception {
+        String contact = salesforce.create("Contact", Map.of("LastName", "Topic"));
+        UnsubscribeRecorded scoped = UnsubscribeRecorded.newBuilder(event("topic@example.com", contact)).setTopic("sendgrid:asm-group:42").build();
+
+        OptOutPushResult result = awaitResults(produce(scoped), 1).getFirst();
+        assertEquals(PushOutcome.SKIPPED_TOPIC, result.getOutcome());
+        assertEquals(Boolean.FALSE, salesforce.get("Contact", contact).get("HasOptedOutOfEmail"));
+    }
+
+    @Test
     void pushesToEmailOptOutWhenSyncDisabled() throws Exception {
         saveSettings(SyncSettings.newBuilder().setNightlySyncEnabled(false).setSyncToEmailOptOut(false).setSyncToMarketoSalesOptOut(true).build());
         String contact = salesforce.create("Contact", Map.of("LastName", "Disabled"));

@@ -81,7 +81,7 @@ public final class UnsubscribeRecorder {
         List<Integer> validIndex = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
             try {
-                UnsubscribeRecorded event = toEvent(requests.get(i) == null ? new UnsubscribeRequest(null, null, null, null, null, null, null, null) : requests.get(i), origin);
+                UnsubscribeRecorded event = toEvent(requests.get(i) == null ? new UnsubscribeRequest(null, null, null, null, null, null, null, null, null) : requests.get(i), origin);
                 valid.add(java.util.Map.entry(PersonKey.of(event.getEmail()), event));
                 validIndex.add(i);
                 outcomes.add(new ItemOutcome(i, event, List.of(), null));
@@ -104,6 +104,11 @@ public final class UnsubscribeRecorder {
      * it there is the admin's second, separate act (MISSION.md rule 4).
      */
     public UnsubscribeRemoved remove(String email, String reason, String removedBy) {
+        return remove(email, reason, removedBy, null);
+    }
+
+    /** As {@link #remove(String, String, String)}, for one list or topic only when {@code topic} is given. */
+    public UnsubscribeRemoved remove(String email, String reason, String removedBy, String topic) {
         List<FieldError> errors = new ArrayList<>();
         String address = email == null ? "" : email.trim();
         if (!EMAIL.matcher(address).matches() || address.length() > MAX_EMAIL_LENGTH) {
@@ -121,6 +126,7 @@ public final class UnsubscribeRecorder {
                 .setReason(blankToNull(reason))
                 .setOccurredAt(now)
                 .setRecordedAt(now)
+                .setTopic(blankToNull(topic))
                 .build();
         publisher.publish(PersonKey.of(address), removed);
         return removed;
@@ -128,7 +134,7 @@ public final class UnsubscribeRecorder {
 
     /** Checks an email address and optional Salesforce ID as an unsubscribe would, without recording anything. */
     public void validatePerson(String email, String salesforceId) {
-        toEvent(new UnsubscribeRequest(email, salesforceId, "one_click", null, null, null, null, null), "check");
+        toEvent(new UnsubscribeRequest(email, salesforceId, "one_click", null, null, null, null, null, null), "check");
     }
 
     UnsubscribeRecorded toEvent(UnsubscribeRequest request, String origin) {
@@ -190,6 +196,7 @@ public final class UnsubscribeRecorder {
         checkLength(errors, "reason", request.reason());
         checkLength(errors, "upstreamEventId", request.upstreamEventId());
         checkLength(errors, "provider", provider);
+        checkLength(errors, "topic", request.topic());
 
         if (!errors.isEmpty()) {
             throw new InvalidUnsubscribeException(errors);
@@ -207,6 +214,7 @@ public final class UnsubscribeRecorder {
                 .setReason(blankToNull(request.reason()))
                 .setUpstreamEventId(blankToNull(request.upstreamEventId()))
                 .setOrigin(origin)
+                .setTopic(blankToNull(request.topic()))
                 .build();
     }
 

@@ -12,8 +12,9 @@ package dev.unsubsync.capture.domain;
  * @param occurredAt      ISO-8601 instant it happened (optional; default now)
  * @param reason          free text (optional)
  * @param upstreamEventId the sender's own event id (optional)
+ * @param topic           the list, group or topic unsubscribed from (optional; absent means all email)
  */
 public record UnsubscribeRequest(String email, String salesforceId, String source,
                                  String provider, String scope, String occurredAt,
-                                 String reason, String upstreamEventId) {
+                                 String reason, String upstreamEventId, String topic) {
 }

@@ -59,7 +59,7 @@ public class OneClickController {
         }
         OneClickTokens.Person p = person.get();
         recorder.record(new UnsubscribeRequest(p.email(), p.salesforceId(), "one_click", null, null, null,
-                p.campaign() == null ? null : "campaign " + p.campaign(), null), "one-click");
+                p.campaign() == null ? null : "campaign " + p.campaign(), null, null), "one-click");
         return page(HttpStatus.OK, "You are unsubscribed", escape(p.email()) + " will receive no more of these emails.");
     }
 

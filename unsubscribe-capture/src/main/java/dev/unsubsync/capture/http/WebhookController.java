@@ -4,13 +4,13 @@ import dev.unsubsync.capture.domain.EventNotDurableException;
 import dev.unsubsync.capture.domain.InvalidUnsubscribeException;
 import dev.unsubsync.capture.domain.UnsubscribeRecorder;
 import dev.unsubsync.capture.domain.UnsubscribeRequest;
-import dev.unsubsync.capture.domain.webhooks.Mailgun;
-import dev.unsubsync.capture.domain.webhooks.Postmark;
+import dev.unsubsync.capture.domain.webhooks.Verified;
+import dev.unsubsync.capture.domain.webhooks.WebhookCall;
 import dev.unsubsync.capture.domain.webhooks.WebhookEvent;
+import dev.unsubsync.capture.domain.webhooks.WebhookProvider;
 import dev.unsubsync.capture.domain.webhooks.WebhookRejected;
 import dev.unsubsync.schemas.Topics;
 import io.micronaut.configuration.kafka.annotation.KafkaClient;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -23,8 +23,10 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,16 +47,14 @@ public class WebhookController {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookController.class);
 
-    private final Optional<Mailgun> mailgun;
-    private final Optional<Postmark> postmark;
+    private final Map<String, WebhookProvider> providers;
     private final UnsubscribeRecorder recorder;
     private final Producer<String, byte[]> deadLetters;
     private final Clock clock;
 
-    public WebhookController(Optional<Mailgun> mailgun, Optional<Postmark> postmark, UnsubscribeRecorder recorder,
+    public WebhookController(List<WebhookProvider> providers, UnsubscribeRecorder recorder,
                              @KafkaClient("webhook-dead-letters") Producer<String, byte[]> deadLetters, Clock clock) {
-        this.mailgun = mailgun;
-        this.postmark = postmark;
+        this.providers = providers.stream().collect(Collectors.toUnmodifiableMap(WebhookProvider::name, p -> p));
         this.recorder = recorder;
         this.deadLetters = deadLetters;
         this.clock = clock;
@@ -63,40 +63,37 @@ public class WebhookController {
     @Post(value = "/{provider}", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> receive(@PathVariable String provider, HttpRequest<?> request, @Body byte[] body) {
         byte[] raw = body;
-        List<WebhookEvent> events;
-        int stopCode;
+        WebhookProvider webhook = providers.get(provider);
+        if (webhook == null) {
+            return reject(provider, raw, new WebhookRejected(404, "no webhook for provider '" + provider + "' is configured here (configured: "
+                    + new java.util.TreeSet<>(providers.keySet()) + ")", false));
+        }
+        Instant now = clock.instant();
+        Verified verified;
         try {
-            switch (provider) {
-                case "mailgun" -> {
-                    stopCode = 406;
-                    events = mailgun.orElseThrow(() -> notConfigured(provider)).read(raw, clock.instant());
-                }
-                case "postmark" -> {
-                    stopCode = 403;
-                    events = postmark.orElseThrow(() -> notConfigured(provider)).read(request.getHeaders().get(HttpHeaders.AUTHORIZATION), raw);
-                }
-                default -> throw notConfigured(provider);
-            }
+            verified = webhook.read(new WebhookCall(raw, name -> request.getHeaders().get(name), now));
         } catch (WebhookRejected rejected) {
             return reject(provider, raw, rejected);
         }
         int recorded = 0;
-        for (WebhookEvent event : events) {
+        for (WebhookEvent event : verified.events()) {
             try {
                 if (event.resubscribe()) {
-                    recorder.remove(event.email(), provider + ": " + event.reason(), provider);
+                    recorder.remove(event.email(), provider + ": " + event.reason(), provider, event.topic());
                 } else {
                     recorder.record(new UnsubscribeRequest(event.email(), null, "provider_webhook", provider, null,
-                            event.occurredAt() == null ? null : event.occurredAt().toString(), event.reason(), event.upstreamEventId()), provider);
+                            event.occurredAt() == null ? null : event.occurredAt().toString(), event.reason(), event.upstreamEventId(), event.topic()), provider);
                 }
                 recorded++;
             } catch (InvalidUnsubscribeException invalid) {
-                return reject(provider, raw, new WebhookRejected(stopCode, "unusable event: " + invalid.getMessage(), true));
+                return reject(provider, raw, new WebhookRejected(webhook.stopCode(), "unusable event: " + invalid.getMessage(), true));
             } catch (EventNotDurableException notDurable) {
+                // Not remembered as seen: the provider's retry of this very call must be taken.
                 return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "not-durable", "Not recorded, retry", notDurable.getMessage(), null)
                         .header("Retry-After", "5");
             }
         }
+        verified.accepted(now);
         return HttpResponse.ok(java.util.Map.of("recorded", recorded, "ignored", 0));
     }
 
@@ -115,10 +112,12 @@ public class WebhookController {
             }
         }
         LOG.warn("Refused a {} webhook call ({}): {}", provider, rejected.status(), rejected.getMessage());
-        return Problem.response(HttpStatus.valueOf(rejected.status()), "webhook-rejected", "Webhook call refused", rejected.getMessage(), null);
+        if (rejected.status() < 300) {
+            // The provider retries anything else, and would only send the same unusable payload again: it is kept.
+            return HttpResponse.ok(java.util.Map.of("recorded", 0, "keptOnDeadLetterTopic", true, "reason", rejected.getMessage()));
+        }
+        var response = Problem.response(HttpStatus.valueOf(rejected.status()), "webhook-rejected", "Webhook call refused", rejected.getMessage(), null);
+        return rejected.status() == 503 ? response.header("Retry-After", "5") : response;
     }
 
-    private static WebhookRejected notConfigured(String provider) {
-        return new WebhookRejected(404, "no webhook for provider '" + provider + "' is configured here", false);
-    }
 }

@@ -28,7 +28,7 @@ class UnsubscribeRecorderTest {
             (key, event) -> published.add(Map.entry(key, event)), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5));
 
     private static UnsubscribeRequest request(String email, String salesforceId, String source) {
-        return new UnsubscribeRequest(email, salesforceId, source, null, null, null, null, null);
+        return new UnsubscribeRequest(email, salesforceId, source, null, null, null, null, null, null);
     }
 
     @Test
@@ -63,7 +63,7 @@ class UnsubscribeRecorderTest {
     @Test
     void everyProblemOfARequestIsReportedAtOnceAndNothingIsPublished() {
         var e = assertThrows(InvalidUnsubscribeException.class, () -> recorder.record(
-                new UnsubscribeRequest("not-an-email", "001M000000qfPyS", "carrier_pigeon", null, "everything", "yesterday", null, null), "api"));
+                new UnsubscribeRequest("not-an-email", "001M000000qfPyS", "carrier_pigeon", null, "everything", "yesterday", null, null, null), "api"));
         List<String> fields = e.errors().stream().map(FieldError::field).toList();
         assertEquals(List.of("email", "salesforceId", "source", "scope", "occurredAt"), fields);
         assertTrue(e.errors().get(1).message().contains("prefix was 001"), e.errors().get(1).message());
@@ -85,9 +85,9 @@ class UnsubscribeRecorderTest {
     @Test
     void anOccurredAtInTheFutureIsRefusedButSmallClockSkewIsTolerated() {
         assertThrows(InvalidUnsubscribeException.class, () -> recorder.record(
-                new UnsubscribeRequest("x@example.com", null, "api", null, null, "2026-11-28T19:00:00Z", null, null), "api"));
+                new UnsubscribeRequest("x@example.com", null, "api", null, null, "2026-11-28T19:00:00Z", null, null, null), "api"));
         UnsubscribeRecorded event = recorder.record(
-                new UnsubscribeRequest("x@example.com", null, "api", null, "sales_email", "2026-11-28T18:02:00Z", "too many emails", "evt-1"), "api");
+                new UnsubscribeRequest("x@example.com", null, "api", null, "sales_email", "2026-11-28T18:02:00Z", "too many emails", "evt-1", null), "api");
         assertEquals(Instant.parse("2026-11-28T18:02:00Z"), event.getOccurredAt());
         assertEquals(UnsubscribeScope.SALES_EMAIL, event.getScope());
         assertEquals("too many emails", event.getReason());

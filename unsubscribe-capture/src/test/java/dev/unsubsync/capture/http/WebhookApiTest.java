@@ -1,6 +1,7 @@
 package dev.unsubsync.capture.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unsubsync.capture.domain.webhooks.MailgunTest;
 import dev.unsubsync.capture.domain.webhooks.PostmarkTest;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,6 +42,39 @@ class WebhookApiTest implements TestPropertyProvider {
     EmbeddedServer server;
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private static final java.security.KeyPair SENDGRID = sendGridKeys();
+
+    private static java.security.KeyPair sendGridKeys() {
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void sendGridSignedEventsAreRecordedAndAGroupUnsubscribeKeepsItsGroup() throws Exception {
+        String email = "sendgrid." + UUID.randomUUID() + "@example.com";
+        String body = "[{\"email\":\"" + email + "\",\"timestamp\":" + Instant.now().getEpochSecond() + ",\"event\":\"group_unsubscribe\","
+                + "\"asm_group_id\":42,\"sg_event_id\":\"" + UUID.randomUUID() + "\"},{\"email\":\"" + email + "\",\"timestamp\":"
+                + Instant.now().getEpochSecond() + ",\"event\":\"delivered\",\"sg_event_id\":\"d-1\"}]\r\n";
+        String timestamp = String.valueOf(Instant.now().getEpochSecond());
+        String signature = dev.unsubsync.capture.domain.webhooks.SendGridTest.sign(SENDGRID, timestamp, body.getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(server.getURI().resolve("/webhooks/sendgrid")).header("Content-Type", "application/json")
+                .header("X-Twilio-Email-Event-Webhook-Signature", signature).header("X-Twilio-Email-Event-Webhook-Timestamp", timestamp)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.body().contains("\"recorded\":1"), response.body());
+        UnsubscribeRecorded event = (UnsubscribeRecorded) eventsFor(email, 1).getFirst();
+        assertEquals("sendgrid", event.getProvider());
+        assertEquals("sendgrid:asm-group:42", event.getTopic(), "recorded for the group only, never widened");
+
+        HttpResponse<String> replay = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, replay.statusCode(), "the same signed call again is a replay: " + replay.body());
+    }
 
     @Override
     public Map<String, String> getProperties() {
@@ -49,6 +84,7 @@ class WebhookApiTest implements TestPropertyProvider {
         properties.put("capture.webhooks.mailgun.signing-key", "key-mailgun-signing-0123456789");
         properties.put("capture.webhooks.postmark.username", "postmark");
         properties.put("capture.webhooks.postmark.password", "hook-password");
+        properties.put("capture.webhooks.sendgrid.public-key", Base64.getEncoder().encodeToString(SENDGRID.getPublic().getEncoded()));
         properties.put("micronaut.server.port", "-1");
         return properties;
     }

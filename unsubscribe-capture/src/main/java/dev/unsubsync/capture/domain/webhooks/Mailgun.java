@@ -9,9 +9,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -23,24 +21,34 @@ import javax.crypto.spec.SecretKeySpec;
  * unsubscribes; other events are acknowledged and ignored. Input that will never be valid answers 406, which Mailgun
  * does not retry.
  */
-public final class Mailgun {
+public final class Mailgun implements WebhookProvider {
 
     private static final Set<String> UNSUBSCRIBES = Set.of("unsubscribed", "complained");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final byte[] signingKey;
     private final Duration tolerance;
-    private final Map<String, Instant> seenTokens;
+    private final ReplayGuard seenTokens;
 
     public Mailgun(String signingKey, Duration tolerance) {
         this.signingKey = signingKey.getBytes(StandardCharsets.UTF_8);
         this.tolerance = tolerance;
-        this.seenTokens = new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
-                return size() > 100_000;
-            }
-        };
+        this.seenTokens = new ReplayGuard(tolerance.multipliedBy(2));
+    }
+
+    @Override
+    public String name() {
+        return "mailgun";
+    }
+
+    @Override
+    public int stopCode() {
+        return 406;
+    }
+
+    @Override
+    public Verified read(WebhookCall call) {
+        return read(call.body(), call.now());
     }
 
     /**
@@ -49,7 +57,7 @@ public final class Mailgun {
      * @return the unsubscribes it carries (empty for events that are not unsubscribes)
      * @throws WebhookRejected when the signature is wrong, stale or replayed (401), or the body will never be valid (406)
      */
-    public List<WebhookEvent> read(byte[] body, Instant now) {
+    public Verified read(byte[] body, Instant now) {
         JsonNode root;
         try {
             root = JSON.readTree(body);
@@ -82,16 +90,13 @@ public final class Mailgun {
         if (Duration.between(signedAt, now).abs().compareTo(tolerance) > 0) {
             throw new WebhookRejected(401, "signature timestamp " + signedAt + " is outside the tolerance of " + tolerance, false);
         }
-        synchronized (seenTokens) {
-            seenTokens.values().removeIf(at -> at.isBefore(now.minus(tolerance.multipliedBy(2))));
-            if (seenTokens.putIfAbsent(token, now) != null) {
-                throw new WebhookRejected(401, "token already used: a replay", false);
-            }
+        if (seenTokens.used(token, now)) {
+            throw new WebhookRejected(401, "token already used: a replay", false);
         }
         JsonNode data = root.path("event-data");
         String event = data.path("event").asText("");
         if (!UNSUBSCRIBES.contains(event)) {
-            return List.of();
+            return new Verified(List.of(), seenTokens, token);
         }
         String recipient = data.path("recipient").asText("");
         if (recipient.isEmpty()) {
@@ -99,7 +104,7 @@ public final class Mailgun {
         }
         double ts = data.path("timestamp").asDouble(signedAt.getEpochSecond());
         Instant occurredAt = Instant.ofEpochMilli((long) (ts * 1000));
-        return List.of(new WebhookEvent(false, recipient, occurredAt, data.path("id").asText(null), event));
+        return new Verified(List.of(new WebhookEvent(false, recipient, occurredAt, data.path("id").asText(null), event)), seenTokens, token);
     }
 
     private byte[] hmac(String text) {

@@ -16,7 +16,7 @@ import java.util.List;
  * {@code SpamComplaint} is an unsubscribe; other record types are acknowledged and ignored. Input that will never be
  * valid answers 403, which stops Postmark's retries.
  */
-public final class Postmark {
+public final class Postmark implements WebhookProvider {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -25,6 +25,21 @@ public final class Postmark {
     public Postmark(String username, String password) {
         this.expectedAuthorization = ("Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)))
                 .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String name() {
+        return "postmark";
+    }
+
+    @Override
+    public int stopCode() {
+        return 403;
+    }
+
+    @Override
+    public Verified read(WebhookCall call) {
+        return Verified.of(read(call.header().apply("Authorization"), call.body()));
     }
 
     /**

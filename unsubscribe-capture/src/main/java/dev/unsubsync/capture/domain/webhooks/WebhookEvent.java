@@ -11,6 +11,12 @@ import java.time.Instant;
  * @param occurredAt      when it happened, per the provider
  * @param upstreamEventId the provider's own event id
  * @param reason          the provider's event kind, e.g. {@code unsubscribed}, {@code complained}
+ * @param topic           the list, group or topic the person left (e.g. {@code sendgrid:asm-group:42}); null for all email
  */
-public record WebhookEvent(boolean resubscribe, String email, Instant occurredAt, String upstreamEventId, String reason) {
+public record WebhookEvent(boolean resubscribe, String email, Instant occurredAt, String upstreamEventId, String reason, String topic) {
+
+    /** An event about all email. */
+    public WebhookEvent(boolean resubscribe, String email, Instant occurredAt, String upstreamEventId, String reason) {
+        this(resubscribe, email, occurredAt, upstreamEventId, reason, null);
+    }
 }
