@@ -1,9 +1,13 @@
 package dev.unsubsync.schemas;
 
+import java.net.IDN;
 import java.util.Locale;
 
 /**
- * The Kafka key of a person's events: the email address, trimmed and lower-cased.
+ * The Kafka key of a person's events: the email address, trimmed, its domain IDNA-normalised (Unicode labels to their
+ * {@code xn--} ASCII form) and everything lower-cased. The address itself is always kept as received; only the key is
+ * normalised, and never more than this: {@code +tags} and dots stay, since suppressing too narrowly would mail someone
+ * who asked not to be (RFC 5321 domains are case-insensitive; lower-casing the local part is common practice).
  *
  * <p>The sales side knows a person by email address; a Salesforce ID may arrive later or not at all, so the email is the
  * one identity every event carries. Keying by it keeps a person's record and later removal on one partition, in order.
@@ -18,6 +22,23 @@ public final class PersonKey {
         if (email == null || email.isBlank()) {
             throw new IllegalArgumentException("email must not be blank");
         }
-        return email.trim().toLowerCase(Locale.ROOT);
+        String trimmed = email.trim();
+        int at = trimmed.lastIndexOf('@');
+        if (at < 0) {
+            return trimmed.toLowerCase(Locale.ROOT);
+        }
+        return trimmed.substring(0, at).toLowerCase(Locale.ROOT) + "@" + asciiDomain(trimmed.substring(at + 1)).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * A domain in its ASCII (IDNA) form; unchanged when it is ASCII already or cannot be converted (the address is then
+     * refused by validation, and a key is still needed for what is already on a topic).
+     */
+    public static String asciiDomain(String domain) {
+        try {
+            return IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
+        } catch (IllegalArgumentException e) {
+            return domain;
+        }
     }
 }

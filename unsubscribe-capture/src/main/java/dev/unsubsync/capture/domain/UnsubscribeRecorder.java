@@ -111,7 +111,7 @@ public final class UnsubscribeRecorder {
     public UnsubscribeRemoved remove(String email, String reason, String removedBy, String topic) {
         List<FieldError> errors = new ArrayList<>();
         String address = email == null ? "" : email.trim();
-        if (!EMAIL.matcher(address).matches() || address.length() > MAX_EMAIL_LENGTH) {
+        if (!validAddress(address) || address.length() > MAX_EMAIL_LENGTH) {
             errors.add(new FieldError("person", "is not a valid email address: '" + address + "'"));
         }
         checkLength(errors, "reason", reason);
@@ -132,6 +132,18 @@ public final class UnsubscribeRecorder {
         return removed;
     }
 
+    /**
+     * An address with an ASCII local part and a domain that is ASCII or converts to it by IDNA: {@code anna@bücher.de}
+     * is checked as {@code anna@xn--bcher-kva.de} (and kept as received).
+     */
+    static boolean validAddress(String address) {
+        int at = address.lastIndexOf('@');
+        if (at < 0) {
+            return false;
+        }
+        return EMAIL.matcher(address.substring(0, at + 1) + PersonKey.asciiDomain(address.substring(at + 1))).matches();
+    }
+
     /** Checks an email address and optional Salesforce ID as an unsubscribe would, without recording anything. */
     public void validatePerson(String email, String salesforceId) {
         toEvent(new UnsubscribeRequest(email, salesforceId, "one_click", null, null, null, null, null, null), "check");
@@ -146,7 +158,7 @@ public final class UnsubscribeRecorder {
             errors.add(new FieldError("email", "is required"));
         } else if (email.length() > MAX_EMAIL_LENGTH) {
             errors.add(new FieldError("email", "must be at most " + MAX_EMAIL_LENGTH + " characters"));
-        } else if (!EMAIL.matcher(email).matches()) {
+        } else if (!validAddress(email)) {
             errors.add(new FieldError("email", "is not a valid email address: '" + email + "'"));
         }
 

@@ -101,4 +101,11 @@ class UnsubscribeRecorderTest {
         }, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5));
         assertThrows(EventNotDurableException.class, () -> failing.record(request("x@example.com", null, "api"), "api"));
     }
+
+    @Test
+    void anInternationalisedDomainIsAcceptedKeptAsReceivedAndKeyedInItsAsciiForm() {
+        UnsubscribeRecorded event = recorder.record(request("Anna.Schmidt+news@Bücher.de", null, "api"), "api");
+        assertEquals("Anna.Schmidt+news@Bücher.de", event.getEmail());
+        assertEquals("anna.schmidt+news@xn--bcher-kva.de", published.getLast().getKey());
+    }
 }
