@@ -37,6 +37,12 @@ public class DomainFactory {
     }
 
     @Singleton
+    dev.unsubsync.capture.domain.RateLimits rateLimits(@io.micronaut.context.annotation.Value("${capture.rate-limit.per-second:20000}") double perSecond,
+                                                       @io.micronaut.context.annotation.Value("${capture.rate-limit.burst:40000}") double burst) {
+        return new dev.unsubsync.capture.domain.RateLimits(perSecond, burst, System::nanoTime);
+    }
+
+    @Singleton
     dev.unsubsync.security.ApiKeys apiKeys(CaptureConfiguration config) {
         return new dev.unsubsync.security.ApiKeys(config.getApiToken(),
                 config.getApiKeysFile() == null || config.getApiKeysFile().isBlank() ? null : java.nio.file.Path.of(config.getApiKeysFile()));

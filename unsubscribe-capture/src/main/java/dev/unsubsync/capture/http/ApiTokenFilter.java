@@ -1,5 +1,6 @@
 package dev.unsubsync.capture.http;
 
+import dev.unsubsync.capture.domain.RateLimits;
 import dev.unsubsync.security.ApiKeys;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -12,7 +13,8 @@ import java.util.Optional;
 
 /**
  * Every {@code /v1} request carries {@code Authorization: Bearer <key>}: the configured token or a named key from the
- * keys file; anything else is 401. The key's name becomes the origin of what the request records.
+ * keys file; anything else is 401. The key's name becomes the origin of what the request records. Each key is held to
+ * {@code capture.rate-limit.per-second} (burst {@code capture.rate-limit.burst}); over it, 429 with {@code Retry-After}.
  */
 @ServerFilter("/v1/**")
 public class ApiTokenFilter {
@@ -21,9 +23,11 @@ public class ApiTokenFilter {
     public static final String ORIGIN = "unsubsync.origin";
 
     private final ApiKeys keys;
+    private final RateLimits limits;
 
-    public ApiTokenFilter(ApiKeys keys) {
+    public ApiTokenFilter(ApiKeys keys, RateLimits limits) {
         this.keys = keys;
+        this.limits = limits;
     }
 
     @RequestFilter
@@ -38,6 +42,13 @@ public class ApiTokenFilter {
             return unauthorized("the bearer token is not valid");
         }
         request.setAttribute(ORIGIN, name.get());
+        java.util.Optional<java.time.Duration> wait = limits.acquire(name.get());
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            return Problem.response(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests",
+                    "API key '" + name.get() + "' is over its limit (capture.rate-limit.per-second); retry after " + seconds + " s", null)
+                    .header(HttpHeaders.RETRY_AFTER, String.valueOf(seconds));
+        }
         return null;
     }
 
