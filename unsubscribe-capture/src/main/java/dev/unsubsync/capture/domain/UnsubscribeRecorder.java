@@ -16,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -38,11 +39,58 @@ public final class UnsubscribeRecorder {
     private final EventPublisher publisher;
     private final Clock clock;
     private final Duration maxClockSkew;
+    private final Map<String, UnsubscribeRecorded> recentKeys = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, UnsubscribeRecorded> eldest) {
+            return size() > RECENT_KEYS;
+        }
+    });
+
+    /** Idempotency keys remembered per instance to answer a retry without writing again. */
+    static final int RECENT_KEYS = 100_000;
 
     public UnsubscribeRecorder(EventPublisher publisher, Clock clock, Duration maxClockSkew) {
         this.publisher = publisher;
         this.clock = clock;
         this.maxClockSkew = maxClockSkew;
+    }
+
+    /** What {@link #record(UnsubscribeRequest, String, String)} did: the event, and whether it was an earlier one. */
+    public record Recorded(UnsubscribeRecorded event, boolean replayed) {
+    }
+
+    /**
+     * Records one unsubscribe idempotently. The key is the {@code Idempotency-Key} header, else the request's
+     * {@code upstreamEventId}; with one, the event id is derived from the caller and the key, so a retry is the same
+     * event: this instance answers it from memory without writing again, and should it reach another instance (or come
+     * after a restart) it is written again under the same event id, which every consumer treats as the same event.
+     *
+     * @param idempotencyKey the header's value, or null
+     * @throws InvalidUnsubscribeException when the request breaks an input rule, or the key is reused for another person
+     */
+    public Recorded record(UnsubscribeRequest request, String origin, String idempotencyKey) {
+        String key = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey.trim()
+                : request.upstreamEventId() != null && !request.upstreamEventId().isBlank() ? request.upstreamEventId().trim() : null;
+        if (key == null) {
+            return new Recorded(record(request, origin), false);
+        }
+        if (key.length() > 255) {
+            throw new InvalidUnsubscribeException(List.of(new FieldError("Idempotency-Key", "must be at most 255 characters, was " + key.length())));
+        }
+        String scoped = origin + "|" + key;
+        UnsubscribeRecorded event = UnsubscribeRecorded.newBuilder(toEvent(request, origin))
+                .setEventId(UUID.nameUUIDFromBytes(scoped.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString()).build();
+        UnsubscribeRecorded earlier = recentKeys.get(scoped);
+        if (earlier != null) {
+            if (!PersonKey.of(earlier.getEmail()).equals(PersonKey.of(event.getEmail()))) {
+                throw new InvalidUnsubscribeException(List.of(new FieldError("Idempotency-Key",
+                        "was used for " + earlier.getEmail() + " already; a new unsubscribe needs a new key")));
+            }
+            return new Recorded(earlier, true);
+        }
+        publisher.publish(PersonKey.of(event.getEmail()), event);
+        recentKeys.put(scoped, event);
+        return new Recorded(event, false);
     }
 
     /**

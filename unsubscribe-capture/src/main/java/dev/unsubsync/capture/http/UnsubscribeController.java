@@ -109,8 +109,10 @@ public class UnsubscribeController {
                     "the request body must be a JSON object", List.of());
         }
         String origin = http.getAttribute(ApiTokenFilter.ORIGIN, String.class).orElse("api");
-        UnsubscribeRecorded event = recorder.record(request, origin);
-        return HttpResponse.status(HttpStatus.ACCEPTED)
+        UnsubscribeRecorder.Recorded recorded = recorder.record(request, origin, http.getHeaders().get("Idempotency-Key"));
+        UnsubscribeRecorded event = recorded.event();
+        var response = HttpResponse.status(HttpStatus.ACCEPTED)
                 .body(new Accepted(event.getEventId(), event.getEmail(), event.getSalesforceId(), event.getRecordedAt().toString()));
+        return recorded.replayed() ? response.header("Idempotent-Replayed", "true") : response;
     }
 }

@@ -82,7 +82,7 @@ public class WebhookController {
                     recorder.remove(event.email(), provider + ": " + event.reason(), provider, event.topic());
                 } else {
                     recorder.record(new UnsubscribeRequest(event.email(), null, "provider_webhook", provider, null,
-                            event.occurredAt() == null ? null : event.occurredAt().toString(), event.reason(), event.upstreamEventId(), event.topic()), provider);
+                            event.occurredAt() == null ? null : event.occurredAt().toString(), event.reason(), event.upstreamEventId(), event.topic()), provider, null);
                 }
                 recorded++;
             } catch (InvalidUnsubscribeException invalid) {

@@ -108,4 +108,30 @@ class UnsubscribeRecorderTest {
         assertEquals("Anna.Schmidt+news@Bücher.de", event.getEmail());
         assertEquals("anna.schmidt+news@xn--bcher-kva.de", published.getLast().getKey());
     }
+
+    @Test
+    void aRetryWithTheSameKeyIsTheSameEventAndWritesNothingMore() {
+        UnsubscribeRecorder.Recorded first = recorder.record(request("retry@example.com", null, "api"), "crm", "key-1");
+        UnsubscribeRecorder.Recorded again = recorder.record(request("Retry@Example.com", null, "api"), "crm", "key-1");
+        assertEquals(first.event().getEventId(), again.event().getEventId());
+        assertTrue(again.replayed());
+        assertEquals(1, published.size(), "written once");
+        UnsubscribeRecorder.Recorded otherCaller = recorder.record(request("retry@example.com", null, "api"), "mailer", "key-1");
+        assertTrue(!otherCaller.event().getEventId().equals(first.event().getEventId()), "keys are per caller");
+
+        InvalidUnsubscribeException reused = assertThrows(InvalidUnsubscribeException.class,
+                () -> recorder.record(request("someone.else@example.com", null, "api"), "crm", "key-1"));
+        assertEquals("Idempotency-Key", reused.errors().getFirst().field());
+    }
+
+    @Test
+    void theUpstreamEventIdIsTheKeyWhenNoHeaderIsGiven() {
+        UnsubscribeRequest withId = new UnsubscribeRequest("up@example.com", null, "provider_webhook", "mailgun", null, null, null, "evt-42", null);
+        String first = recorder.record(withId, "mailgun", null).event().getEventId();
+        assertEquals(first, recorder.record(withId, "mailgun", null).event().getEventId());
+        assertEquals(1, published.size());
+        UnsubscribeRequest withoutId = new UnsubscribeRequest("up@example.com", null, "api", null, null, null, null, null, null);
+        assertTrue(!recorder.record(withoutId, "api", null).event().getEventId().equals(recorder.record(withoutId, "api", null).event().getEventId()),
+                "no key: every request is a new event");
+    }
 }

@@ -159,6 +159,21 @@ class UnsubscribeApiTest implements TestPropertyProvider {
     }
 
     @Test
+    void aRetryWithTheSameIdempotencyKeyAnswersTheSameEvent() throws Exception {
+        String email = "idem." + java.util.UUID.randomUUID() + "@example.com";
+        String key = java.util.UUID.randomUUID().toString();
+        HttpRequest request = HttpRequest.newBuilder(server.getURI().resolve("/v1/unsubscribes")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TOKEN).header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email + "\",\"source\":\"api\"}")).build();
+        HttpResponse<String> first = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> again = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, first.statusCode(), first.body());
+        assertEquals(202, again.statusCode(), again.body());
+        assertEquals(first.body(), again.body(), "the same event, the same answer");
+        assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(""));
+    }
+
+    @Test
     void healthIsUpWithKafka() throws Exception {
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(server.getURI().resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, health.statusCode(), health.body());

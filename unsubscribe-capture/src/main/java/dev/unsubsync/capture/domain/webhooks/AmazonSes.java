@@ -205,7 +205,8 @@ public final class AmazonSes implements WebhookProvider {
                     if (email.isEmpty()) {
                         throw new WebhookRejected(stopCode(), "a complained recipient has no emailAddress", true);
                     }
-                    found.add(new WebhookEvent(false, email, at, complaint.path("feedbackId").asText(messageId), "complaint"));
+                    // One id per recipient: a complaint names several people.
+                    found.add(new WebhookEvent(false, email, at, complaint.path("feedbackId").asText(messageId) + ":" + email, "complaint"));
                 }
             }
             case "Subscription" -> {
@@ -221,17 +222,17 @@ public final class AmazonSes implements WebhookProvider {
                     }
                     boolean all = now.path("unsubscribeAll").asBoolean(false);
                     if (all) {
-                        found.add(new WebhookEvent(false, email, at, messageId, "list unsubscribeAll"));
+                        found.add(new WebhookEvent(false, email, at, messageId + ":" + email, "list unsubscribeAll"));
                     } else if (before.path("unsubscribeAll").asBoolean(false)) {
-                        found.add(new WebhookEvent(true, email, at, messageId, "list re-subscribed"));
+                        found.add(new WebhookEvent(true, email, at, messageId + ":" + email, "list re-subscribed"));
                     }
                     for (JsonNode topic : now.path("topicSubscriptionStatus")) {
                         String status = topic.path("subscriptionStatus").asText("");
                         String scope = "ses:" + list + ":" + topic.path("topicName").asText("");
                         if (status.equals("OptOut") && !all) {
-                            found.add(new WebhookEvent(false, email, at, messageId + ":" + scope, "topic OptOut", scope));
+                            found.add(new WebhookEvent(false, email, at, messageId + ":" + email + ":" + scope, "topic OptOut", scope));
                         } else if (status.equals("OptIn") && wasOptedOut(before, topic.path("topicName").asText(""))) {
-                            found.add(new WebhookEvent(true, email, at, messageId + ":" + scope, "topic OptIn", scope));
+                            found.add(new WebhookEvent(true, email, at, messageId + ":" + email + ":" + scope, "topic OptIn", scope));
                         }
                     }
                 }
