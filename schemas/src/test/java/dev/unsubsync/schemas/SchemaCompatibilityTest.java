@@ -38,7 +38,8 @@ class SchemaCompatibilityTest {
                 Arguments.of(dev.unsubsync.events.SalesforceOptOut.getClassSchema().getName()),
                 Arguments.of(dev.unsubsync.events.DiffScanRequest.getClassSchema().getName()),
                 Arguments.of(dev.unsubsync.events.ReconcileTally.getClassSchema().getName()),
-                Arguments.of(dev.unsubsync.events.ReconcileRun.getClassSchema().getName()));
+                Arguments.of(dev.unsubsync.events.ReconcileRun.getClassSchema().getName()),
+                Arguments.of(dev.unsubsync.events.PersonHistory.getClassSchema().getName()));
     }
 
     @ParameterizedTest(name = "{0}")

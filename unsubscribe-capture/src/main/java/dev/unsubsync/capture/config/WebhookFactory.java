@@ -49,6 +49,7 @@ public class WebhookFactory {
     /** SparkPost is served when it has basic auth credentials or a token. */
     public static final class SparkPostConfigured implements io.micronaut.context.condition.Condition {
         @Override
+        @SuppressWarnings("rawtypes") // Micronaut's Condition declares the raw type.
         public boolean matches(io.micronaut.context.condition.ConditionContext context) {
             var resolver = context.getBeanContext() instanceof io.micronaut.core.value.PropertyResolver r ? r : null;
             return resolver != null && (resolver.containsProperty("capture.webhooks.sparkpost.username")

@@ -84,6 +84,7 @@ class WebhookApiTest implements TestPropertyProvider {
         properties.put("capture.webhooks.mailgun.signing-key", "key-mailgun-signing-0123456789");
         properties.put("capture.webhooks.postmark.username", "postmark");
         properties.put("capture.webhooks.postmark.password", "hook-password");
+        properties.put("capture.webhooks.sparkpost.token", "sparkpost-token-0123456789");
         properties.put("capture.webhooks.sendgrid.public-key", Base64.getEncoder().encodeToString(SENDGRID.getPublic().getEncoded()));
         properties.put("micronaut.server.port", "-1");
         return properties;
@@ -123,6 +124,19 @@ class WebhookApiTest implements TestPropertyProvider {
         List<ConsumerRecord<String, byte[]>> kept = TopicClients.of(TestInfrastructure.get()).readRaw(Topics.WEBHOOK_DEAD_LETTERS.name(),
                 r -> new String(r.value(), StandardCharsets.UTF_8).equals(body), 1, Duration.ofSeconds(30));
         assertEquals("postmark", new String(kept.getFirst().headers().lastHeader("webhook.provider").value(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void sparkPostWithItsTokenHeaderIsServed() throws Exception {
+        String email = "sparkpost." + UUID.randomUUID() + "@example.com";
+        String body = "[{\"msys\":{\"unsubscribe_event\":{\"type\":\"list_unsubscribe\",\"event_id\":\"" + UUID.randomUUID()
+                + "\",\"rcpt_to\":\"" + email + "\",\"timestamp\":\"" + Instant.now().getEpochSecond() + "\"}}}]";
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.getURI().resolve("/webhooks/sparkpost"))
+                .header("Content-Type", "application/json").header("X-MessageSystems-Webhook-Token", "sparkpost-token-0123456789")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("sparkpost", ((UnsubscribeRecorded) eventsFor(email, 1).getFirst()).getProvider());
+        assertEquals(401, post("/webhooks/sparkpost", body, null).statusCode());
     }
 
     @Test

@@ -1,0 +1,137 @@
+package dev.unsubsync.capture.http;
+
+import dev.unsubsync.capture.kafka.HistoryStreams;
+import dev.unsubsync.events.HistoryEntry;
+import dev.unsubsync.events.HistoryKind;
+import dev.unsubsync.events.PersonHistory;
+import dev.unsubsync.schemas.PersonKey;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code GET /v1/unsubscribes/{person}}: the person's current state on the sales side and in Salesforce (as the pusher
+ * last heard) and their whole history, from the Kafka Streams store of whichever capture instance holds the person; a
+ * query reaching another instance is forwarded to it once.
+ */
+@Controller("/v1/unsubscribes")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class HistoryController {
+
+    private final HistoryStreams history;
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    public HistoryController(HistoryStreams history) {
+        this.history = history;
+    }
+
+    /** One entry of the history, as the API shows it. */
+    @Serdeable
+    public record Entry(String kind, String eventId, String email, String at, @Nullable String source, @Nullable String provider,
+                        @Nullable String origin, @Nullable String reason, @Nullable String topic, @Nullable String salesforceId,
+                        @Nullable String outcome, @Nullable String salesforceErrorCode, @Nullable String salesforceMessage, List<String> fieldsWritten) {
+        static Entry of(HistoryEntry e) {
+            return new Entry(e.getKind().name(), e.getEventId(), e.getEmail(), e.getAt().toString(), e.getSource(), e.getProvider(), e.getOrigin(),
+                    e.getReason(), e.getTopic(), e.getSalesforceId(), e.getOutcome(), e.getSalesforceErrorCode(), e.getSalesforceMessage(),
+                    e.getFieldsWritten());
+        }
+    }
+
+    /**
+     * The person now: {@code unsubscribed} from all email on the sales side (their last all-email record or removal), the
+     * topics they left, and what Salesforce last answered for their latest unsubscribe.
+     */
+    @Serdeable
+    public record Person(String person, String email, boolean unsubscribed, List<String> topics, @Nullable Entry salesforce, List<Entry> history) {
+        static Person of(String key, PersonHistory history) {
+            List<HistoryEntry> entries = history.getEntries();
+            boolean unsubscribed = false;
+            Set<String> topics = new LinkedHashSet<>();
+            String latestRecorded = null;
+            for (HistoryEntry e : entries) {
+                if (e.getKind() == HistoryKind.RECORDED || e.getKind() == HistoryKind.REMOVED) {
+                    boolean on = e.getKind() == HistoryKind.RECORDED;
+                    if (e.getTopic() == null) {
+                        unsubscribed = on;
+                    } else if (on) {
+                        topics.add(e.getTopic());
+                    } else {
+                        topics.remove(e.getTopic());
+                    }
+                    if (on) {
+                        latestRecorded = e.getEventId();
+                    }
+                }
+            }
+            Entry salesforce = null;
+            for (HistoryEntry e : entries) {
+                if (e.getKind() == HistoryKind.PUSH_RESULT && e.getEventId().equals(latestRecorded)) {
+                    salesforce = Entry.of(e);
+                }
+            }
+            String email = entries.isEmpty() ? key : entries.getLast().getEmail();
+            return new Person(key, email, unsubscribed, new ArrayList<>(topics), salesforce, entries.stream().map(Entry::of).toList());
+        }
+    }
+
+    @Get(value = "/{person}", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> person(HttpRequest<?> request, @PathVariable String person, @Nullable @QueryValue Boolean forwarded) {
+        if (person.isBlank() || person.indexOf('@') < 1 || person.length() > 254) {
+            return Problem.response(HttpStatus.BAD_REQUEST, "invalid-person", "Invalid person", "person must be an email address", null);
+        }
+        String key = PersonKey.of(person);
+        HistoryStreams.Owner owner = history.ownerOf(key);
+        return switch (owner) {
+            case HistoryStreams.Owner.Here here -> history.local(key).<HttpResponse<?>>map(h -> HttpResponse.ok(Person.of(key, h)))
+                    .orElseGet(() -> Problem.response(HttpStatus.NOT_FOUND, "person-not-found", "No history",
+                            "nothing was ever recorded for " + person, null));
+            case HistoryStreams.Owner.There there when Boolean.TRUE.equals(forwarded) -> unavailable("forwarded here, but " + there.host() + ":"
+                    + there.port() + " holds it now (a rebalance is under way)");
+            case HistoryStreams.Owner.There there -> forward(request, there, person);
+            case HistoryStreams.Owner.Unavailable none -> unavailable(none.why());
+        };
+    }
+
+    private HttpResponse<?> forward(HttpRequest<?> request, HistoryStreams.Owner.There there, String person) {
+        URI uri = URI.create("http://" + there.host() + ":" + there.port() + "/v1/unsubscribes/" + URLEncoder.encode(person, StandardCharsets.UTF_8)
+                .replace("+", "%20") + "?forwarded=true");
+        java.net.http.HttpRequest.Builder forward = java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
+        Optional.ofNullable(request.getHeaders().get(HttpHeaders.AUTHORIZATION)).ifPresent(value -> forward.header(HttpHeaders.AUTHORIZATION, value));
+        try {
+            java.net.http.HttpResponse<String> answer = http.send(forward.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return HttpResponse.status(HttpStatus.valueOf(answer.statusCode()))
+                    .contentType(answer.headers().firstValue(HttpHeaders.CONTENT_TYPE).orElse(MediaType.APPLICATION_JSON))
+                    .body(answer.body());
+        } catch (IOException e) {
+            return unavailable("the instance holding this person (" + there.host() + ":" + there.port() + ") did not answer: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unavailable("interrupted");
+        }
+    }
+
+    private static HttpResponse<?> unavailable(String why) {
+        return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "history-unavailable", "History not available right now", why, null)
+                .header("Retry-After", "2");
+    }
+}

@@ -1,0 +1,121 @@
+package dev.unsubsync.capture.kafka;
+
+import dev.unsubsync.events.PersonHistory;
+import dev.unsubsync.schemas.TopicProvisioner;
+import dev.unsubsync.schemas.Topics;
+import io.apicurio.registry.serde.avro.AvroSerde;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the {@link HistoryTopology} on every capture instance (they share the partitions through the application id) and
+ * answers where a person's history lives: here, or on which other instance ({@code application.server} is this
+ * instance's HTTP address, so the others can forward a query to it).
+ */
+@Singleton
+public class HistoryStreams implements ApplicationEventListener<ServerStartupEvent> {
+
+    public static final String APPLICATION_ID = "unsubscribe-capture-history";
+    private static final Logger LOG = LoggerFactory.getLogger(HistoryStreams.class);
+
+    private final KafkaClients kafka;
+    private volatile KafkaStreams streams;
+    private volatile HostInfo self;
+
+    public HistoryStreams(KafkaClients kafka) {
+        this.kafka = kafka;
+    }
+
+    @Override
+    public void onApplicationEvent(ServerStartupEvent event) {
+        EmbeddedServer server = event.getSource();
+        self = new HostInfo(server.getHost(), server.getPort());
+        // Streams needs its source topics, co-partitioned, before it starts.
+        TopicProvisioner.ensureAtStartUp((String) kafka.config().get("bootstrap.servers"), Topics.ALL, "the history store waits for them");
+        Map<String, Object> registry = new HashMap<>(kafka.config());
+        registry.put("apicurio.registry.use-specific-avro-reader", true);
+        AvroSerde<SpecificRecord> values = new AvroSerde<>();
+        values.configure(registry, false);
+        AvroSerde<PersonHistory> histories = new AvroSerde<>();
+        histories.configure(registry, false);
+        Properties props = new Properties();
+        props.putAll(kafka.config());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        // One folder per instance address: two instances on one machine never share RocksDB files.
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(System.getProperty("java.io.tmpdir"), "unsubscribe-capture-streams-" + self.port()).toString());
+        // A record nobody can decode (a poison pill) is logged and passed over: the pusher dead-letters it; history skips it.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
+        props.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 3_000);
+        KafkaStreams s = new KafkaStreams(HistoryTopology.build(values, histories), props);
+        s.setUncaughtExceptionHandler(e -> {
+            LOG.error("History stream failed; replacing the thread", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        s.start();
+        streams = s;
+    }
+
+    /** Where the person's history lives now: this instance, another one, or nowhere yet (rebalancing). */
+    public sealed interface Owner {
+        record Here() implements Owner {
+        }
+
+        record There(String host, int port) implements Owner {
+        }
+
+        record Unavailable(String why) implements Owner {
+        }
+    }
+
+    public Owner ownerOf(String personKey) {
+        KafkaStreams s = streams;
+        if (s == null || s.state() != KafkaStreams.State.RUNNING) {
+            return new Owner.Unavailable("the history store is " + (s == null ? "not started" : s.state()) + " on this instance");
+        }
+        KeyQueryMetadata metadata = s.queryMetadataForKey(HistoryTopology.STORE, personKey, new StringSerializer());
+        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            return new Owner.Unavailable("the owner of this person's history is not known yet (a rebalance is under way)");
+        }
+        HostInfo host = metadata.activeHost();
+        return host.equals(self) ? new Owner.Here() : new Owner.There(host.host(), host.port());
+    }
+
+    /** The history held here; empty when this instance holds none for the person. */
+    public Optional<PersonHistory> local(String personKey) {
+        ReadOnlyKeyValueStore<String, PersonHistory> store = streams.store(
+                StoreQueryParameters.fromNameAndType(HistoryTopology.STORE, QueryableStoreTypes.keyValueStore()));
+        return Optional.ofNullable(store.get(personKey));
+    }
+
+    @PreDestroy
+    void stop() {
+        KafkaStreams s = streams;
+        if (s != null) {
+            s.close(Duration.ofSeconds(10));
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.unsubsync.capture.kafka;
+
+import dev.unsubsync.events.HistoryEntry;
+import dev.unsubsync.events.HistoryKind;
+import dev.unsubsync.events.OptOutPushResult;
+import dev.unsubsync.events.PersonHistory;
+import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.events.UnsubscribeRemoved;
+import dev.unsubsync.schemas.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Each person's history, for {@code GET /v1/unsubscribes/{person}}: {@code unsubscribe-events} and
+ * {@code optout-push-results}, both keyed by person and co-partitioned, folded into one {@link PersonHistory} per person
+ * in the {@link #STORE} store (RocksDB, logged), queried where it lives (interactive queries).
+ */
+public final class HistoryTopology {
+
+    public static final String STORE = "person-history";
+    /** Entries kept per person (the newest). */
+    public static final int MAX_ENTRIES = 500;
+
+    private HistoryTopology() {
+    }
+
+    public static Topology build(Serde<SpecificRecord> values, Serde<PersonHistory> histories) {
+        StreamsBuilder builder = new StreamsBuilder();
+        KStream<String, SpecificRecord> events = builder.stream(Topics.UNSUBSCRIBE_EVENTS.name(), Consumed.with(Serdes.String(), values));
+        KStream<String, SpecificRecord> results = builder.stream(Topics.PUSH_RESULTS.name(), Consumed.with(Serdes.String(), values));
+        events.merge(results)
+                .filter((person, value) -> person != null && entry(value) != null)
+                .groupByKey(Grouped.with(Serdes.String(), values))
+                .aggregate(() -> PersonHistory.newBuilder().build(), (person, value, history) -> append(history, entry(value)),
+                        Materialized.<String, PersonHistory, KeyValueStore<Bytes, byte[]>>as(STORE).withKeySerde(Serdes.String()).withValueSerde(histories));
+        return builder.build();
+    }
+
+    static PersonHistory append(PersonHistory history, HistoryEntry entry) {
+        List<HistoryEntry> entries = new ArrayList<>(history.getEntries());
+        // A retried event (same id, same kind) is the same event: kept once.
+        boolean seen = entries.stream().anyMatch(e -> e.getKind() == entry.getKind() && e.getEventId().equals(entry.getEventId())
+                && (entry.getKind() != HistoryKind.PUSH_RESULT || String.valueOf(e.getOutcome()).equals(String.valueOf(entry.getOutcome()))));
+        if (!seen) {
+            entries.add(entry);
+        }
+        if (entries.size() > MAX_ENTRIES) {
+            entries = new ArrayList<>(entries.subList(entries.size() - MAX_ENTRIES, entries.size()));
+        }
+        return PersonHistory.newBuilder().setEntries(entries).build();
+    }
+
+    static HistoryEntry entry(SpecificRecord value) {
+        return switch (value) {
+            case UnsubscribeRecorded r -> HistoryEntry.newBuilder().setKind(HistoryKind.RECORDED).setEventId(r.getEventId()).setEmail(r.getEmail())
+                    .setAt(r.getRecordedAt()).setSource(r.getSource().name()).setProvider(r.getProvider()).setOrigin(r.getOrigin())
+                    .setReason(r.getReason()).setTopic(r.getTopic()).setSalesforceId(r.getSalesforceId()).build();
+            case UnsubscribeRemoved r -> HistoryEntry.newBuilder().setKind(HistoryKind.REMOVED).setEventId(r.getEventId()).setEmail(r.getEmail())
+                    .setAt(r.getRecordedAt()).setOrigin(r.getRemovedBy()).setReason(r.getReason()).setTopic(r.getTopic())
+                    .setSalesforceId(r.getSalesforceId()).build();
+            case OptOutPushResult r -> HistoryEntry.newBuilder().setKind(HistoryKind.PUSH_RESULT).setEventId(r.getUnsubscribeEventId())
+                    .setEmail(r.getEmail()).setAt(r.getDecidedAt()).setSalesforceId(r.getSalesforceId()).setOutcome(r.getOutcome().name())
+                    .setSalesforceErrorCode(r.getSalesforceErrorCode()).setSalesforceMessage(r.getSalesforceMessage())
+                    .setFieldsWritten(r.getFieldsWritten()).build();
+            case null, default -> null;
+        };
+    }
+}

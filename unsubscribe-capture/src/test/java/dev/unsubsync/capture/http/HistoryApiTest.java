@@ -1,0 +1,145 @@
+package dev.unsubsync.capture.http;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unsubsync.events.OptOutPushResult;
+import dev.unsubsync.events.PushOutcome;
+import dev.unsubsync.schemas.EventClasses;
+import dev.unsubsync.schemas.PersonKey;
+import dev.unsubsync.schemas.Topics;
+import dev.unsubsync.testsupport.RealInfrastructureExtension;
+import dev.unsubsync.testsupport.ServiceProcess;
+import dev.unsubsync.testsupport.TestInfrastructure;
+import dev.unsubsync.testsupport.TopicClients;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code GET /v1/unsubscribes/{person}} over two capture instances (this one, and one as its own process) sharing the
+ * history's partitions: every person answers the same on both, whichever instance holds them.
+ */
+@ExtendWith(RealInfrastructureExtension.class)
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HistoryApiTest implements TestPropertyProvider {
+
+    private static final String TOKEN = "history-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    EmbeddedServer server;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private ServiceProcess other;
+    private String otherUrl;
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> properties = new HashMap<>(TestInfrastructure.get().micronautProperties());
+        properties.put("capture.api-token", TOKEN);
+        properties.put("capture.one-click-secret", "test-one-click-secret-0123456789abcdef");
+        properties.put("micronaut.server.port", "-1");
+        return properties;
+    }
+
+    @AfterAll
+    void stopOther() {
+        if (other != null) {
+            other.close();
+        }
+    }
+
+    @Test
+    void eachPersonsStateAndHistoryAnswerTheSameOnEveryInstance() throws Exception {
+        EventClasses.trust();
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Map<String, String> properties = new HashMap<>(getProperties());
+        properties.put("micronaut.server.port", String.valueOf(port));
+        otherUrl = "http://127.0.0.1:" + port;
+        other = ServiceProcess.start("unsubscribe-capture-2", ServiceProcess.projectRoot(), "unsubscribe-capture", "dev.unsubsync.capture.Application",
+                properties, List.of("-Xmx256m"), Path.of(System.getProperty("java.io.tmpdir"), "history-api-test-capture.log"),
+                URI.create(otherUrl + "/health/liveness"), Duration.ofSeconds(90));
+
+        List<String> people = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String email = "History." + i + "." + UUID.randomUUID() + "@Example.com";
+            people.add(email);
+            HttpResponse<String> accepted = send("POST", server.getURI() + "/v1/unsubscribes",
+                    "{\"email\":\"" + email + "\",\"source\":\"link_click\",\"reason\":\"too many\",\"salesforceId\":\"003Dn0000000001IAA\"}");
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            String eventId = (String) JSON.readValue(accepted.body(), new TypeReference<Map<String, Object>>() { }).get("eventId");
+            TopicClients.of(TestInfrastructure.get()).send(Topics.PUSH_RESULTS.name(), PersonKey.of(email), OptOutPushResult.newBuilder()
+                    .setUnsubscribeEventId(eventId).setEmail(email).setSalesforceId("003Dn0000000001IAA").setObjectType("Contact")
+                    .setFieldsWritten(List.of("HasOptedOutOfEmail")).setOutcome(PushOutcome.WRITTEN).setDecidedAt(Instant.now()).build());
+        }
+        String removed = people.getFirst();
+        assertEquals(202, send("DELETE", server.getURI() + "/v1/unsubscribes/" + removed + "?reason=asked", null).statusCode());
+
+        for (String email : people) {
+            for (String instance : List.of(server.getURI().toString(), otherUrl)) {
+                Map<String, Object> person = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> personAt(instance, email), answer -> answer != null && historySize(answer) == (email.equals(removed) ? 3 : 2));
+                assertEquals(PersonKey.of(email), person.get("person"));
+                assertEquals(!email.equals(removed), person.get("unsubscribed"), email + " at " + instance);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> salesforce = (Map<String, Object>) person.get("salesforce");
+                assertEquals("WRITTEN", salesforce.get("outcome"), "what Salesforce answered");
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> history = (List<Map<String, Object>>) person.get("history");
+                assertEquals("RECORDED", history.getFirst().get("kind"));
+                assertEquals("LINK_CLICK", history.getFirst().get("source"));
+                assertEquals("api", history.getFirst().get("origin"));
+                assertEquals(email, history.getFirst().get("email"), "the address as received");
+            }
+        }
+        assertEquals(404, send("GET", otherUrl + "/v1/unsubscribes/nobody-" + UUID.randomUUID() + "@example.com", null).statusCode());
+        assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(otherUrl + "/v1/unsubscribes/" + removed)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertTrue(send("GET", server.getURI() + "/v1/unsubscribes/not-an-address", null).statusCode() == 400);
+    }
+
+    private static int historySize(Map<String, Object> person) {
+        return ((List<?>) person.get("history")).size();
+    }
+
+    private Map<String, Object> personAt(String instance, String email) throws Exception {
+        HttpResponse<String> response = send("GET", instance + "/v1/unsubscribes/" + email, null);
+        return response.statusCode() == 200 ? JSON.readValue(response.body(), new TypeReference<>() { }) : null;
+    }
+
+    private HttpResponse<String> send(String method, String url, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
