@@ -34,6 +34,7 @@ import java.util.Set;
  * last heard) and their whole history, from the Kafka Streams store of whichever capture instance holds the person; a
  * query reaching another instance is forwarded to it once.
  */
+@io.micronaut.context.annotation.Requires(property = "capture.history.enabled", notEquals = "false")
 @Controller("/v1/unsubscribes")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class HistoryController {

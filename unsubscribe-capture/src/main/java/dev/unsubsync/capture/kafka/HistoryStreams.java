@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * answers where a person's history lives: here, or on which other instance ({@code application.server} is this
  * instance's HTTP address, so the others can forward a query to it).
  */
+@io.micronaut.context.annotation.Requires(property = "capture.history.enabled", notEquals = "false")
 @Singleton
 public class HistoryStreams implements ApplicationEventListener<ServerStartupEvent> {
 

@@ -75,13 +75,16 @@ class CaptureIngestBench {
         properties.put("micronaut.server.port", String.valueOf(port));
         properties.put("capture.api-token", TOKEN);
         properties.put("capture.one-click-secret", "bench-one-click-secret-0123456789abcdef");
+        // -Dbench.capture.<setting>=<value> tries a capture setting, e.g. -Dbench.capture.kafka.producers.unsubscribe-events.linger.ms=2
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("bench.capture."))
+                .forEach(name -> properties.put(name.substring("bench.capture.".length()), System.getProperty(name)));
         try (ServiceProcess capture = ServiceProcess.start("unsubscribe-capture", ServiceProcess.projectRoot(), "unsubscribe-capture",
                 "dev.unsubsync.capture.Application", properties, List.of("-Xmx512m"),
                 Path.of(System.getProperty("java.io.tmpdir"), "bench-capture.log"), URI.create("http://127.0.0.1:" + port + "/health"),
                 Duration.ofMinutes(2))) {
             String base = "http://127.0.0.1:" + port;
 
-            long raw = producerPerformance(infra, recordSize, 1_000_000);
+            long raw = Boolean.getBoolean("bench.skipRaw") ? 302_571 : producerPerformance(infra, recordSize, 1_000_000);
             Result warm = load(base + "/v1/unsubscribes", 5, concurrency, i -> single(i));
             System.out.printf("warm-up: %,d requests%n", warm.ok);
             Result single = load(base + "/v1/unsubscribes", seconds, concurrency, i -> single(i));
