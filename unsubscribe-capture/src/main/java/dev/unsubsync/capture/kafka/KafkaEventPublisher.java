@@ -27,10 +27,13 @@ public class KafkaEventPublisher implements EventPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaEventPublisher.class);
 
     private final Producer<String, SpecificRecord> producer;
+    private final Producer<String, SpecificRecord> batchProducer;
     private final CaptureConfiguration config;
 
-    public KafkaEventPublisher(@KafkaClient("unsubscribe-events") Producer<String, SpecificRecord> producer, CaptureConfiguration config) {
+    public KafkaEventPublisher(@KafkaClient("unsubscribe-events") Producer<String, SpecificRecord> producer,
+                               @KafkaClient("unsubscribe-events-batch") Producer<String, SpecificRecord> batchProducer, CaptureConfiguration config) {
         this.producer = producer;
+        this.batchProducer = batchProducer;
         this.config = config;
     }
 
@@ -46,7 +49,7 @@ public class KafkaEventPublisher implements EventPublisher {
         java.util.List<java.util.Optional<String>> outcomes = new java.util.ArrayList<>();
         for (java.util.Map.Entry<String, SpecificRecord> event : events) {
             try {
-                sends.add(producer.send(new ProducerRecord<>(topic, event.getKey(), event.getValue())));
+                sends.add(batchProducer.send(new ProducerRecord<>(topic, event.getKey(), event.getValue())));
             } catch (RuntimeException e) {
                 sends.add(java.util.concurrent.CompletableFuture.failedFuture(e));
             }
