@@ -174,6 +174,12 @@ class UnsubscribeApiTest implements TestPropertyProvider {
     }
 
     @Test
+    void anOversizedBodyIsRefusedWith413() throws Exception {
+        HttpResponse<String> response = post("{\"email\":\"" + "x".repeat(3 * 1024 * 1024) + "@example.com\",\"source\":\"api\"}", TOKEN);
+        assertEquals(413, response.statusCode());
+    }
+
+    @Test
     void healthIsUpWithKafka() throws Exception {
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(server.getURI().resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, health.statusCode(), health.body());
