@@ -6,6 +6,7 @@ import dev.unsubsync.events.RunState;
 import dev.unsubsync.events.RunTrigger;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.reconciler.domain.NightlySchedule;
+import dev.unsubsync.reconciler.domain.RunPlanner;
 import dev.unsubsync.schemas.SettingsView;
 import dev.unsubsync.schemas.Topics;
 import io.micronaut.context.event.ApplicationEventListener;
@@ -65,8 +66,7 @@ public class RunCoordinator implements ApplicationEventListener<StartupEvent> {
     private volatile Thread thread;
     private Future<?> current;
     private volatile String currentRunId;
-    private Instant nextDue;
-    private NightlySchedule schedule;
+    private final RunPlanner planner = new RunPlanner();
 
     public RunCoordinator(KafkaSettings kafka, Runs runs, SettingsView settings, NightlyRun nightlyRun, Clock clock) {
         this.kafka = kafka;
@@ -127,7 +127,9 @@ public class RunCoordinator implements ApplicationEventListener<StartupEvent> {
                     if (!partitions.isEmpty()) {
                         LOG.info("This instance now leads the nightly runs");
                         leading = true;
-                        nextDue = null;
+                        synchronized (RunCoordinator.this) {
+                            planner.startLeading();
+                        }
                     }
                 }
             });
@@ -171,24 +173,7 @@ public class RunCoordinator implements ApplicationEventListener<StartupEvent> {
         if (current != null && !current.isDone()) {
             return;
         }
-        Instant now = clock.instant();
-        SyncSettings in = settings.current();
-        NightlySchedule wanted = NightlySchedule.of(in.getNightlyTime(), in.getNightlyZone());
-        if (nextDue == null || !wanted.equals(schedule)) {
-            // Just became leader, or the admin moved the time: catch up a run missed while no instance ran, then wait
-            // for the next one.
-            if (nextDue == null && wanted.missed(runs.lastScheduled(), now)) {
-                Instant due = wanted.latestAtOrBefore(now);
-                LOG.info("The nightly run due at {} was missed; running it now", due);
-                startScheduled(RunTrigger.MISSED, due, in);
-                schedule = wanted;
-                nextDue = wanted.nextAfter(now);
-                return;
-            }
-            schedule = wanted;
-            nextDue = wanted.nextAfter(now);
-            LOG.info("Next nightly run at {} ({} {})", nextDue, in.getNightlyTime(), in.getNightlyZone());
-        }
+        // Runs asked for, or left running by an instance that died, go first; a due nightly run waits for them.
         List<ReconcileRun> unfinished = runs.unfinished();
         if (!unfinished.isEmpty()) {
             ReconcileRun next = unfinished.getFirst();
@@ -200,10 +185,18 @@ public class RunCoordinator implements ApplicationEventListener<StartupEvent> {
             }
             return;
         }
-        if (!now.isBefore(nextDue)) {
-            Instant due = nextDue;
-            nextDue = wanted.nextAfter(now);
-            startScheduled(RunTrigger.SCHEDULE, due, in);
+        Instant now = clock.instant();
+        SyncSettings in = settings.current();
+        Optional<Instant> before = planner.nextDue();
+        Optional<RunPlanner.Due> due = planner.due(NightlySchedule.of(in.getNightlyTime(), in.getNightlyZone()), runs.lastScheduled(), now);
+        if (!planner.nextDue().equals(before)) {
+            LOG.info("Next nightly run at {} ({} {})", planner.nextDue().orElseThrow(), in.getNightlyTime(), in.getNightlyZone());
+        }
+        if (due.isPresent()) {
+            if (due.get().trigger() == RunTrigger.MISSED) {
+                LOG.info("The nightly run due at {} was missed; running it now", due.get().due());
+            }
+            startScheduled(due.get().trigger(), due.get().due(), in);
         }
     }
 
