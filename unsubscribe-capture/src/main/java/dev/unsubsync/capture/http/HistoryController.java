@@ -63,6 +63,7 @@ public class HistoryController {
      * topics they left, and what Salesforce last answered for their latest unsubscribe.
      */
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
     public record Person(String person, String email, boolean unsubscribed, List<String> topics, @Nullable Entry salesforce, List<Entry> history) {
         static Person of(String key, PersonHistory history) {
             List<HistoryEntry> entries = history.getEntries();

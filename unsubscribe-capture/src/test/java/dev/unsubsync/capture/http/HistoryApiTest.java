@@ -108,6 +108,7 @@ class HistoryApiTest implements TestPropertyProvider {
                         .until(() -> personAt(instance, email), answer -> answer != null && historySize(answer) == (email.equals(removed) ? 3 : 2));
                 assertEquals(PersonKey.of(email), person.get("person"));
                 assertEquals(!email.equals(removed), person.get("unsubscribed"), email + " at " + instance);
+                assertEquals(List.of(), person.get("topics"), "no topic left: the key is there, empty");
                 @SuppressWarnings("unchecked")
                 Map<String, Object> salesforce = (Map<String, Object>) person.get("salesforce");
                 assertEquals("WRITTEN", salesforce.get("outcome"), "what Salesforce answered");
