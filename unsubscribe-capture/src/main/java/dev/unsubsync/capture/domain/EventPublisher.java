@@ -13,6 +13,19 @@ public interface EventPublisher {
     void publish(String key, SpecificRecord event);
 
     /**
+     * Publishes {@code event} and answers at once; the future completes when the broker acknowledges, or fails with an
+     * {@link EventNotDurableException}. The default waits in the calling thread.
+     */
+    default java.util.concurrent.CompletableFuture<Void> publishAsync(String key, SpecificRecord event) {
+        try {
+            publish(key, event);
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        } catch (EventNotDurableException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
      * Publishes several events and waits for all acknowledgements; answers, per event in order, why it is not durable
      * (empty when it is). The default publishes one by one; Kafka's adapter sends them all before waiting.
      */

@@ -69,28 +69,45 @@ public final class UnsubscribeRecorder {
      * @throws InvalidUnsubscribeException when the request breaks an input rule, or the key is reused for another person
      */
     public Recorded record(UnsubscribeRequest request, String origin, String idempotencyKey) {
+        try {
+            return recordAsync(request, origin, idempotencyKey).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #record(UnsubscribeRequest, String, String)}, answering at once: invalid input throws here, and the
+     * future completes once Kafka holds the event (or fails with {@link EventNotDurableException}).
+     */
+    public java.util.concurrent.CompletableFuture<Recorded> recordAsync(UnsubscribeRequest request, String origin, String idempotencyKey) {
         String key = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey.trim()
                 : request.upstreamEventId() != null && !request.upstreamEventId().isBlank() ? request.upstreamEventId().trim() : null;
+        UnsubscribeRecorded event = toEvent(request, origin);
         if (key == null) {
-            return new Recorded(record(request, origin), false);
+            return publisher.publishAsync(PersonKey.of(event.getEmail()), event).thenApply(done -> new Recorded(event, false));
         }
         if (key.length() > 255) {
             throw new InvalidUnsubscribeException(List.of(new FieldError("Idempotency-Key", "must be at most 255 characters, was " + key.length())));
         }
         String scoped = origin + "|" + key;
-        UnsubscribeRecorded event = UnsubscribeRecorded.newBuilder(toEvent(request, origin))
+        UnsubscribeRecorded keyed = UnsubscribeRecorded.newBuilder(event)
                 .setEventId(UUID.nameUUIDFromBytes(scoped.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString()).build();
         UnsubscribeRecorded earlier = recentKeys.get(scoped);
         if (earlier != null) {
-            if (!PersonKey.of(earlier.getEmail()).equals(PersonKey.of(event.getEmail()))) {
+            if (!PersonKey.of(earlier.getEmail()).equals(PersonKey.of(keyed.getEmail()))) {
                 throw new InvalidUnsubscribeException(List.of(new FieldError("Idempotency-Key",
                         "was used for " + earlier.getEmail() + " already; a new unsubscribe needs a new key")));
             }
-            return new Recorded(earlier, true);
+            return java.util.concurrent.CompletableFuture.completedFuture(new Recorded(earlier, true));
         }
-        publisher.publish(PersonKey.of(event.getEmail()), event);
-        recentKeys.put(scoped, event);
-        return new Recorded(event, false);
+        return publisher.publishAsync(PersonKey.of(keyed.getEmail()), keyed).thenApply(done -> {
+            recentKeys.put(scoped, keyed);
+            return new Recorded(keyed, false);
+        });
     }
 
     /**

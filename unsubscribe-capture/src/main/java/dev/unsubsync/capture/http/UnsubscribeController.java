@@ -103,16 +103,19 @@ public class UnsubscribeController {
     }
 
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<?> record(HttpRequest<?> http, @Nullable @Body UnsubscribeRequest request) {
+    public java.util.concurrent.CompletableFuture<HttpResponse<?>> record(HttpRequest<?> http, @Nullable @Body UnsubscribeRequest request) {
         if (request == null) {
-            return Problem.response(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid unsubscribe",
-                    "the request body must be a JSON object", List.of());
+            return java.util.concurrent.CompletableFuture.completedFuture(Problem.response(HttpStatus.BAD_REQUEST, "invalid-request",
+                    "Invalid unsubscribe", "the request body must be a JSON object", List.of()));
         }
         String origin = http.getAttribute(ApiTokenFilter.ORIGIN, String.class).orElse("api");
-        UnsubscribeRecorder.Recorded recorded = recorder.record(request, origin, http.getHeaders().get("Idempotency-Key"));
-        UnsubscribeRecorded event = recorded.event();
-        var response = HttpResponse.status(HttpStatus.ACCEPTED)
-                .body(new Accepted(event.getEventId(), event.getEmail(), event.getSalesforceId(), event.getRecordedAt().toString()));
-        return recorded.replayed() ? response.header("Idempotent-Replayed", "true") : response;
+        // No thread waits for Kafka: the answer is sent from the producer's acknowledgement.
+        return recorder.recordAsync(request, origin, http.getHeaders().get("Idempotency-Key")).thenApply(recorded -> {
+            UnsubscribeRecorded event = recorded.event();
+            var response = HttpResponse.status(HttpStatus.ACCEPTED)
+                    .body(new Accepted(event.getEventId(), event.getEmail(), event.getSalesforceId(), event.getRecordedAt().toString()));
+            return recorded.replayed() ? response.header("Idempotent-Replayed", "true") : response;
+        });
     }
+
 }

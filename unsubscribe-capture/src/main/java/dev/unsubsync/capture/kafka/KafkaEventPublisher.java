@@ -76,6 +76,30 @@ public class KafkaEventPublisher implements EventPublisher {
         return outcomes;
     }
 
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> publishAsync(String key, SpecificRecord event) {
+        String topic = Topics.UNSUBSCRIBE_EVENTS.name();
+        java.util.concurrent.CompletableFuture<Void> durable = new java.util.concurrent.CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(topic, key, event), (metadata, error) -> {
+                if (error == null) {
+                    durable.complete(null);
+                } else {
+                    durable.completeExceptionally(failed(topic, event, "Kafka refused the event: " + error.getMessage(), error));
+                }
+            });
+        } catch (RuntimeException e) {
+            // Serialization and metadata timeouts surface synchronously from send().
+            durable.completeExceptionally(failed(topic, event, e.getClass().getSimpleName() + ": " + e.getMessage(), e));
+        }
+        // No thread waits: the request completes from the producer's callback, or from this timeout.
+        return durable.orTimeout(config.getPublishTimeout().toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(error -> {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+            return java.util.concurrent.CompletableFuture.failedFuture(cause instanceof EventNotDurableException ? cause
+                    : failed(topic, event, "Kafka did not acknowledge within " + config.getPublishTimeout(), cause));
+        });
+    }
+
     /** Makes new settings durable on the compacted settings topic. */
     public void publishSettings(SyncSettings settings) {
         publish(Topics.SETTINGS.name(), Topics.SETTINGS_KEY, settings);
