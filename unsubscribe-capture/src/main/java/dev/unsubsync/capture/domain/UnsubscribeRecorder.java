@@ -94,8 +94,7 @@ public final class UnsubscribeRecorder {
             throw new InvalidUnsubscribeException(List.of(new FieldError("Idempotency-Key", "must be at most 255 characters, was " + key.length())));
         }
         String scoped = origin + "|" + key;
-        UnsubscribeRecorded keyed = UnsubscribeRecorded.newBuilder(event)
-                .setEventId(UUID.nameUUIDFromBytes(scoped.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString()).build();
+        UnsubscribeRecorded keyed = UnsubscribeRecorded.newBuilder(event).setEventId(keyedEventId(origin, key)).build();
         UnsubscribeRecorded earlier = recentKeys.get(scoped);
         if (earlier != null) {
             if (!PersonKey.of(earlier.getEmail()).equals(PersonKey.of(keyed.getEmail()))) {
@@ -124,6 +123,11 @@ public final class UnsubscribeRecorder {
         return event;
     }
 
+    /** The event id of a keyed unsubscribe: the same for the same caller and key, whichever instance records it. */
+    static String keyedEventId(String origin, String key) {
+        return UUID.nameUUIDFromBytes((origin + "|" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
     /** Most unsubscribes one batch request may carry. */
     public static final int MAX_BATCH = 500;
 
@@ -147,6 +151,10 @@ public final class UnsubscribeRecorder {
         for (int i = 0; i < requests.size(); i++) {
             try {
                 UnsubscribeRecorded event = toEvent(requests.get(i) == null ? new UnsubscribeRequest(null, null, null, null, null, null, null, null, null) : requests.get(i), origin);
+                if (event.getUpstreamEventId() != null) {
+                    // The same derived id as a single request with this upstream id: a re-sent item is the same event.
+                    event.setEventId(keyedEventId(origin, event.getUpstreamEventId()));
+                }
                 valid.add(java.util.Map.entry(PersonKey.of(event.getEmail()), event));
                 validIndex.add(i);
                 outcomes.add(new ItemOutcome(i, event, List.of(), null));

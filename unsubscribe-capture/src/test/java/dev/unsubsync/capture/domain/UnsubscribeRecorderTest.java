@@ -134,4 +134,11 @@ class UnsubscribeRecorderTest {
         assertTrue(!recorder.record(withoutId, "api", null).event().getEventId().equals(recorder.record(withoutId, "api", null).event().getEventId()),
                 "no key: every request is a new event");
     }
+
+    @Test
+    void aBatchItemWithAnUpstreamIdGetsTheSameEventIdAsASingleRequestWithIt() {
+        UnsubscribeRequest item = new UnsubscribeRequest("batch@example.com", null, "api", null, null, null, null, "evt-7", null);
+        String single = recorder.record(item, "crm", null).event().getEventId();
+        assertEquals(single, recorder.recordAll(List.of(item), "crm").getFirst().recorded().getEventId());
+    }
 }
