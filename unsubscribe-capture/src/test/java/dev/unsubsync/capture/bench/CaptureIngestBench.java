@@ -79,7 +79,7 @@ class CaptureIngestBench {
         System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("bench.capture."))
                 .forEach(name -> properties.put(name.substring("bench.capture.".length()), System.getProperty(name)));
         try (ServiceProcess capture = ServiceProcess.start("unsubscribe-capture", ServiceProcess.projectRoot(), "unsubscribe-capture",
-                "dev.unsubsync.capture.Application", properties, List.of("-Xmx512m"),
+                "dev.unsubsync.capture.Application", properties, jvmOptions(),
                 Path.of(System.getProperty("java.io.tmpdir"), "bench-capture.log"), URI.create("http://127.0.0.1:" + port + "/health"),
                 Duration.ofMinutes(2))) {
             String base = "http://127.0.0.1:" + port;
@@ -98,6 +98,16 @@ class CaptureIngestBench {
             System.out.printf("raw producer %,d records/s; batch ingest = %.0f%% of it; single = %.0f%% of it%n", raw, 100.0 * events / raw,
                     100.0 * single.perSecond() / raw);
         }
+    }
+
+    /** Capture's JVM options: -Xmx512m, and {@code -Dbench.jvmOptions="..."} (space-separated), e.g. a flight recording. */
+    private static List<String> jvmOptions() {
+        List<String> options = new ArrayList<>(List.of("-Xmx512m"));
+        String extra = System.getProperty("bench.jvmOptions", "").trim();
+        if (!extra.isEmpty()) {
+            options.addAll(Arrays.asList(extra.split(" +")));
+        }
+        return options;
     }
 
     private static String single(int i) {
