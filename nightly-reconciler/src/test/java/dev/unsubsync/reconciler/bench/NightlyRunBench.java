@@ -1,6 +1,7 @@
 package dev.unsubsync.reconciler.bench;
 
 import static dev.unsubsync.testsupport.ProcessStats.heapUsed;
+import static org.awaitility.Awaitility.await;
 import static dev.unsubsync.testsupport.ProcessStats.rssMiB;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -190,26 +191,18 @@ class NightlyRunBench {
     }
 
     /** Waits until the instances share the diff's partitions evenly (after warming stores up and a probing rebalance). */
-    private void awaitShare(List<String> reconcilers) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        long evenSince = 0;
-        while (System.nanoTime() < deadline) {
-            boolean all = true;
-            for (String reconciler : reconcilers) {
-                String health = http.send(HttpRequest.newBuilder(URI.create(reconciler + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
-                all &= health.contains("\"streams\":\"RUNNING\"") && health.contains("\"diffPartitions\":" + (6 / reconcilers.size()));
-            }
-            // Even, and still even 20 s later: the follow-up rebalances that move tasks one way or the other are over.
-            if (!all) {
-                evenSince = 0;
-            } else if (evenSince == 0) {
-                evenSince = System.nanoTime();
-            } else if (System.nanoTime() - evenSince > Duration.ofSeconds(20).toNanos()) {
-                return;
-            }
-            Thread.sleep(1000);
-        }
-        throw new IllegalStateException("the instances did not share the tasks within 5 minutes");
+    private void awaitShare(List<String> reconcilers) {
+        // Even, and still even 20 s on: the follow-up rebalances that move tasks one way or the other are over.
+        await().atMost(Duration.ofMinutes(5)).during(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    for (String reconciler : reconcilers) {
+                        String health = http.send(HttpRequest.newBuilder(URI.create(reconciler + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                        if (!health.contains("\"streams\":\"RUNNING\"") || !health.contains("\"diffPartitions\":" + (6 / reconcilers.size()))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
     }
 
     /** Waits until the Streams application has everything on the sales side in its stores. */
@@ -234,17 +227,12 @@ class NightlyRunBench {
             throw new IllegalStateException(accepted.statusCode() + " " + accepted.body());
         }
         String location = accepted.headers().firstValue("Location").orElseThrow();
-        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            Map<String, Object> run = JSON.readValue(http.send(HttpRequest.newBuilder(URI.create(reconciler + location))
-                    .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body(), new TypeReference<>() { });
-            if ("SUCCEEDED".equals(run.get("state")) || "FAILED".equals(run.get("state"))) {
-                run.put("wallMillis", (System.nanoTime() - started) / 1_000_000);
-                return run;
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("run did not end in 30 minutes");
+        Map<String, Object> run = await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> JSON.<Map<String, Object>>readValue(http.send(HttpRequest.newBuilder(URI.create(reconciler + location))
+                                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body(), new TypeReference<>() { }),
+                        r -> "SUCCEEDED".equals(r.get("state")) || "FAILED".equals(r.get("state")));
+        run.put("wallMillis", (System.nanoTime() - started) / 1_000_000);
+        return run;
     }
 
     private static void report(String label, Map<String, Object> run) {

@@ -118,10 +118,9 @@ public final class UnsubscribeRecorder {
      * @throws EventNotDurableException    when Kafka did not acknowledge it in time
      */
     public UnsubscribeRecorded record(UnsubscribeRequest request, String origin) {
-        UnsubscribeRecorded event = toEvent(request, origin);
-        publisher.publish(PersonKey.of(event.getEmail()), event);
-        return event;
+        return record(request, origin, null).event();
     }
+
 
     /** The event id of a keyed unsubscribe: the same for the same caller and key, whichever instance records it. */
     static String keyedEventId(String origin, String key) {

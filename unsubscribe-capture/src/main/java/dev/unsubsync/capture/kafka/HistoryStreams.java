@@ -1,8 +1,6 @@
 package dev.unsubsync.capture.kafka;
 
 import dev.unsubsync.events.PersonHistory;
-import dev.unsubsync.schemas.TopicProvisioner;
-import dev.unsubsync.schemas.Topics;
 import io.apicurio.registry.serde.avro.AvroSerde;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -53,8 +51,7 @@ public class HistoryStreams implements ApplicationEventListener<ServerStartupEve
     public void onApplicationEvent(ServerStartupEvent event) {
         EmbeddedServer server = event.getSource();
         self = new HostInfo(server.getHost(), server.getPort());
-        // Streams needs its source topics, co-partitioned, before it starts.
-        TopicProvisioner.ensureAtStartUp((String) kafka.config().get("bootstrap.servers"), Topics.ALL, "the history store waits for them");
+        // Its source topics were made by TopicSetup at start-up, before the server started.
         Map<String, Object> registry = new HashMap<>(kafka.config());
         registry.put("apicurio.registry.use-specific-avro-reader", true);
         AvroSerde<SpecificRecord> values = new AvroSerde<>();

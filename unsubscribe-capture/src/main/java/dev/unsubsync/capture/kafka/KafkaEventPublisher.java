@@ -78,21 +78,29 @@ public class KafkaEventPublisher implements EventPublisher {
 
     @Override
     public java.util.concurrent.CompletableFuture<Void> publishAsync(String key, SpecificRecord event) {
-        String topic = Topics.UNSUBSCRIBE_EVENTS.name();
+        return send(Topics.UNSUBSCRIBE_EVENTS.name(), key, event);
+    }
+
+    /**
+     * Sends and answers at once: the future completes from the producer's callback, or fails with an
+     * {@link EventNotDurableException} (refused, or not acknowledged within {@code capture.publish-timeout}).
+     */
+    private java.util.concurrent.CompletableFuture<Void> send(String topic, String key, SpecificRecord event) {
         java.util.concurrent.CompletableFuture<Void> durable = new java.util.concurrent.CompletableFuture<>();
         try {
             producer.send(new ProducerRecord<>(topic, key, event), (metadata, error) -> {
                 if (error == null) {
+                    LOG.debug("Published {} to {}-{}@{}", event.getSchema().getName(), metadata.topic(), metadata.partition(), metadata.offset());
                     durable.complete(null);
                 } else {
                     durable.completeExceptionally(failed(topic, event, "Kafka refused the event: " + error.getMessage(), error));
                 }
             });
         } catch (RuntimeException e) {
-            // Serialization and metadata timeouts surface synchronously from send().
+            // Serialization (registry unreachable, schema refused by the compatibility rule) and metadata timeouts
+            // surface synchronously from send().
             durable.completeExceptionally(failed(topic, event, e.getClass().getSimpleName() + ": " + e.getMessage(), e));
         }
-        // No thread waits: the request completes from the producer's callback, or from this timeout.
         return durable.orTimeout(config.getPublishTimeout().toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(error -> {
             Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
             return java.util.concurrent.CompletableFuture.failedFuture(cause instanceof EventNotDurableException ? cause
@@ -107,20 +115,10 @@ public class KafkaEventPublisher implements EventPublisher {
 
     private void publish(String topic, String key, SpecificRecord event) {
         try {
-            RecordMetadata metadata = producer.send(new ProducerRecord<>(topic, key, event))
-                    .get(config.getPublishTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            LOG.debug("Published {} to {}-{}@{}", event.getSchema().getName(), metadata.topic(), metadata.partition(), metadata.offset());
-        } catch (TimeoutException e) {
-            throw failed(topic, event, "Kafka did not acknowledge within " + config.getPublishTimeout(), e);
-        } catch (ExecutionException e) {
-            throw failed(topic, event, "Kafka refused the event: " + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failed(topic, event, "interrupted while waiting for Kafka", e);
-        } catch (RuntimeException e) {
-            // Serialization (registry unreachable, schema refused by the compatibility rule) and metadata timeouts
-            // surface synchronously from send().
-            throw failed(topic, event, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            send(topic, key, event).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof EventNotDurableException notDurable ? notDurable
+                    : failed(topic, event, "interrupted or failed while waiting for Kafka: " + e.getCause(), e.getCause());
         }
     }
 

@@ -8,7 +8,10 @@ import io.micronaut.context.event.StartupEvent;
 import jakarta.inject.Singleton;
 import java.util.List;
 
-/** Creates the topics capture writes to, at start-up, when they are missing. */
+/**
+ * Creates the topics capture writes to, and the ones its history store reads ({@code optout-push-results}), at start-up
+ * when they are missing: before the server starts, so the history store finds them co-partitioned.
+ */
 @Singleton
 public class TopicSetup implements ApplicationEventListener<StartupEvent> {
 
@@ -20,7 +23,7 @@ public class TopicSetup implements ApplicationEventListener<StartupEvent> {
 
     @Override
     public void onApplicationEvent(StartupEvent event) {
-        TopicProvisioner.ensureAtStartUp(bootstrapServers, List.of(Topics.UNSUBSCRIBE_EVENTS, Topics.SETTINGS, Topics.WEBHOOK_DEAD_LETTERS),
+        TopicProvisioner.ensureAtStartUp(bootstrapServers, List.of(Topics.UNSUBSCRIBE_EVENTS, Topics.PUSH_RESULTS, Topics.SETTINGS, Topics.WEBHOOK_DEAD_LETTERS),
                 "requests answer 503 until Kafka is reachable");
     }
 }
