@@ -2,6 +2,7 @@ package dev.unsubsync.capture.bench;
 
 import static dev.unsubsync.testsupport.ProcessStats.rssMiB;
 
+import dev.unsubsync.capture.bench.HttpLoad.Outcome;
 import dev.unsubsync.events.PersonType;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeScope;
@@ -16,12 +17,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,23 +31,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.tools.ProducerPerformance;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Load harness for capture's ingest (measures and prints; asserts nothing about speed). The real broker (acks=all) and
- * registry in the test JVM, capture as its own JVM, the load generated from the test JVM with Java's HTTP client
- * ({@code bench.concurrency} requests in flight). Measured, one after another in the same run: Kafka's own
- * {@code ProducerPerformance} writing records of the size of one encoded {@code UnsubscribeRecorded}; single-event
+ * registry in the test JVM, capture as its own JVM, the load generated from the test JVM by {@link HttpLoad}
+ * ({@code bench.concurrency} keep-alive connections, one request in flight on each, after {@code bench.warmupSeconds}
+ * of warm-up; {@code -Dbench.wrk=32,64} also runs {@code wrk}, when installed, as a cross-check). Measured one after
+ * another in the same run: Kafka's own {@code ProducerPerformance} writing records of the size of one encoded {@code UnsubscribeRecorded}; single-event
  * {@code POST /v1/unsubscribes} for {@code bench.seconds}; {@code POST /v1/unsubscribes/batch} with 500 events per call.
  *
  * <p>{@code ./mvnw -Pbench -pl unsubscribe-capture -am verify -Dsurefire.failIfNoSpecifiedTests=false}
@@ -62,6 +62,7 @@ class CaptureIngestBench {
         EventClasses.trust();
         int seconds = Integer.getInteger("bench.seconds", 20);
         int concurrency = Integer.getInteger("bench.concurrency", 64);
+        int warmUp = Integer.getInteger("bench.warmupSeconds", 20);
         TestInfrastructure infra = TestInfrastructure.get();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
             TopicProvisioner.ensure(admin, Topics.ALL, Duration.ofSeconds(30));
@@ -75,6 +76,9 @@ class CaptureIngestBench {
         properties.put("micronaut.server.port", String.valueOf(port));
         properties.put("capture.api-token", TOKEN);
         properties.put("capture.one-click-secret", "bench-one-click-secret-0123456789abcdef");
+        // capacity is measured, not the per-key bound on a runaway sender (20,000/s by default)
+        properties.put("capture.rate-limit.per-second", "1000000");
+        properties.put("capture.rate-limit.burst", "1000000");
         // -Dbench.capture.<setting>=<value> tries a capture setting, e.g. -Dbench.capture.kafka.producers.unsubscribe-events.linger.ms=2
         System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("bench.capture."))
                 .forEach(name -> properties.put(name.substring("bench.capture.".length()), System.getProperty(name)));
@@ -85,16 +89,24 @@ class CaptureIngestBench {
             String base = "http://127.0.0.1:" + port;
 
             long raw = Boolean.getBoolean("bench.skipRaw") ? 302_571 : producerPerformance(infra, recordSize, 1_000_000);
-            Result warm = load(base + "/v1/unsubscribes", 5, concurrency, i -> single(i));
-            System.out.printf("warm-up: %,d requests%n", warm.ok);
-            Result single = load(base + "/v1/unsubscribes", seconds, concurrency, i -> single(i));
-            System.out.printf("single: %,.0f requests/s (%,d ok, %,d failed) p50 %.1f ms p99 %.1f ms max %.1f ms; capture RSS %d MiB%n",
-                    single.perSecond(), single.ok, single.failed, single.percentile(0.50), single.percentile(0.99), single.percentile(1.0),
-                    rssMiB(capture.pid()));
-            Result batch = load(base + "/v1/unsubscribes/batch", seconds, 8, CaptureIngestBench::batch);
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
+            Outcome warm = HttpLoad.run(address, "/v1/unsubscribes", TOKEN, concurrency, Duration.ofSeconds(warmUp), CaptureIngestBench::single);
+            System.out.printf("warm-up: %,d requests %s%n", warm.ok(), warm.byStatus());
+            if (System.getProperty("bench.wrk") != null) {
+                wrk(System.getProperty("bench.wrk"), port, seconds);
+            }
+            Outcome single = HttpLoad.run(address, "/v1/unsubscribes", TOKEN, concurrency, Duration.ofSeconds(seconds), CaptureIngestBench::single);
+            System.out.printf("single: %,.0f requests/s (%,d ok, %,d failed %s) p50 %.1f ms p99 %.1f ms max %.1f ms; capture RSS %d MiB%n",
+                    single.perSecond(), single.ok(), single.failed(), single.byStatus(), single.percentile(0.50), single.percentile(0.99),
+                    single.percentile(1.0), rssMiB(capture.pid()));
+            Outcome batch = HttpLoad.run(address, "/v1/unsubscribes/batch", TOKEN, 8, Duration.ofSeconds(seconds), CaptureIngestBench::batch);
             double events = batch.perSecond() * 500;
-            System.out.printf("batch: %,.0f calls/s x 500 = %,.0f events/s (%,d failed) p50 %.1f ms p99 %.1f ms%n", batch.perSecond(), events,
-                    batch.failed, batch.percentile(0.50), batch.percentile(0.99));
+            System.out.printf("batch: %,.0f calls/s x 500 = %,.0f events/s (%,d failed %s) p50 %.1f ms p99 %.1f ms%n", batch.perSecond(), events,
+                    batch.failed(), batch.byStatus(), batch.percentile(0.50), batch.percentile(0.99));
+            long accepted = warm.ok() + single.ok() + (long) batch.ok() * 500;
+            long onKafka = recordsOn(infra, Topics.UNSUBSCRIBE_EVENTS.name());
+            System.out.printf("accepted %,d events, %,d records on %s%s%n", accepted, onKafka, Topics.UNSUBSCRIBE_EVENTS.name(),
+                    onKafka >= accepted ? "" : " — FEWER THAN ACCEPTED");
             System.out.printf("raw producer %,d records/s; batch ingest = %.0f%% of it; single = %.0f%% of it%n", raw, 100.0 * events / raw,
                     100.0 * single.perSecond() / raw);
         }
@@ -110,8 +122,11 @@ class CaptureIngestBench {
         return options;
     }
 
+    /** A run-unique prefix, so runs against the same broker never repeat a person. */
+    private static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+
     private static String single(int i) {
-        return "{\"email\":\"bench" + i + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com\",\"salesforceId\":\"003Dn0000000001IAA\","
+        return "{\"email\":\"bench" + i + "-" + RUN + "@example.com\",\"salesforceId\":\"003Dn0000000001IAA\","
                 + "\"source\":\"link_click\",\"reason\":\"bench\"}";
     }
 
@@ -143,6 +158,18 @@ class CaptureIngestBench {
         return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
     }
 
+    /** The records on a topic: the sum of its partitions' end offsets (the bench's topics are fresh and never compacted). */
+    private static long recordsOn(TestInfrastructure infra, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(ListOffsetsResultInfo::offset).sum();
+        }
+    }
+
     private static int encodedSize(TestInfrastructure infra) {
         AvroKafkaSerializer<UnsubscribeRecorded> serializer = new AvroKafkaSerializer<>();
         serializer.configure(Map.of("apicurio.registry.url", infra.registry().apiUrl(), "apicurio.registry.auto-register", true,
@@ -155,57 +182,25 @@ class CaptureIngestBench {
         return serializer.serialize(Topics.UNSUBSCRIBE_EVENTS.name(), event).length;
     }
 
-    /** What a load phase saw. */
-    private record Result(int ok, int failed, long nanos, long[] latencies) {
-        double perSecond() {
-            return ok / (nanos / 1e9);
+    /** Runs {@code wrk} (when on the PATH) against the single endpoint with each connection count: a cross-check of {@link HttpLoad}. */
+    private static void wrk(String connections, int port, int seconds) throws IOException, InterruptedException {
+        Path script = Files.createTempFile("bench-wrk", ".lua");
+        Files.writeString(script, """
+                local counter = 0
+                local run = tostring(math.random(1, 1000000000))
+                function request()
+                  counter = counter + 1
+                  local body = '{"email":"wrk' .. run .. '-' .. counter .. '@example.com","salesforceId":"003Dn0000000001IAA","source":"link_click","reason":"bench"}'
+                  return wrk.format("POST", "/v1/unsubscribes", {["Authorization"]="Bearer %s", ["Content-Type"]="application/json"}, body)
+                end
+                """.formatted(TOKEN));
+        for (String count : connections.split(",")) {
+            Process wrk = new ProcessBuilder("wrk", "-t1", "-c" + count.trim(), "-d" + seconds + "s", "--latency", "-s", script.toString(),
+                    "http://127.0.0.1:" + port).redirectErrorStream(true).start();
+            String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            wrk.waitFor();
+            System.out.println("wrk, " + count.trim() + " connections:\n" + output);
         }
-
-        double percentile(double p) {
-            if (latencies.length == 0) {
-                return Double.NaN;
-            }
-            int index = (int) Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1);
-            return latencies[Math.max(0, index)] / 1e6;
-        }
-    }
-
-    /** Sends requests with {@code concurrency} in flight for {@code seconds}. */
-    private static Result load(String url, int seconds, int concurrency, java.util.function.IntFunction<String> body) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        Semaphore inFlight = new Semaphore(concurrency);
-        AtomicInteger ok = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
-        AtomicLong sent = new AtomicLong();
-        long started = System.nanoTime();
-        long deadline = started + Duration.ofSeconds(seconds).toNanos();
-        List<CompletableFuture<?>> pending = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            inFlight.acquire();
-            int i = (int) sent.getAndIncrement();
-            long t0 = System.nanoTime();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN)
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.apply(i))).build();
-            CompletableFuture<HttpResponse<Void>> call = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
-            pending.add(call.whenComplete((response, error) -> {
-                inFlight.release();
-                if (error == null && response.statusCode() == 202 || error == null && response.statusCode() == 200) {
-                    ok.incrementAndGet();
-                    latencies.add(System.nanoTime() - t0);
-                } else {
-                    failed.incrementAndGet();
-                }
-            }));
-            if (pending.size() > 10_000) {
-                pending.removeIf(CompletableFuture::isDone);
-            }
-        }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
-        long elapsed = System.nanoTime() - started;
-        long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
-        Arrays.sort(sorted);
-        return new Result(ok.get(), failed.get(), elapsed, sorted);
     }
 
     private static int freePort() throws IOException {
