@@ -56,6 +56,24 @@ public final class ApiKeys {
         return Optional.ofNullable(match);
     }
 
+    /** Who an {@code Authorization} header names: a caller, or why it is refused (in words safe to answer). */
+    public sealed interface Authentication {
+        record Caller(String name) implements Authentication {
+        }
+
+        record Refused(String detail) implements Authentication {
+        }
+    }
+
+    /** Checks an {@code Authorization: Bearer <key>} header (null when absent). */
+    public Authentication authenticate(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return new Authentication.Refused("missing bearer token: send Authorization: Bearer <token>");
+        }
+        return nameFor(authorization.substring(7).trim()).<Authentication>map(Authentication.Caller::new)
+                .orElseGet(() -> new Authentication.Refused("the bearer token is not valid"));
+    }
+
     private void reloadIfChanged() {
         if (file == null) {
             return;

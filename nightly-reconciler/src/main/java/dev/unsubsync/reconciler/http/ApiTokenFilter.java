@@ -8,7 +8,6 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
-import java.util.Optional;
 
 /** Every {@code /v1} request carries {@code Authorization: Bearer <key>}, as on capture's API; anything else is 401. */
 @ServerFilter("/v1/**")
@@ -26,16 +25,13 @@ public class ApiTokenFilter {
     @RequestFilter
     @Nullable
     public HttpResponse<?> authenticate(HttpRequest<?> request) {
-        String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return unauthorized("missing bearer token: send Authorization: Bearer <token>");
-        }
-        Optional<String> name = keys.nameFor(authorization.substring(7).trim());
-        if (name.isEmpty()) {
-            return unauthorized("the bearer token is not valid");
-        }
-        request.setAttribute(CALLER, name.get());
-        return null;
+        return switch (keys.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION))) {
+            case ApiKeys.Authentication.Refused(String detail) -> unauthorized(detail);
+            case ApiKeys.Authentication.Caller(String name) -> {
+                request.setAttribute(CALLER, name);
+                yield null;
+            }
+        };
     }
 
     private static HttpResponse<?> unauthorized(String detail) {

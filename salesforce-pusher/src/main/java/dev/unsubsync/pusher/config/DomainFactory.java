@@ -6,11 +6,13 @@ import dev.unsubsync.pusher.domain.RecentWrites;
 import dev.unsubsync.pusher.domain.SalesforceWriter;
 import dev.unsubsync.pusher.kafka.KafkaSettings;
 import dev.unsubsync.schemas.SettingsView;
+import dev.unsubsync.security.ApiKeys;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +32,13 @@ public class DomainFactory {
     @Bean(preDestroy = "close")
     SettingsView settingsView(KafkaSettings kafka) {
         return new SettingsView(kafka.clientConfig());
+    }
+
+    @Singleton
+    ApiKeys apiKeys(PusherConfiguration config) {
+        String token = config.getApiToken();
+        String file = config.getApiKeysFile();
+        return new ApiKeys(token == null || token.isBlank() ? null : token, file == null || file.isBlank() ? null : Path.of(file));
     }
 
     @Singleton

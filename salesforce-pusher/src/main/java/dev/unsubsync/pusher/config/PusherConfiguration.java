@@ -11,6 +11,36 @@ import java.time.Duration;
 @ConfigurationProperties("pusher")
 public class PusherConfiguration {
 
+    /**
+     * Bearer token of the pusher's small read-only API ({@code /v1/salesforce/*}: live field check, field search by
+     * label, API allowance), which the admin console uses through capture. Optional: unset (and no keys file), the API
+     * answers 401 to everyone.
+     */
+    @io.micronaut.core.annotation.Nullable
+    private String apiToken;
+
+    /** Optional properties file of named API keys ({@code name=key}), re-read when it changes, as capture's. */
+    @io.micronaut.core.annotation.Nullable
+    private String apiKeysFile;
+
+    @io.micronaut.core.annotation.Nullable
+    public String getApiToken() {
+        return apiToken;
+    }
+
+    public void setApiToken(@io.micronaut.core.annotation.Nullable String apiToken) {
+        this.apiToken = apiToken;
+    }
+
+    @io.micronaut.core.annotation.Nullable
+    public String getApiKeysFile() {
+        return apiKeysFile;
+    }
+
+    public void setApiKeysFile(@io.micronaut.core.annotation.Nullable String apiKeysFile) {
+        this.apiKeysFile = apiKeysFile;
+    }
+
     /** Consumer group; every instance of the pusher joins it and takes a share of the partitions. Default {@code salesforce-pusher}. */
     @NotBlank
     private String groupId = "salesforce-pusher";

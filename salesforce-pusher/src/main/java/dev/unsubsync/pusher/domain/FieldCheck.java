@@ -52,16 +52,34 @@ public final class FieldCheck {
 
     /** The explanation for a missing field. */
     public static String missing(String objectType, String field) {
-        return "The field " + field + " does not exist on " + objectType + ", or the integration user cannot see it. "
-                + "In Salesforce: 1. install the package that provides it (or create the field), 2. grant the integration "
-                + "user's profile or permission set Read and Edit access to it, 3. add it to the " + objectType + " page layout. "
-                + "Unsubscribes for it are parked and will be pushed once it is there.";
+        return "The field " + field + " does not exist on " + objectType + ", or the integration user cannot see it. In Salesforce: "
+                + numbered(missingSteps(objectType, field)) + " Unsubscribes for it are parked and will be pushed once it is there.";
     }
 
     /** The explanation for a read-only field. */
     public static String readOnly(String objectType, String field) {
-        return "The field " + field + " on " + objectType + " is read-only for the integration user. In Salesforce, give "
-                + "its profile or permission set Edit access to the field (Field-Level Security). Unsubscribes for it are "
-                + "parked and will be pushed once it is writable.";
+        return "The field " + field + " on " + objectType + " is read-only for the integration user. In Salesforce: "
+                + numbered(readOnlySteps(objectType, field)) + " Unsubscribes for it are parked and will be pushed once it is writable.";
+    }
+
+    /** What an admin does in Salesforce when {@code field} is missing on {@code objectType}, step by step. */
+    public static List<String> missingSteps(String objectType, String field) {
+        return List.of("Install the package that provides " + field + " (the sales-insight package for the Marketo Sales Opt Out field), or create the field.",
+                "Grant the integration user's profile or permission set Read and Edit access to " + field + " on " + objectType + " (Field-Level Security).",
+                "Add " + field + " to the " + objectType + " page layout.");
+    }
+
+    /** What an admin does in Salesforce when {@code field} is read-only on {@code objectType}. */
+    public static List<String> readOnlySteps(String objectType, String field) {
+        return List.of("Open Setup → Object Manager → " + objectType + " → Fields & Relationships → " + field + " → Set Field-Level Security.",
+                "Tick Visible and clear Read-Only for the integration user's profile (or grant Edit access in its permission set).");
+    }
+
+    private static String numbered(List<String> steps) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < steps.size(); i++) {
+            text.append(i == 0 ? "" : " ").append(i + 1).append(". ").append(steps.get(i));
+        }
+        return text.toString();
     }
 }

@@ -87,6 +87,7 @@ class PushRulesTest implements TestPropertyProvider {
             properties.put("pusher.retry-initial-backoff", "100ms");
             properties.put("pusher.retry-max-backoff", "1s");
             properties.put("micronaut.server.port", "-1");
+            properties.put("pusher.api-token", "rules-api-token-0123456789");
             return properties;
         } catch (Exception e) {
             throw new IllegalStateException("could not start the emulator", e);
@@ -105,6 +106,36 @@ class PushRulesTest implements TestPropertyProvider {
         if (emulator != null) {
             emulator.close();
         }
+    }
+
+    @Test
+    void theFieldCheckApiSaysWhichSelectedFieldCannotBeWrittenAndWhatToDo() throws Exception {
+        saveSettings(SyncSettings.newBuilder().setNightlySyncEnabled(true).setSyncToEmailOptOut(true).setSyncToMarketoSalesOptOut(true).build());
+        salesforce.admin("PUT", "/fields/Lead/" + MARKETO, "{\"access\":\"READ_ONLY\"}");
+
+        HttpResponse<String> report = api("/v1/salesforce/fields", "rules-api-token-0123456789");
+        assertEquals(200, report.statusCode(), report.body());
+        assertTrue(report.body().contains("\"selectedFieldsWritable\":false"), report.body());
+        assertTrue(report.body().contains("\"object\":\"Lead\",\"role\":\"marketoSalesOptOut\",\"apiName\":\"" + MARKETO
+                + "\",\"selected\":true,\"exists\":true,\"updateable\":false"), report.body());
+        assertTrue(report.body().contains("Set Field-Level Security"), report.body());
+
+        HttpResponse<String> unknown = api("/v1/salesforce/fields?marketoField=Not_There__c", "rules-api-token-0123456789");
+        assertTrue(unknown.body().contains("\"apiName\":\"Not_There__c\",\"selected\":true,\"exists\":false"), unknown.body());
+        assertTrue(unknown.body().contains("Add Not_There__c to the Contact page layout."), unknown.body());
+
+        HttpResponse<String> found = api("/v1/salesforce/fields/search?label=marketo%20sales", "rules-api-token-0123456789");
+        assertTrue(found.body().contains("\"object\":\"Contact\",\"apiName\":\"" + MARKETO + "\",\"label\":\"Marketo Sales Opt Out\""), found.body());
+        assertEquals(400, api("/v1/salesforce/fields/search", "rules-api-token-0123456789").statusCode());
+
+        HttpResponse<String> limits = api("/v1/salesforce/limits", "rules-api-token-0123456789");
+        assertTrue(limits.body().contains("\"dailyApiRequestsRemaining\":"), limits.body());
+        assertEquals(401, api("/v1/salesforce/limits", "wrong-token-0123456789").statusCode());
+    }
+
+    private HttpResponse<String> api(String path, String token) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.getURI().resolve(path)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

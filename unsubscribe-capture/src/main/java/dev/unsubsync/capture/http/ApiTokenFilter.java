@@ -33,20 +33,19 @@ public class ApiTokenFilter {
     @RequestFilter
     @Nullable
     public HttpResponse<?> authenticate(HttpRequest<?> request) {
-        String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return unauthorized("missing bearer token: send Authorization: Bearer <token>");
+        String name = switch (keys.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION))) {
+            case ApiKeys.Authentication.Caller(String caller) -> caller;
+            case ApiKeys.Authentication.Refused(String detail) -> null;
+        };
+        if (name == null) {
+            return unauthorized(((ApiKeys.Authentication.Refused) keys.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION))).detail());
         }
-        Optional<String> name = keys.nameFor(authorization.substring(7).trim());
-        if (name.isEmpty()) {
-            return unauthorized("the bearer token is not valid");
-        }
-        request.setAttribute(ORIGIN, name.get());
-        java.util.Optional<java.time.Duration> wait = limits.acquire(name.get());
+        request.setAttribute(ORIGIN, name);
+        java.util.Optional<java.time.Duration> wait = limits.acquire(name);
         if (wait.isPresent()) {
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
             return Problem.response(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests",
-                    "API key '" + name.get() + "' is over its limit (capture.rate-limit.per-second); retry after " + seconds + " s", null)
+                    "API key '" + name + "' is over its limit (capture.rate-limit.per-second); retry after " + seconds + " s", null)
                     .header(HttpHeaders.RETRY_AFTER, String.valueOf(seconds));
         }
         return null;

@@ -1,0 +1,142 @@
+package dev.unsubsync.pusher.http;
+
+import dev.unsubsync.events.SyncSettings;
+import dev.unsubsync.pusher.domain.FieldCheck;
+import dev.unsubsync.salesforce.Describe;
+import dev.unsubsync.salesforce.Outcome;
+import dev.unsubsync.salesforce.SalesforceClient;
+import dev.unsubsync.schemas.SettingsView;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code /v1/salesforce}: what the admin console shows of Salesforce, from live calls made with the pusher's own
+ * credentials: whether each opt-out field exists and is writable on Contact and Lead (describe), fields found by label,
+ * and the daily API allowance left.
+ */
+@Controller("/v1/salesforce")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class SalesforceController {
+
+    /** The standard opt-out field. */
+    static final String EMAIL_OPT_OUT = "HasOptedOutOfEmail";
+
+    /** One opt-out field on one object, as describe shows it to the integration user. */
+    @Serdeable
+    public record FieldStatus(String object, String role, String apiName, boolean selected, boolean exists, boolean updateable,
+                              @Nullable String label, @Nullable String problem, List<String> steps) {
+    }
+
+    /** The field check: every opt-out field on Contact and Lead, and whether all the selected ones can be written. */
+    @Serdeable
+    public record FieldReport(Instant checkedAt, boolean selectedFieldsWritable, List<FieldStatus> fields) {
+    }
+
+    /** A field whose label matches a search. */
+    @Serdeable
+    public record FoundField(String object, String apiName, String label, String type, boolean updateable) {
+    }
+
+    /** The daily API allowance. */
+    @Serdeable
+    public record Allowance(long dailyApiRequestsMax, long dailyApiRequestsRemaining) {
+    }
+
+    private final SalesforceClient client;
+    private final SettingsView settings;
+    private final Clock clock;
+
+    public SalesforceController(SalesforceClient client, SettingsView settings, Clock clock) {
+        this.client = client;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * The opt-out fields on Contact and Lead. {@code marketoField} checks another API name than the saved one (the
+     * console checks a name before it is saved).
+     */
+    @Get(value = "/fields", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> fields(@Nullable @QueryValue String marketoField) {
+        SyncSettings current = settings.current();
+        String marketo = marketoField == null || marketoField.isBlank() ? current.getMarketoSalesOptOutField() : marketoField.trim();
+        List<FieldStatus> fields = new ArrayList<>();
+        boolean writable = true;
+        for (String object : FieldCheck.OBJECTS) {
+            Outcome<Describe> described = client.describe(object);
+            if (!(described instanceof Outcome.Ok<Describe>(Describe describe))) {
+                return unavailable("Cannot describe " + object + ": " + described.describe());
+            }
+            FieldStatus email = status(describe, object, "emailOptOut", EMAIL_OPT_OUT, current.getSyncToEmailOptOut());
+            FieldStatus marketoStatus = status(describe, object, "marketoSalesOptOut", marketo, current.getSyncToMarketoSalesOptOut());
+            for (FieldStatus field : List.of(email, marketoStatus)) {
+                fields.add(field);
+                writable &= !field.selected() || field.updateable();
+            }
+        }
+        return HttpResponse.ok(new FieldReport(clock.instant(), writable, fields));
+    }
+
+    /** Fields of Contact and Lead whose label contains {@code label} (case-insensitive), checkbox fields first. */
+    @Get(value = "/fields/search", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> search(@Nullable @QueryValue String label) {
+        if (label == null || label.isBlank()) {
+            return HttpResponse.badRequest(Map.of("title", "Invalid request", "status", 400, "detail", "label is required, e.g. ?label=Marketo Sales Opt Out"));
+        }
+        String wanted = label.trim().toLowerCase(Locale.ROOT);
+        List<FoundField> found = new ArrayList<>();
+        for (String object : FieldCheck.OBJECTS) {
+            Outcome<Describe> described = client.describe(object);
+            if (!(described instanceof Outcome.Ok<Describe>(Describe describe))) {
+                return unavailable("Cannot describe " + object + ": " + described.describe());
+            }
+            describe.fields().stream().filter(f -> f.label().toLowerCase(Locale.ROOT).contains(wanted))
+                    .sorted((a, b) -> Boolean.compare(!"boolean".equals(a.type()), !"boolean".equals(b.type())))
+                    .forEach(f -> found.add(new FoundField(object, f.name(), f.label(), f.type(), f.updateable())));
+        }
+        return HttpResponse.ok(found);
+    }
+
+    /** The daily API allowance, from {@code /limits}. */
+    @Get(value = "/limits", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> limits() {
+        Outcome<SalesforceClient.Limits> limits = client.limits();
+        if (limits instanceof Outcome.Ok<SalesforceClient.Limits>(SalesforceClient.Limits l)) {
+            return HttpResponse.ok(new Allowance(l.dailyApiRequestsMax(), l.dailyApiRequestsRemaining()));
+        }
+        return unavailable("Cannot read the API allowance: " + limits.describe());
+    }
+
+    private static FieldStatus status(Describe describe, String object, String role, String apiName, boolean selected) {
+        Optional<Describe.Field> field = describe.field(apiName);
+        if (field.isEmpty()) {
+            return new FieldStatus(object, role, apiName, selected, false, false, null,
+                    apiName + " does not exist on " + object + ", or the integration user cannot see it", FieldCheck.missingSteps(object, apiName));
+        }
+        Describe.Field f = field.get();
+        if (!f.updateable()) {
+            return new FieldStatus(object, role, f.name(), selected, true, false, f.label(),
+                    f.name() + " on " + object + " is read-only for the integration user", FieldCheck.readOnlySteps(object, f.name()));
+        }
+        return new FieldStatus(object, role, f.name(), selected, true, true, f.label(), null, List.of());
+    }
+
+    private static HttpResponse<?> unavailable(String detail) {
+        return HttpResponse.status(HttpStatus.BAD_GATEWAY).body(Map.of("title", "Salesforce unavailable", "status", 502, "detail", detail));
+    }
+}
