@@ -56,6 +56,35 @@ public final class ApiKeys {
         return Optional.ofNullable(match);
     }
 
+    /**
+     * A one-way fingerprint of a key (hex of its SHA-256, first 16 bytes): what a browser session remembers of the key
+     * it was opened with, so that removing the key ends its sessions too.
+     */
+    public static String fingerprint(String key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The name of the key with this {@link #fingerprint}, if it is still a key; constant-time over every key. */
+    public Optional<String> nameForFingerprint(String presented) {
+        reloadIfChanged();
+        byte[] given = presented.getBytes(StandardCharsets.UTF_8);
+        String match = null;
+        if (defaultKey != null && MessageDigest.isEqual(given, fingerprint(defaultKey).getBytes(StandardCharsets.UTF_8))) {
+            match = "api";
+        }
+        for (Map.Entry<String, byte[]> key : fileKeys.entrySet()) {
+            if (MessageDigest.isEqual(given, fingerprint(new String(key.getValue(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)) && match == null) {
+                match = key.getKey();
+            }
+        }
+        return Optional.ofNullable(match);
+    }
+
     /** Who an {@code Authorization} header names: a caller, or why it is refused (in words safe to answer). */
     public sealed interface Authentication {
         record Caller(String name) implements Authentication {

@@ -5,6 +5,8 @@ import dev.unsubsync.pusher.domain.FieldCheck;
 import dev.unsubsync.salesforce.Describe;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.SalesforceClient;
+import dev.unsubsync.schemas.InvalidSalesforceIdException;
+import dev.unsubsync.schemas.SalesforceId;
 import dev.unsubsync.schemas.SettingsView;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -12,6 +14,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -110,6 +113,39 @@ public class SalesforceController {
                     .forEach(f -> found.add(new FoundField(object, f.name(), f.label(), f.type(), f.updateable())));
         }
         return HttpResponse.ok(found);
+    }
+
+    /** A Contact or Lead as Salesforce holds it now: who it is and its opt-out fields. */
+    @Serdeable
+    public record PersonRecord(String object, String id, @Nullable String email, @Nullable String name, boolean hasOptedOutOfEmail,
+                               @Nullable String marketoSalesOptOutField, @Nullable Boolean marketoSalesOptOut) {
+    }
+
+    /** The Contact or Lead with this 15- or 18-character ID, live from Salesforce. */
+    @Get(value = "/people/{id}", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> person(@PathVariable String id) {
+        SalesforceId parsed;
+        try {
+            parsed = SalesforceId.parsePerson(id);
+        } catch (InvalidSalesforceIdException e) {
+            return HttpResponse.badRequest(Map.of("title", "Invalid Salesforce ID", "status", 400, "detail", "the ID " + e.getMessage()));
+        }
+        String object = parsed.personObjectType().orElseThrow();
+        List<String> fields = new ArrayList<>(List.of("Id", "Email", "FirstName", "LastName", EMAIL_OPT_OUT));
+        String marketo = settings.current().getMarketoSalesOptOutField();
+        boolean hasMarketo = client.describe(object) instanceof Outcome.Ok<Describe>(Describe d) && d.field(marketo).isPresent();
+        if (hasMarketo) {
+            fields.add(marketo);
+        }
+        Outcome<Map<String, Object>> record = client.get(object, parsed.to18(), fields);
+        return switch (record) {
+            case Outcome.Ok<Map<String, Object>>(Map<String, Object> r) -> HttpResponse.ok(new PersonRecord(object, parsed.to18(), (String) r.get("Email"),
+                    String.join(" ", java.util.stream.Stream.of(r.get("FirstName"), r.get("LastName")).filter(java.util.Objects::nonNull).map(String::valueOf).toList()),
+                    Boolean.TRUE.equals(r.get(EMAIL_OPT_OUT)), hasMarketo ? marketo : null, hasMarketo ? Boolean.TRUE.equals(r.get(marketo)) : null));
+            case Outcome.RequestRejected<Map<String, Object>> rejected when rejected.status() == 404 ->
+                    HttpResponse.notFound(Map.of("title", "Not found", "status", 404, "detail", "Salesforce has no " + object + " " + parsed.to18()));
+            default -> unavailable("Cannot read " + object + " " + parsed.to18() + ": " + record.describe());
+        };
     }
 
     /** The daily API allowance, from {@code /limits}. */

@@ -128,6 +128,12 @@ class PushRulesTest implements TestPropertyProvider {
         assertTrue(found.body().contains("\"object\":\"Contact\",\"apiName\":\"" + MARKETO + "\",\"label\":\"Marketo Sales Opt Out\""), found.body());
         assertEquals(400, api("/v1/salesforce/fields/search", "rules-api-token-0123456789").statusCode());
 
+        String contact = salesforce.create("Contact", Map.of("LastName", "Lookup", "FirstName", "Lou", "Email", "lou@example.com", "HasOptedOutOfEmail", true));
+        HttpResponse<String> person = api("/v1/salesforce/people/" + contact.substring(0, 15), "rules-api-token-0123456789");
+        assertEquals("{\"object\":\"Contact\",\"id\":\"" + contact + "\",\"email\":\"lou@example.com\",\"name\":\"Lou Lookup\",\"hasOptedOutOfEmail\":true,"
+                + "\"marketoSalesOptOutField\":\"" + MARKETO + "\",\"marketoSalesOptOut\":false}", person.body());
+        assertEquals(400, api("/v1/salesforce/people/001Dn0000000001", "rules-api-token-0123456789").statusCode());
+
         HttpResponse<String> limits = api("/v1/salesforce/limits", "rules-api-token-0123456789");
         assertTrue(limits.body().contains("\"dailyApiRequestsRemaining\":"), limits.body());
         assertEquals(401, api("/v1/salesforce/limits", "wrong-token-0123456789").statusCode());

@@ -56,6 +56,57 @@ public class CaptureConfiguration {
         }
     }
 
+    /** The nightly reconciler's base URL, for the admin console's sync status and "Run now" (optional: without it those panels say so). */
+    @io.micronaut.core.annotation.Nullable
+    private String reconcilerUrl;
+
+    /** The pusher's base URL, for the console's field check, pusher health and API allowance (optional, as above). */
+    @io.micronaut.core.annotation.Nullable
+    private String pusherUrl;
+
+    /** Bearer token capture sends to the reconciler and the pusher for the console. Default: {@code capture.api-token}. */
+    @io.micronaut.core.annotation.Nullable
+    private String servicesToken;
+
+    /** How long a console login lasts. Default 8 hours. */
+    @NotNull
+    private Duration adminSessionTtl = Duration.ofHours(8);
+
+    @io.micronaut.core.annotation.Nullable
+    public String getReconcilerUrl() {
+        return reconcilerUrl;
+    }
+
+    public void setReconcilerUrl(@io.micronaut.core.annotation.Nullable String reconcilerUrl) {
+        this.reconcilerUrl = reconcilerUrl;
+    }
+
+    @io.micronaut.core.annotation.Nullable
+    public String getPusherUrl() {
+        return pusherUrl;
+    }
+
+    public void setPusherUrl(@io.micronaut.core.annotation.Nullable String pusherUrl) {
+        this.pusherUrl = pusherUrl;
+    }
+
+    /** The token for the other services: {@code capture.services-token}, else {@code capture.api-token}. */
+    public String getServicesToken() {
+        return servicesToken == null || servicesToken.isBlank() ? apiToken : servicesToken;
+    }
+
+    public void setServicesToken(@io.micronaut.core.annotation.Nullable String servicesToken) {
+        this.servicesToken = servicesToken;
+    }
+
+    public Duration getAdminSessionTtl() {
+        return adminSessionTtl;
+    }
+
+    public void setAdminSessionTtl(Duration adminSessionTtl) {
+        this.adminSessionTtl = adminSessionTtl;
+    }
+
     /**
      * Optional properties file of named API keys ({@code name=key}), one per upstream system; re-read when it changes, so
      * keys rotate without a restart. The key's name is recorded as the origin of every event it sends.

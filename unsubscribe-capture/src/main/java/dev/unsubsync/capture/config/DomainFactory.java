@@ -49,6 +49,11 @@ public class DomainFactory {
     }
 
     @Singleton
+    dev.unsubsync.capture.domain.AdminSessions adminSessions(CaptureConfiguration config, dev.unsubsync.security.ApiKeys keys, java.time.Clock clock) {
+        return new dev.unsubsync.capture.domain.AdminSessions(keys, config.getOneClickSecret(), config.getAdminSessionTtl(), clock);
+    }
+
+    @Singleton
     dev.unsubsync.capture.domain.OneClickTokens oneClickTokens(CaptureConfiguration config) {
         return new dev.unsubsync.capture.domain.OneClickTokens(config.getOneClickSecret());
     }

@@ -1,0 +1,91 @@
+package dev.unsubsync.capture.http;
+
+import dev.unsubsync.capture.domain.AdminSessions;
+import dev.unsubsync.capture.domain.RateLimits;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.cookie.Cookie;
+import io.micronaut.http.cookie.SameSite;
+import io.micronaut.serde.annotation.Serdeable;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The admin console's login: {@code POST /admin/session} with an API key opens a session (an HttpOnly, SameSite=Strict
+ * cookie, Secure behind https), {@code GET} says who is logged in, {@code DELETE} logs out. {@code /admin} sends the
+ * browser to the console.
+ */
+@Controller
+public class AdminSessionController {
+
+    /** The login form's body. */
+    @Serdeable
+    public record Login(@Nullable String apiKey) {
+    }
+
+    /** Who is logged in. */
+    @Serdeable
+    public record Who(String name) {
+    }
+
+    private final AdminSessions sessions;
+    private final RateLimits limits;
+
+    public AdminSessionController(AdminSessions sessions, RateLimits limits) {
+        this.sessions = sessions;
+        this.limits = limits;
+    }
+
+    @Get("/admin")
+    public HttpResponse<?> console() {
+        return HttpResponse.redirect(URI.create("/admin/"));
+    }
+
+    @Get("/admin/")
+    public HttpResponse<?> index() {
+        return HttpResponse.redirect(URI.create("/admin/index.html"));
+    }
+
+    @Post(value = "/admin/session", consumes = {MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED}, produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> login(HttpRequest<?> request, @Nullable @Body Login login) {
+        // Guessing keys costs the same budget as using one: one bucket for every login attempt on this instance.
+        Optional<Duration> wait = limits.acquire("console-login");
+        if (wait.isPresent()) {
+            return Problem.response(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many login attempts", "try again in a moment", null)
+                    .header(HttpHeaders.RETRY_AFTER, "1");
+        }
+        if (login == null || login.apiKey() == null || login.apiKey().isBlank()) {
+            return Problem.response(HttpStatus.BAD_REQUEST, "invalid-request", "API key required", "enter the API key to log in with", null);
+        }
+        return sessions.open(login.apiKey().trim()).<HttpResponse<?>>map(opened -> HttpResponse.ok(new Who(opened.name()))
+                        .cookie(cookie(request, opened.token(), opened.ttl())))
+                .orElseGet(() -> Problem.response(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "that API key is not valid", null));
+    }
+
+    @Get(value = "/admin/session", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> who(HttpRequest<?> request) {
+        return request.getCookies().findCookie(AdminSessions.COOKIE).flatMap(c -> sessions.check(c.getValue()))
+                .<HttpResponse<?>>map(name -> HttpResponse.ok(new Who(name)))
+                .orElseGet(() -> Problem.response(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "not logged in", null));
+    }
+
+    @Delete("/admin/session")
+    public HttpResponse<?> logout(HttpRequest<?> request) {
+        return HttpResponse.noContent().cookie(cookie(request, "", Duration.ZERO));
+    }
+
+    private static Cookie cookie(HttpRequest<?> request, String value, Duration ttl) {
+        boolean https = request.isSecure() || "https".equalsIgnoreCase(request.getHeaders().get("X-Forwarded-Proto"));
+        return Cookie.of(AdminSessions.COOKIE, value).path("/").httpOnly(true).secure(https).sameSite(SameSite.Strict).maxAge(ttl);
+    }
+}
