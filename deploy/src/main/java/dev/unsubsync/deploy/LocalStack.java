@@ -93,7 +93,11 @@ public final class LocalStack implements AutoCloseable {
         // The pusher and the reconciler both call the emulator, wherever it listens.
         Map<String, String> pusher = new LinkedHashMap<>(kafka);
         pusher.put("salesforce.login-url", emulatorUrl());
-        service("unsubscribe-capture", "dev.unsubsync.capture.Application", ports.capture(), kafka);
+        // Capture serves the admin console, which reads the reconciler's and the pusher's APIs through it.
+        Map<String, String> capture = new LinkedHashMap<>(kafka);
+        capture.put("capture.reconciler-url", reconcilerUrl());
+        capture.put("capture.pusher-url", pusherUrl());
+        service("unsubscribe-capture", "dev.unsubsync.capture.Application", ports.capture(), capture);
         service("salesforce-pusher", "dev.unsubsync.pusher.Application", ports.pusher(), pusher);
         service("nightly-reconciler", "dev.unsubsync.reconciler.Application", ports.reconciler(), pusher);
         System.out.printf("All parts up in %.1f s%n", Duration.between(began, Instant.now()).toMillis() / 1000.0);
@@ -267,7 +271,8 @@ public final class LocalStack implements AutoCloseable {
                 "",
                 "unsubscribe sync is running on 127.0.0.1 (Ctrl-C stops everything):",
                 "  capture      " + captureUrl() + "       POST /v1/unsubscribes   token: " + CAPTURE_TOKEN,
-                "  pusher       " + pusherUrl() + "       GET /health, /prometheus",
+                "  console      " + captureUrl() + "/admin/   log in with the API key " + CAPTURE_TOKEN,
+                "  pusher       " + pusherUrl() + "       GET /health, /prometheus, /v1/salesforce/fields   token: " + CAPTURE_TOKEN,
                 "  reconciler   " + reconcilerUrl() + "       POST /v1/runs (run now), GET /v1/runs   token: " + CAPTURE_TOKEN,
                 "  emulator     " + emulatorUrl() + "       OAuth client: " + EMULATOR_CLIENT_ID + " / " + EMULATOR_CLIENT_SECRET,
                 "  registry     " + registryUrl() + "/apis/ccompat/v7   (Confluent-compatible API)",

@@ -41,6 +41,7 @@ public class SalesforceController {
 
     /** One opt-out field on one object, as describe shows it to the integration user. */
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
     public record FieldStatus(String object, String role, String apiName, boolean selected, boolean exists, boolean updateable,
                               @Nullable String label, @Nullable String problem, List<String> steps) {
     }

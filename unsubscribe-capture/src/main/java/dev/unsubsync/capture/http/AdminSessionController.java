@@ -46,13 +46,9 @@ public class AdminSessionController {
         this.limits = limits;
     }
 
+    /** {@code /admin} and {@code /admin/} (one route to the router) open the console's page. */
     @Get("/admin")
     public HttpResponse<?> console() {
-        return HttpResponse.redirect(URI.create("/admin/"));
-    }
-
-    @Get("/admin/")
-    public HttpResponse<?> index() {
         return HttpResponse.redirect(URI.create("/admin/index.html"));
     }
 

@@ -119,6 +119,7 @@ public class HistoryController {
                 .replace("+", "%20") + "?forwarded=true");
         java.net.http.HttpRequest.Builder forward = java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
         Optional.ofNullable(request.getHeaders().get(HttpHeaders.AUTHORIZATION)).ifPresent(value -> forward.header(HttpHeaders.AUTHORIZATION, value));
+        Optional.ofNullable(request.getHeaders().get(HttpHeaders.COOKIE)).ifPresent(value -> forward.header(HttpHeaders.COOKIE, value));
         try {
             java.net.http.HttpResponse<String> answer = http.send(forward.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             return HttpResponse.status(HttpStatus.valueOf(answer.statusCode()))

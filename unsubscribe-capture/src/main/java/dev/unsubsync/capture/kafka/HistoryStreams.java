@@ -109,6 +109,40 @@ public class HistoryStreams implements ApplicationEventListener<ServerStartupEve
         return Optional.ofNullable(store.get(personKey));
     }
 
+    /**
+     * Unsubscribes per day and source held by this instance's tasks, for the days from {@code from} to {@code to}
+     * (inclusive, UTC): {@code day → source → count}.
+     */
+    public Map<String, Map<String, Long>> localDaily(java.time.LocalDate from, java.time.LocalDate to) {
+        ReadOnlyKeyValueStore<String, Long> store = streams.store(
+                StoreQueryParameters.fromNameAndType(HistoryTopology.DAILY_STORE, QueryableStoreTypes.keyValueStore()));
+        Map<String, Map<String, Long>> days = new java.util.TreeMap<>();
+        // One entry per task: the same key comes once from each partition's store, and the counts add up.
+        try (var entries = store.range(from + "|", to + "|\uffff")) {
+            entries.forEachRemaining(entry -> {
+                int bar = entry.key.indexOf('|');
+                days.computeIfAbsent(entry.key.substring(0, bar), day -> new java.util.TreeMap<>())
+                        .merge(entry.key.substring(bar + 1), entry.value, Long::sum);
+            });
+        }
+        return days;
+    }
+
+    /** The other capture instances running the history store (their HTTP addresses). */
+    public java.util.List<HostInfo> others() {
+        KafkaStreams s = streams;
+        if (s == null) {
+            return java.util.List.of();
+        }
+        return s.metadataForAllStreamsClients().stream().map(org.apache.kafka.streams.StreamsMetadata::hostInfo).filter(h -> !h.equals(self)).toList();
+    }
+
+    /** Whether the store can be queried here now. */
+    public boolean running() {
+        KafkaStreams s = streams;
+        return s != null && s.state() == KafkaStreams.State.RUNNING;
+    }
+
     @PreDestroy
     void stop() {
         KafkaStreams s = streams;

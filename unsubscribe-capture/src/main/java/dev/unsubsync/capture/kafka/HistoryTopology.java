@@ -7,6 +7,7 @@ import dev.unsubsync.events.PersonHistory;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
 import dev.unsubsync.schemas.Topics;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
@@ -19,7 +20,11 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Each person's history, for {@code GET /v1/unsubscribes/{person}}: {@code unsubscribe-events} and
@@ -29,6 +34,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class HistoryTopology {
 
     public static final String STORE = "person-history";
+    /**
+     * Unsubscribes recorded per UTC day and source, key {@code <yyyy-MM-dd>|<SOURCE>}, counted by each task for its own
+     * partition (no repartition: the few keys a day make the record cache absorb nearly every write); a query sums the
+     * tasks of every instance.
+     */
+    public static final String DAILY_STORE = "daily-by-source";
     /** Entries kept per person (the newest). */
     public static final int MAX_ENTRIES = 500;
 
@@ -44,7 +55,33 @@ public final class HistoryTopology {
                 .groupByKey(Grouped.with(Serdes.String(), values))
                 .aggregate(() -> PersonHistory.newBuilder().build(), (person, value, history) -> append(history, entry(value)),
                         Materialized.<String, PersonHistory, KeyValueStore<Bytes, byte[]>>as(STORE).withKeySerde(Serdes.String()).withValueSerde(histories));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAILY_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled());
+        events.process(DailyCounter::new, DAILY_STORE);
         return builder.build();
+    }
+
+    /** The daily store's key of an unsubscribe. */
+    public static String dailyKey(UnsubscribeRecorded recorded) {
+        return recorded.getRecordedAt().atZone(ZoneOffset.UTC).toLocalDate() + "|" + recorded.getSource().name();
+    }
+
+    /** Counts each recorded unsubscribe under its day and source. */
+    private static final class DailyCounter implements Processor<String, SpecificRecord, Void, Void> {
+        private KeyValueStore<String, Long> counts;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            counts = context.getStateStore(DAILY_STORE);
+        }
+
+        @Override
+        public void process(Record<String, SpecificRecord> record) {
+            if (record.value() instanceof UnsubscribeRecorded recorded) {
+                String key = dailyKey(recorded);
+                Long count = counts.get(key);
+                counts.put(key, count == null ? 1 : count + 1);
+            }
+        }
     }
 
     static PersonHistory append(PersonHistory history, HistoryEntry entry) {

@@ -1,0 +1,217 @@
+package dev.unsubsync.capture.http;
+
+import dev.unsubsync.capture.config.CaptureConfiguration;
+import dev.unsubsync.capture.kafka.HistoryStreams;
+import dev.unsubsync.capture.kafka.PipelineFigures;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * {@code /v1/admin}: what the admin console needs beyond capture's own API, in one place and with one login. The
+ * reconciler's runs and the pusher's live Salesforce checks are relayed (capture holds the token for them, the browser
+ * never does); the pusher's lag, parked and dead-lettered counts come from Kafka; unsubscribes per day and source from
+ * the history store of every capture instance.
+ */
+@Controller("/v1/admin")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class AdminController {
+
+    /** The pusher as the console shows it. */
+    @Serdeable
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    public record PusherView(String status, @Nullable Object health, PipelineFigures.Figures figures) {
+    }
+
+    /** One day of the chart. */
+    @Serdeable
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    public record Day(String day, Map<String, Long> counts) {
+    }
+
+    /** Unsubscribes per day and source; {@code complete} is false when an instance holding some of them did not answer. */
+    @Serdeable
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    public record Daily(List<Day> days, List<String> sources, boolean complete) {
+    }
+
+    private final CaptureConfiguration config;
+    private final PipelineFigures figures;
+    private final Optional<HistoryStreams> history;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    public AdminController(CaptureConfiguration config, PipelineFigures figures, Optional<HistoryStreams> history, JsonMapper json, Clock clock) {
+        this.config = config;
+        this.figures = figures;
+        this.history = history;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** The pusher's health (its own {@code /health}) and its figures from Kafka. */
+    @Get(value = "/pusher", produces = MediaType.APPLICATION_JSON)
+    public PusherView pusher() {
+        PipelineFigures.Figures counts = figures.figures();
+        if (config.getPusherUrl() == null || config.getPusherUrl().isBlank()) {
+            return new PusherView("NOT_CONFIGURED", null, counts);
+        }
+        try {
+            java.net.http.HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(URI.create(config.getPusherUrl() + "/health"))
+                    .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            Object health = json.readValue(answer.body(), Argument.OBJECT_ARGUMENT);
+            return new PusherView(answer.statusCode() == 200 ? "UP" : "DOWN", health, counts);
+        } catch (IOException e) {
+            return new PusherView("UNREACHABLE", Map.of("error", "the pusher at " + config.getPusherUrl() + " did not answer: " + e.getMessage()), counts);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new PusherView("UNREACHABLE", null, counts);
+        }
+    }
+
+    @Get(value = "/salesforce/fields", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> fields(@Nullable @QueryValue String marketoField) {
+        return relay("pusher", config.getPusherUrl(), "GET", "/v1/salesforce/fields" + query("marketoField", marketoField));
+    }
+
+    @Get(value = "/salesforce/fields/search", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> searchFields(@Nullable @QueryValue String label) {
+        return relay("pusher", config.getPusherUrl(), "GET", "/v1/salesforce/fields/search" + query("label", label));
+    }
+
+    @Get(value = "/salesforce/limits", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> limits() {
+        return relay("pusher", config.getPusherUrl(), "GET", "/v1/salesforce/limits");
+    }
+
+    @Get(value = "/salesforce/people/{id}", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> salesforcePerson(@PathVariable String id) {
+        return relay("pusher", config.getPusherUrl(), "GET", "/v1/salesforce/people/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+    }
+
+    @Get(value = "/runs", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> runs() {
+        return relay("reconciler", config.getReconcilerUrl(), "GET", "/v1/runs");
+    }
+
+    @Get(value = "/runs/{id}", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> run(@PathVariable String id) {
+        return relay("reconciler", config.getReconcilerUrl(), "GET", "/v1/runs/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+    }
+
+    @Post(value = "/runs", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> runNow() {
+        return relay("reconciler", config.getReconcilerUrl(), "POST", "/v1/runs");
+    }
+
+    /** Unsubscribes recorded per UTC day and source over the last {@code days} days (1–366, default 30), today included. */
+    @Get(value = "/daily", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> daily(HttpRequest<?> request, @Nullable @QueryValue Integer days, @Nullable @QueryValue Boolean local) {
+        int span = days == null ? 30 : days;
+        if (span < 1 || span > 366) {
+            return Problem.response(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid days", "days must be between 1 and 366, was " + span, null);
+        }
+        if (history.isEmpty() || !history.get().running()) {
+            return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "history-unavailable", "Counts not available right now",
+                    history.isEmpty() ? "this instance runs without the history store (capture.history.enabled=false)" : "the history store is starting", null)
+                    .header(HttpHeaders.RETRY_AFTER, "2");
+        }
+        LocalDate to = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        LocalDate from = to.minusDays(span - 1L);
+        Map<String, Map<String, Long>> counts = new TreeMap<>(history.get().localDaily(from, to));
+        boolean complete = true;
+        if (!Boolean.TRUE.equals(local)) {
+            for (var other : history.get().others()) {
+                Optional<Daily> theirs = askOther(request, other.host(), other.port(), span);
+                if (theirs.isEmpty()) {
+                    complete = false;
+                    continue;
+                }
+                for (Day day : theirs.get().days()) {
+                    day.counts().forEach((source, n) -> counts.computeIfAbsent(day.day(), d -> new TreeMap<>()).merge(source, n, Long::sum));
+                }
+            }
+        }
+        TreeSet<String> sources = new TreeSet<>();
+        counts.values().forEach(bySource -> sources.addAll(bySource.keySet()));
+        List<Day> result = new ArrayList<>();
+        for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+            result.add(new Day(d.toString(), counts.getOrDefault(d.toString(), Map.of())));
+        }
+        return HttpResponse.ok(new Daily(result, List.copyOf(sources), complete));
+    }
+
+    private Optional<Daily> askOther(HttpRequest<?> request, String host, int port, int span) {
+        java.net.http.HttpRequest.Builder ask = java.net.http.HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/v1/admin/daily?local=true&days=" + span))
+                .timeout(Duration.ofSeconds(5));
+        // The caller's own credentials travel with the question: a bearer key, or the console's session cookie.
+        Optional.ofNullable(request.getHeaders().get(HttpHeaders.AUTHORIZATION)).ifPresent(v -> ask.header(HttpHeaders.AUTHORIZATION, v));
+        Optional.ofNullable(request.getHeaders().get(HttpHeaders.COOKIE)).ifPresent(v -> ask.header(HttpHeaders.COOKIE, v));
+        try {
+            java.net.http.HttpResponse<String> answer = http.send(ask.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return answer.statusCode() == 200 ? Optional.of(json.readValue(answer.body(), Argument.of(Daily.class))) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private HttpResponse<?> relay(String service, @Nullable String base, String method, String path) {
+        if (base == null || base.isBlank()) {
+            return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "not-configured", "The " + service + " is not configured",
+                    "set capture." + service + "-url to show this", null);
+        }
+        java.net.http.HttpRequest.Builder call = java.net.http.HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + config.getServicesToken())
+                .method(method, java.net.http.HttpRequest.BodyPublishers.noBody());
+        try {
+            java.net.http.HttpResponse<String> answer = http.send(call.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            MutableHttpResponse<String> response = HttpResponse.<String>status(HttpStatus.valueOf(answer.statusCode()))
+                    .contentType(answer.headers().firstValue(HttpHeaders.CONTENT_TYPE).orElse(MediaType.APPLICATION_JSON)).body(answer.body());
+            answer.headers().firstValue(HttpHeaders.LOCATION).ifPresent(location -> response.header(HttpHeaders.LOCATION, location.replace("/v1/", "/v1/admin/")));
+            answer.headers().firstValue(HttpHeaders.RETRY_AFTER).ifPresent(after -> response.header(HttpHeaders.RETRY_AFTER, after));
+            return response;
+        } catch (IOException e) {
+            return Problem.response(HttpStatus.BAD_GATEWAY, "unreachable", "The " + service + " did not answer",
+                    "the " + service + " at " + base + " did not answer: " + e.getMessage(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "interrupted", "Interrupted", "interrupted", null);
+        }
+    }
+
+    private static String query(String name, @Nullable String value) {
+        return value == null || value.isBlank() ? "" : "?" + name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
