@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -89,7 +88,7 @@ public class PipelineFigures {
             wanted.put(new TopicPartition(topic, p), spec);
         }
         Map<TopicPartition, Long> result = new HashMap<>();
-        admin.listOffsets(wanted).all().get(5, TimeUnit.SECONDS).forEach((tp, info) -> result.put(tp, ((ListOffsetsResultInfo) info).offset()));
+        admin.listOffsets(wanted).all().get(5, TimeUnit.SECONDS).forEach((tp, info) -> result.put(tp, info.offset()));
         return result;
     }
 
