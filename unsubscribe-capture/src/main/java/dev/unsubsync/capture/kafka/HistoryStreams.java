@@ -68,6 +68,12 @@ public class HistoryStreams implements ApplicationEventListener<ServerStartupEve
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
         props.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 3_000);
+        // The history is a view, not on the acknowledgement path: fetch in larger bites, so the broker answers fewer
+        // fetch requests while capture is busy taking writes.
+        props.put(StreamsConfig.consumerPrefix("fetch.min.bytes"), 65_536);
+        props.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 200);
+        // Any Kafka Streams setting can be given under capture.history.streams.* (e.g. capture.history.streams.num.stream.threads).
+        props.putAll(kafka.settingsUnder("capture.history.streams"));
         KafkaStreams s = new KafkaStreams(HistoryTopology.build(values, histories), props);
         s.setUncaughtExceptionHandler(e -> {
             LOG.error("History stream failed; replacing the thread", e);

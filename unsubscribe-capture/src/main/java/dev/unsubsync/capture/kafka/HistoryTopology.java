@@ -51,10 +51,14 @@ public final class HistoryTopology {
         KStream<String, SpecificRecord> events = builder.stream(Topics.UNSUBSCRIBE_EVENTS.name(), Consumed.with(Serdes.String(), values));
         KStream<String, SpecificRecord> results = builder.stream(Topics.PUSH_RESULTS.name(), Consumed.with(Serdes.String(), values));
         events.merge(results)
-                .filter((person, value) -> person != null && entry(value) != null)
+                .filter((person, value) -> person != null && (value instanceof UnsubscribeRecorded || value instanceof UnsubscribeRemoved
+                        || value instanceof OptOutPushResult))
                 .groupByKey(Grouped.with(Serdes.String(), values))
                 .aggregate(() -> PersonHistory.newBuilder().build(), (person, value, history) -> append(history, entry(value)),
-                        Materialized.<String, PersonHistory, KeyValueStore<Bytes, byte[]>>as(STORE).withKeySerde(Serdes.String()).withValueSerde(histories));
+                        Materialized.<String, PersonHistory, KeyValueStore<Bytes, byte[]>>as(STORE).withKeySerde(Serdes.String()).withValueSerde(histories)
+                                // Most events are a person's first: a record cache in front would evict on nearly every
+                                // write and save no changelog record, at a quarter of this thread's time (measured).
+                                .withCachingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAILY_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled());
         events.process(DailyCounter::new, DAILY_STORE);
         return builder.build();

@@ -11,8 +11,10 @@ import java.util.Map;
 public class KafkaClients {
 
     private final Map<String, Object> config;
+    private final Environment environment;
 
     public KafkaClients(Environment environment) {
+        this.environment = environment;
         Map<String, Object> map = new HashMap<>();
         map.put("bootstrap.servers", environment.getRequiredProperty("kafka.bootstrap.servers", String.class));
         environment.getProperties("kafka.apicurio.registry", StringConvention.RAW).forEach((key, value) -> map.put("apicurio.registry." + key, value));
@@ -21,5 +23,10 @@ public class KafkaClients {
 
     public Map<String, Object> config() {
         return config;
+    }
+
+    /** Every setting under {@code prefix}, keys as written (e.g. {@code consumer.fetch.min.bytes}). */
+    public Map<String, Object> settingsUnder(String prefix) {
+        return Map.copyOf(environment.getProperties(prefix, StringConvention.RAW));
     }
 }

@@ -87,6 +87,10 @@ class HistoryApiTest implements TestPropertyProvider {
                 properties, List.of("-Xmx256m"), Path.of(System.getProperty("java.io.tmpdir"), "history-api-test-capture.log"),
                 URI.create(otherUrl + "/health/liveness"), Duration.ofSeconds(90));
 
+        // Unsubscribes per day and source: each instance counts its own partitions; either answers the sum of both.
+        long before = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> dailyLinkClicksToday(server.getURI() + "/v1/admin/daily?days=2"), n -> n >= 0);
+
         List<String> people = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             String email = "History." + i + "." + UUID.randomUUID() + "@Example.com";
@@ -120,10 +124,41 @@ class HistoryApiTest implements TestPropertyProvider {
                 assertEquals(email, history.getFirst().get("email"), "the address as received");
             }
         }
+        long here = dailyLinkClicksToday(server.getURI() + "/v1/admin/daily?days=2");
+        assertTrue(here >= before + 8, "the 8 link clicks are counted: " + before + " before, " + here + " after");
+        assertEquals(here, dailyLinkClicksToday(otherUrl + "/v1/admin/daily?days=2"), "both instances answer the same sum");
+        assertEquals(here, dailyLinkClicksToday(server.getURI() + "/v1/admin/daily?days=2&local=true")
+                + dailyLinkClicksToday(otherUrl + "/v1/admin/daily?days=2&local=true"), "the sum of what each instance holds");
+        assertEquals(400, send("GET", otherUrl + "/v1/admin/daily?days=0", null).statusCode());
+
         assertEquals(404, send("GET", otherUrl + "/v1/unsubscribes/nobody-" + UUID.randomUUID() + "@example.com", null).statusCode());
         assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(otherUrl + "/v1/unsubscribes/" + removed)).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode());
         assertTrue(send("GET", server.getURI() + "/v1/unsubscribes/not-an-address", null).statusCode() == 400);
+    }
+
+    /** LINK_CLICK unsubscribes of yesterday and today (UTC) from a daily answer, or -1 while the instance cannot answer or a peer did not. */
+    private long dailyLinkClicksToday(String url) throws Exception {
+        HttpResponse<String> response = send("GET", url, null);
+        if (response.statusCode() != 200) {
+            return -1;
+        }
+        Map<String, Object> daily = JSON.readValue(response.body(), new TypeReference<>() { });
+        if (!Boolean.TRUE.equals(daily.get("complete"))) {
+            return -1;
+        }
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> days = (List<Map<String, Object>>) daily.get("days");
+        assertEquals(2, days.size(), "one entry per day asked for, empty days included");
+        long total = 0;
+        for (Map<String, Object> day : days) {
+            // Yesterday and today (UTC): a run across midnight still sees every event in the window.
+            @SuppressWarnings("unchecked")
+            Map<String, Object> counts = (Map<String, Object>) day.get("counts");
+            Object n = counts == null ? null : counts.get("LINK_CLICK");
+            total += n == null ? 0 : ((Number) n).longValue();
+        }
+        return total;
     }
 
     private static int historySize(Map<String, Object> person) {
