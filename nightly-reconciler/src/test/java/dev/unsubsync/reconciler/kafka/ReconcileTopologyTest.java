@@ -33,7 +33,9 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,8 +61,16 @@ class ReconcileTopologyTest {
     private TestOutputTopic<String, SpecificRecord> eventsOut;
     private TestOutputTopic<String, ReconcileTally> tallies;
 
-    @BeforeEach
-    void start() {
+    // One set of serdes for the class: each holds a registry client, and after the first test every schema is cached,
+    // so the tests make almost no registry calls (serdes made per test left dozens of clients and connections open).
+    private static AvroSerde<SpecificRecord> anyEvent;
+    private static AvroSerde<UnsubscribeRecorded> recorded;
+    private static AvroSerde<SalesforceOptOut> optOuts;
+    private static AvroSerde<DiffScanRequest> scans;
+    private static AvroSerde<ReconcileTally> tally;
+
+    @BeforeAll
+    static void serdes() {
         EventClasses.trust();
         Map<String, Object> registry = Map.of(
                 "apicurio.registry.url", TestInfrastructure.get().registry().apiUrl(),
@@ -68,11 +78,22 @@ class ReconcileTopologyTest {
                 "apicurio.registry.dereference-schema", true,
                 "apicurio.registry.use-specific-avro-reader", true,
                 "apicurio.registry.artifact-resolver-strategy", "io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy");
-        AvroSerde<SpecificRecord> anyEvent = serde(registry);
-        AvroSerde<UnsubscribeRecorded> recorded = serde(registry);
-        AvroSerde<SalesforceOptOut> optOuts = serde(registry);
-        AvroSerde<DiffScanRequest> scans = serde(registry);
-        AvroSerde<ReconcileTally> tally = serde(registry);
+        anyEvent = serde(registry);
+        recorded = serde(registry);
+        optOuts = serde(registry);
+        scans = serde(registry);
+        tally = serde(registry);
+    }
+
+    @AfterAll
+    static void closeSerdes() {
+        for (AvroSerde<?> serde : java.util.List.of(anyEvent, recorded, optOuts, scans, tally)) {
+            serde.close();
+        }
+    }
+
+    @BeforeEach
+    void start() {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "reconcile-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
