@@ -266,7 +266,7 @@ $('run-now').addEventListener('click', async () => {
   $('run-status').textContent = '';
   $('run-now').disabled = true;
   const r = await api('POST', '/v1/admin/runs');
-  if (!r.ok) { $('run-status').textContent = ''; $('run-status').className = 'error'; $('run-status').textContent = problem(r); $('run-now').disabled = false; return; }
+  if (!r.ok) { $('run-status').className = 'error'; $('run-status').textContent = problem(r); $('run-now').disabled = false; return; }
   $('run-status').className = 'status';
   $('run-status').textContent = 'Run started.';
   $('progress-label').textContent = 'Run in progress';

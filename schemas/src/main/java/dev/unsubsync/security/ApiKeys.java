@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +25,16 @@ public final class ApiKeys {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiKeys.class);
 
-    private final String defaultKey;
+    /** A key as held: its bytes, and the bytes of its {@link #fingerprint}, both ready for comparison. */
+    private record Key(byte[] secret, byte[] fingerprint) {
+        static Key of(String key) {
+            return new Key(key.getBytes(StandardCharsets.UTF_8), ApiKeys.fingerprint(key).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private final Key defaultKey;
     private final Path file;
-    private volatile Map<String, byte[]> fileKeys = Map.of();
+    private volatile Map<String, Key> fileKeys = Map.of();
     private volatile FileTime loadedVersion;
 
     /**
@@ -34,26 +42,19 @@ public final class ApiKeys {
      * @param file       the keys file, or null
      */
     public ApiKeys(String defaultKey, Path file) {
-        this.defaultKey = defaultKey;
+        this.defaultKey = defaultKey == null ? null : Key.of(defaultKey);
         this.file = file;
         reloadIfChanged();
     }
 
+    /** The keys a service is configured with: its token and its keys file, either of them null or blank when not set. */
+    public static ApiKeys configured(String token, String file) {
+        return new ApiKeys(token == null || token.isBlank() ? null : token, file == null || file.isBlank() ? null : Path.of(file));
+    }
+
     /** The name of the key, compared in constant time with every known key; empty when it is none of them. */
     public Optional<String> nameFor(String presented) {
-        reloadIfChanged();
-        byte[] given = presented.getBytes(StandardCharsets.UTF_8);
-        String match = null;
-        // Compare against every key, whatever matches first: the time taken says nothing about which key was close.
-        if (defaultKey != null && MessageDigest.isEqual(given, defaultKey.getBytes(StandardCharsets.UTF_8))) {
-            match = "api";
-        }
-        for (Map.Entry<String, byte[]> key : fileKeys.entrySet()) {
-            if (MessageDigest.isEqual(given, key.getValue()) && match == null) {
-                match = key.getKey();
-            }
-        }
-        return Optional.ofNullable(match);
+        return match(presented, Key::secret);
     }
 
     /**
@@ -71,14 +72,19 @@ public final class ApiKeys {
 
     /** The name of the key with this {@link #fingerprint}, if it is still a key; constant-time over every key. */
     public Optional<String> nameForFingerprint(String presented) {
+        return match(presented, Key::fingerprint);
+    }
+
+    private Optional<String> match(String presented, Function<Key, byte[]> part) {
         reloadIfChanged();
         byte[] given = presented.getBytes(StandardCharsets.UTF_8);
         String match = null;
-        if (defaultKey != null && MessageDigest.isEqual(given, fingerprint(defaultKey).getBytes(StandardCharsets.UTF_8))) {
+        // Compare against every key, whatever matches first: the time taken says nothing about which key was close.
+        if (defaultKey != null && MessageDigest.isEqual(given, part.apply(defaultKey))) {
             match = "api";
         }
-        for (Map.Entry<String, byte[]> key : fileKeys.entrySet()) {
-            if (MessageDigest.isEqual(given, fingerprint(new String(key.getValue(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)) && match == null) {
+        for (Map.Entry<String, Key> key : fileKeys.entrySet()) {
+            if (MessageDigest.isEqual(given, part.apply(key.getValue())) && match == null) {
                 match = key.getKey();
             }
         }
@@ -116,14 +122,14 @@ public final class ApiKeys {
             try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 properties.load(reader);
             }
-            Map<String, byte[]> keys = new LinkedHashMap<>();
+            Map<String, Key> keys = new LinkedHashMap<>();
             for (String name : properties.stringPropertyNames()) {
                 String key = properties.getProperty(name).trim();
                 if (key.length() < 16) {
                     LOG.warn("API key '{}' in {} is shorter than 16 characters and is ignored", name, file);
                     continue;
                 }
-                keys.put(name, key.getBytes(StandardCharsets.UTF_8));
+                keys.put(name, Key.of(key));
             }
             fileKeys = Map.copyOf(keys);
             loadedVersion = version;

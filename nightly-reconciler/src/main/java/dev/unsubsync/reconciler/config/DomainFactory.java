@@ -7,7 +7,6 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
-import java.nio.file.Path;
 import java.time.Clock;
 
 /** Wires the framework-free parts. */
@@ -29,8 +28,6 @@ public class DomainFactory {
 
     @Singleton
     ApiKeys apiKeys(ReconcilerConfiguration config) {
-        String file = config.getApiKeysFile();
-        return new ApiKeys(config.getApiToken() == null || config.getApiToken().isBlank() ? null : config.getApiToken(),
-                file == null || file.isBlank() ? null : Path.of(file));
+        return ApiKeys.configured(config.getApiToken(), config.getApiKeysFile());
     }
 }

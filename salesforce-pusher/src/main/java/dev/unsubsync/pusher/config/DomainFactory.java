@@ -12,7 +12,6 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,9 +35,7 @@ public class DomainFactory {
 
     @Singleton
     ApiKeys apiKeys(PusherConfiguration config) {
-        String token = config.getApiToken();
-        String file = config.getApiKeysFile();
-        return new ApiKeys(token == null || token.isBlank() ? null : token, file == null || file.isBlank() ? null : Path.of(file));
+        return ApiKeys.configured(config.getApiToken(), config.getApiKeysFile());
     }
 
     @Singleton

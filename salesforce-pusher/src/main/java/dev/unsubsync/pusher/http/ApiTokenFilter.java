@@ -6,10 +6,8 @@ import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
-import java.util.Map;
 
 /** Every {@code /v1} request carries {@code Authorization: Bearer <key>} ({@code pusher.api-token} or the keys file); else 401. */
 @ServerFilter("/v1/**")
@@ -25,9 +23,8 @@ public class ApiTokenFilter {
     @Nullable
     public HttpResponse<?> authenticate(HttpRequest<?> request) {
         if (keys.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION)) instanceof ApiKeys.Authentication.Refused(String detail)) {
-            return HttpResponse.status(HttpStatus.UNAUTHORIZED).contentType(MediaType.APPLICATION_JSON_TYPE)
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"salesforce-pusher\"")
-                    .body(Map.of("title", "Unauthorized", "status", 401, "detail", detail));
+            return Problems.response(HttpStatus.UNAUTHORIZED, "Unauthorized", detail)
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"salesforce-pusher\"");
         }
         return null;
     }

@@ -100,7 +100,7 @@ public class SalesforceController {
     @Get(value = "/fields/search", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> search(@Nullable @QueryValue String label) {
         if (label == null || label.isBlank()) {
-            return HttpResponse.badRequest(Map.of("title", "Invalid request", "status", 400, "detail", "label is required, e.g. ?label=Marketo Sales Opt Out"));
+            return Problems.response(HttpStatus.BAD_REQUEST, "Invalid request", "label is required, e.g. ?label=Marketo Sales Opt Out");
         }
         String wanted = label.trim().toLowerCase(Locale.ROOT);
         List<FoundField> found = new ArrayList<>();
@@ -129,7 +129,7 @@ public class SalesforceController {
         try {
             parsed = SalesforceId.parsePerson(id);
         } catch (InvalidSalesforceIdException e) {
-            return HttpResponse.badRequest(Map.of("title", "Invalid Salesforce ID", "status", 400, "detail", "the ID " + e.getMessage()));
+            return Problems.response(HttpStatus.BAD_REQUEST, "Invalid Salesforce ID", "the ID " + e.getMessage());
         }
         String object = parsed.personObjectType().orElseThrow();
         List<String> fields = new ArrayList<>(List.of("Id", "Email", "FirstName", "LastName", EMAIL_OPT_OUT));
@@ -144,7 +144,7 @@ public class SalesforceController {
                     String.join(" ", java.util.stream.Stream.of(r.get("FirstName"), r.get("LastName")).filter(java.util.Objects::nonNull).map(String::valueOf).toList()),
                     Boolean.TRUE.equals(r.get(EMAIL_OPT_OUT)), hasMarketo ? marketo : null, hasMarketo ? Boolean.TRUE.equals(r.get(marketo)) : null));
             case Outcome.RequestRejected<Map<String, Object>> rejected when rejected.status() == 404 ->
-                    HttpResponse.notFound(Map.of("title", "Not found", "status", 404, "detail", "Salesforce has no " + object + " " + parsed.to18()));
+                    Problems.response(HttpStatus.NOT_FOUND, "Not found", "Salesforce has no " + object + " " + parsed.to18());
             default -> unavailable("Cannot read " + object + " " + parsed.to18() + ": " + record.describe());
         };
     }
@@ -174,6 +174,6 @@ public class SalesforceController {
     }
 
     private static HttpResponse<?> unavailable(String detail) {
-        return HttpResponse.status(HttpStatus.BAD_GATEWAY).body(Map.of("title", "Salesforce unavailable", "status", 502, "detail", detail));
+        return Problems.response(HttpStatus.BAD_GATEWAY, "Salesforce unavailable", detail);
     }
 }

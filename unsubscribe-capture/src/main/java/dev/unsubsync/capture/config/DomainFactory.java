@@ -44,8 +44,7 @@ public class DomainFactory {
 
     @Singleton
     dev.unsubsync.security.ApiKeys apiKeys(CaptureConfiguration config) {
-        return new dev.unsubsync.security.ApiKeys(config.getApiToken(),
-                config.getApiKeysFile() == null || config.getApiKeysFile().isBlank() ? null : java.nio.file.Path.of(config.getApiKeysFile()));
+        return dev.unsubsync.security.ApiKeys.configured(config.getApiToken(), config.getApiKeysFile());
     }
 
     @Singleton

@@ -171,11 +171,8 @@ public class AdminController {
     }
 
     private Optional<Daily> askOther(HttpRequest<?> request, String host, int port, int span) {
-        java.net.http.HttpRequest.Builder ask = java.net.http.HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/v1/admin/daily?local=true&days=" + span))
-                .timeout(Duration.ofSeconds(5));
-        // The caller's own credentials travel with the question: a bearer key, or the console's session cookie.
-        Optional.ofNullable(request.getHeaders().get(HttpHeaders.AUTHORIZATION)).ifPresent(v -> ask.header(HttpHeaders.AUTHORIZATION, v));
-        Optional.ofNullable(request.getHeaders().get(HttpHeaders.COOKIE)).ifPresent(v -> ask.header(HttpHeaders.COOKIE, v));
+        java.net.http.HttpRequest.Builder ask = PeerCalls.withCallerCredentials(request,
+                java.net.http.HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/v1/admin/daily?local=true&days=" + span)).timeout(Duration.ofSeconds(5)));
         try {
             java.net.http.HttpResponse<String> answer = http.send(ask.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             return answer.statusCode() == 200 ? Optional.of(json.readValue(answer.body(), Argument.of(Daily.class))) : Optional.empty();

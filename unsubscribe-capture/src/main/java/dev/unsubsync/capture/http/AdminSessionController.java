@@ -54,7 +54,8 @@ public class AdminSessionController {
 
     @Post(value = "/admin/session", consumes = {MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED}, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> login(HttpRequest<?> request, @Nullable @Body Login login) {
-        // Guessing keys costs the same budget as using one: one bucket for every login attempt on this instance.
+        // All logins on this instance share one bucket of the API's per-key limit: a bound on a runaway client, not a
+        // defence against guessing (keys are at least 16 random characters; that is the defence).
         Optional<Duration> wait = limits.acquire("console-login");
         if (wait.isPresent()) {
             return Problem.response(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many login attempts", "try again in a moment", null)

@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -117,9 +116,8 @@ public class HistoryController {
     private HttpResponse<?> forward(HttpRequest<?> request, HistoryStreams.Owner.There there, String person) {
         URI uri = URI.create("http://" + there.host() + ":" + there.port() + "/v1/unsubscribes/" + URLEncoder.encode(person, StandardCharsets.UTF_8)
                 .replace("+", "%20") + "?forwarded=true");
-        java.net.http.HttpRequest.Builder forward = java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
-        Optional.ofNullable(request.getHeaders().get(HttpHeaders.AUTHORIZATION)).ifPresent(value -> forward.header(HttpHeaders.AUTHORIZATION, value));
-        Optional.ofNullable(request.getHeaders().get(HttpHeaders.COOKIE)).ifPresent(value -> forward.header(HttpHeaders.COOKIE, value));
+        java.net.http.HttpRequest.Builder forward = PeerCalls.withCallerCredentials(request,
+                java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET());
         try {
             java.net.http.HttpResponse<String> answer = http.send(forward.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             return HttpResponse.status(HttpStatus.valueOf(answer.statusCode()))

@@ -6,6 +6,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -40,56 +41,64 @@ public class PipelineFigures {
         this.pusherGroup = pusherGroup;
     }
 
+    /** The figures, from one look at the three topics' offsets and two at the pusher's committed offsets. */
     public Figures figures() {
-        return new Figures(behind(pusherGroup, Topics.UNSUBSCRIBE_EVENTS.name()), behind(pusherGroup + "-parked", Topics.PUSH_PARKED.name()),
-                held(Topics.PUSH_DEAD_LETTERS.name()));
+        String events = Topics.UNSUBSCRIBE_EVENTS.name();
+        String parked = Topics.PUSH_PARKED.name();
+        String deadLetters = Topics.PUSH_DEAD_LETTERS.name();
+        Offsets offsets;
+        try {
+            offsets = offsets(List.of(events, parked, deadLetters));
+        } catch (ExecutionException | TimeoutException e) {
+            return new Figures(-1, -1, -1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Figures(-1, -1, -1);
+        }
+        return new Figures(behind(pusherGroup, events, offsets), behind(pusherGroup + "-parked", parked, offsets), offsets.held(deadLetters));
     }
 
-    /** Records on {@code topic} that {@code group} has not committed past (all of them when it never committed). */
-    private long behind(String group, String topic) {
+    /** Each partition's first and next offset. */
+    private record Offsets(Map<TopicPartition, Long> starts, Map<TopicPartition, Long> ends) {
+        long held(String topic) {
+            return ends.entrySet().stream().filter(e -> e.getKey().topic().equals(topic)).mapToLong(e -> e.getValue() - starts.get(e.getKey())).sum();
+        }
+    }
+
+    /** Records on {@code topic} that {@code group} has not committed past (all of them when it never committed); -1 if unknown. */
+    private long behind(String group, String topic, Offsets offsets) {
+        Map<TopicPartition, OffsetAndMetadata> committed;
         try {
-            Map<TopicPartition, Long> ends = offsets(topic, OffsetSpec.latest());
-            Map<TopicPartition, Long> starts = offsets(topic, OffsetSpec.earliest());
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                    .get(5, TimeUnit.SECONDS);
-            long behind = 0;
-            for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+            committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+        long behind = 0;
+        for (Map.Entry<TopicPartition, Long> end : offsets.ends().entrySet()) {
+            if (end.getKey().topic().equals(topic)) {
                 OffsetAndMetadata at = committed.get(end.getKey());
-                long from = at == null ? starts.get(end.getKey()) : at.offset();
+                long from = at == null ? offsets.starts().get(end.getKey()) : at.offset();
                 behind += Math.max(0, end.getValue() - from);
             }
-            return behind;
-        } catch (ExecutionException | TimeoutException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
+        return behind;
     }
 
-    /** Records held on {@code topic} (end minus start offsets). */
-    private long held(String topic) {
-        try {
-            Map<TopicPartition, Long> ends = offsets(topic, OffsetSpec.latest());
-            Map<TopicPartition, Long> starts = offsets(topic, OffsetSpec.earliest());
-            return ends.entrySet().stream().mapToLong(e -> e.getValue() - starts.get(e.getKey())).sum();
-        } catch (ExecutionException | TimeoutException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private Map<TopicPartition, Long> offsets(String topic, OffsetSpec spec) throws ExecutionException, InterruptedException, TimeoutException {
-        int partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic).partitions().size();
-        Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            wanted.put(new TopicPartition(topic, p), spec);
-        }
-        Map<TopicPartition, Long> result = new HashMap<>();
-        admin.listOffsets(wanted).all().get(5, TimeUnit.SECONDS).forEach((tp, info) -> result.put(tp, info.offset()));
-        return result;
+    private Offsets offsets(List<String> topics) throws ExecutionException, InterruptedException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS).forEach((topic, description) -> description.partitions().forEach(p -> {
+            earliest.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest());
+            latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+        }));
+        Map<TopicPartition, Long> starts = new HashMap<>();
+        admin.listOffsets(earliest).all().get(5, TimeUnit.SECONDS).forEach((tp, info) -> starts.put(tp, info.offset()));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+        return new Offsets(starts, ends);
     }
 
     @PreDestroy
