@@ -1,10 +1,13 @@
 package dev.unsubsync.schemas;
 
 import dev.unsubsync.events.DiffScanRequest;
+import dev.unsubsync.events.DirectoryState;
 import dev.unsubsync.events.OptOutPushResult;
 import dev.unsubsync.events.ReconcileRun;
 import dev.unsubsync.events.ReconcileTally;
 import dev.unsubsync.events.SalesforceOptOut;
+import dev.unsubsync.events.SalesforcePeople;
+import dev.unsubsync.events.SalesforceRecord;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import java.util.List;
@@ -125,13 +128,54 @@ public final class Topics {
             "reconcile-runs", String.class, ReconcileRun.class, 1,
             Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
 
+    /**
+     * The people directory's raw input: every Contact and Lead the directory read from Salesforce (full Bulk API loads and
+     * the incremental poll), one {@link SalesforceRecord} per 18-character ID (the key), tombstoned when the record is
+     * deleted or gone. A record with the key {@link #DIRECTORY_SWEEP_KEY}, sent to every partition after a full load,
+     * tells the directory to drop what that load did not see.
+     */
+    public static final Topic<String, SalesforceRecord> SALESFORCE_RECORDS = new Topic<>(
+            "salesforce-records", String.class, SalesforceRecord.class, 6,
+            Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+
+    /** Key of the in-band "drop what this full load did not see" marker on {@link #SALESFORCE_RECORDS}. */
+    public static final String DIRECTORY_SWEEP_KEY = "~sweep";
+
+    /** Header of the sweep marker: the full load's id. */
+    public static final String DIRECTORY_LOAD_HEADER = "unsubsync.directory-load";
+
+    /**
+     * The directory's re-partitioning step: a {@link SalesforceRecord} keyed by the person it joins or leaves
+     * ({@code deleted}), so each person's entry is built on the partition that owns the person.
+     */
+    public static final Topic<String, SalesforceRecord> SALESFORCE_PEOPLE_CHANGES = new Topic<>(
+            "salesforce-people-changes", String.class, SalesforceRecord.class, 6,
+            Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000)));
+
+    /**
+     * The people directory: every Contact and Lead with an email address, one {@link SalesforcePeople} per person key
+     * (the normalised email), partitioned exactly like {@link #UNSUBSCRIBE_EVENTS}. An unsubscribe that carries only an
+     * email reaches Salesforce through it.
+     */
+    public static final Topic<String, SalesforcePeople> SALESFORCE_PEOPLE = new Topic<>(
+            "salesforce-people", String.class, SalesforcePeople.class, 6,
+            Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+
+    /** The directory poll's watermarks and last full load, one {@link DirectoryState} under {@link #DIRECTORY_STATE_KEY}. */
+    public static final Topic<String, DirectoryState> DIRECTORY_STATE = new Topic<>(
+            "salesforce-directory-state", String.class, DirectoryState.class, 1,
+            Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+
+    /** The one key of {@link #DIRECTORY_STATE}. */
+    public static final String DIRECTORY_STATE_KEY = "directory";
+
     /** Header carrying a nightly run's id on what the run asks of other services, and on their answers. */
     public static final String RUN_ID_HEADER = "unsubsync.run-id";
 
     /** All topics, for provisioning. */
     public static final List<Topic<?, ?>> ALL = List.of(UNSUBSCRIBE_EVENTS, PUSH_RESULTS, PUSH_DEAD_LETTERS, SETTINGS, PUSH_PARKED, UNSUBSCRIBE_LEDGER,
             WEBHOOK_DEAD_LETTERS, SALESFORCE_OPTOUTS, RECONCILE_SALES, RECONCILE_CONTROL, RECONCILE_CANDIDATES, RECONCILE_PUSHES, RECONCILE_TALLIES,
-            RECONCILE_RUNS);
+            RECONCILE_RUNS, SALESFORCE_RECORDS, SALESFORCE_PEOPLE_CHANGES, SALESFORCE_PEOPLE, DIRECTORY_STATE);
 
     private Topics() {
     }

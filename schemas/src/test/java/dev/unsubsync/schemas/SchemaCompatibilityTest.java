@@ -39,7 +39,10 @@ class SchemaCompatibilityTest {
                 Arguments.of(dev.unsubsync.events.DiffScanRequest.getClassSchema().getName()),
                 Arguments.of(dev.unsubsync.events.ReconcileTally.getClassSchema().getName()),
                 Arguments.of(dev.unsubsync.events.ReconcileRun.getClassSchema().getName()),
-                Arguments.of(dev.unsubsync.events.PersonHistory.getClassSchema().getName()));
+                Arguments.of(dev.unsubsync.events.PersonHistory.getClassSchema().getName()),
+                Arguments.of(dev.unsubsync.events.SalesforceRecord.getClassSchema().getName()),
+                Arguments.of(dev.unsubsync.events.SalesforcePeople.getClassSchema().getName()),
+                Arguments.of(dev.unsubsync.events.DirectoryState.getClassSchema().getName()));
     }
 
     @ParameterizedTest(name = "{0}")

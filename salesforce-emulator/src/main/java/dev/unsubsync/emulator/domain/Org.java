@@ -299,6 +299,38 @@ public final class Org {
         return results;
     }
 
+    /** One record of a Collections create: its type and fields, or the error found before it reached the org. */
+    public record NewRecord(SObjectType type, Map<String, Object> fields, RecordError invalid) {
+    }
+
+    /** Answer for one record of a Collections create: the new ID, or why it was not created. */
+    public record Created(String id, RecordError error) {
+    }
+
+    /**
+     * Creates several records in request order, as sObject Collections does: one answer per record. With
+     * {@code allOrNone}, one failure creates nothing and every other record reports {@link #ROLLED_BACK}.
+     */
+    public synchronized List<Created> createAll(List<NewRecord> newRecords, boolean allOrNone) {
+        List<Created> answers = new ArrayList<>();
+        for (NewRecord newRecord : newRecords) {
+            if (newRecord.invalid() != null) {
+                answers.add(new Created(null, newRecord.invalid()));
+                continue;
+            }
+            try {
+                answers.add(new Created(create(newRecord.type(), newRecord.fields()), null));
+            } catch (SalesforceException e) {
+                answers.add(new Created(null, new RecordError(e.errorCode(), e.getMessage(), e.fields())));
+            }
+        }
+        if (allOrNone && answers.stream().anyMatch(a -> a.error() != null)) {
+            answers.stream().filter(a -> a.id() != null).forEach(a -> records.remove(a.id()));
+            return answers.stream().map(a -> a.error() != null ? a : new Created(null, ROLLED_BACK)).toList();
+        }
+        return answers;
+    }
+
     /** Moves a record to the recycle bin ({@code IsDeleted = true}). */
     public synchronized void delete(SObjectType type, String rawId) {
         Map<String, Object> record = find(type, rawId);

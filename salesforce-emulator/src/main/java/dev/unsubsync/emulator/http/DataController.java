@@ -196,6 +196,43 @@ public class DataController {
         return saveResults;
     }
 
+    /** sObject Collections create: up to 200 records of any supported type, one save result per record, in order. */
+    @Post(value = "/{version}/composite/sobjects", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    public List<Map<String, Object>> createCollection(@PathVariable String version, @Body String body) {
+        Map<String, Object> request = parseObject(body);
+        if (!(request.get("records") instanceof List<?> records)) {
+            throw new SalesforceException(400, "JSON_PARSER_ERROR", "records is required and must be an array");
+        }
+        if (records.size() > MAX_COLLECTION_RECORDS) {
+            throw new SalesforceException(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into this call");
+        }
+        List<Org.NewRecord> newRecords = new ArrayList<>();
+        for (Object element : records) {
+            Org.Change change = change(element);
+            Map<String, Object> fields = new LinkedHashMap<>(change.fields());
+            fields.remove("attributes");
+            RecordError invalid = change.invalid();
+            if (invalid != null && invalid.statusCode().equals("MISSING_ARGUMENT")) {
+                invalid = null;
+            } else if (invalid == null) {
+                invalid = new RecordError("INVALID_FIELD", "cannot specify Id in an insert call", List.of("Id"));
+            }
+            newRecords.add(new Org.NewRecord(change.type(), fields, invalid));
+        }
+        List<Map<String, Object>> saveResults = new ArrayList<>();
+        for (Org.Created created : org.createAll(newRecords, Boolean.TRUE.equals(request.get("allOrNone")))) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            if (created.id() != null) {
+                result.put("id", created.id());
+            }
+            result.put("success", created.error() == null);
+            result.put("errors", created.error() == null ? List.of()
+                    : List.of(Map.of("statusCode", created.error().statusCode(), "message", created.error().message(), "fields", created.error().fields())));
+            saveResults.add(result);
+        }
+        return saveResults;
+    }
+
     private Org.Change change(Object element) {
         if (!(element instanceof Map<?, ?> raw)) {
             throw new SalesforceException(400, "JSON_PARSER_ERROR", "each element of records must be an object");

@@ -5,6 +5,8 @@ import dev.unsubsync.pusher.domain.OptOutPusher;
 import dev.unsubsync.pusher.domain.RecentWrites;
 import dev.unsubsync.pusher.domain.SalesforceWriter;
 import dev.unsubsync.pusher.kafka.KafkaSettings;
+import dev.unsubsync.pusher.kafka.PeopleDirectory;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.unsubsync.schemas.SettingsView;
 import dev.unsubsync.security.ApiKeys;
 import io.micronaut.context.annotation.Bean;
@@ -51,9 +53,17 @@ public class DomainFactory {
         return Executors.newFixedThreadPool(config.getMaxCallsInFlight(), Thread.ofPlatform().name("salesforce-call-", 0).daemon().factory());
     }
 
+    /** The people directory ({@code salesforce-people}), followed whole by every instance. */
+    @Singleton
+    @Bean(preDestroy = "close")
+    PeopleDirectory peopleDirectory(KafkaSettings kafka, Clock clock, PusherConfiguration config, MeterRegistry metrics) {
+        return new PeopleDirectory(kafka.clientConfig(), kafka.avroDeserializer(), clock, config.getLookupMemory(), metrics);
+    }
+
     @Singleton
     OptOutPusher optOutPusher(SalesforceWriter salesforce, Clock clock, SettingsView settings, FieldCheck fieldCheck,
-                              @Named("salesforce-calls") ExecutorService calls, PusherConfiguration config) {
-        return new OptOutPusher(salesforce, clock, settings::current, fieldCheck, calls, new RecentWrites(config.getRecentWritesTtl(), 100_000), OptOutPusher.Pauser.SLEEP);
+                              @Named("salesforce-calls") ExecutorService calls, PusherConfiguration config, PeopleDirectory people) {
+        return new OptOutPusher(salesforce, clock, settings::current, fieldCheck, calls, new RecentWrites(config.getRecentWritesTtl(), 100_000),
+                OptOutPusher.Pauser.SLEEP, people, config.isEveryRecordForEmail());
     }
 }

@@ -41,6 +41,34 @@ public class PusherConfiguration {
         this.apiKeysFile = apiKeysFile;
     }
 
+    /**
+     * Whether an unsubscribe that names a Salesforce record also reaches the other Contacts and Leads with the same email
+     * (the people directory's). Default true: the recipient asked not to be mailed at that address, and a duplicate
+     * Contact must not keep mailing them. False: only the named record (an event without an ID still reaches every
+     * record with its email).
+     */
+    private boolean everyRecordForEmail = true;
+
+    /** How long what a live lookup found by email is remembered, until the people directory lists it. Default 10 min. */
+    @NotNull
+    private Duration lookupMemory = Duration.ofMinutes(10);
+
+    public boolean isEveryRecordForEmail() {
+        return everyRecordForEmail;
+    }
+
+    public void setEveryRecordForEmail(boolean everyRecordForEmail) {
+        this.everyRecordForEmail = everyRecordForEmail;
+    }
+
+    public Duration getLookupMemory() {
+        return lookupMemory;
+    }
+
+    public void setLookupMemory(Duration lookupMemory) {
+        this.lookupMemory = lookupMemory;
+    }
+
     /** Consumer group; every instance of the pusher joins it and takes a share of the partitions. Default {@code salesforce-pusher}. */
     @NotBlank
     private String groupId = "salesforce-pusher";

@@ -9,6 +9,7 @@ import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.RecordResult;
 import dev.unsubsync.salesforce.RecordUpdate;
 import dev.unsubsync.schemas.InvalidSalesforceIdException;
+import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.SalesforceId;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,8 +31,10 @@ import org.apache.avro.specific.SpecificRecord;
  * rules 1–9).
  *
  * <p>Only {@link UnsubscribeRecorded} is pushed and only {@code true} is written; a removal is never pushed. The fields
- * come from the settings ({@link FieldChoice}). An event without a Salesforce ID is not pushed and says so. The object
- * type comes from the ID prefix. Events for the same record make one write. A field that describe says is missing or
+ * come from the settings ({@link FieldChoice}). An unsubscribe reaches every Contact and Lead with its email (the people
+ * directory, or one batched live query for people it does not list) and the record its Salesforce ID names; a person
+ * with no record yet gets {@code NO_SALESFORCE_RECORD} and stays pending (the reconciler opts out a record that appears
+ * later). The object type comes from the ID prefix. Events for the same record make one write. A field that describe says is missing or
  * read-only is not written: the event is parked for it (and written for the other fields). A converted Lead is followed
  * to its Contact and a merged record to its master. Other permanent refusals become dead letters. A record refused for
  * now (a locked row) is tried again alone a few times, then sent on the retry path, so it holds up no unrelated record;
@@ -89,6 +92,8 @@ public final class OptOutPusher {
     private final Executor calls;
     private final RecentWrites recent;
     private final Pauser pauser;
+    private final People people;
+    private final boolean everyRecordForEmail;
 
     /** Waits between inline retries of a locked record; tests pass one that does not wait. */
     @FunctionalInterface
@@ -110,9 +115,13 @@ public final class OptOutPusher {
      * @param calls  runs Collections calls; several at a time when it has several threads
      * @param recent events written a short while ago, not written again
      * @param pauser waits between inline retries of a record refused for now
+     * @param people the people directory: which Contacts and Leads have an email
+     * @param everyRecordForEmail whether an event with a Salesforce ID also reaches the email's other records
      */
     public OptOutPusher(SalesforceWriter salesforce, Clock clock, Supplier<SyncSettings> settings, FieldCheck fieldCheck, Executor calls,
-                        RecentWrites recent, Pauser pauser) {
+                        RecentWrites recent, Pauser pauser, People people, boolean everyRecordForEmail) {
+        this.people = people;
+        this.everyRecordForEmail = everyRecordForEmail;
         this.salesforce = salesforce;
         this.clock = clock;
         this.settings = settings;
@@ -131,9 +140,111 @@ public final class OptOutPusher {
     public List<Decision> push(List<Inbound> batch, int attempt) {
         List<String> chosen = FieldChoice.fields(settings.get());
         Map<Inbound, Decision> decisions = new LinkedHashMap<>();
+        Map<Inbound, List<PersonRecord>> reach = resolve(batch, decisions, attempt);
         Map<String, RecordUpdate> writes = new LinkedHashMap<>();
-        Map<Inbound, String> writeFor = new LinkedHashMap<>();
+        Map<Inbound, List<String>> writeFor = new LinkedHashMap<>();
         Map<Inbound, Parking> parking = new LinkedHashMap<>();
+        Map<Inbound, List<OptOutPushResult>> early = new LinkedHashMap<>();
+        for (Map.Entry<Inbound, List<PersonRecord>> entry : reach.entrySet()) {
+            Inbound inbound = entry.getKey();
+            UnsubscribeRecorded recorded = (UnsubscribeRecorded) inbound.event();
+            List<String> wanted = inbound.onlyFields().isEmpty() ? chosen : inbound.onlyFields();
+            Map<String, String> unavailableAnywhere = new LinkedHashMap<>();
+            List<String> keys = new ArrayList<>();
+            List<OptOutPushResult> results = new ArrayList<>();
+            for (PersonRecord target : entry.getValue()) {
+                Map<String, String> unavailable = fieldCheck.unavailable(target.objectType(), wanted);
+                unavailableAnywhere.putAll(unavailable);
+                List<String> writable = wanted.stream().filter(f -> !unavailable.containsKey(f)).toList();
+                List<String> toWrite = writable.stream().filter(f -> !recent.contains(recentKey(recorded, target), f, clock.instant())).toList();
+                if (!writable.isEmpty() && toWrite.isEmpty()) {
+                    // This very event was written to this record moments ago (delivered again): no API call.
+                    results.add(result(recorded, PushOutcome.WRITTEN, target.id(), target.objectType(), writable, null,
+                            "this event was written moments ago; delivered again, not written again", attempt));
+                } else if (!toWrite.isEmpty()) {
+                    String key = target.id() + "|" + String.join(",", toWrite);
+                    writes.putIfAbsent(key, new RecordUpdate(target.objectType(), target.id(), toWrite));
+                    keys.add(key);
+                }
+            }
+            if (!unavailableAnywhere.isEmpty()) {
+                parking.put(inbound, new Parking(List.copyOf(unavailableAnywhere.keySet()), String.join(" ", new java.util.LinkedHashSet<>(unavailableAnywhere.values()))));
+            }
+            writeFor.put(inbound, keys);
+            early.put(inbound, results);
+        }
+
+        Map<String, Target> written = writeFollowingSuccessors(writes);
+        for (Inbound inbound : batch) {
+            if (decisions.containsKey(inbound)) {
+                continue;
+            }
+            UnsubscribeRecorded recorded = (UnsubscribeRecorded) inbound.event();
+            List<OptOutPushResult> results = new ArrayList<>(early.getOrDefault(inbound, List.of()));
+            Optional<RecordFailure> deadLetter = Optional.empty();
+            Optional<Parking> parked = Optional.ofNullable(parking.get(inbound));
+            String retry = null;
+            for (String key : writeFor.getOrDefault(inbound, List.of())) {
+                Target target = written.get(key);
+                RecordUpdate update = target.update();
+                switch (target.result()) {
+                    case RecordResult.Saved s -> {
+                        update.fields().forEach(field -> recent.add(recentKey(recorded, new PersonRecord(update.id(), update.objectType())), field, clock.instant()));
+                        results.add(result(recorded, PushOutcome.WRITTEN, update.id(), update.objectType(), update.fields(), null, null, attempt));
+                    }
+                    case RecordResult.Permanent p when FIELD_CODES.contains(p.statusCode()) -> {
+                        // Describe did not know yet: park for these fields and have the check run again.
+                        update.fields().forEach(field -> fieldCheck.report(update.objectType(), field, p.statusCode().equals("INVALID_FIELD")
+                                ? FieldCheck.missing(update.objectType(), field) : FieldCheck.readOnly(update.objectType(), field)));
+                        parked = Optional.of(withFields(parked, update.fields(), p.statusCode() + ": " + p.message()));
+                    }
+                    case RecordResult.Permanent p -> {
+                        results.add(result(recorded, PushOutcome.REJECTED, update.id(), update.objectType(), List.of(), p.statusCode(), p.message(), attempt));
+                        if (deadLetter.isEmpty()) {
+                            deadLetter = Optional.of(new RecordFailure(p.statusCode(), update.id() + ": " + p.message()));
+                        }
+                    }
+                    case RecordResult.Retryable r -> {
+                        if (!inbound.onlyFields().isEmpty()) {
+                            // Already on the retry path: that loop backs off and tries again, holding up no one else.
+                            throw new TransientPushFailure("record " + update.id() + " still refused for now (" + r.statusCode() + "): " + r.message());
+                        }
+                        // Still locked after a few tries: off the main path, so unrelated records are not held up.
+                        // Order across the retry path is harmless: only true is ever written.
+                        retry = r.statusCode() + ": " + r.message();
+                        parked = Optional.of(withFields(parked, update.fields(), "RETRY " + retry));
+                    }
+                }
+            }
+            if (parked.isPresent()) {
+                String code = retry != null ? "RETRY_LATER" : "FIELD_NOT_WRITABLE";
+                results.add(result(recorded, PushOutcome.PARKED, recorded.getSalesforceId(), salesforceId(recorded).flatMap(SalesforceId::personObjectType).orElse(null),
+                        List.of(), code, parked.get().reason(), attempt));
+            }
+            decisions.put(inbound, new Decision(inbound, results, deadLetter, parked));
+        }
+        return batch.stream().map(decisions::get).toList();
+    }
+
+    private static Parking withFields(Optional<Parking> existing, List<String> fields, String reason) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(fields);
+        existing.ifPresent(p -> all.addAll(p.fields()));
+        return new Parking(List.copyOf(all), existing.filter(p -> p.reason().startsWith("RETRY ")).map(Parking::reason).orElse(reason));
+    }
+
+    private static String recentKey(UnsubscribeRecorded recorded, PersonRecord target) {
+        return recorded.getEventId() + "|" + target.id();
+    }
+
+    /**
+     * Which Contacts and Leads each unsubscribe reaches: the record its Salesforce ID names and, by default, every other
+     * record with its email; without an ID, every record with its email, from the people directory or, for a person the
+     * directory does not list, from one batched live query for the whole batch. Events that reach nothing (a removal, a
+     * topic unsubscribe, a person with no record) are decided here.
+     */
+    private Map<Inbound, List<PersonRecord>> resolve(List<Inbound> batch, Map<Inbound, Decision> decisions, int attempt) {
+        Map<Inbound, List<PersonRecord>> reach = new LinkedHashMap<>();
+        Map<Inbound, String> unknown = new LinkedHashMap<>();
         for (Inbound inbound : batch) {
             switch (inbound.event()) {
                 case UnsubscribeRecorded recorded -> {
@@ -145,37 +256,18 @@ public final class OptOutPusher {
                                 Optional.empty(), Optional.empty()));
                         continue;
                     }
+                    List<PersonRecord> targets = new ArrayList<>();
                     Optional<SalesforceId> id = salesforceId(recorded);
-                    if (id.isEmpty()) {
-                        decisions.put(inbound, new Decision(inbound, List.of(result(recorded, PushOutcome.SKIPPED_NO_SALESFORCE_ID,
-                                null, null, List.of(), "NO_SALESFORCE_ID", "no Salesforce ID: nothing to write to", attempt)),
-                                Optional.empty(), Optional.empty()));
-                        continue;
+                    id.ifPresent(named -> targets.add(PersonRecord.of(named.to18())));
+                    Optional<String> person = personKey(recorded);
+                    if (person.isPresent() && (id.isEmpty() || everyRecordForEmail)) {
+                        Optional<List<PersonRecord>> known = people.known(person.get());
+                        known.ifPresent(records -> records.stream().filter(r -> !targets.contains(r)).forEach(targets::add));
+                        if (known.isEmpty() && id.isEmpty()) {
+                            unknown.put(inbound, person.get());
+                        }
                     }
-                    String objectType = id.get().personObjectType().orElseThrow();
-                    List<String> wanted = inbound.onlyFields().isEmpty() ? chosen : inbound.onlyFields();
-                    Map<String, String> unavailable = fieldCheck.unavailable(objectType, wanted);
-                    List<String> writable = wanted.stream().filter(f -> !unavailable.containsKey(f)).toList();
-                    if (!unavailable.isEmpty()) {
-                        parking.put(inbound, new Parking(List.copyOf(unavailable.keySet()), String.join(" ", unavailable.values())));
-                    }
-                    List<String> toWrite = writable.stream().filter(f -> !recent.contains(recorded.getEventId(), f, clock.instant())).toList();
-                    if (!writable.isEmpty() && toWrite.isEmpty()) {
-                        // This very event was written moments ago (delivered again): no API call.
-                        List<OptOutPushResult> results = new ArrayList<>();
-                        results.add(result(recorded, PushOutcome.WRITTEN, id.get().to18(), objectType, writable, null,
-                                "this event was written moments ago; delivered again, not written again", attempt));
-                        Optional.ofNullable(parking.get(inbound)).ifPresent(p -> results.add(result(recorded, PushOutcome.PARKED, id.get().to18(), objectType,
-                                List.of(), "FIELD_NOT_WRITABLE", p.reason(), attempt)));
-                        decisions.put(inbound, new Decision(inbound, results, Optional.empty(), Optional.ofNullable(parking.get(inbound))));
-                        continue;
-                    }
-                    writable = toWrite;
-                    if (!writable.isEmpty()) {
-                        String key = id.get().to18() + "|" + String.join(",", writable);
-                        writes.putIfAbsent(key, new RecordUpdate(objectType, id.get().to18(), writable));
-                        writeFor.put(inbound, key);
-                    }
+                    reach.put(inbound, targets);
                 }
                 // Resubscribes are never synced: a removal stays on the sales side.
                 case UnsubscribeRemoved removed -> decisions.put(inbound, new Decision(inbound, List.of(), Optional.empty(), Optional.empty()));
@@ -184,58 +276,35 @@ public final class OptOutPusher {
                         Optional.empty()));
             }
         }
-
-        Map<String, Target> written = writeFollowingSuccessors(writes);
-        for (Inbound inbound : batch) {
-            if (decisions.containsKey(inbound)) {
-                continue;
+        if (!unknown.isEmpty()) {
+            Map<String, String> emails = new LinkedHashMap<>();
+            unknown.forEach((inbound, person) -> emails.putIfAbsent(person, ((UnsubscribeRecorded) inbound.event()).getEmail()));
+            Outcome<Map<String, List<PersonRecord>>> found = salesforce.findByEmail(emails.values());
+            if (!(found instanceof Outcome.Ok<Map<String, List<PersonRecord>>>(Map<String, List<PersonRecord>> byPerson))) {
+                // An outage is not an answer: the batch waits and is tried again, nothing is decided.
+                throw new TransientPushFailure("could not look up " + emails.size() + " email(s) in Salesforce: " + found.describe());
             }
-            UnsubscribeRecorded recorded = (UnsubscribeRecorded) inbound.event();
-            List<OptOutPushResult> results = new ArrayList<>();
-            Optional<RecordFailure> deadLetter = Optional.empty();
-            Optional<Parking> parked = Optional.ofNullable(parking.get(inbound));
-            String key = writeFor.get(inbound);
-            if (key != null) {
-                Target target = written.get(key);
-                RecordUpdate update = target.update();
-                switch (target.result()) {
-                    case RecordResult.Saved s -> {
-                        update.fields().forEach(field -> recent.add(recorded.getEventId(), field, clock.instant()));
-                        results.add(result(recorded, PushOutcome.WRITTEN, update.id(), update.objectType(), update.fields(), null, null, attempt));
-                    }
-                    case RecordResult.Permanent p when FIELD_CODES.contains(p.statusCode()) -> {
-                        // Describe did not know yet: park for these fields and have the check run again.
-                        update.fields().forEach(field -> fieldCheck.report(update.objectType(), field, p.statusCode().equals("INVALID_FIELD")
-                                ? FieldCheck.missing(update.objectType(), field) : FieldCheck.readOnly(update.objectType(), field)));
-                        List<String> fields = new ArrayList<>(update.fields());
-                        parked.ifPresent(existing -> fields.addAll(existing.fields()));
-                        parked = Optional.of(new Parking(List.copyOf(fields), p.statusCode() + ": " + p.message()));
-                    }
-                    case RecordResult.Permanent p -> {
-                        results.add(result(recorded, PushOutcome.REJECTED, update.id(), update.objectType(), List.of(), p.statusCode(), p.message(), attempt));
-                        deadLetter = Optional.of(new RecordFailure(p.statusCode(), p.message()));
-                    }
-                    case RecordResult.Retryable r -> {
-                        if (!inbound.onlyFields().isEmpty()) {
-                            // Already on the retry path: that loop backs off and tries again, holding up no one else.
-                            throw new TransientPushFailure("record " + update.id() + " still refused for now (" + r.statusCode() + "): " + r.message());
-                        }
-                        // Still locked after a few tries: off the main path, so unrelated records are not held up.
-                        // Order across the retry path is harmless: only true is ever written.
-                        List<String> fields = new ArrayList<>(update.fields());
-                        parked.ifPresent(existing -> fields.addAll(existing.fields()));
-                        parked = Optional.of(new Parking(List.copyOf(fields), "RETRY " + r.statusCode() + ": " + r.message()));
-                    }
-                }
-            }
-            if (parked.isPresent()) {
-                String code = parked.get().reason().startsWith("RETRY ") ? "RETRY_LATER" : "FIELD_NOT_WRITABLE";
-                results.add(result(recorded, PushOutcome.PARKED, recorded.getSalesforceId(), salesforceId(recorded).flatMap(SalesforceId::personObjectType).orElse(null),
-                        List.of(), code, parked.get().reason(), attempt));
-            }
-            decisions.put(inbound, new Decision(inbound, results, deadLetter, parked));
+            byPerson.forEach(people::learned);
+            unknown.forEach((inbound, person) -> reach.get(inbound).addAll(byPerson.getOrDefault(person, List.of())));
         }
-        return batch.stream().map(decisions::get).toList();
+        for (Map.Entry<Inbound, List<PersonRecord>> entry : List.copyOf(reach.entrySet())) {
+            if (entry.getValue().isEmpty()) {
+                UnsubscribeRecorded recorded = (UnsubscribeRecorded) entry.getKey().event();
+                reach.remove(entry.getKey());
+                decisions.put(entry.getKey(), new Decision(entry.getKey(), List.of(result(recorded, PushOutcome.NO_SALESFORCE_RECORD, null, null, List.of(),
+                        "NO_SALESFORCE_RECORD", "no Contact or Lead has this email yet; pending: opted out as soon as one appears", attempt)),
+                        Optional.empty(), Optional.empty()));
+            }
+        }
+        return reach;
+    }
+
+    private static Optional<String> personKey(UnsubscribeRecorded recorded) {
+        try {
+            return Optional.of(PersonKey.of(recorded.getEmail()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /**

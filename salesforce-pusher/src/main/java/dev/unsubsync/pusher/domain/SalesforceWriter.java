@@ -3,7 +3,9 @@ package dev.unsubsync.pusher.domain;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.RecordResult;
 import dev.unsubsync.salesforce.RecordUpdate;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Salesforce as the pusher's rules need it: the port they use, so they are tested without HTTP. */
@@ -20,4 +22,11 @@ public interface SalesforceWriter {
      * {@code MasterRecordId}. Empty when it has no successor.
      */
     Outcome<Optional<String>> successor(String objectType, String id);
+
+    /**
+     * Every Contact and Lead whose Email is one of {@code emails} (compared as Salesforce does, case-insensitively),
+     * grouped by person key, converted Leads replaced by their Contact. As few calls as SOQL's limits allow: many
+     * emails per query, never one call per email. A person with no record is absent from the answer.
+     */
+    Outcome<Map<String, List<PersonRecord>>> findByEmail(Collection<String> emails);
 }

@@ -225,13 +225,23 @@ public final class PushLoop {
         metrics.batch(batch.size(), System.nanoTime() - started);
     }
 
+    /**
+     * Whether a parked event still cannot be written: a field it waits for is unavailable on the object its ID names, or,
+     * for an event that reaches records by email, on either object.
+     */
     private boolean stillBlocked(OptOutPusher.Inbound in) {
-        if (!(in.event() instanceof dev.unsubsync.events.UnsubscribeRecorded recorded) || recorded.getSalesforceId() == null) {
+        if (!(in.event() instanceof dev.unsubsync.events.UnsubscribeRecorded recorded)) {
             return false;
         }
-        return SalesforceId.parse(recorded.getSalesforceId()).personObjectType()
-                .map(objectType -> !fieldCheck.unavailable(objectType, in.onlyFields()).isEmpty())
-                .orElse(false);
+        List<String> objectTypes = List.of("Contact", "Lead");
+        if (recorded.getSalesforceId() != null) {
+            try {
+                objectTypes = SalesforceId.parse(recorded.getSalesforceId()).personObjectType().map(List::of).orElse(objectTypes);
+            } catch (dev.unsubsync.schemas.InvalidSalesforceIdException e) {
+                // Reached by email only.
+            }
+        }
+        return objectTypes.stream().anyMatch(objectType -> !fieldCheck.unavailable(objectType, in.onlyFields()).isEmpty());
     }
 
     /** A nightly run's id goes back on the results of what the run asked for, so the run can count them. */

@@ -1,6 +1,8 @@
 package dev.unsubsync.pusher.salesforce;
 
+import dev.unsubsync.pusher.domain.PersonRecord;
 import dev.unsubsync.pusher.domain.SalesforceWriter;
+import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.RecordResult;
 import dev.unsubsync.salesforce.RecordUpdate;
@@ -9,10 +11,18 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
+import io.micrometer.core.instrument.Counter;
+import java.net.IDN;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** The pusher's Salesforce port, served by the shared client. */
 @Singleton
@@ -21,12 +31,24 @@ public class SalesforceWriterAdapter implements SalesforceWriter {
     private final SalesforceClient client;
     private final DistributionSummary recordsPerCall;
     private final Timer callTime;
+    private final DistributionSummary emailsPerLookup;
+    private final Counter lookupCalls;
+
+    /**
+     * Most bytes of URL-encoded email literals in one lookup query. Salesforce takes a URI (with headers) of up to 16,384
+     * bytes; this leaves room for the rest of the query and the headers, and still fits a few hundred emails.
+     */
+    static final int LOOKUP_BUDGET_BYTES = 10_000;
 
     public SalesforceWriterAdapter(SalesforceClient client, MeterRegistry registry) {
         this.client = client;
         this.recordsPerCall = DistributionSummary.builder("unsubsync.salesforce.records.per.call")
                 .description("Records per sObject Collections call").register(registry);
         this.callTime = Timer.builder("unsubsync.salesforce.call.duration").description("Collections call round trip").register(registry);
+        this.emailsPerLookup = DistributionSummary.builder("unsubsync.salesforce.lookup.emails.per.call")
+                .description("Emails asked for in one live lookup query (SOQL Email IN (...))").register(registry);
+        this.lookupCalls = Counter.builder("unsubsync.salesforce.lookup.calls")
+                .description("Live lookup queries of Contacts and Leads by email (people the directory did not list)").register(registry);
     }
 
     @Override
@@ -58,5 +80,92 @@ public class SalesforceWriterAdapter implements SalesforceWriter {
             return new Outcome.Ok<>(Optional.of(master));
         }
         return new Outcome.Ok<>(Optional.empty());
+    }
+
+    /**
+     * Contacts, then Leads, whose Email is one of {@code emails}: each address asked for as received, as its person key
+     * and with its domain in Unicode (Salesforce compares case-insensitively but keeps whichever form was typed), packed
+     * into as few {@code WHERE Email IN (...)} queries as the URI limit allows.
+     */
+    @Override
+    public Outcome<Map<String, List<PersonRecord>>> findByEmail(Collection<String> emails) {
+        Set<String> wanted = new LinkedHashSet<>();
+        Set<String> literals = new LinkedHashSet<>();
+        for (String email : emails) {
+            String key;
+            try {
+                key = PersonKey.of(email);
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            wanted.add(key);
+            literals.add(email.trim());
+            literals.add(key);
+            int at = key.lastIndexOf('@');
+            if (at > 0) {
+                literals.add(key.substring(0, at + 1) + IDN.toUnicode(key.substring(at + 1), IDN.ALLOW_UNASSIGNED));
+            }
+        }
+        Map<String, List<PersonRecord>> found = new LinkedHashMap<>();
+        for (List<String> chunk : chunks(literals)) {
+            String in = String.join(", ", chunk.stream().map(SalesforceWriterAdapter::soqlString).toList());
+            for (String objectType : List.of("Contact", "Lead")) {
+                String fields = objectType.equals("Lead") ? "Id, Email, IsConverted, ConvertedContactId" : "Id, Email";
+                List<Map<String, Object>> rows = new ArrayList<>();
+                emailsPerLookup.record(chunk.size());
+                lookupCalls.increment();
+                Outcome<Long> read = client.query("SELECT " + fields + " FROM " + objectType + " WHERE Email IN (" + in + ")", false, rows::add);
+                if (!(read instanceof Outcome.Ok<Long>)) {
+                    return read.retyped();
+                }
+                for (Map<String, Object> row : rows) {
+                    if (!(row.get("Email") instanceof String email) || !(row.get("Id") instanceof String id)) {
+                        continue;
+                    }
+                    String key = PersonKey.of(email);
+                    if (!wanted.contains(key)) {
+                        continue;
+                    }
+                    try {
+                        PersonRecord target = PersonRecord.writable(id, Boolean.TRUE.equals(row.get("IsConverted")),
+                                row.get("ConvertedContactId") instanceof String contact ? contact : null);
+                        List<PersonRecord> records = found.computeIfAbsent(key, k -> new ArrayList<>());
+                        if (!records.contains(target)) {
+                            records.add(target);
+                        }
+                    } catch (IllegalArgumentException e) {
+                        // Not a Contact or Lead ID: nothing this service can write.
+                    }
+                }
+            }
+        }
+        return new Outcome.Ok<>(found);
+    }
+
+    /** The literals in groups that each fit {@link #LOOKUP_BUDGET_BYTES} once URL-encoded. */
+    static List<List<String>> chunks(Collection<String> literals) {
+        List<List<String>> chunks = new ArrayList<>();
+        List<String> current = new ArrayList<>();
+        int bytes = 0;
+        for (String literal : literals) {
+            // Quotes and the separator: %27...%27%2C%20
+            int size = URLEncoder.encode(soqlString(literal), StandardCharsets.UTF_8).length() + 6;
+            if (!current.isEmpty() && bytes + size > LOOKUP_BUDGET_BYTES) {
+                chunks.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(literal);
+            bytes += size;
+        }
+        if (!current.isEmpty()) {
+            chunks.add(current);
+        }
+        return chunks;
+    }
+
+    /** A SOQL string literal: quoted, with backslashes and quotes escaped (an address may hold an apostrophe). */
+    static String soqlString(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 }

@@ -60,6 +60,22 @@ class OptOutPusherTest {
             return new Outcome.Ok<>(Optional.ofNullable(successors.get(id)));
         }
 
+        final Map<String, List<PersonRecord>> byEmail = new HashMap<>();
+        final List<List<String>> lookups = Collections.synchronizedList(new ArrayList<>());
+        Outcome<Map<String, List<PersonRecord>>> lookupOutcome;
+
+        @Override
+        public Outcome<Map<String, List<PersonRecord>>> findByEmail(java.util.Collection<String> emails) {
+            lookups.add(List.copyOf(emails));
+            if (lookupOutcome != null) {
+                return lookupOutcome;
+            }
+            Map<String, List<PersonRecord>> found = new HashMap<>();
+            emails.forEach(email -> Optional.ofNullable(byEmail.get(dev.unsubsync.schemas.PersonKey.of(email)))
+                    .ifPresent(records -> found.put(dev.unsubsync.schemas.PersonKey.of(email), records)));
+            return new Outcome.Ok<>(found);
+        }
+
         List<RecordUpdate> written() {
             return calls.stream().flatMap(List::stream).toList();
         }
@@ -69,8 +85,33 @@ class OptOutPusherTest {
     private final AtomicReference<SyncSettings> settings = new AtomicReference<>(SyncSettings.newBuilder().build());
     private final FieldCheck fieldCheck = new FieldCheck();
     private final List<java.time.Duration> pauses = Collections.synchronizedList(new ArrayList<>());
-    private final OptOutPusher pusher = new OptOutPusher(salesforce, Clock.fixed(NOW, ZoneOffset.UTC), settings::get, fieldCheck,
-            Executors.newFixedThreadPool(4), new RecentWrites(java.time.Duration.ofMinutes(10), 1000), pauses::add);
+    /** The people directory: what it lists, and what live lookups taught it. */
+    private final Map<String, List<PersonRecord>> directory = new HashMap<>();
+    private final Map<String, List<PersonRecord>> learned = new HashMap<>();
+    private final People people = new People() {
+        @Override
+        public Optional<List<PersonRecord>> known(String personKey) {
+            return Optional.ofNullable(directory.getOrDefault(personKey, learned.get(personKey)));
+        }
+
+        @Override
+        public void learned(String personKey, List<PersonRecord> records) {
+            learned.put(personKey, records);
+        }
+    };
+    private final OptOutPusher pusher = pusher(true);
+
+    private OptOutPusher pusher(boolean everyRecordForEmail) {
+        return new OptOutPusher(salesforce, Clock.fixed(NOW, ZoneOffset.UTC), settings::get, fieldCheck,
+                Executors.newFixedThreadPool(4), new RecentWrites(java.time.Duration.ofMinutes(10), 1000), pauses::add, people, everyRecordForEmail);
+    }
+
+    private static OptOutPusher.Inbound recorded(String email, String salesforceId) {
+        return new OptOutPusher.Inbound(dev.unsubsync.schemas.PersonKey.of(email), UnsubscribeRecorded.newBuilder()
+                .setEventId(UUID.randomUUID().toString()).setEmail(email).setSalesforceId(salesforceId)
+                .setPersonType(PersonType.UNKNOWN).setSource(UnsubscribeSource.PROVIDER_WEBHOOK).setProvider("sendgrid").setScope(UnsubscribeScope.ALL_EMAIL)
+                .setOccurredAt(NOW).setRecordedAt(NOW).build());
+    }
 
     private static OptOutPusher.Inbound recorded(String salesforceId) {
         return new OptOutPusher.Inbound("p@example.com", UnsubscribeRecorded.newBuilder()
@@ -120,11 +161,76 @@ class OptOutPusherTest {
     }
 
     @Test
-    void unsubscribeWithoutSalesforceIdIsNotPushedAndSaysSo() {
-        OptOutPushResult result = only(pusher.push(List.of(recorded(null)), 1).getFirst());
+    void anUnsubscribeWithoutIdReachesEveryContactAndLeadTheDirectoryListsForItsEmail() {
+        String duplicate = SalesforceId.parse("003000000000002").to18();
+        directory.put("p@example.com", List.of(PersonRecord.of(CONTACT), PersonRecord.of(duplicate), PersonRecord.of(LEAD)));
+
+        OptOutPusher.Decision decision = pusher.push(List.of(recorded("P@Example.com", null)), 1).getFirst();
+
+        assertEquals(java.util.Set.of(CONTACT, duplicate, LEAD), salesforce.written().stream().map(RecordUpdate::id).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(1, salesforce.calls.size(), "one Collections call for the three records");
+        assertTrue(salesforce.lookups.isEmpty(), "the directory answered: no live lookup");
+        assertEquals(3, decision.results().size());
+        assertTrue(decision.results().stream().allMatch(r -> r.getOutcome() == PushOutcome.WRITTEN), decision.toString());
+    }
+
+    @Test
+    void peopleTheDirectoryDoesNotListAreLookedUpLiveInOneBatchedQuery() {
+        salesforce.byEmail.put("a@example.com", List.of(PersonRecord.of(CONTACT)));
+        salesforce.byEmail.put("b@example.com", List.of(PersonRecord.of(LEAD)));
+
+        List<OptOutPusher.Decision> decisions = pusher.push(List.of(recorded("a@example.com", null), recorded("b@example.com", null),
+                recorded("A@example.com", null)), 1);
+
+        assertEquals(1, salesforce.lookups.size(), "one lookup for the whole batch, never one per event");
+        assertEquals(List.of("a@example.com", "b@example.com"), salesforce.lookups.getFirst(), "each person asked for once");
+        assertEquals(CONTACT, only(decisions.get(0)).getSalesforceId());
+        assertEquals(LEAD, only(decisions.get(1)).getSalesforceId());
+        assertEquals(CONTACT, only(decisions.get(2)).getSalesforceId());
+        assertEquals(List.of(PersonRecord.of(CONTACT)), learned.get("a@example.com"), "remembered until the directory lists it");
+    }
+
+    @Test
+    void aPersonWithNoRecordYetIsPendingAndSaysSo() {
+        OptOutPushResult result = only(pusher.push(List.of(recorded("nobody@example.com", null)), 1).getFirst());
         assertTrue(salesforce.calls.isEmpty());
-        assertEquals(PushOutcome.SKIPPED_NO_SALESFORCE_ID, result.getOutcome());
-        assertEquals("NO_SALESFORCE_ID", result.getSalesforceErrorCode());
+        assertEquals(PushOutcome.NO_SALESFORCE_RECORD, result.getOutcome());
+        assertEquals("NO_SALESFORCE_RECORD", result.getSalesforceErrorCode());
+        assertTrue(result.getSalesforceMessage().contains("pending"), result.getSalesforceMessage());
+    }
+
+    @Test
+    void aLookupOutageRetriesTheBatchRatherThanCallingThePersonUnknown() {
+        salesforce.lookupOutcome = new Outcome.ServerError<>(503, "SERVER_UNAVAILABLE", "down for maintenance");
+        assertThrows(TransientPushFailure.class, () -> pusher.push(List.of(recorded("outage@example.com", null)), 1));
+    }
+
+    @Test
+    void anUnsubscribeWithIdAlsoReachesTheEmailsOtherRecords() {
+        String duplicate = SalesforceId.parse("003000000000002").to18();
+        directory.put("p@example.com", List.of(PersonRecord.of(duplicate), PersonRecord.of(LEAD)));
+
+        OptOutPusher.Decision decision = pusher.push(List.of(recorded("p@example.com", CONTACT)), 1).getFirst();
+
+        assertEquals(List.of(CONTACT, duplicate, LEAD), decision.results().stream().map(OptOutPushResult::getSalesforceId).toList());
+        assertTrue(salesforce.lookups.isEmpty(), "an event with an ID never waits for a live lookup");
+    }
+
+    @Test
+    void withEveryRecordForEmailOffOnlyTheNamedRecordIsWritten() {
+        directory.put("p@example.com", List.of(PersonRecord.of(LEAD)));
+        OptOutPushResult result = only(pusher(false).push(List.of(recorded("p@example.com", CONTACT)), 1).getFirst());
+        assertEquals(CONTACT, result.getSalesforceId());
+        assertEquals(List.of(CONTACT), salesforce.written().stream().map(RecordUpdate::id).toList());
+    }
+
+    @Test
+    void aTopicUnsubscribeReachesNoRecordEvenByEmail() {
+        directory.put("p@example.com", List.of(PersonRecord.of(CONTACT)));
+        OptOutPusher.Inbound inbound = recorded("p@example.com", null);
+        ((UnsubscribeRecorded) inbound.event()).setTopic("sendgrid:asm-group:7");
+        assertEquals(PushOutcome.SKIPPED_TOPIC, only(pusher.push(List.of(inbound), 1).getFirst()).getOutcome());
+        assertTrue(salesforce.calls.isEmpty() && salesforce.lookups.isEmpty());
     }
 
     @Test
@@ -258,7 +364,7 @@ class OptOutPusherTest {
     @Test
     void withoutMemoryOfRecentWritesTheSameUnsubscribeWritesAtMostOnceMore() {
         OptOutPusher forgetful = new OptOutPusher(salesforce, Clock.fixed(NOW, ZoneOffset.UTC), settings::get, fieldCheck,
-                Executors.newSingleThreadExecutor(), new RecentWrites(java.time.Duration.ZERO, 1000), pauses::add);
+                Executors.newSingleThreadExecutor(), new RecentWrites(java.time.Duration.ZERO, 1000), pauses::add, people, true);
         OptOutPusher.Inbound event = recorded(CONTACT);
         forgetful.push(List.of(event), 1);
         forgetful.push(List.of(event), 1);

@@ -1,0 +1,32 @@
+package dev.unsubsync.pusher.domain;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Contacts and Leads each person has in Salesforce, by person key (the normalised email), as the people directory
+ * ({@code salesforce-people}) lists them. A port, so the pusher's rules are tested without Kafka.
+ */
+public interface People {
+
+    /**
+     * The records the directory lists for the person, converted Leads already replaced by their Contact; empty when it
+     * lists none (unknown to the directory, or the directory is not read yet).
+     */
+    Optional<List<PersonRecord>> known(String personKey);
+
+    /** Remembers what a live lookup in Salesforce found for a person, until the directory lists it itself. */
+    void learned(String personKey, List<PersonRecord> records);
+
+    /** No directory: every person is looked up live. */
+    People NONE = new People() {
+        @Override
+        public Optional<List<PersonRecord>> known(String personKey) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void learned(String personKey, List<PersonRecord> records) {
+        }
+    };
+}
