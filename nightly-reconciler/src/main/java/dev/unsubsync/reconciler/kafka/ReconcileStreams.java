@@ -64,7 +64,7 @@ public class ReconcileStreams implements ApplicationEventListener<StartupEvent> 
         props.put(StreamsConfig.MAX_WARMUP_REPLICAS_CONFIG, 12);
         KafkaSettings serdes = kafka;
         streams = new KafkaStreams(ReconcileTopology.build(new ReconcileTopology.Serdes4(serdes.serde(), serdes.serde(), serdes.serde(), serdes.serde(),
-                serdes.serde()), clock), props);
+                serdes.serde(), serdes.serde(), serdes.serde()), clock), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Reconciler stream failed; replacing the thread", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -3,6 +3,8 @@ package dev.unsubsync.reconciler.kafka;
 import dev.unsubsync.events.DiffScanRequest;
 import dev.unsubsync.events.ReconcileTally;
 import dev.unsubsync.events.SalesforceOptOut;
+import dev.unsubsync.events.SalesforcePeople;
+import dev.unsubsync.events.SalesforceRecord;
 import dev.unsubsync.events.TallyStep;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
@@ -60,7 +62,9 @@ import org.apache.kafka.streams.state.Stores;
  *       to {@code reconcile-tallies}.</li>
  * </ol>
  *
- * Nothing here ever writes {@code false} or removes an unsubscribe: the diff is a union.
+ * Nothing here ever writes {@code false} or removes an unsubscribe: the diff is a union. The people directory
+ * ({@link DirectoryTopology}) runs in the same application: it shares the ledger's persons, to push a record that appears
+ * for someone already unsubscribed.
  */
 public final class ReconcileTopology {
 
@@ -92,7 +96,7 @@ public final class ReconcileTopology {
 
     /** The serdes of the values the topology reads and writes, all Avro through the registry. */
     public record Serdes4(Serde<SpecificRecord> events, Serde<UnsubscribeRecorded> recorded, Serde<SalesforceOptOut> optOuts,
-                          Serde<DiffScanRequest> scans, Serde<ReconcileTally> tallies) {
+                          Serde<DiffScanRequest> scans, Serde<ReconcileTally> tallies, Serde<SalesforceRecord> records, Serde<SalesforcePeople> people) {
     }
 
     private ReconcileTopology() {
@@ -134,6 +138,8 @@ public final class ReconcileTopology {
         topology.addSink("to-candidates", Topics.RECONCILE_CANDIDATES.name(), keyWriter, serdes.recorded().serializer(), "scan");
         topology.addSink("to-salesforce-optouts", Topics.SALESFORCE_OPTOUTS.name(), keyWriter, serdes.optOuts().serializer(), "scan");
         topology.addSink("to-tallies", Topics.RECONCILE_TALLIES.name(), keyWriter, serdes.tallies().serializer(), "scan", "record-candidates");
+
+        DirectoryTopology.addTo(topology, serdes.records(), serdes.people(), serdes.recorded(), PERSON_STORE, clock);
         return topology;
     }
 

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.unsubsync.events.DiffScanRequest;
 import dev.unsubsync.events.PersonType;
 import dev.unsubsync.events.ReconcileTally;
+import dev.unsubsync.events.DirectoryEntry;
 import dev.unsubsync.events.SalesforceOptOut;
+import dev.unsubsync.events.SalesforcePeople;
+import dev.unsubsync.events.SalesforceRecord;
 import dev.unsubsync.events.TallyStep;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
@@ -68,6 +71,10 @@ class ReconcileTopologyTest {
     private static AvroSerde<SalesforceOptOut> optOuts;
     private static AvroSerde<DiffScanRequest> scans;
     private static AvroSerde<ReconcileTally> tally;
+    private static AvroSerde<SalesforceRecord> sfRecords;
+    private static AvroSerde<SalesforcePeople> people;
+    private TestInputTopic<String, SalesforceRecord> directoryIn;
+    private TestOutputTopic<String, SalesforcePeople> directory;
 
     @BeforeAll
     static void serdes() {
@@ -83,11 +90,13 @@ class ReconcileTopologyTest {
         optOuts = serde(registry);
         scans = serde(registry);
         tally = serde(registry);
+        sfRecords = serde(registry);
+        people = serde(registry);
     }
 
     @AfterAll
     static void closeSerdes() {
-        for (AvroSerde<?> serde : java.util.List.of(anyEvent, recorded, optOuts, scans, tally)) {
+        for (AvroSerde<?> serde : java.util.List.of(anyEvent, recorded, optOuts, scans, tally, sfRecords, people)) {
             serde.close();
         }
     }
@@ -98,7 +107,7 @@ class ReconcileTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "reconcile-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/reconcile-topology-test-" + System.nanoTime());
-        driver = new TopologyTestDriver(ReconcileTopology.build(new ReconcileTopology.Serdes4(anyEvent, recorded, optOuts, scans, tally),
+        driver = new TopologyTestDriver(ReconcileTopology.build(new ReconcileTopology.Serdes4(anyEvent, recorded, optOuts, scans, tally, sfRecords, people),
                 Clock.fixed(NOW, ZoneOffset.UTC)), props);
         events = driver.createInputTopic(Topics.UNSUBSCRIBE_EVENTS.name(), Serdes.String().serializer(), anyEvent.serializer());
         snapshot = driver.createInputTopic(Topics.SALESFORCE_OPTOUTS.name(), Serdes.String().serializer(), optOuts.serializer());
@@ -107,6 +116,8 @@ class ReconcileTopologyTest {
         pushes = driver.createOutputTopic(Topics.RECONCILE_PUSHES.name(), Serdes.String().deserializer(), recorded.deserializer());
         eventsOut = driver.createOutputTopic(Topics.UNSUBSCRIBE_EVENTS.name(), Serdes.String().deserializer(), anyEvent.deserializer());
         tallies = driver.createOutputTopic(Topics.RECONCILE_TALLIES.name(), Serdes.String().deserializer(), tally.deserializer());
+        directoryIn = driver.createInputTopic(Topics.SALESFORCE_RECORDS.name(), Serdes.String().serializer(), sfRecords.serializer());
+        directory = driver.createOutputTopic(Topics.SALESFORCE_PEOPLE.name(), Serdes.String().deserializer(), people.deserializer());
     }
 
     @AfterEach
@@ -220,6 +231,77 @@ class ReconcileTopologyTest {
         control.pipeInput("run-1#1", DiffScanRequest.newBuilder(scan("run-1#1")).setMarketoSalesOptOutField("Marketo_Sales_Opt_Out__c").build());
 
         assertEquals(List.of("ada@example.com"), pushes.readRecordsToList().stream().map(TestRecord::key).toList());
+    }
+
+    @Test
+    void theDirectoryListsEveryContactAndLeadOfAnEmailUnderItsPersonKey() {
+        directoryIn.pipeInput(ADA_CONTACT, sfRecord(ADA_CONTACT, "Ada@Example.com", false, "load-1"));
+        directoryIn.pipeInput(ADA_LEAD, sfRecord(ADA_LEAD, "ada@EXAMPLE.com", false, "load-1"));
+
+        Map<String, SalesforcePeople> entries = directory.readKeyValuesToMap();
+        assertEquals(List.of(ADA_CONTACT, ADA_LEAD), entries.get("ada@example.com").getRecords().stream().map(DirectoryEntry::getId).toList(),
+                "case does not matter: one person, Contacts first");
+        assertTrue(pushes.isEmpty(), "nobody is unsubscribed");
+    }
+
+    @Test
+    void aRecordWhoseEmailChangesMovesToItsNewPersonAndADeletedOneLeaves() {
+        directoryIn.pipeInput(ADA_CONTACT, sfRecord(ADA_CONTACT, "ada@example.com", false, "load-1"));
+        directoryIn.pipeInput(ADA_CONTACT, sfRecord(ADA_CONTACT, "ada@xn--bcher-kva.example", false, "load-1"));
+        List<TestRecord<String, SalesforcePeople>> moves = directory.readRecordsToList();
+        assertNull(moves.get(1).value(), "the old address has no record left: tombstoned");
+        assertEquals("ada@xn--bcher-kva.example", moves.get(2).key());
+
+        directoryIn.pipeInput(ADA_CONTACT, (SalesforceRecord) null);
+        TestRecord<String, SalesforcePeople> deleted = directory.readRecord();
+        assertEquals("ada@xn--bcher-kva.example", deleted.key());
+        assertNull(deleted.value(), "a deleted record is dropped from the directory");
+    }
+
+    @Test
+    void recordsTheLatestFullLoadDidNotSeeAreSweptOut() {
+        directoryIn.pipeInput(ADA_CONTACT, sfRecord(ADA_CONTACT, "ada@example.com", false, "load-1"));
+        directoryIn.pipeInput(ADA_LEAD, sfRecord(ADA_LEAD, "ada@example.com", false, "load-1"));
+        directoryIn.pipeInput(ADA_CONTACT, sfRecord(ADA_CONTACT, "ada@example.com", false, "load-2"));
+        directory.readRecordsToList();
+
+        directoryIn.pipeInput(new TestRecord<>(Topics.DIRECTORY_SWEEP_KEY, null,
+                new org.apache.kafka.common.header.internals.RecordHeaders().add(Topics.DIRECTORY_LOAD_HEADER, "load-2".getBytes(StandardCharsets.UTF_8)), NOW));
+
+        SalesforcePeople ada = directory.readValue();
+        assertEquals(List.of(ADA_CONTACT), ada.getRecords().stream().map(DirectoryEntry::getId).toList(), "the Lead is gone from Salesforce");
+    }
+
+    @Test
+    void aRecordThatAppearsForAnUnsubscribedPersonIsPushedOnceAndAnUncheckedOneIsNot() {
+        events.pipeInput("linus@example.com", recorded("Linus@example.com", null));
+        directoryIn.pipeInput(LINUS_LEAD, sfRecord(LINUS_LEAD, "LINUS@example.com", false, "load-1"));
+
+        List<TestRecord<String, UnsubscribeRecorded>> pushed = pushes.readRecordsToList();
+        assertEquals(1, pushed.size());
+        assertEquals("linus@example.com", pushed.getFirst().key());
+        assertEquals(LINUS_LEAD, pushed.getFirst().value().getSalesforceId());
+        assertNull(pushed.getFirst().headers().lastHeader(Topics.RUN_ID_HEADER), "no nightly run asked for it");
+
+        // The pusher wrote it, the poll sees it opted out; later an admin unchecks it in Salesforce.
+        directoryIn.pipeInput(LINUS_LEAD, sfRecord(LINUS_LEAD, "linus@example.com", true, "load-1"));
+        directoryIn.pipeInput(LINUS_LEAD, sfRecord(LINUS_LEAD, "linus@example.com", false, "load-1"));
+        assertTrue(pushes.isEmpty(), "an unchecked opt-out comes back at night (when enabled), not here");
+
+        directoryIn.pipeInput(GRACE_CONTACT, sfRecord(GRACE_CONTACT, "grace@example.com", false, "load-1"));
+        assertTrue(pushes.isEmpty(), "Grace never unsubscribed");
+    }
+
+    @Test
+    void aTopicOnlyUnsubscribeDoesNotMakeANewRecordOptedOut() {
+        events.pipeInput("ada@example.com", UnsubscribeRecorded.newBuilder(recorded("ada@example.com", null)).setTopic("sendgrid:asm-group:3").build());
+        directoryIn.pipeInput(ADA_CONTACT, sfRecord(ADA_CONTACT, "ada@example.com", false, "load-1"));
+        assertTrue(pushes.isEmpty());
+    }
+
+    private static SalesforceRecord sfRecord(String id, String email, boolean optedOut, String loadId) {
+        return SalesforceRecord.newBuilder().setId(id).setObjectType(id.startsWith("003") ? "Contact" : "Lead").setEmail(email)
+                .setEmailOptOut(optedOut).setSystemModstamp(NOW).setLoadId(loadId).build();
     }
 
     private static <T> AvroSerde<T> serde(Map<String, Object> registry) {
