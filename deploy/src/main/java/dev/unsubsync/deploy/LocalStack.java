@@ -97,10 +97,47 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> capture = new LinkedHashMap<>(kafka);
         capture.put("capture.reconciler-url", reconcilerUrl());
         capture.put("capture.pusher-url", pusherUrl());
+        // A SendGrid Event Webhook key pair of this machine's own: the walk-through signs with the private half.
+        capture.put("capture.webhooks.sendgrid.public-key", sendGridPublicKey());
         service("unsubscribe-capture", "dev.unsubsync.capture.Application", ports.capture(), capture);
         service("salesforce-pusher", "dev.unsubsync.pusher.Application", ports.pusher(), pusher);
         service("nightly-reconciler", "dev.unsubsync.reconciler.Application", ports.reconciler(), pusher);
         System.out.printf("All parts up in %.1f s%n", Duration.between(began, Instant.now()).toMillis() / 1000.0);
+    }
+
+    /**
+     * The local SendGrid signing key ({@code <data>/sendgrid-webhook-key.pem}, PKCS#8 PEM, made once), as SendGrid's
+     * console shows the public half: Base64 SubjectPublicKeyInfo. Sign with {@code openssl dgst -sha256 -sign} on the
+     * timestamp followed by the body.
+     */
+    private String sendGridPublicKey() throws IOException {
+        Path pem = sendGridKeyFile();
+        Path pub = data.resolve("sendgrid-webhook-key.pub");
+        if (!Files.exists(pem) || !Files.exists(pub)) {
+            try {
+                java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+                generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+                java.security.KeyPair pair = generator.generateKeyPair();
+                Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(pair.getPrivate().getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n");
+                Files.writeString(pub, Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n");
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("could not make the local SendGrid signing key", e);
+            }
+        }
+        return Files.readString(pub).trim();
+    }
+
+    /** The private half of the local SendGrid signing key, for tests that sign webhook calls. */
+    public java.security.PrivateKey sendGridSigningKey() throws IOException, java.security.GeneralSecurityException {
+        String pem = Files.readString(sendGridKeyFile()).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return java.security.KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+    }
+
+    /** Where the local SendGrid signing key is kept. */
+    public Path sendGridKeyFile() {
+        return data.resolve("sendgrid-webhook-key.pem");
     }
 
     private void service(String module, String mainClass, int port, Map<String, String> config) throws IOException, InterruptedException {
@@ -272,6 +309,7 @@ public final class LocalStack implements AutoCloseable {
                 "unsubscribe sync is running on 127.0.0.1 (Ctrl-C stops everything):",
                 "  capture      " + captureUrl() + "       POST /v1/unsubscribes   token: " + CAPTURE_TOKEN,
                 "  console      " + captureUrl() + "/admin/   log in with the API key " + CAPTURE_TOKEN,
+                "  webhooks     " + captureUrl() + "/webhooks/sendgrid   signed with " + sendGridKeyFile(),
                 "  pusher       " + pusherUrl() + "       GET /health, /prometheus, /v1/salesforce/fields   token: " + CAPTURE_TOKEN,
                 "  reconciler   " + reconcilerUrl() + "       POST /v1/runs (run now), GET /v1/runs   token: " + CAPTURE_TOKEN,
                 "  emulator     " + emulatorUrl() + "       OAuth client: " + EMULATOR_CLIENT_ID + " / " + EMULATOR_CLIENT_SECRET,

@@ -4,7 +4,18 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unsubsync.events.DirectoryState;
+import dev.unsubsync.events.SalesforcePeople;
+import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;
+import dev.unsubsync.testsupport.TopicClients;
+import java.nio.charset.StandardCharsets;
+import java.security.Signature;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,13 +29,17 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The whole flow across every process boundary, on the stack {@code ./run local} starts (a KRaft broker process, the
  * registry, the emulator and the three services), on free ports: an unsubscribe posted to capture ends up as
  * {@code HasOptedOutOfEmail = true} in Salesforce.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndTest {
 
     private static LocalStack stack;
@@ -33,6 +48,7 @@ class EndToEndTest {
 
     @BeforeAll
     static void startStack() throws Exception {
+        dev.unsubsync.schemas.EventClasses.trust();
         Path root = Path.of(System.getProperty("project.root"));
         Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "local-stack-");
         stack = LocalStack.start(root, data, new LocalStack.Ports(freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()));
@@ -95,6 +111,90 @@ class EndToEndTest {
                         body -> body.contains("\"state\":\"SUCCEEDED\"") || body.contains("\"state\":\"FAILED\""));
         assertTrue(run.contains("\"state\":\"SUCCEEDED\""), run);
         assertTrue(run.contains("\"recordedOnSalesSide\":1"), run);
+    }
+
+    @Test
+    void aSignedSendGridUnsubscribeOptsOutEveryContactAndLeadWithTheAddress() throws Exception {
+        String contact = salesforce.create("Contact", Map.of("LastName", "Webhook", "Email", "Pat.Webhook@Example.com"));
+        String lead = salesforce.create("Lead", Map.of("LastName", "Webhook", "Company", "Acme", "Email", "pat.webhook@example.com"));
+        // The people directory lists both within a poll interval (3 s locally).
+        awaitDirectory("pat.webhook@example.com", 2);
+
+        HttpResponse<String> accepted = sendGrid("[{\"email\":\"PAT.webhook@example.com\",\"timestamp\":" + Instant.now().getEpochSecond()
+                + ",\"event\":\"unsubscribe\",\"sg_event_id\":\"" + UUID.randomUUID() + "\"}]");
+        assertEquals(200, accepted.statusCode(), accepted.body());
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> Boolean.TRUE.equals(salesforce.get("Contact", contact).get("HasOptedOutOfEmail"))
+                        && Boolean.TRUE.equals(salesforce.get("Lead", lead).get("HasOptedOutOfEmail")));
+        assertEquals(0L, ((Number) salesforce.admin("GET", "", null).get("optOutsCleared")).longValue(), "never false");
+    }
+
+    @Test
+    void anAddressUnsubscribedBeforeItsContactExistsIsOptedOutOnceTheContactAppears() throws Exception {
+        String email = "early." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        HttpResponse<String> accepted = unsubscribe("{\"email\":\"" + email + "\",\"source\":\"api\"}");
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        String history = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> http.send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/v1/unsubscribes/" + email))
+                        .header("Authorization", "Bearer " + LocalStack.CAPTURE_TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body(),
+                        body -> body.contains("NO_SALESFORCE_RECORD"));
+        assertTrue(history.contains("pending"), history);
+
+        String contact = salesforce.create("Contact", Map.of("LastName", "Early", "Email", email.toUpperCase(java.util.Locale.ROOT)));
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> Boolean.TRUE.equals(salesforce.get("Contact", contact).get("HasOptedOutOfEmail")));
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // last: it restarts the reconciler, which the nightly-run test needs leading
+    void aDeletedRecordLeavesTheDirectoryAndARestartedReconcilerDoesNoFullReload() throws Exception {
+        String email = "gone." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String contact = salesforce.create("Contact", Map.of("LastName", "Gone", "Email", email));
+        awaitDirectory(email, 1);
+        String loadBefore = directoryState().getFullLoadId();
+
+        stack.kill("nightly-reconciler");
+        stack.restart("nightly-reconciler");
+        salesforce.delete("Contact", contact);
+
+        awaitDirectory(email, 0);
+        assertEquals(loadBefore, directoryState().getFullLoadId(), "the restarted reconciler went on polling from its watermark");
+    }
+
+    private void awaitDirectory(String person, int records) {
+        TopicClients topics = new TopicClients(stack.bootstrapServers(), stack.registryUrl() + "/apis/registry/v3");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            List<ConsumerRecord<String, Object>> entries = topics.collectAvro(Topics.SALESFORCE_PEOPLE.name(), r -> person.equals(r.key()),
+                    found -> false, Duration.ofSeconds(2));
+            if (entries.isEmpty()) {
+                return records == 0;
+            }
+            Object latest = entries.getLast().value();
+            return latest == null ? records == 0 : ((SalesforcePeople) latest).getRecords().size() == records;
+        });
+    }
+
+    private DirectoryState directoryState() {
+        TopicClients topics = new TopicClients(stack.bootstrapServers(), stack.registryUrl() + "/apis/registry/v3");
+        List<ConsumerRecord<String, Object>> states = topics.collectAvro(Topics.DIRECTORY_STATE.name(), r -> r.value() instanceof DirectoryState,
+                found -> false, Duration.ofSeconds(3));
+        assertTrue(!states.isEmpty(), "the directory has published where it stands");
+        return (DirectoryState) states.getLast().value();
+    }
+
+    private HttpResponse<String> sendGrid(String body) throws Exception {
+        String timestamp = String.valueOf(Instant.now().getEpochSecond());
+        Signature signer = Signature.getInstance("SHA256withECDSA");
+        signer.initSign(stack.sendGridSigningKey());
+        signer.update(timestamp.getBytes(StandardCharsets.UTF_8));
+        signer.update(body.getBytes(StandardCharsets.UTF_8));
+        return http.send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/webhooks/sendgrid"))
+                .header("Content-Type", "application/json")
+                .header("X-Twilio-Email-Event-Webhook-Timestamp", timestamp)
+                .header("X-Twilio-Email-Event-Webhook-Signature", Base64.getEncoder().encodeToString(signer.sign()))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> unsubscribe(String body) throws IOException, InterruptedException {

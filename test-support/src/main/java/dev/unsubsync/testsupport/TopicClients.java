@@ -61,6 +61,26 @@ public final class TopicClients {
         }
     }
 
+    /** Writes Avro records in order through one producer (a burst) and waits for every acknowledgement. */
+    public void sendAll(String topic, List<Map.Entry<String, ? extends SpecificRecord>> records) throws InterruptedException, ExecutionException {
+        Map<String, Object> config = producerConfig();
+        config.put("apicurio.registry.url", registryApiUrl);
+        config.put("apicurio.registry.auto-register", true);
+        config.put("apicurio.registry.dereference-schema", true);
+        config.put("apicurio.registry.artifact-resolver-strategy", "io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy");
+        AvroKafkaSerializer<SpecificRecord> serializer = new AvroKafkaSerializer<>();
+        serializer.configure(config, false);
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (Map.Entry<String, ? extends SpecificRecord> record : records) {
+                sent.add(producer.send(new ProducerRecord<>(topic, record.getKey(), record.getValue())));
+            }
+            for (java.util.concurrent.Future<?> ack : sent) {
+                ack.get();
+            }
+        }
+    }
+
     /** Writes raw bytes (a poison pill, say) and waits for the broker's acknowledgement. */
     public void sendRaw(String topic, byte[] key, byte[] value) throws InterruptedException, ExecutionException {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {

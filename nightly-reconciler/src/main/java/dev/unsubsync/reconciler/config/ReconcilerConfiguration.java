@@ -49,6 +49,61 @@ public class ReconcilerConfiguration {
     @Nullable
     private String stateDir;
 
+    /**
+     * Whether this service keeps the people directory ({@code salesforce-people}): a full Bulk API load at first start,
+     * with every nightly run and at least every {@link #directoryFullLoadEvery}, and an incremental poll every
+     * {@link #directoryPollInterval}. Default true. Off, unsubscribes without a Salesforce ID are still resolved by the
+     * pusher's live lookups (more API calls), and a person's record created later is not opted out until it is on.
+     */
+    private boolean directoryEnabled = true;
+
+    /** How often the leader asks Salesforce for Contacts and Leads changed or deleted since the last poll. Default 1 min. */
+    @NotNull
+    private Duration directoryPollInterval = Duration.ofMinutes(1);
+
+    /**
+     * How far before the last SystemModstamp seen each poll starts reading again, against clock skew between Salesforce's
+     * servers and long transactions committing late. Default 2 min.
+     */
+    @NotNull
+    private Duration directoryOverlap = Duration.ofMinutes(2);
+
+    /** Longest time between two full loads of the directory (a nightly run also starts one). Default 24 h. */
+    @NotNull
+    private Duration directoryFullLoadEvery = Duration.ofHours(24);
+
+    public boolean isDirectoryEnabled() {
+        return directoryEnabled;
+    }
+
+    public void setDirectoryEnabled(boolean directoryEnabled) {
+        this.directoryEnabled = directoryEnabled;
+    }
+
+    public Duration getDirectoryPollInterval() {
+        return directoryPollInterval;
+    }
+
+    public void setDirectoryPollInterval(Duration directoryPollInterval) {
+        this.directoryPollInterval = directoryPollInterval;
+    }
+
+    public Duration getDirectoryOverlap() {
+        return directoryOverlap;
+    }
+
+    public void setDirectoryOverlap(Duration directoryOverlap) {
+        this.directoryOverlap = directoryOverlap;
+    }
+
+    public Duration getDirectoryFullLoadEvery() {
+        return directoryFullLoadEvery;
+    }
+
+    public void setDirectoryFullLoadEvery(Duration directoryFullLoadEvery) {
+        this.directoryFullLoadEvery = directoryFullLoadEvery;
+    }
+
     /** Names every missing setting at once, rather than one per restart. */
     @jakarta.annotation.PostConstruct
     void requireSecrets() {

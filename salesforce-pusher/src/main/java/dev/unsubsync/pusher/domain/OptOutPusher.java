@@ -55,11 +55,17 @@ public final class OptOutPusher {
     /**
      * An event as consumed.
      *
-     * @param onlyFields for a parked event coming back: the fields it was parked for (empty: the settings decide)
+     * @param onlyFields      for a parked event coming back: the fields it was parked for (empty: the settings decide)
+     * @param namedRecordOnly write only the record the event names, not the email's others: a nightly run's or the
+     *                        directory's push, which is a decision about one record
      */
-    public record Inbound(String key, SpecificRecord event, List<String> onlyFields) {
+    public record Inbound(String key, SpecificRecord event, List<String> onlyFields, boolean namedRecordOnly) {
         public Inbound(String key, SpecificRecord event) {
-            this(key, event, List.of());
+            this(key, event, List.of(), false);
+        }
+
+        public Inbound(String key, SpecificRecord event, List<String> onlyFields) {
+            this(key, event, onlyFields, false);
         }
     }
 
@@ -260,7 +266,7 @@ public final class OptOutPusher {
                     Optional<SalesforceId> id = salesforceId(recorded);
                     id.ifPresent(named -> targets.add(PersonRecord.of(named.to18())));
                     Optional<String> person = personKey(recorded);
-                    if (person.isPresent() && (id.isEmpty() || everyRecordForEmail)) {
+                    if (person.isPresent() && (id.isEmpty() || everyRecordForEmail && !inbound.namedRecordOnly())) {
                         Optional<List<PersonRecord>> known = people.known(person.get());
                         known.ifPresent(records -> records.stream().filter(r -> !targets.contains(r)).forEach(targets::add));
                         if (known.isEmpty() && id.isEmpty()) {
@@ -284,7 +290,9 @@ public final class OptOutPusher {
                 // An outage is not an answer: the batch waits and is tried again, nothing is decided.
                 throw new TransientPushFailure("could not look up " + emails.size() + " email(s) in Salesforce: " + found.describe());
             }
-            byPerson.forEach(people::learned);
+            // Found or not, remembered for a while: a person with no record is pending, and a record that appears for
+            // them later is opted out by the reconciler's directory, so asking again soon would only spend API calls.
+            emails.keySet().forEach(person -> people.learned(person, byPerson.getOrDefault(person, List.of())));
             unknown.forEach((inbound, person) -> reach.get(inbound).addAll(byPerson.getOrDefault(person, List.of())));
         }
         for (Map.Entry<Inbound, List<PersonRecord>> entry : List.copyOf(reach.entrySet())) {

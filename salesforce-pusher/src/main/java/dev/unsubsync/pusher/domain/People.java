@@ -15,7 +15,10 @@ public interface People {
      */
     Optional<List<PersonRecord>> known(String personKey);
 
-    /** Remembers what a live lookup in Salesforce found for a person, until the directory lists it itself. */
+    /**
+     * Remembers what a live lookup in Salesforce found for a person (possibly nothing), until the directory lists the
+     * person itself; {@link #known} answers it meanwhile.
+     */
     void learned(String personKey, List<PersonRecord> records);
 
     /** No directory: every person is looked up live. */

@@ -104,7 +104,7 @@ public final class PeopleDirectory implements People, AutoCloseable {
 
     @Override
     public void learned(String personKey, List<PersonRecord> records) {
-        if (!records.isEmpty() && !learnedTtl.isZero()) {
+        if (!learnedTtl.isZero()) {
             learned.put(personKey, new Learned(List.copyOf(records), clock.instant().plus(learnedTtl)));
         }
     }

@@ -73,13 +73,15 @@ public final class PushLoop {
     private final PushMetrics metrics;
     private final AllowanceGovernor governor;
     private final SalesforceClient salesforce;
+    private final PeopleDirectory people;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
     private volatile boolean running = true;
 
     PushLoop(String name, Topic<?, ?> source, String groupId, OptOutPusher pusher, FieldCheck fieldCheck, PusherConfiguration config,
-             KafkaSettings kafka, Producers producers, PushMetrics metrics, SalesforceClient salesforce) {
+             KafkaSettings kafka, Producers producers, PushMetrics metrics, SalesforceClient salesforce, PeopleDirectory people) {
+        this.people = people;
         this.name = name;
         this.source = source;
         this.groupId = groupId;
@@ -165,10 +167,18 @@ public final class PushLoop {
         if (batch.isEmpty()) {
             return batch;
         }
-        long deadline = System.nanoTime() + config.getLinger().toNanos();
+        long started = System.nanoTime();
+        long deadline = started + config.getLinger().toNanos();
         while (batch.size() < config.getMaxBatchSize() && System.nanoTime() < deadline) {
             ConsumerRecords<String, byte[]> more = c.poll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             more.forEach(batch::add);
+        }
+        if (source.equals(Topics.UNSUBSCRIBE_EVENTS) && batch.stream().anyMatch(record -> record.key() != null && people.known(record.key()).isEmpty())) {
+            // Someone the directory does not list is looked up live: let more such people join the same query.
+            long lookupDeadline = started + config.getLookupLinger().toNanos();
+            while (batch.size() < config.getMaxBatchSize() && System.nanoTime() < lookupDeadline) {
+                c.poll(Duration.ofNanos(Math.max(1, lookupDeadline - System.nanoTime()))).forEach(batch::add);
+            }
         }
         return batch;
     }
@@ -192,7 +202,8 @@ public final class PushLoop {
                 continue;
             }
             List<String> onlyFields = parkedLoop() ? parkedFields(record) : List.of();
-            OptOutPusher.Inbound in = new OptOutPusher.Inbound(record.key() == null ? PersonKey.of("unknown@invalid") : record.key(), event, onlyFields);
+            OptOutPusher.Inbound in = new OptOutPusher.Inbound(record.key() == null ? PersonKey.of("unknown@invalid") : record.key(), event, onlyFields,
+                    source.equals(Topics.RECONCILE_PUSHES));
             if (parkedLoop() && stillBlocked(in)) {
                 // Parked events wait, in order, until the field they need is writable.
                 throw new TransientPushFailure("parked events still wait: " + fieldCheck.problems().keySet());

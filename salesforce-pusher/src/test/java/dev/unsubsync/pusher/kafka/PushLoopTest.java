@@ -141,7 +141,7 @@ class PushLoopTest implements TestPropertyProvider {
         // Same key, so same partition: it must still be pushed after the poison pill.
         String eventId = produce(event(key, null));
         assertEquals("UNREADABLE_RECORD", header(awaitDeadLetter(key), DeadLetterHeaders.REASON_CODE));
-        assertEquals(PushOutcome.SKIPPED_NO_SALESFORCE_ID, awaitResult(eventId).getOutcome());
+        assertEquals(PushOutcome.NO_SALESFORCE_RECORD, awaitResult(eventId).getOutcome());
     }
 
     private static UnsubscribeRecorded event(String email, String salesforceId) {

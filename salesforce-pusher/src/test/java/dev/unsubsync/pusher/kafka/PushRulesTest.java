@@ -250,6 +250,65 @@ class PushRulesTest implements TestPropertyProvider {
         assertEquals(Boolean.FALSE, record.get("HasOptedOutOfEmail"));
     }
 
+    @Test
+    void anUnsubscribeWithoutIdReachesEveryContactAndLeadWithThatEmailCaseAndIdnDomainAside() throws Exception {
+        String contact = salesforce.create("Contact", Map.of("LastName", "Both", "Email", "Both.Records@Bücher.example"));
+        String duplicate = salesforce.create("Contact", Map.of("LastName", "Both", "Email", "both.records@xn--bcher-kva.example"));
+        String lead = salesforce.create("Lead", Map.of("LastName", "Both", "Company", "Acme", "Email", "BOTH.RECORDS@bücher.example"));
+
+        List<OptOutPushResult> results = awaitResults(produce(event("both.records@bücher.example", null)), 3);
+
+        assertEquals(java.util.Set.of(contact, duplicate, lead), results.stream().map(OptOutPushResult::getSalesforceId).collect(java.util.stream.Collectors.toSet()));
+        assertTrue(results.stream().allMatch(r -> r.getOutcome() == PushOutcome.WRITTEN), results.toString());
+        for (String id : List.of(contact, duplicate)) {
+            assertEquals(Boolean.TRUE, salesforce.get("Contact", id).get("HasOptedOutOfEmail"));
+        }
+        assertEquals(Boolean.TRUE, salesforce.get("Lead", lead).get("HasOptedOutOfEmail"));
+    }
+
+    @Test
+    void anUnsubscribeWithAnIdWritesThatRecordAndTheEmailsOthers() throws Exception {
+        String named = salesforce.create("Contact", Map.of("LastName", "Named", "Email", "named@example.com"));
+        String other = salesforce.create("Lead", Map.of("LastName", "Other", "Company", "Acme", "Email", "named@example.com"));
+        // The directory (here: what a live lookup taught this instance) lists the email's records.
+        awaitResults(produce(event("named@example.com", null)), 2);
+        salesforce.admin("POST", "/opt-outs/clear", "{\"ids\":[\"" + named + "\",\"" + other + "\"]}");
+
+        List<OptOutPushResult> results = awaitResults(produce(event("named@example.com", named)), 2);
+
+        assertEquals(List.of(named, other), results.stream().map(OptOutPushResult::getSalesforceId).toList());
+        assertEquals(Boolean.TRUE, salesforce.get("Lead", other).get("HasOptedOutOfEmail"));
+    }
+
+    @Test
+    void aPersonWithNoRecordGetsNoSalesforceRecordAndNothingIsWritten() throws Exception {
+        OptOutPushResult result = awaitResults(produce(event("nobody." + UUID.randomUUID() + "@example.com", null)), 1).getFirst();
+        assertEquals(PushOutcome.NO_SALESFORCE_RECORD, result.getOutcome());
+        assertEquals(0L, ((Number) salesforce.admin("GET", "", null).get("optOutsCleared")).longValue());
+    }
+
+    @Test
+    void aBurstOfUnknownEmailsIsLookedUpInFewCalls() throws Exception {
+        long before = queryCalls();
+        List<String> ids = new java.util.ArrayList<>();
+        List<Map.Entry<String, ? extends SpecificRecord>> burst = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            UnsubscribeRecorded unknown = event("burst" + i + "." + UUID.randomUUID().toString().substring(0, 6) + "@example.com", null);
+            ids.add(unknown.getEventId());
+            burst.add(Map.entry(PersonKey.of(unknown.getEmail()), unknown));
+        }
+        TopicClients.of(TestInfrastructure.get()).sendAll(Topics.UNSUBSCRIBE_EVENTS.name(), burst);
+        TopicClients.of(TestInfrastructure.get()).readAvro(Topics.PUSH_RESULTS.name(),
+                r -> ids.contains(((OptOutPushResult) r.value()).getUnsubscribeEventId()), 300, Duration.ofSeconds(60));
+        long calls = queryCalls() - before;
+        assertTrue(calls <= 20, "300 unknown emails took " + calls + " query calls");
+    }
+
+    private long queryCalls() throws Exception {
+        Object calls = ((Map<?, ?>) salesforce.admin("GET", "", null).get("calls")).get("GET /services/data/{version}/query");
+        return calls instanceof Number n ? n.longValue() : 0;
+    }
+
     private void saveSettings(SyncSettings settings) throws Exception {
         produce(settings, Topics.SETTINGS_KEY, Topics.SETTINGS.name());
         await().atMost(Duration.ofSeconds(30)).until(() -> settingsView.current().equals(settings));

@@ -1,0 +1,133 @@
+package dev.unsubsync.reconciler.domain;
+
+import dev.unsubsync.events.DirectoryState;
+import dev.unsubsync.events.SalesforceRecord;
+import dev.unsubsync.schemas.SalesforceId;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * What the people directory asks Salesforce and how it reads the answers: the SOQL of a full load and of an incremental
+ * poll, a row as a {@link SalesforceRecord}, the watermark arithmetic, and when a full load is due. No I/O.
+ */
+public final class DirectoryReads {
+
+    /** Salesforce's datetimes: {@code 2026-12-01T04:00:00.000+0000} (REST) or {@code …000Z} (Bulk CSV). */
+    private static final DateTimeFormatter SALESFORCE_DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX][XX]");
+    /** A SOQL datetime literal: whole seconds, UTC. */
+    private static final DateTimeFormatter SOQL_LITERAL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    private DirectoryReads() {
+    }
+
+    /** The fields read for each record; the Marketo field only where it is read. */
+    public static String fields(String objectType, String marketoField, boolean withDeleted) {
+        StringBuilder fields = new StringBuilder("Id, Email, HasOptedOutOfEmail, SystemModstamp");
+        if (marketoField != null) {
+            fields.append(", ").append(marketoField);
+        }
+        if (objectType.equals("Lead")) {
+            fields.append(", IsConverted, ConvertedContactId");
+        }
+        if (withDeleted) {
+            fields.append(", IsDeleted");
+        }
+        return fields.toString();
+    }
+
+    /** Every record of the object, for a full load through Bulk API 2.0 (deleted ones are not returned). */
+    public static String fullLoad(String objectType, String marketoField) {
+        return "SELECT " + fields(objectType, marketoField, false) + " FROM " + objectType;
+    }
+
+    /**
+     * Records changed (or deleted: read with {@code queryAll}) since the watermark minus the overlap, oldest first; every
+     * record when there is no watermark yet.
+     */
+    public static String changedSince(String objectType, String marketoField, Instant watermark, Duration overlap) {
+        String soql = "SELECT " + fields(objectType, marketoField, true) + " FROM " + objectType;
+        if (watermark != null) {
+            // Truncated to the second, so the literal is one Salesforce accepts and the window only grows.
+            soql += " WHERE SystemModstamp > " + SOQL_LITERAL.format(watermark.minus(overlap).truncatedTo(ChronoUnit.SECONDS));
+        }
+        return soql + " ORDER BY SystemModstamp";
+    }
+
+    /** A datetime as Salesforce writes it; empty when there is none or it cannot be read. */
+    public static Optional<Instant> dateTime(Object value) {
+        if (!(value instanceof String text) || text.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(OffsetDateTime.parse(text.trim(), SALESFORCE_DATE_TIME).toInstant());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether a REST boolean ({@code true}) or a Bulk CSV one ({@code "true"}) is set. */
+    public static boolean isTrue(Object value) {
+        return Boolean.TRUE.equals(value) || value instanceof String text && text.equalsIgnoreCase("true");
+    }
+
+    /**
+     * A row read from Salesforce as the directory keeps it; empty when its Id is unusable.
+     *
+     * @param row          field name → value (REST JSON values or Bulk CSV strings)
+     * @param marketoField the Marketo field read, or null
+     */
+    public static Optional<SalesforceRecord> record(String objectType, java.util.Map<String, ?> row, String marketoField, String loadId) {
+        String id;
+        try {
+            id = SalesforceId.parse(String.valueOf(row.get("Id"))).to18();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        Object email = row.get("Email");
+        Object converted = row.get("ConvertedContactId");
+        String convertedId = null;
+        if (converted instanceof String text && !text.isBlank()) {
+            try {
+                convertedId = SalesforceId.parse(text).to18();
+            } catch (IllegalArgumentException e) {
+                convertedId = null;
+            }
+        }
+        return Optional.of(SalesforceRecord.newBuilder()
+                .setId(id)
+                .setObjectType(objectType)
+                .setEmail(email instanceof String text && !text.isBlank() ? text : null)
+                .setEmailOptOut(isTrue(row.get("HasOptedOutOfEmail")))
+                .setMarketoSalesOptOut(marketoField == null ? null : isTrue(row.get(marketoField)))
+                .setIsConverted(isTrue(row.get("IsConverted")))
+                .setConvertedContactId(convertedId)
+                .setSystemModstamp(dateTime(row.get("SystemModstamp")).orElse(null))
+                .setLoadId(loadId)
+                .build());
+    }
+
+    /** The later of two watermarks (either may be null). */
+    public static Instant later(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
+    }
+
+    /**
+     * Whether a full load is due: never loaded, a nightly run started after the last load began, or the last load is older
+     * than {@code every}.
+     */
+    public static boolean fullLoadDue(DirectoryState state, Optional<Instant> lastRunStarted, Instant now, Duration every) {
+        if (state == null || state.getFullLoadId() == null || state.getFullLoadStartedAt() == null) {
+            return true;
+        }
+        if (lastRunStarted.isPresent() && lastRunStarted.get().isAfter(state.getFullLoadStartedAt())) {
+            return true;
+        }
+        return !now.isBefore(state.getFullLoadStartedAt().plus(every));
+    }
+}

@@ -1,0 +1,302 @@
+package dev.unsubsync.reconciler.kafka;
+
+import dev.unsubsync.events.DirectoryState;
+import dev.unsubsync.events.ReconcileRun;
+import dev.unsubsync.events.SalesforceRecord;
+import dev.unsubsync.events.SyncSettings;
+import dev.unsubsync.reconciler.config.ReconcilerConfiguration;
+import dev.unsubsync.reconciler.domain.DirectoryReads;
+import dev.unsubsync.salesforce.Describe;
+import dev.unsubsync.salesforce.Outcome;
+import dev.unsubsync.salesforce.SalesforceClient;
+import dev.unsubsync.schemas.CompactedView;
+import dev.unsubsync.schemas.SettingsView;
+import dev.unsubsync.schemas.Topics;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.StartupEvent;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Provider;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads Salesforce's Contacts and Leads into the people directory, on the instance that leads the nightly runs (one
+ * reader for every instance): a full load through Bulk API 2.0 when none was ever made, with every nightly run and at
+ * least once a day (followed by a sweep of what it did not see), and between them an incremental poll every
+ * {@code reconciler.directory-poll-interval}: {@code queryAll} of what changed since the last SystemModstamp seen (minus
+ * an overlap window), deleted records included. Where it stands is kept on {@code salesforce-directory-state}, so a
+ * restarted or new leader goes on from there without a full reload. {@link DirectoryTopology} turns the records into
+ * people.
+ */
+@Singleton
+public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DirectoryPoller.class);
+    private static final List<String> OBJECTS = List.of("Contact", "Lead");
+    private static final Duration DESCRIBE_FOR = Duration.ofHours(1);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SalesforceClient salesforce;
+    private final SettingsView settings;
+    private final Runs runs;
+    private final Provider<RunCoordinator> coordinator;
+    private final ReconcilerConfiguration config;
+    private final KafkaSettings kafka;
+    private final Clock clock;
+    private final AtomicReference<DirectoryState> state = new AtomicReference<>();
+    private final Map<String, MarketoField> marketoFields = new HashMap<>();
+    private final Counter pollCalls;
+    private final Counter loadCalls;
+    private final Counter recordsRead;
+    private final Timer pollTime;
+    private volatile CompactedView stateView;
+    private volatile KafkaProducer<String, SpecificRecord> producer;
+    private volatile Thread thread;
+    private volatile boolean running = true;
+
+    /** What describe said of the field asked for: its name when it exists on the object, else null. */
+    private record MarketoField(String asked, String name, Instant until) {
+    }
+
+    public DirectoryPoller(SalesforceClient salesforce, SettingsView settings, Runs runs, Provider<RunCoordinator> coordinator,
+                           ReconcilerConfiguration config, KafkaSettings kafka, Clock clock, MeterRegistry metrics) {
+        this.salesforce = salesforce;
+        this.settings = settings;
+        this.runs = runs;
+        this.coordinator = coordinator;
+        this.config = config;
+        this.kafka = kafka;
+        this.clock = clock;
+        this.pollCalls = Counter.builder("unsubsync.directory.api.calls").tag("kind", "poll")
+                .description("Salesforce API requests the people directory made (poll: queryAll pages and describes; load: Bulk API job requests)").register(metrics);
+        this.loadCalls = Counter.builder("unsubsync.directory.api.calls").tag("kind", "load")
+                .description("Salesforce API requests the people directory made (poll: queryAll pages and describes; load: Bulk API job requests)").register(metrics);
+        this.recordsRead = Counter.builder("unsubsync.directory.records.read").description("Contacts and Leads the directory read from Salesforce").register(metrics);
+        this.pollTime = Timer.builder("unsubsync.directory.poll.duration").description("One incremental poll of Contacts and Leads").register(metrics);
+    }
+
+    @Override
+    public void onApplicationEvent(StartupEvent event) {
+        if (!config.isDirectoryEnabled()) {
+            LOG.info("People directory off (reconciler.directory-enabled=false)");
+            return;
+        }
+        Map<String, Object> producerConfig = new HashMap<>(kafka.clientConfig());
+        // A record is in the directory only once every in-sync replica has it; the watermark moves after that.
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // A full load sends millions of small records: fuller, compressed batches.
+        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        AvroKafkaSerializer<SpecificRecord> values = new AvroKafkaSerializer<>();
+        values.configure(producerConfig, false);
+        producer = new KafkaProducer<>(producerConfig, new StringSerializer(), values);
+        stateView = new CompactedView("directory-state", Topics.DIRECTORY_STATE, kafka.clientConfig(), (key, value) -> {
+            if (value instanceof DirectoryState read) {
+                state.set(read);
+            }
+        }, () -> { });
+        thread = Thread.ofPlatform().name("people-directory").start(this::loop);
+    }
+
+    /** Where the directory stands, as last published. */
+    public Optional<DirectoryState> state() {
+        return Optional.ofNullable(state.get());
+    }
+
+    private void loop() {
+        Instant nextPoll = Instant.EPOCH;
+        while (running) {
+            try {
+                if (coordinator.get().leading() && stateView.caughtUp() && settings.awaitCaughtUp(Duration.ZERO) && runs.caughtUp()
+                        && !clock.instant().isBefore(nextPoll)) {
+                    Optional<Instant> lastRunStarted = runs.all().stream().map(ReconcileRun::getStartedAt).filter(Objects::nonNull).max(Instant::compareTo);
+                    if (DirectoryReads.fullLoadDue(state.get(), lastRunStarted, clock.instant(), config.getDirectoryFullLoadEvery())) {
+                        fullLoad();
+                    } else {
+                        poll();
+                    }
+                    nextPoll = clock.instant().plus(config.getDirectoryPollInterval());
+                }
+                TimeUnit.MILLISECONDS.sleep(Math.min(1000, Math.max(50, config.getDirectoryPollInterval().toMillis() / 4)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                // Salesforce or Kafka away: nothing moved (the watermark moves only after the records are on Kafka).
+                LOG.warn("People directory: {}; trying again in {}", e.getMessage(), config.getDirectoryPollInterval());
+                nextPoll = clock.instant().plus(config.getDirectoryPollInterval());
+            }
+        }
+    }
+
+    /** Reads every Contact and Lead with Bulk API 2.0, then asks every partition to drop what this load did not see. */
+    void fullLoad() throws Exception {
+        Instant started = clock.instant();
+        String loadId = "load-" + started.toEpochMilli() + "-" + HexFormat.of().formatHex(bytes(3));
+        LOG.info("People directory: full load {} starting", loadId);
+        DirectoryState before = state.get();
+        Map<String, Instant> watermarks = new HashMap<>();
+        long[] rows = {0};
+        AtomicReference<Exception> sendFailure = new AtomicReference<>();
+        for (String objectType : OBJECTS) {
+            String marketo = marketoField(objectType, loadCalls);
+            Instant[] newest = {null};
+            Outcome<Long> read = salesforce.bulkQuery(DirectoryReads.fullLoad(objectType, marketo), config.getSnapshotPageSize(), row ->
+                    DirectoryReads.record(objectType, row, marketo, loadId).ifPresent(record -> {
+                        newest[0] = DirectoryReads.later(newest[0], record.getSystemModstamp());
+                        send(record.getId(), record, sendFailure);
+                        rows[0]++;
+                    }));
+            // A Bulk query job: create, a few status polls, one request per results page.
+            loadCalls.increment(3 + Math.max(1, rows[0] / config.getSnapshotPageSize()));
+            if (!(read instanceof Outcome.Ok<Long>)) {
+                throw new IllegalStateException("full load of " + objectType + " failed: " + read.describe());
+            }
+            watermarks.put(objectType, newest[0]);
+        }
+        producer.flush();
+        if (sendFailure.get() != null) {
+            throw new IllegalStateException("full load " + loadId + " could not be written to Kafka: " + sendFailure.get());
+        }
+        // The sweep rides behind the load's records on each partition, so it is applied after all of them.
+        int partitions = producer.partitionsFor(Topics.SALESFORCE_RECORDS.name()).size();
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Topics.DIRECTORY_LOAD_HEADER, loadId.getBytes(StandardCharsets.UTF_8));
+        for (int partition = 0; partition < partitions; partition++) {
+            producer.send(new ProducerRecord<>(Topics.SALESFORCE_RECORDS.name(), partition, Topics.DIRECTORY_SWEEP_KEY, null, headers)).get(30, TimeUnit.SECONDS);
+        }
+        recordsRead.increment(rows[0]);
+        Instant ended = clock.instant();
+        publish(DirectoryState.newBuilder(before == null ? DirectoryState.newBuilder().build() : before)
+                .setContactWatermark(DirectoryReads.later(watermarks.get("Contact"), before == null ? null : before.getContactWatermark()))
+                .setLeadWatermark(DirectoryReads.later(watermarks.get("Lead"), before == null ? null : before.getLeadWatermark()))
+                .setFullLoadId(loadId).setFullLoadStartedAt(started).setFullLoadEndedAt(ended).setFullLoadRecords(rows[0])
+                .build());
+        LOG.info("People directory: full load {} read {} Contacts and Leads in {} ms", loadId, rows[0], Duration.between(started, ended).toMillis());
+    }
+
+    /** Reads what changed or was deleted since the watermarks. */
+    void poll() throws Exception {
+        long began = System.nanoTime();
+        DirectoryState before = state.get();
+        AtomicReference<Exception> sendFailure = new AtomicReference<>();
+        long[] rows = {0};
+        Map<String, Instant> watermarks = new HashMap<>();
+        watermarks.put("Contact", before.getContactWatermark());
+        watermarks.put("Lead", before.getLeadWatermark());
+        for (String objectType : OBJECTS) {
+            String marketo = marketoField(objectType, pollCalls);
+            Instant[] newest = {watermarks.get(objectType)};
+            long[] seen = {0};
+            Outcome<Long> read = salesforce.query(DirectoryReads.changedSince(objectType, marketo, watermarks.get(objectType), config.getDirectoryOverlap()),
+                    true, row -> {
+                        seen[0]++;
+                        DirectoryReads.record(objectType, row, marketo, before.getFullLoadId()).ifPresent(record -> {
+                            newest[0] = DirectoryReads.later(newest[0], record.getSystemModstamp());
+                            send(record.getId(), DirectoryReads.isTrue(row.get("IsDeleted")) ? null : record, sendFailure);
+                        });
+                    });
+            // One request, and one more per 2,000 rows (nextRecordsUrl).
+            pollCalls.increment(1 + seen[0] / 2000);
+            if (!(read instanceof Outcome.Ok<Long>)) {
+                throw new IllegalStateException("poll of " + objectType + " failed: " + read.describe());
+            }
+            rows[0] += seen[0];
+            watermarks.put(objectType, newest[0]);
+        }
+        producer.flush();
+        if (sendFailure.get() != null) {
+            throw new IllegalStateException("poll could not be written to Kafka: " + sendFailure.get());
+        }
+        recordsRead.increment(rows[0]);
+        pollTime.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+        publish(DirectoryState.newBuilder(before).setContactWatermark(watermarks.get("Contact")).setLeadWatermark(watermarks.get("Lead"))
+                .setLastPollAt(clock.instant()).setLastPollRecords(rows[0]).build());
+    }
+
+    private void send(String id, SalesforceRecord record, AtomicReference<Exception> failure) {
+        producer.send(new ProducerRecord<>(Topics.SALESFORCE_RECORDS.name(), id, record), (metadata, e) -> {
+            if (e != null) {
+                failure.compareAndSet(null, e);
+            }
+        });
+    }
+
+    private void publish(DirectoryState next) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.DIRECTORY_STATE.name(), Topics.DIRECTORY_STATE_KEY, next)).get(30, TimeUnit.SECONDS);
+        state.set(next);
+    }
+
+    /**
+     * The Marketo field's API name when the admin selected it and it exists on the object (describe, remembered for an
+     * hour), else null: a field that is not installed is not read.
+     */
+    private String marketoField(String objectType, Counter calls) {
+        SyncSettings current = settings.current();
+        if (!current.getSyncToMarketoSalesOptOut()) {
+            return null;
+        }
+        MarketoField known = marketoFields.get(objectType);
+        Instant now = clock.instant();
+        String asked = current.getMarketoSalesOptOutField();
+        if (known == null || now.isAfter(known.until()) || !known.asked().equals(asked)) {
+            calls.increment();
+            Outcome<Describe> describe = salesforce.describe(objectType);
+            if (!(describe instanceof Outcome.Ok<Describe>(Describe found))) {
+                throw new IllegalStateException("could not describe " + objectType + ": " + describe.describe());
+            }
+            known = new MarketoField(asked, found.field(asked).isPresent() ? asked : null, now.plus(DESCRIBE_FOR));
+            marketoFields.put(objectType, known);
+        }
+        return known.name();
+    }
+
+    private static byte[] bytes(int count) {
+        byte[] random = new byte[count];
+        RANDOM.nextBytes(random);
+        return random;
+    }
+
+    @PreDestroy
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            t.join(Duration.ofSeconds(10));
+        }
+        if (stateView != null) {
+            stateView.close();
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+}
