@@ -356,12 +356,15 @@ async function lookup(q) {
   const h = await api('GET', '/v1/unsubscribes/' + encodeURIComponent(email));
   if (!h.ok && h.status !== 404) { out.replaceChildren(); $('person-error').textContent = problem(h); return; }
   const history = h.ok ? h.data : null;
-  const id = salesforce ? salesforce.id : latestSalesforceId(history);
+  // Every Contact and Lead with the address: what an unsubscribe by email reaches.
+  const people = await api('GET', '/v1/admin/salesforce/people?email=' + encodeURIComponent(email));
+  const linked = people.ok ? people.data.records : null;
+  const id = salesforce ? salesforce.id : (linked && linked.length ? null : latestSalesforceId(history));
   if (!salesforce && id) {
     const sf = await api('GET', '/v1/admin/salesforce/people/' + encodeURIComponent(id));
     salesforce = sf.ok ? sf.data : { error: problem(sf), id };
   }
-  out.replaceChildren(personView(history, salesforce, email));
+  out.replaceChildren(personView(history, salesforce, email, linked, people.ok ? null : problem(people)));
 }
 
 function latestSalesforceId(history) {
@@ -370,18 +373,28 @@ function latestSalesforceId(history) {
   return withId.length ? withId[withId.length - 1].salesforceId : null;
 }
 
-function personView(history, sf, email) {
+function personView(history, sf, email, linked, linkedError) {
   const wrap = el('div');
   wrap.append(el('h3', { text: email }));
+  const pending = history && history.unsubscribed && linked && linked.length === 0;
   const salesSide = history ? (history.unsubscribed ? 'Unsubscribed' : 'Not unsubscribed') + ((history.topics || []).length ? ' · left topics: ' + history.topics.join(', ') : '') : 'Nothing recorded';
   const pairs = [['Sales side', salesSide]];
-  if (sf && !sf.error) {
+  if (pending) pairs.push(['Pending', 'no Contact or Lead has this address yet: one that appears is opted out within a poll interval']);
+  if (linkedError) pairs.push(['Linked records', linkedError]);
+  for (const r of linked || []) {
+    const state = 'Email Opt Out ' + (r.hasOptedOutOfEmail ? 'checked' : 'not checked')
+      + (r.marketoSalesOptOut === null || r.marketoSalesOptOut === undefined ? '' : ' · Marketo Sales Opt Out ' + (r.marketoSalesOptOut ? 'checked' : 'not checked'))
+      + (r.converted ? ' · converted to ' + r.convertedContactId : '') + (r.inDirectory ? '' : ' · not in the directory yet');
+    pairs.push(['Salesforce ' + r.object, r.id + (r.name ? ' (' + r.name + ')' : '') + ' — ' + state]);
+  }
+  const inLinked = sf && linked && linked.some((r) => r.id === sf.id);
+  if (sf && !sf.error && !inLinked) {
     pairs.push(['Salesforce ' + sf.object, sf.id + (sf.name ? ' (' + sf.name + ')' : '')]);
     pairs.push(['Email Opt Out', sf.hasOptedOutOfEmail ? 'Checked' : 'Not checked']);
     if (sf.marketoSalesOptOutField) pairs.push(['Marketo Sales Opt Out', sf.marketoSalesOptOut ? 'Checked' : 'Not checked']);
   } else if (sf && sf.error) {
     pairs.push(['Salesforce', sf.error]);
-  } else {
+  } else if (!linked || !linked.length) {
     pairs.push(['Salesforce', 'no linked Contact or Lead']);
   }
   if (history && history.salesforce) pairs.push(['Salesforce answered', history.salesforce.outcome + (history.salesforce.salesforceMessage ? ' — ' + history.salesforce.salesforceMessage : '')]);

@@ -1,6 +1,7 @@
 package dev.unsubsync.reconciler.kafka;
 
 import dev.unsubsync.events.DiffScanRequest;
+import dev.unsubsync.events.DirectoryEntry;
 import dev.unsubsync.events.ReconcileTally;
 import dev.unsubsync.events.SalesforceOptOut;
 import dev.unsubsync.events.SalesforcePeople;
@@ -140,6 +141,8 @@ public final class ReconcileTopology {
         topology.addSink("to-tallies", Topics.RECONCILE_TALLIES.name(), keyWriter, serdes.tallies().serializer(), "scan", "record-candidates");
 
         DirectoryTopology.addTo(topology, serdes.records(), serdes.people(), serdes.recorded(), PERSON_STORE, clock);
+        // The diff resolves unsubscribes without an ID through the directory, on the same partition (both by person).
+        topology.connectProcessorAndStateStores("scan", DirectoryTopology.PEOPLE_STORE);
         return topology;
     }
 
@@ -277,6 +280,7 @@ public final class ReconcileTopology {
         private ProcessorContext<String, SpecificRecord> context;
         private KeyValueStore<String, byte[]> sales;
         private KeyValueStore<String, byte[]> salesforce;
+        private KeyValueStore<String, SalesforcePeople> directory;
 
         Scan(Clock clock, Deserializer<UnsubscribeRecorded> salesValues, Deserializer<SalesforceOptOut> salesforceValues) {
             this.clock = clock;
@@ -297,6 +301,7 @@ public final class ReconcileTopology {
             this.context = context;
             this.sales = context.getStateStore(SALES_STORE);
             this.salesforce = context.getStateStore(SALESFORCE_STORE);
+            this.directory = context.getStateStore(DirectoryTopology.PEOPLE_STORE);
         }
 
         @Override
@@ -350,7 +355,9 @@ public final class ReconcileTopology {
                     String id = personId;
                     while (person != null && person.key.startsWith(id) && person.key.charAt(id.length()) == '|') {
                         if (id.equals(NO_SALESFORCE_ID)) {
-                            counts.merge(NO_ID, 1L, Long::sum);
+                            // No ID: the person's Contacts and Leads by email, as the directory lists them (on this very
+                            // partition: "~|<person>" is partitioned by person, like the directory).
+                            compareByEmail(person.key.substring(id.length() + 1), person.value, request, runId, now, runHeader, counts);
                         } else {
                             counts.merge(SALES_ENTRIES, 1L, Long::sum);
                             if (seen != null && optedOutInEvery(seen, request)) {
@@ -379,6 +386,44 @@ public final class ReconcileTopology {
                     .setPartition(partition).setCounts(counts).build();
             LOG.info("Diff of partition {} for run {}: compared in {} ms: {}", partition, runId, (System.nanoTime() - started) / 1_000_000, counts);
             context.forward(new Record<String, SpecificRecord>(runId, tally, now), "to-tallies");
+        }
+
+        /**
+         * A sales-side unsubscribe without a Salesforce ID, compared record by record with what the people directory
+         * says of the person's Contacts and Leads (as fresh as its last poll): each one not opted out in every selected
+         * field is pushed. Only a person with no record at all counts as {@link #NO_ID}.
+         */
+        private void compareByEmail(String person, byte[] value, DiffScanRequest request, String runId, long now, RecordHeaders runHeader,
+                                    Map<String, Long> counts) {
+            SalesforcePeople linked = directory.get(person);
+            if (linked == null || linked.getRecords().isEmpty()) {
+                counts.merge(NO_ID, 1L, Long::sum);
+                return;
+            }
+            UnsubscribeRecorded unsubscribe = salesEntry(value);
+            java.util.Set<String> done = new java.util.HashSet<>();
+            for (DirectoryEntry entry : linked.getRecords()) {
+                if (entry.getIsConverted() && entry.getConvertedContactId() != null) {
+                    // Writes go to the Contact it became, which the directory lists under its own email.
+                    continue;
+                }
+                if (!done.add(entry.getId())) {
+                    continue;
+                }
+                counts.merge(SALES_ENTRIES, 1L, Long::sum);
+                boolean email = !request.getSyncToEmailOptOut() || entry.getEmailOptOut();
+                boolean marketo = request.getMarketoSalesOptOutField() == null || Boolean.TRUE.equals(entry.getMarketoSalesOptOut());
+                if (email && marketo) {
+                    counts.merge(IN_SYNC, 1L, Long::sum);
+                    continue;
+                }
+                counts.merge(TO_SALESFORCE, 1L, Long::sum);
+                UnsubscribeRecorded push = UnsubscribeRecorded.newBuilder(unsubscribe)
+                        .setEventId(uuid(runId + "|push|" + entry.getId() + "|" + person))
+                        .setSalesforceId(entry.getId())
+                        .build();
+                context.forward(new Record<String, SpecificRecord>(person, push, now, runHeader), "to-pushes");
+            }
         }
 
         private void recordOnSalesSide(String id, SalesforceOptOut seen, String runId, long now, RecordHeaders runHeader, Map<String, Long> counts) {

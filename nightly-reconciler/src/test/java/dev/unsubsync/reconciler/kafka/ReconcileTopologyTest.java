@@ -299,6 +299,29 @@ class ReconcileTopologyTest {
         assertTrue(pushes.isEmpty());
     }
 
+    @Test
+    void theNightlyDiffResolvesAnUnsubscribeWithoutIdThroughTheDirectory() {
+        // Linus unsubscribed by email only; Salesforce has a Contact (opted out) and a Lead (not) with his address.
+        directoryIn.pipeInput(GRACE_CONTACT, sfRecord(GRACE_CONTACT, "linus@example.com", true, "load-1"));
+        directoryIn.pipeInput(LINUS_LEAD, sfRecord(LINUS_LEAD, "Linus@Example.com", false, "load-1"));
+        events.pipeInput("linus@example.com", recorded("linus@example.com", null));
+        events.pipeInput("nobody@example.com", recorded("nobody@example.com", null));
+        pushes.readRecordsToList(); // what the directory itself pushed for the Lead that joined before the unsubscribe: none
+        eventsOut.readRecordsToList();
+
+        control.pipeInput("run-1#1", scan("run-1#1"));
+
+        List<TestRecord<String, UnsubscribeRecorded>> pushed = pushes.readRecordsToList();
+        assertEquals(List.of(LINUS_LEAD), pushed.stream().map(r -> r.value().getSalesforceId()).toList(), "only the record Salesforce lacks");
+        assertEquals("run-1#1", new String(pushed.getFirst().headers().lastHeader(Topics.RUN_ID_HEADER).value(), StandardCharsets.UTF_8));
+        Map<String, Long> diff = new HashMap<>();
+        tallies.readValuesToList().stream().filter(t -> t.getStep() == TallyStep.DIFF_PARTITION)
+                .forEach(t -> t.getCounts().forEach((name, count) -> diff.merge(name, count, Long::sum)));
+        assertEquals(1L, diff.get(ReconcileTopology.TO_SALESFORCE));
+        assertEquals(1L, diff.get(ReconcileTopology.IN_SYNC));
+        assertEquals(1L, diff.get(ReconcileTopology.NO_ID), "only the person with no record at all");
+    }
+
     private static SalesforceRecord sfRecord(String id, String email, boolean optedOut, String loadId) {
         return SalesforceRecord.newBuilder().setId(id).setObjectType(id.startsWith("003") ? "Contact" : "Lead").setEmail(email)
                 .setEmailOptOut(optedOut).setSystemModstamp(NOW).setLoadId(loadId).build();

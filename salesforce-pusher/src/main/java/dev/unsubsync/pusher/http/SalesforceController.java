@@ -64,9 +64,11 @@ public class SalesforceController {
     private final SalesforceClient client;
     private final SettingsView settings;
     private final Clock clock;
+    private final dev.unsubsync.pusher.kafka.PeopleDirectory directory;
 
-    public SalesforceController(SalesforceClient client, SettingsView settings, Clock clock) {
+    public SalesforceController(SalesforceClient client, SettingsView settings, Clock clock, dev.unsubsync.pusher.kafka.PeopleDirectory directory) {
         this.client = client;
+        this.directory = directory;
         this.settings = settings;
         this.clock = clock;
     }
@@ -147,6 +149,56 @@ public class SalesforceController {
                     Problems.response(HttpStatus.NOT_FOUND, "Not found", "Salesforce has no " + object + " " + parsed.to18());
             default -> unavailable("Cannot read " + object + " " + parsed.to18() + ": " + record.describe());
         };
+    }
+
+    /** One Contact or Lead with the email, as read live, and whether the people directory lists it. */
+    @Serdeable
+    public record LinkedRecord(String object, String id, String email, String name, boolean hasOptedOutOfEmail, @Nullable Boolean marketoSalesOptOut,
+                               boolean converted, @Nullable String convertedContactId, boolean inDirectory) {
+    }
+
+    /** Every Contact and Lead with an email address. */
+    @Serdeable
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    public record LinkedPeople(String email, String person, @Nullable String marketoSalesOptOutField, boolean directoryCaughtUp, List<LinkedRecord> records) {
+    }
+
+    /**
+     * Every Contact and Lead whose Email is this address (compared as Salesforce does), read live, each marked with
+     * whether the people directory lists it: what an unsubscribe by email reaches.
+     */
+    @Get(value = "/people", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> peopleByEmail(@Nullable @QueryValue String email) {
+        if (email == null || email.isBlank() || email.length() > 320 || email.indexOf('@') < 1) {
+            return Problems.response(HttpStatus.BAD_REQUEST, "Invalid email", "email must be an address (name@domain), at most 320 characters");
+        }
+        String person = dev.unsubsync.schemas.PersonKey.of(email);
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        directory.known(person).ifPresent(records -> records.forEach(r -> listed.add(r.id())));
+        String marketo = settings.current().getMarketoSalesOptOutField();
+        List<LinkedRecord> records = new ArrayList<>();
+        for (String object : List.of("Contact", "Lead")) {
+            boolean hasMarketo = client.describe(object) instanceof Outcome.Ok<Describe>(Describe d) && d.field(marketo).isPresent();
+            String fields = "Id, Email, FirstName, LastName, " + EMAIL_OPT_OUT + (hasMarketo ? ", " + marketo : "")
+                    + (object.equals("Lead") ? ", IsConverted, ConvertedContactId" : "");
+            java.util.LinkedHashSet<String> spellings = new java.util.LinkedHashSet<>(List.of(email.trim(), person));
+            String in = String.join(", ", spellings.stream().map(v -> "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'").toList());
+            List<Map<String, Object>> rows = new ArrayList<>();
+            Outcome<Long> read = client.query("SELECT " + fields + " FROM " + object + " WHERE Email IN (" + in + ")", false, rows::add);
+            if (!(read instanceof Outcome.Ok<Long>)) {
+                return unavailable("Cannot look up " + object + "s by email: " + read.describe());
+            }
+            for (Map<String, Object> r : rows) {
+                String id = String.valueOf(r.get("Id"));
+                String contact = r.get("ConvertedContactId") instanceof String c ? c : null;
+                boolean converted = Boolean.TRUE.equals(r.get("IsConverted"));
+                records.add(new LinkedRecord(object, id, String.valueOf(r.get("Email")),
+                        String.join(" ", java.util.stream.Stream.of(r.get("FirstName"), r.get("LastName")).filter(java.util.Objects::nonNull).map(String::valueOf).toList()),
+                        Boolean.TRUE.equals(r.get(EMAIL_OPT_OUT)), hasMarketo ? Boolean.TRUE.equals(r.get(marketo)) : null, converted, contact,
+                        listed.contains(converted && contact != null ? contact : id)));
+            }
+        }
+        return HttpResponse.ok(new LinkedPeople(email.trim(), person, marketo, directory.caughtUp(), records));
     }
 
     /** The daily API allowance, from {@code /limits}. */

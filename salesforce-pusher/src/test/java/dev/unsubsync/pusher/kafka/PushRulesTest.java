@@ -281,6 +281,20 @@ class PushRulesTest implements TestPropertyProvider {
     }
 
     @Test
+    void thePeopleApiListsEveryContactAndLeadWithAnAddress() throws Exception {
+        String contact = salesforce.create("Contact", Map.of("LastName", "Listed", "Email", "Listed@Example.com"));
+        String lead = salesforce.create("Lead", Map.of("LastName", "Listed", "Company", "Acme", "Email", "listed@example.com"));
+
+        HttpResponse<String> linked = api("/v1/salesforce/people?email=LISTED%40example.com", "rules-api-token-0123456789");
+
+        assertEquals(200, linked.statusCode(), linked.body());
+        assertTrue(linked.body().contains("\"id\":\"" + contact + "\"") && linked.body().contains("\"id\":\"" + lead + "\""), linked.body());
+        assertTrue(linked.body().contains("\"person\":\"listed@example.com\""), linked.body());
+        assertEquals(400, api("/v1/salesforce/people?email=nope", "rules-api-token-0123456789").statusCode());
+        assertEquals(401, api("/v1/salesforce/people?email=listed%40example.com", "wrong-token-0123456789").statusCode());
+    }
+
+    @Test
     void aPersonWithNoRecordGetsNoSalesforceRecordAndNothingIsWritten() throws Exception {
         OptOutPushResult result = awaitResults(produce(event("nobody." + UUID.randomUUID() + "@example.com", null)), 1).getFirst();
         assertEquals(PushOutcome.NO_SALESFORCE_RECORD, result.getOutcome());

@@ -113,6 +113,11 @@ public class AdminController {
         return relay("pusher", config.getPusherUrl(), "GET", "/v1/salesforce/limits");
     }
 
+    @Get(value = "/salesforce/people", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> salesforcePeople(@Nullable @QueryValue String email) {
+        return relay("pusher", config.getPusherUrl(), "GET", "/v1/salesforce/people" + query("email", email));
+    }
+
     @Get(value = "/salesforce/people/{id}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> salesforcePerson(@PathVariable String id) {
         return relay("pusher", config.getPusherUrl(), "GET", "/v1/salesforce/people/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
