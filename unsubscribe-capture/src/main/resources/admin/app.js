@@ -382,10 +382,10 @@ function personView(history, sf, email, linked, linkedError) {
   if (pending) pairs.push(['Pending', 'no Contact or Lead has this address yet: one that appears is opted out within a poll interval']);
   if (linkedError) pairs.push(['Linked records', linkedError]);
   for (const r of linked || []) {
-    const state = 'Email Opt Out ' + (r.hasOptedOutOfEmail ? 'checked' : 'not checked')
-      + (r.marketoSalesOptOut === null || r.marketoSalesOptOut === undefined ? '' : ' · Marketo Sales Opt Out ' + (r.marketoSalesOptOut ? 'checked' : 'not checked'))
-      + (r.converted ? ' · converted to ' + r.convertedContactId : '') + (r.inDirectory ? '' : ' · not in the directory yet');
-    pairs.push(['Salesforce ' + r.object, r.id + (r.name ? ' (' + r.name + ')' : '') + ' — ' + state]);
+    pairs.push(['Salesforce ' + r.object, r.id + (r.name ? ' (' + r.name + ')' : '')
+      + (r.converted ? ' · converted to ' + r.convertedContactId : '') + (r.inDirectory ? '' : ' · not in the directory yet')]);
+    pairs.push(['Email Opt Out', r.hasOptedOutOfEmail ? 'Checked' : 'Not checked']);
+    if (r.marketoSalesOptOut !== null && r.marketoSalesOptOut !== undefined) pairs.push(['Marketo Sales Opt Out', r.marketoSalesOptOut ? 'Checked' : 'Not checked']);
   }
   const inLinked = sf && linked && linked.some((r) => r.id === sf.id);
   if (sf && !sf.error && !inLinked) {

@@ -238,6 +238,31 @@ class AdminConsoleBrowserTest {
 
     @Test
     @Order(6)
+    void aPersonShowsEveryContactAndLeadWithTheAddressAndAPendingPersonSaysSo() throws Exception {
+        // Grace Hopper is a Contact and a Lead in the seeded org.
+        open("person");
+        lookUp("grace.hopper@example.com");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("person-state"), "Salesforce Lead"));
+        String state = browser.findElement(By.id("person-state")).getText();
+        assertTrue(state.contains("Salesforce Contact") && state.contains("Salesforce Lead"), state);
+
+        String nobody = "pending." + java.util.UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        HttpResponse<String> posted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/v1/unsubscribes"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + LocalStack.CAPTURE_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + nobody + "\",\"source\":\"api\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, posted.statusCode(), posted.body());
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            lookUp(nobody);
+            // Each look-up first shows "Looking up…": judge the answer, not the wait.
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("person-state")));
+            return !browser.findElements(By.xpath("//table[@id='history']//td[contains(., 'NO_SALESFORCE_RECORD')]")).isEmpty();
+        });
+        assertTrue(browser.findElement(By.id("person-state")).getText().contains("Pending"), browser.findElement(By.id("person-state")).getText());
+        shot("person-pending");
+    }
+
+    @Test
+    @Order(7)
     void noPageLoadsMoreThan200KbOfScriptOrAnythingFromElsewhere() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long script = http.send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/admin/app.js")).build(), HttpResponse.BodyHandlers.ofByteArray()).body().length;

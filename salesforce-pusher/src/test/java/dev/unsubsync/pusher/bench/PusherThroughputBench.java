@@ -69,7 +69,7 @@ class PusherThroughputBench {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
             TopicProvisioner.ensure(admin, Topics.ALL, Duration.ofSeconds(30));
         }
-        int emulatorPort = freePort();
+        int emulatorPort = BenchKafka.freePort();
         String emulatorUrl = "http://127.0.0.1:" + emulatorPort;
         Path logs = Path.of(System.getProperty("java.io.tmpdir"));
         try (ServiceProcess emulator = ServiceProcess.start("salesforce-emulator", ServiceProcess.projectRoot(), "salesforce-emulator",
@@ -87,15 +87,15 @@ class PusherThroughputBench {
             salesforce.admin("PUT", "/faults", "{\"latencyMs\":150}");
 
             // Phase 1: the backlog is on the topic before the pusher starts.
-            try (KafkaProducer<String, SpecificRecord> producer = producer(infra)) {
+            try (KafkaProducer<String, SpecificRecord> producer = BenchKafka.producer(infra)) {
                 for (int i = 0; i < backlog; i++) {
                     UnsubscribeRecorded event = event("backlog" + i + "@example.com", ids.get(i), Instant.now());
                     producer.send(new ProducerRecord<>(Topics.UNSUBSCRIBE_EVENTS.name(), PersonKey.of(event.getEmail()), event));
                 }
                 producer.flush();
             }
-            long callsBefore = compositeCalls(salesforce);
-            int pusherPort = freePort();
+            long callsBefore = BenchKafka.calls(salesforce, BenchKafka.COMPOSITE);
+            int pusherPort = BenchKafka.freePort();
             Instant launched = Instant.now();
             try (ServiceProcess pusher = ServiceProcess.start("salesforce-pusher", ServiceProcess.projectRoot(), "salesforce-pusher",
                     "dev.unsubsync.pusher.Application",
@@ -104,19 +104,19 @@ class PusherThroughputBench {
                             "salesforce.client-id", "bench", "salesforce.client-secret", "bench"),
                     List.of("-Xmx512m"), logs.resolve("bench-pusher.log"), URI.create("http://127.0.0.1:" + pusherPort + "/health/liveness"),
                     Duration.ofMinutes(2));
-                 ResultReader results = new ResultReader(infra)) {
+                 BenchKafka.ResultReader results = new BenchKafka.ResultReader(infra)) {
                 results.awaitCount(backlog, Duration.ofMinutes(10));
                 Duration drain = Duration.between(results.firstArrival(), results.lastArrival());
                 System.out.printf("pusher started and pushed its first batch %.1f s after launch%n", Duration.between(launched, results.firstArrival()).toMillis() / 1000.0);
-                long calls = compositeCalls(salesforce) - callsBefore;
+                long calls = BenchKafka.calls(salesforce, BenchKafka.COMPOSITE) - callsBefore;
                 System.out.printf("backlog: %,d unsubscribes drained in %.1f s (first result to last) = %,.0f records/s; %,d Collections calls, %.1f records per call; %d not WRITTEN%n",
                         backlog, drain.toMillis() / 1000.0, backlog / (drain.toMillis() / 1000.0), calls, (double) backlog / calls, results.notWritten());
                 System.out.printf("pusher after backlog: RSS %d MiB, heap used %s%n", rssMiB(pusher.pid()), heapUsed(pusher.pid()));
 
                 // Phase 2: steady traffic.
                 int steady = rate * seconds;
-                long callsBeforeSteady = compositeCalls(salesforce);
-                try (KafkaProducer<String, SpecificRecord> producer = producer(infra)) {
+                long callsBeforeSteady = BenchKafka.calls(salesforce, BenchKafka.COMPOSITE);
+                try (KafkaProducer<String, SpecificRecord> producer = BenchKafka.producer(infra)) {
                     long t0 = System.nanoTime();
                     for (int i = 0; i < steady; i++) {
                         long due = t0 + (long) (i * 1e9 / rate);
@@ -132,7 +132,7 @@ class PusherThroughputBench {
                 results.awaitCount(backlog + steady, Duration.ofMinutes(5));
                 List<Long> latencies = results.latenciesMillis("steady");
                 latencies.sort(Long::compare);
-                long steadyCalls = compositeCalls(salesforce) - callsBeforeSteady;
+                long steadyCalls = BenchKafka.calls(salesforce, BenchKafka.COMPOSITE) - callsBeforeSteady;
                 System.out.printf("steady: %d events/s for %d s: latency recordedAt -> confirmed p50 %d ms, p99 %d ms, max %d ms; %,d calls, %.1f records per call%n",
                         rate, seconds, latencies.get(latencies.size() / 2), latencies.get((int) (latencies.size() * 0.99)), latencies.getLast(),
                         steadyCalls, (double) steady / steadyCalls);
@@ -147,106 +147,4 @@ class PusherThroughputBench {
                 .setOccurredAt(now).setRecordedAt(now).build();
     }
 
-    private static KafkaProducer<String, SpecificRecord> producer(TestInfrastructure infra) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        config.put("apicurio.registry.url", infra.registry().apiUrl());
-        config.put("apicurio.registry.auto-register", true);
-        config.put("apicurio.registry.dereference-schema", true);
-        config.put("apicurio.registry.artifact-resolver-strategy", "io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy");
-        AvroKafkaSerializer<SpecificRecord> serializer = new AvroKafkaSerializer<>();
-        serializer.configure(config, false);
-        return new KafkaProducer<>(config, new StringSerializer(), serializer);
-    }
-
-    private static long compositeCalls(EmulatorClient salesforce) throws IOException, InterruptedException {
-        Object calls = ((Map<?, ?>) salesforce.admin("GET", "", null).get("calls")).get("PATCH /services/data/{version}/composite/sobjects");
-        return calls instanceof Number n ? n.longValue() : 0;
-    }
-
-    /** Reads push results in the background. */
-    private static final class ResultReader implements AutoCloseable {
-        private final List<OptOutPushResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
-        private final List<Instant> arrivals = java.util.Collections.synchronizedList(new ArrayList<>());
-        private final Map<String, Instant> sent = new java.util.concurrent.ConcurrentHashMap<>();
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        ResultReader(TestInfrastructure infra) {
-            Map<String, Object> config = new HashMap<>();
-            config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
-            config.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID());
-            config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            config.put("apicurio.registry.url", infra.registry().apiUrl());
-            config.put("apicurio.registry.use-specific-avro-reader", true);
-            AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>();
-            deserializer.configure(config, false);
-            KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(), deserializer);
-            consumer.subscribe(List.of(Topics.PUSH_RESULTS.name()));
-            thread = Thread.ofPlatform().start(() -> {
-                try (consumer) {
-                    while (running) {
-                        consumer.poll(Duration.ofMillis(100)).forEach(r -> {
-                            results.add((OptOutPushResult) r.value());
-                            arrivals.add(Instant.now());
-                        });
-                    }
-                }
-            });
-        }
-
-        /** Remembers when an event was recorded, to measure its latency. */
-        void sent(UnsubscribeRecorded event) {
-            sent.put(event.getEventId(), event.getRecordedAt());
-        }
-
-        void awaitCount(int count, Duration timeout) {
-            await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> results.size() >= count);
-        }
-
-        Instant firstArrival() {
-            return arrivals.getFirst();
-        }
-
-        Instant lastArrival() {
-            return arrivals.getLast();
-        }
-
-        long notWritten() {
-            synchronized (results) {
-                return results.stream().filter(r -> r.getOutcome() != PushOutcome.WRITTEN).count();
-            }
-        }
-
-        List<Long> latenciesMillis(String prefix) {
-            List<Long> latencies = new ArrayList<>();
-            synchronized (results) {
-                for (OptOutPushResult result : results) {
-                    Instant recordedAt = sent.get(result.getUnsubscribeEventId());
-                    if (result.getEmail().startsWith(prefix) && recordedAt != null) {
-                        latencies.add(Duration.between(recordedAt, result.getDecidedAt()).toMillis());
-                    }
-                }
-            }
-            return latencies;
-        }
-
-        @Override
-        public void close() {
-            running = false;
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

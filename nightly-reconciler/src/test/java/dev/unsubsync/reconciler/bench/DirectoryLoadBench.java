@@ -1,0 +1,136 @@
+package dev.unsubsync.reconciler.bench;
+
+import static dev.unsubsync.testsupport.ProcessStats.heapUsed;
+import static dev.unsubsync.testsupport.ProcessStats.rssMiB;
+import static org.awaitility.Awaitility.await;
+
+import dev.unsubsync.events.DirectoryState;
+import dev.unsubsync.reconciler.domain.DirectoryReads;
+import dev.unsubsync.reconciler.kafka.ReconcileStreams;
+import dev.unsubsync.reconciler.kafka.StreamsBarrier;
+import dev.unsubsync.salesforce.Outcome;
+import dev.unsubsync.salesforce.SalesforceClient;
+import dev.unsubsync.salesforce.SalesforceConfiguration;
+import dev.unsubsync.schemas.EventClasses;
+import dev.unsubsync.schemas.TopicProvisioner;
+import dev.unsubsync.schemas.Topics;
+import dev.unsubsync.testsupport.EmulatorClient;
+import dev.unsubsync.testsupport.ServiceProcess;
+import dev.unsubsync.testsupport.TestInfrastructure;
+import dev.unsubsync.testsupport.TopicClients;
+import io.micronaut.json.JsonMapper;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Load harness for the people directory's full load (issue 12; measures and prints, asserts nothing about speed): the
+ * real broker and registry, the emulator as its own JVM seeded with {@code bench.contacts} (1,000,000) Contacts and as
+ * many Leads, the reconciler as its own JVM.
+ *
+ * <p>Floor: the raw Bulk API 2.0 read of the same rows (both objects, the directory's own queries) by the shared client in
+ * this JVM, rows counted and dropped. Then the reconciler starts and makes its first full load: measured from its
+ * {@code salesforce-directory-state} (start → end of the read into {@code salesforce-records}) and until the Streams
+ * application has built {@code salesforce-people} from it; heap and RSS of the reconciler after.
+ *
+ * <p>{@code ./mvnw -Pbench -pl nightly-reconciler -am verify -Dtest=DirectoryLoadBench -Dsurefire.failIfNoSpecifiedTests=false}
+ */
+@Tag("bench")
+class DirectoryLoadBench {
+
+    @Test
+    void fullLoadOfAMillionContactsAndAMillionLeads() throws Exception {
+        EventClasses.trust();
+        int contacts = Integer.getInteger("bench.contacts", 1_000_000);
+        TestInfrastructure infra = TestInfrastructure.get();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+            TopicProvisioner.ensure(admin, Topics.ALL, Duration.ofSeconds(30));
+        }
+        Path logs = Path.of(System.getProperty("java.io.tmpdir"));
+        int emulatorPort = freePort();
+        String emulatorUrl = "http://127.0.0.1:" + emulatorPort;
+        try (ServiceProcess emulator = ServiceProcess.start("salesforce-emulator", ServiceProcess.projectRoot(), "salesforce-emulator",
+                "dev.unsubsync.emulator.Application",
+                Map.of("micronaut.server.port", String.valueOf(emulatorPort), "emulator.client-id", "bench", "emulator.client-secret", "bench",
+                        "emulator.seed-contacts", "0", "emulator.seed-leads", "0", "emulator.daily-api-requests", "100000000"),
+                List.of("-Xmx8g", "-XX:+UseParallelGC"), logs.resolve("bench-directory-emulator.log"), URI.create(emulatorUrl + "/health"), Duration.ofMinutes(2))) {
+            EmulatorClient salesforce = new EmulatorClient(emulatorUrl, "bench", "bench");
+            long seedStarted = System.nanoTime();
+            salesforce.admin("POST", "/seed", "{\"contacts\":" + contacts + ",\"leads\":" + contacts + ",\"optedOutEvery\":10}");
+            System.out.printf("emulator: %,d Contacts and %,d Leads seeded in %.1f s, RSS %d MiB%n", contacts, contacts, seconds(seedStarted), rssMiB(emulator.pid()));
+
+            SalesforceConfiguration config = new SalesforceConfiguration();
+            config.setLoginUrl(emulatorUrl);
+            config.setClientId("bench");
+            config.setClientSecret("bench");
+            SalesforceClient client = new SalesforceClient(config, JsonMapper.createDefault());
+            for (int round = 1; round <= 2; round++) {
+                long floorStarted = System.nanoTime();
+                long rows = 0;
+                for (String object : List.of("Contact", "Lead")) {
+                    long[] counted = {0};
+                    Outcome<Long> read = client.bulkQuery(DirectoryReads.fullLoad(object, null), 50_000, row -> counted[0]++);
+                    if (!(read instanceof Outcome.Ok<Long>)) {
+                        throw new IllegalStateException(read.describe());
+                    }
+                    rows += counted[0];
+                }
+                System.out.printf("floor (raw Bulk read, round %d): %,d rows in %.1f s%n", round, rows, seconds(floorStarted));
+            }
+
+            int port = freePort();
+            long launched = System.nanoTime();
+            try (ServiceProcess reconciler = ServiceProcess.start("nightly-reconciler", ServiceProcess.projectRoot(), "nightly-reconciler",
+                    "dev.unsubsync.reconciler.Application",
+                    Map.of("micronaut.server.port", String.valueOf(port), "kafka.bootstrap.servers", infra.bootstrapServers(),
+                            "kafka.apicurio.registry.url", infra.registry().apiUrl(), "salesforce.login-url", emulatorUrl,
+                            "salesforce.client-id", "bench", "salesforce.client-secret", "bench", "reconciler.api-token", "bench-token",
+                            "reconciler.state-dir", logs.resolve("bench-directory-" + UUID.randomUUID()).toString()),
+                    List.of("-Xmx1g"), logs.resolve("bench-directory-reconciler.log"), URI.create("http://127.0.0.1:" + port + "/health/liveness"),
+                    Duration.ofMinutes(2))) {
+                TopicClients topics = TopicClients.of(infra);
+                DirectoryState state = await().atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofSeconds(2)).until(() -> latestState(topics),
+                        s -> s != null && s.getFullLoadEndedAt() != null);
+                double load = Duration.between(state.getFullLoadStartedAt(), state.getFullLoadEndedAt()).toMillis() / 1000.0;
+                System.out.printf("reconciler: full load %s read %,d records into salesforce-records in %.1f s (%.1f s after launch, start-up included); heap %s%n",
+                        state.getFullLoadId(), state.getFullLoadRecords(), load, seconds(launched), heapUsed(reconciler.pid()));
+                long built = System.nanoTime();
+                try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+                    StreamsBarrier barrier = new StreamsBarrier(admin, Map.of("bootstrap.servers", infra.bootstrapServers()));
+                    for (List<String> stage : List.of(List.of(Topics.SALESFORCE_RECORDS.name()), List.of(Topics.SALESFORCE_PEOPLE_CHANGES.name()))) {
+                        if (!barrier.await(ReconcileStreams.APPLICATION_ID, stage, Duration.ofMinutes(30), () -> false)) {
+                            throw new IllegalStateException("the directory did not catch up with " + stage);
+                        }
+                    }
+                }
+                System.out.printf("reconciler: salesforce-people built %.1f s after the load ended (%.1f s after it ended on the state topic); RSS %d MiB, heap %s (-Xmx1g)%n",
+                        seconds(built), Duration.between(state.getFullLoadEndedAt(), java.time.Instant.now()).toMillis() / 1000.0,
+                        rssMiB(reconciler.pid()), heapUsed(reconciler.pid()));
+            }
+        }
+    }
+
+    private static DirectoryState latestState(TopicClients topics) {
+        var states = topics.collectAvro(Topics.DIRECTORY_STATE.name(), r -> r.value() instanceof DirectoryState, found -> false, Duration.ofSeconds(2));
+        return states.isEmpty() ? null : (DirectoryState) states.getLast().value();
+    }
+
+    private static double seconds(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
