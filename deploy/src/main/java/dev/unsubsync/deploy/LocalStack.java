@@ -41,6 +41,12 @@ public final class LocalStack implements AutoCloseable {
     public static final String EMULATOR_CLIENT_ID = "local-client";
     public static final String EMULATOR_CLIENT_SECRET = "local-secret";
     public static final String CAPTURE_TOKEN = "local-dev-token";
+    /** Local-only webhook secrets of the other providers, as their consoles would show them. */
+    public static final String MAILGUN_SIGNING_KEY = "local-mailgun-signing-key";
+    public static final String POSTMARK_USER = "postmark";
+    public static final String POSTMARK_PASSWORD = "local-postmark-password";
+    public static final String MANDRILL_KEY = "local-mandrill-key";
+    public static final String SPARKPOST_TOKEN = "local-sparkpost-token";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
@@ -99,6 +105,13 @@ public final class LocalStack implements AutoCloseable {
         capture.put("capture.pusher-url", pusherUrl());
         // A SendGrid Event Webhook key pair of this machine's own: the walk-through signs with the private half.
         capture.put("capture.webhooks.sendgrid.public-key", sendGridPublicKey());
+        capture.put("capture.webhooks.mailgun.signing-key", MAILGUN_SIGNING_KEY);
+        capture.put("capture.webhooks.postmark.username", POSTMARK_USER);
+        capture.put("capture.webhooks.postmark.password", POSTMARK_PASSWORD);
+        capture.put("capture.webhooks.mandrill.key", MANDRILL_KEY);
+        // Mandrill signs the URL it posts to, exactly as configured there.
+        capture.put("capture.webhooks.mandrill.url", captureUrl() + "/webhooks/mandrill");
+        capture.put("capture.webhooks.sparkpost.token", SPARKPOST_TOKEN);
         service("unsubscribe-capture", "dev.unsubsync.capture.Application", ports.capture(), capture);
         service("salesforce-pusher", "dev.unsubsync.pusher.Application", ports.pusher(), pusher);
         service("nightly-reconciler", "dev.unsubsync.reconciler.Application", ports.reconciler(), pusher);
@@ -309,7 +322,8 @@ public final class LocalStack implements AutoCloseable {
                 "unsubscribe sync is running on 127.0.0.1 (Ctrl-C stops everything):",
                 "  capture      " + captureUrl() + "       POST /v1/unsubscribes   token: " + CAPTURE_TOKEN,
                 "  console      " + captureUrl() + "/admin/   log in with the API key " + CAPTURE_TOKEN,
-                "  webhooks     " + captureUrl() + "/webhooks/sendgrid   signed with " + sendGridKeyFile(),
+                "  webhooks     " + captureUrl() + "/webhooks/{sendgrid,mailgun,postmark,mandrill,sparkpost}   SendGrid signed with "
+                        + sendGridKeyFile() + "; the others' local secrets in LocalStack.java",
                 "  pusher       " + pusherUrl() + "       GET /health, /prometheus, /v1/salesforce/fields   token: " + CAPTURE_TOKEN,
                 "  reconciler   " + reconcilerUrl() + "       POST /v1/runs (run now), GET /v1/runs   token: " + CAPTURE_TOKEN,
                 "  emulator     " + emulatorUrl() + "       OAuth client: " + EMULATOR_CLIENT_ID + " / " + EMULATOR_CLIENT_SECRET,

@@ -33,6 +33,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The whole flow across every process boundary, on the stack {@code ./run local} starts (a KRaft broker process, the
@@ -128,6 +130,67 @@ class EndToEndTest {
                 .until(() -> Boolean.TRUE.equals(salesforce.get("Contact", contact).get("HasOptedOutOfEmail"))
                         && Boolean.TRUE.equals(salesforce.get("Lead", lead).get("HasOptedOutOfEmail")));
         assertEquals(0L, ((Number) salesforce.admin("GET", "", null).get("optOutsCleared")).longValue(), "never false");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"mailgun", "postmark", "mandrill", "sparkpost"})
+    void eachProvidersWebhookReachesEveryContactAndLeadWithTheAddress(String provider) throws Exception {
+        String email = provider + "." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String contact = salesforce.create("Contact", Map.of("LastName", provider, "Email", email));
+        String lead = salesforce.create("Lead", Map.of("LastName", provider, "Company", "Acme", "Email", email.toUpperCase(java.util.Locale.ROOT)));
+
+        HttpResponse<String> accepted = webhook(provider, email);
+        assertEquals(200, accepted.statusCode(), accepted.body());
+        assertTrue(accepted.body().contains("\"recorded\":1"), accepted.body());
+
+        // Not waiting for the directory: the pusher looks the address up in Salesforce itself.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> Boolean.TRUE.equals(salesforce.get("Contact", contact).get("HasOptedOutOfEmail"))
+                        && Boolean.TRUE.equals(salesforce.get("Lead", lead).get("HasOptedOutOfEmail")));
+    }
+
+    /** One unsubscribe for {@code email}, in the provider's own shape, authenticated as the provider does. */
+    private HttpResponse<String> webhook(String provider, String email) throws Exception {
+        long now = Instant.now().getEpochSecond();
+        String id = UUID.randomUUID().toString();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/webhooks/" + provider));
+        String body;
+        switch (provider) {
+            case "mailgun" -> {
+                String token = UUID.randomUUID().toString().replace("-", "");
+                String signature = java.util.HexFormat.of().formatHex(hmac("HmacSHA256", LocalStack.MAILGUN_SIGNING_KEY, now + token));
+                body = "{\"signature\":{\"timestamp\":\"" + now + "\",\"token\":\"" + token + "\",\"signature\":\"" + signature + "\"},"
+                        + "\"event-data\":{\"event\":\"unsubscribed\",\"id\":\"" + id + "\",\"timestamp\":" + now + ".5,\"recipient\":\"" + email + "\"}}";
+                request.header("Content-Type", "application/json");
+            }
+            case "postmark" -> {
+                body = "{\"RecordType\":\"SubscriptionChange\",\"MessageID\":\"" + id + "\",\"ServerID\":1,\"MessageStream\":\"outbound\","
+                        + "\"ChangedAt\":\"" + Instant.now() + "\",\"Recipient\":\"" + email + "\",\"Origin\":\"Recipient\",\"SuppressSending\":true,"
+                        + "\"SuppressionReason\":\"ManualSuppression\"}";
+                request.header("Content-Type", "application/json").header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (LocalStack.POSTMARK_USER + ":" + LocalStack.POSTMARK_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+            }
+            case "mandrill" -> {
+                String events = "[{\"event\":\"unsub\",\"msg\":{\"email\":\"" + email + "\",\"_id\":\"" + id + "\"},\"_id\":\"" + id + "\",\"ts\":" + now + "}]";
+                String url = stack.captureUrl() + "/webhooks/mandrill";
+                body = "mandrill_events=" + java.net.URLEncoder.encode(events, StandardCharsets.UTF_8);
+                request.header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("X-Mandrill-Signature", Base64.getEncoder().encodeToString(hmac("HmacSHA1", LocalStack.MANDRILL_KEY, url + "mandrill_events" + events)));
+            }
+            case "sparkpost" -> {
+                body = "[{\"msys\":{\"unsubscribe_event\":{\"type\":\"list_unsubscribe\",\"event_id\":\"" + now + id.hashCode() + "\",\"rcpt_to\":\""
+                        + email + "\",\"timestamp\":\"" + now + "\"}}}]";
+                request.header("Content-Type", "application/json").header("X-MessageSystems-Webhook-Token", LocalStack.SPARKPOST_TOKEN);
+            }
+            default -> throw new IllegalArgumentException(provider);
+        }
+        return http.send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static byte[] hmac(String algorithm, String key, String data) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance(algorithm);
+        mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), algorithm));
+        return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -167,6 +167,42 @@ class SalesforceRestApiTest {
     }
 
     @Test
+    void collectionsCreateAnswersEachRecordInOrderAndAllOrNoneCreatesNothingOnAFailure() throws Exception {
+        String body = "{\"allOrNone\":false,\"records\":["
+                + "{\"attributes\":{\"type\":\"Contact\"},\"LastName\":\"Made\",\"Email\":\"made@example.com\"},"
+                + "{\"attributes\":{\"type\":\"Lead\"},\"LastName\":\"NoCompany\"},"
+                + "{\"attributes\":{\"type\":\"Lead\"},\"LastName\":\"Made\",\"Company\":\"Acme\"}]}";
+        var response = send("POST", V + "/composite/sobjects", body, token);
+        assertEquals(200, response.statusCode(), response.body());
+        List<Map<String, Object>> results = json.readValue(response.body(), Argument.listOf(Argument.mapOf(String.class, Object.class)));
+        assertEquals(Boolean.TRUE, results.get(0).get("success"));
+        assertTrue(String.valueOf(results.get(0).get("id")).startsWith("003"));
+        assertEquals("REQUIRED_FIELD_MISSING", ((Map<?, ?>) ((List<?>) results.get(1).get("errors")).getFirst()).get("statusCode"));
+        assertTrue(String.valueOf(results.get(2).get("id")).startsWith("00Q"));
+        Map<String, Object> made = map(send("GET", V + "/sobjects/Contact/" + results.get(0).get("id"), null, token));
+        assertEquals("made@example.com", made.get("Email"));
+        assertTrue(made.get("SystemModstamp") instanceof String, "SystemModstamp is set on create");
+
+        String rolledBack = body.replace("\"allOrNone\":false", "\"allOrNone\":true").replace("made@example.com", "rolled.back@example.com");
+        List<Map<String, Object>> none = json.readValue(send("POST", V + "/composite/sobjects", rolledBack, token).body(),
+                Argument.listOf(Argument.mapOf(String.class, Object.class)));
+        assertEquals("ALL_OR_NONE_OPERATION_ROLLED_BACK", ((Map<?, ?>) ((List<?>) none.get(0).get("errors")).getFirst()).get("statusCode"));
+        assertEquals(0, ((Number) map(send("GET", V + "/query?q=" + java.net.URLEncoder.encode(
+                "SELECT Id FROM Contact WHERE Email = 'rolled.back@example.com'", java.nio.charset.StandardCharsets.UTF_8), null, token)).get("totalSize")).intValue());
+    }
+
+    @Test
+    void aQueryWithAFewHundredEmailsInItsUriIsServed() throws Exception {
+        StringBuilder in = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            in.append(i == 0 ? "" : ", ").append("'someone.").append(i).append("@example.com'");
+        }
+        String soql = "SELECT Id FROM Contact WHERE Email IN (" + in + ") AND SystemModstamp > 2020-01-01T00:00:00Z ORDER BY SystemModstamp LIMIT 10";
+        var response = send("GET", V + "/query?q=" + java.net.URLEncoder.encode(soql, java.nio.charset.StandardCharsets.UTF_8), null, token);
+        assertEquals(200, response.statusCode(), response.body());
+    }
+
+    @Test
     void moreThanTwoHundredRecordsIsRefusedWhole() throws Exception {
         StringBuilder records = new StringBuilder();
         for (int i = 0; i < 201; i++) {

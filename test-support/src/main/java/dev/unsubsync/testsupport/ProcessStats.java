@@ -25,6 +25,19 @@ public final class ProcessStats {
         return -1;
     }
 
+    /** Java heap still used after a full collection ({@code jcmd <pid> GC.run}, then {@link #heapUsed}): what the process keeps. */
+    public static String heapLive(long pid) {
+        try {
+            Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid), "GC.run")
+                    .redirectErrorStream(true).start();
+            gc.getInputStream().readAllBytes();
+            gc.waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+        return heapUsed(pid);
+    }
+
     /** Java heap used and committed, from {@code jcmd <pid> GC.heap_info}. */
     public static String heapUsed(long pid) {
         try {

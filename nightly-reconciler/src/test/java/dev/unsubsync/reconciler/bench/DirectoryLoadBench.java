@@ -1,5 +1,6 @@
 package dev.unsubsync.reconciler.bench;
 
+import static dev.unsubsync.testsupport.ProcessStats.heapLive;
 import static dev.unsubsync.testsupport.ProcessStats.heapUsed;
 import static dev.unsubsync.testsupport.ProcessStats.rssMiB;
 import static org.awaitility.Awaitility.await;
@@ -112,9 +113,28 @@ class DirectoryLoadBench {
                         }
                     }
                 }
-                System.out.printf("reconciler: salesforce-people built %.1f s after the load ended (%.1f s after it ended on the state topic); RSS %d MiB, heap %s (-Xmx1g)%n",
+                System.out.printf("reconciler: salesforce-people built %.1f s after the load ended (%.1f s after it ended on the state topic); RSS %d MiB, heap %s, after a full GC %s (-Xmx1g)%n",
                         seconds(built), Duration.between(state.getFullLoadEndedAt(), java.time.Instant.now()).toMillis() / 1000.0,
-                        rssMiB(reconciler.pid()), heapUsed(reconciler.pid()));
+                        rssMiB(reconciler.pid()), heapUsed(reconciler.pid()), heapLive(reconciler.pid()));
+
+                // What holding the directory costs a pusher: it reads salesforce-people whole at start-up.
+                int pusherPort = freePort();
+                String pusherUrl = "http://127.0.0.1:" + pusherPort;
+                long pusherLaunched = System.nanoTime();
+                try (ServiceProcess pusher = ServiceProcess.start("salesforce-pusher", ServiceProcess.projectRoot(), "salesforce-pusher",
+                        "dev.unsubsync.pusher.Application",
+                        Map.of("micronaut.server.port", String.valueOf(pusherPort), "kafka.bootstrap.servers", infra.bootstrapServers(),
+                                "kafka.apicurio.registry.url", infra.registry().apiUrl(), "salesforce.login-url", emulatorUrl,
+                                "salesforce.client-id", "bench", "salesforce.client-secret", "bench"),
+                        List.of("-Xmx2g"), logs.resolve("bench-directory-pusher.log"), URI.create(pusherUrl + "/health/liveness"), Duration.ofMinutes(2))) {
+                    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                    String metrics = await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1)).until(() -> http.send(
+                            java.net.http.HttpRequest.newBuilder(URI.create(pusherUrl + "/prometheus")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body(),
+                            body -> body.contains("unsubsync_directory_caught_up 1.0"));
+                    String people = metrics.lines().filter(l -> l.startsWith("unsubsync_directory_people ")).findFirst().orElse("?");
+                    System.out.printf("pusher: directory read %.1f s after launch (%s); heap after a full GC %s (-Xmx2g); RSS %d MiB%n",
+                            seconds(pusherLaunched), people, heapLive(pusher.pid()), rssMiB(pusher.pid()));
+                }
             }
         }
     }

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The people directory as this pusher instance holds it: every partition of {@code salesforce-people} read from its
  * beginning and followed, kept in memory as person key → the IDs to write (a converted Lead already replaced by its
- * Contact). Only IDs are kept — a single string for the usual one record — so a million people cost about a hundred
- * megabytes of heap.
+ * Contact). Only IDs are kept — a single string for the usual one record — so a million people cost about 240 MiB of heap
+ * (measured, see docs/benchmarks.md).
  *
  * <p>The directory is a cache of Salesforce, never the truth: a person it does not list is looked up live, so a lag or
  * an unreadable entry costs API calls, not unsubscribes. What a live lookup found is kept for {@code learnedTtl}, until

@@ -20,7 +20,8 @@ import java.util.Set;
  * {@code capture.webhooks.sendgrid.public-key}; {@code mailgun.signing-key}; {@code postmark.username/password};
  * {@code ses.topic-arns} (and {@code ses.max-age}, default 1 hour); {@code mandrill.key} and {@code mandrill.url} (the
  * exact URL Mandrill posts to); {@code sparkpost.username/password} or {@code sparkpost.token}.
- * {@code capture.webhooks.timestamp-tolerance} (default 5 minutes) bounds how old a signed call may be.
+ * {@code capture.webhooks.timestamp-tolerance} (default 5 minutes) bounds how old a signed call may be;
+ * {@code capture.webhooks.ses.certificates-dir} pins SNS signing certificates on disk instead of fetching them.
  */
 @Factory
 public class WebhookFactory {
@@ -74,8 +75,12 @@ public class WebhookFactory {
     @Requires(property = "capture.webhooks.ses.topic-arns")
     AmazonSes amazonSes(@Value("${capture.webhooks.ses.topic-arns}") List<String> topicArns,
                         @Value("${capture.webhooks.ses.max-age:1h}") Duration maxAge,
+                        @Value("${capture.webhooks.ses.certificates-dir:}") String certificatesDir,
                         AmazonSes.Certificates certificates, AmazonSes.Confirmations confirmations) {
-        return new AmazonSes(Set.copyOf(topicArns), maxAge, certificates, confirmations);
+        // Pinned certificates on disk, when configured, instead of fetching them from SNS.
+        AmazonSes.Certificates source = certificatesDir.isBlank() ? certificates
+                : new dev.unsubsync.capture.domain.webhooks.PinnedSnsCertificates(java.nio.file.Path.of(certificatesDir));
+        return new AmazonSes(Set.copyOf(topicArns), maxAge, source, confirmations);
     }
 
     @Singleton
