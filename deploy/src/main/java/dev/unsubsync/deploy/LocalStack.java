@@ -47,6 +47,10 @@ public final class LocalStack implements AutoCloseable {
     public static final String POSTMARK_PASSWORD = "local-postmark-password";
     public static final String MANDRILL_KEY = "local-mandrill-key";
     public static final String SPARKPOST_TOKEN = "local-sparkpost-token";
+    /** The SNS topic the local Amazon SES webhook accepts, and the pinned signing certificate's file name. */
+    public static final String SES_TOPIC_ARN = "arn:aws:sns:us-east-1:000000000000:local-ses-events";
+    public static final String SNS_CERTIFICATE = "SimpleNotificationService-local.pem";
+    private static final String SNS_STORE_PASSWORD = "local-sns";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
@@ -112,6 +116,9 @@ public final class LocalStack implements AutoCloseable {
         // Mandrill signs the URL it posts to, exactly as configured there.
         capture.put("capture.webhooks.mandrill.url", captureUrl() + "/webhooks/mandrill");
         capture.put("capture.webhooks.sparkpost.token", SPARKPOST_TOKEN);
+        // Amazon SES through SNS: a signing certificate of this machine's own, pinned, since no SNS host is reachable.
+        capture.put("capture.webhooks.ses.topic-arns", SES_TOPIC_ARN);
+        capture.put("capture.webhooks.ses.certificates-dir", snsCertificates().toString());
         service("unsubscribe-capture", "dev.unsubsync.capture.Application", ports.capture(), capture);
         service("salesforce-pusher", "dev.unsubsync.pusher.Application", ports.pusher(), pusher);
         service("nightly-reconciler", "dev.unsubsync.reconciler.Application", ports.reconciler(), pusher);
@@ -140,6 +147,39 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         return Files.readString(pub).trim();
+    }
+
+    /** The local SNS signing key pair (made once with the JDK's keytool) and its certificate, pinned for capture. */
+    private Path snsCertificates() throws IOException, InterruptedException {
+        Path store = data.resolve("sns-signing.p12");
+        Path certificates = data.resolve("sns-certificates");
+        Path certificate = certificates.resolve(SNS_CERTIFICATE);
+        if (!Files.exists(store) || !Files.exists(certificate)) {
+            Files.createDirectories(certificates);
+            Files.deleteIfExists(store);
+            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            keytool(List.of(keytool, "-genkeypair", "-alias", "sns", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=sns.local",
+                    "-validity", "3650", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", SNS_STORE_PASSWORD, "-keypass", SNS_STORE_PASSWORD));
+            keytool(List.of(keytool, "-exportcert", "-rfc", "-alias", "sns", "-keystore", store.toString(), "-storepass", SNS_STORE_PASSWORD,
+                    "-file", certificate.toString()));
+        }
+        return certificates;
+    }
+
+    private void keytool(List<String> command) throws IOException, InterruptedException {
+        Process keytool = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logs().resolve("keytool.log").toFile()).start();
+        if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+            throw new IllegalStateException("keytool failed; see " + logs().resolve("keytool.log"));
+        }
+    }
+
+    /** The private half of the local SNS signing key, for tests that sign Amazon SES notifications. */
+    public java.security.PrivateKey snsSigningKey() throws IOException, java.security.GeneralSecurityException {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(data.resolve("sns-signing.p12"))) {
+            store.load(in, SNS_STORE_PASSWORD.toCharArray());
+        }
+        return (java.security.PrivateKey) store.getKey("sns", SNS_STORE_PASSWORD.toCharArray());
     }
 
     /** The private half of the local SendGrid signing key, for tests that sign webhook calls. */
@@ -322,7 +362,7 @@ public final class LocalStack implements AutoCloseable {
                 "unsubscribe sync is running on 127.0.0.1 (Ctrl-C stops everything):",
                 "  capture      " + captureUrl() + "       POST /v1/unsubscribes   token: " + CAPTURE_TOKEN,
                 "  console      " + captureUrl() + "/admin/   log in with the API key " + CAPTURE_TOKEN,
-                "  webhooks     " + captureUrl() + "/webhooks/{sendgrid,mailgun,postmark,mandrill,sparkpost}   SendGrid signed with "
+                "  webhooks     " + captureUrl() + "/webhooks/{sendgrid,mailgun,postmark,mandrill,sparkpost,ses}   SendGrid signed with "
                         + sendGridKeyFile() + "; the others' local secrets in LocalStack.java",
                 "  pusher       " + pusherUrl() + "       GET /health, /prometheus, /v1/salesforce/fields   token: " + CAPTURE_TOKEN,
                 "  reconciler   " + reconcilerUrl() + "       POST /v1/runs (run now), GET /v1/runs   token: " + CAPTURE_TOKEN,

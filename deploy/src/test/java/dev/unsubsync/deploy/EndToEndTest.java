@@ -133,7 +133,7 @@ class EndToEndTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"mailgun", "postmark", "mandrill", "sparkpost"})
+    @ValueSource(strings = {"mailgun", "postmark", "mandrill", "sparkpost", "ses"})
     void eachProvidersWebhookReachesEveryContactAndLeadWithTheAddress(String provider) throws Exception {
         String email = provider + "." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         String contact = salesforce.create("Contact", Map.of("LastName", provider, "Email", email));
@@ -181,6 +181,24 @@ class EndToEndTest {
                 body = "[{\"msys\":{\"unsubscribe_event\":{\"type\":\"list_unsubscribe\",\"event_id\":\"" + now + id.hashCode() + "\",\"rcpt_to\":\""
                         + email + "\",\"timestamp\":\"" + now + "\"}}}]";
                 request.header("Content-Type", "application/json").header("X-MessageSystems-Webhook-Token", LocalStack.SPARKPOST_TOKEN);
+            }
+            case "ses" -> {
+                // An SES complaint notification delivered by SNS, signed (version 2) with the pinned local certificate.
+                String message = "{\"notificationType\":\"Complaint\",\"complaint\":{\"feedbackId\":\"" + id + "\",\"complainedRecipients\":[{\"emailAddress\":\""
+                        + email + "\"}],\"timestamp\":\"" + Instant.now() + "\"},\"mail\":{\"messageId\":\"" + id + "\",\"destination\":[\"" + email + "\"]}}";
+                String timestamp = Instant.now().toString();
+                String canonical = "Message\n" + message + "\nMessageId\n" + id + "\nTimestamp\n" + timestamp + "\nTopicArn\n" + LocalStack.SES_TOPIC_ARN
+                        + "\nType\nNotification\n";
+                Signature signer = Signature.getInstance("SHA256withRSA");
+                signer.initSign(stack.snsSigningKey());
+                signer.update(canonical.getBytes(StandardCharsets.UTF_8));
+                com.fasterxml.jackson.databind.node.ObjectNode sns = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                        .put("Type", "Notification").put("MessageId", id).put("TopicArn", LocalStack.SES_TOPIC_ARN).put("Message", message)
+                        .put("Timestamp", timestamp).put("SignatureVersion", "2").put("Signature", Base64.getEncoder().encodeToString(signer.sign()))
+                        .put("SigningCertURL", "https://sns.us-east-1.amazonaws.com/" + LocalStack.SNS_CERTIFICATE)
+                        .put("UnsubscribeURL", "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=" + LocalStack.SES_TOPIC_ARN + ":1");
+                body = sns.toString();
+                request.header("Content-Type", "text/plain; charset=UTF-8").header("x-amz-sns-message-type", "Notification");
             }
             default -> throw new IllegalArgumentException(provider);
         }
