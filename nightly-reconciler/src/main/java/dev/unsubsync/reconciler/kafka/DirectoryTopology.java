@@ -56,7 +56,7 @@ public final class DirectoryTopology {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryTopology.class);
 
-    /** Record ID → {@code <person key>\t<load id>}. */
+    /** Record ID → {@code <person key>\t<load id>\t<content>}. */
     public static final String INDEX_STORE = "directory-index";
     /** Person key → the person's directory entry. */
     public static final String PEOPLE_STORE = "directory-people";
@@ -127,7 +127,8 @@ public final class DirectoryTopology {
                 return;
             }
             String previous = index.get(id);
-            String oldPerson = previous == null ? null : previous.substring(0, previous.indexOf('\t'));
+            String[] was = previous == null ? null : previous.split("\t", -1);
+            String oldPerson = was == null ? null : was[0];
             SalesforceRecord value = record.value();
             String newPerson = value == null ? null : personOf(value.getEmail());
             if (oldPerson != null && !oldPerson.equals(newPerson)) {
@@ -139,8 +140,23 @@ public final class DirectoryTopology {
                 }
                 return;
             }
-            index.put(id, newPerson + "\t" + Objects.toString(value.getLoadId(), ""));
-            context.forward(new Record<>(newPerson, SalesforceRecord.newBuilder(value).setDeleted(false).build(), record.timestamp()));
+            String content = content(value);
+            index.put(id, newPerson + "\t" + Objects.toString(value.getLoadId(), "") + "\t" + content);
+            if (newPerson.equals(oldPerson) && was.length > 2 && was[2].equals(content)) {
+                // Seen again with nothing the directory keeps changed (a nightly reload, a poll's overlap, an edit of
+                // another field): only the load it was seen by moves on; the person's entry stays as it is.
+                return;
+            }
+            value.setDeleted(false);
+            context.forward(new Record<>(newPerson, value, record.timestamp()));
+        }
+
+        /** What of a record the directory keeps, besides its person: a change of any of it must reach the person's entry. */
+        static String content(SalesforceRecord record) {
+            // Exact, not a hash: a collision would hide a change. A few dozen characters.
+            Boolean marketo = record.getMarketoSalesOptOut();
+            return (record.getEmailOptOut() ? "1" : "0") + (marketo == null ? "-" : marketo ? "1" : "0") + (record.getIsConverted() ? "1" : "0")
+                    + Objects.toString(record.getConvertedContactId(), "") + " " + record.getEmail();
         }
 
         /** Drops every record of this partition the full load {@code loadId} did not see: it is gone from Salesforce. */
@@ -149,7 +165,8 @@ public final class DirectoryTopology {
             try (KeyValueIterator<String, String> all = index.all()) {
                 while (all.hasNext()) {
                     KeyValue<String, String> entry = all.next();
-                    if (!entry.value.endsWith("\t" + loadId)) {
+                    String[] parts = entry.value.split("\t", -1);
+                    if (parts.length < 2 || !parts[1].equals(loadId)) {
                         gone.add(entry);
                     }
                 }

@@ -95,7 +95,9 @@ class DirectoryLoadBench {
                     Map.of("micronaut.server.port", String.valueOf(port), "kafka.bootstrap.servers", infra.bootstrapServers(),
                             "kafka.apicurio.registry.url", infra.registry().apiUrl(), "salesforce.login-url", emulatorUrl,
                             "salesforce.client-id", "bench", "salesforce.client-secret", "bench", "reconciler.api-token", "bench-token",
-                            "reconciler.state-dir", logs.resolve("bench-directory-" + UUID.randomUUID()).toString()),
+                            "reconciler.state-dir", logs.resolve("bench-directory-" + UUID.randomUUID()).toString(),
+                            // A second full load a minute after the first: the nightly reload of an org that barely changed.
+                            "reconciler.directory-full-load-every", "60s", "reconciler.directory-poll-interval", "5s"),
                     List.of("-Xmx1g"), logs.resolve("bench-directory-reconciler.log"), URI.create("http://127.0.0.1:" + port + "/health/liveness"),
                     Duration.ofMinutes(2))) {
                 TopicClients topics = TopicClients.of(infra);
@@ -105,17 +107,17 @@ class DirectoryLoadBench {
                 System.out.printf("reconciler: full load %s read %,d records into salesforce-records in %.1f s (%.1f s after launch, start-up included); heap %s%n",
                         state.getFullLoadId(), state.getFullLoadRecords(), load, seconds(launched), heapUsed(reconciler.pid()));
                 long built = System.nanoTime();
-                try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
-                    StreamsBarrier barrier = new StreamsBarrier(admin, Map.of("bootstrap.servers", infra.bootstrapServers()));
-                    for (List<String> stage : List.of(List.of(Topics.SALESFORCE_RECORDS.name()), List.of(Topics.SALESFORCE_PEOPLE_CHANGES.name()))) {
-                        if (!barrier.await(ReconcileStreams.APPLICATION_ID, stage, Duration.ofMinutes(30), () -> false)) {
-                            throw new IllegalStateException("the directory did not catch up with " + stage);
-                        }
-                    }
-                }
+                awaitDirectoryBuilt(infra);
                 System.out.printf("reconciler: salesforce-people built %.1f s after the load ended (%.1f s after it ended on the state topic); RSS %d MiB, heap %s, after a full GC %s (-Xmx1g)%n",
                         seconds(built), Duration.between(state.getFullLoadEndedAt(), java.time.Instant.now()).toMillis() / 1000.0,
                         rssMiB(reconciler.pid()), heapUsed(reconciler.pid()), heapLive(reconciler.pid()));
+
+                DirectoryState reload = await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2)).until(() -> latestState(topics),
+                        s -> s != null && !s.getFullLoadId().equals(state.getFullLoadId()) && s.getFullLoadEndedAt() != null);
+                awaitDirectoryBuilt(infra);
+                System.out.printf("reconciler: second full load (nothing changed) %,d records in %.1f s, directory current %.1f s after it ended on the state topic%n",
+                        reload.getFullLoadRecords(), Duration.between(reload.getFullLoadStartedAt(), reload.getFullLoadEndedAt()).toMillis() / 1000.0,
+                        Duration.between(reload.getFullLoadEndedAt(), java.time.Instant.now()).toMillis() / 1000.0);
 
                 // What holding the directory costs a pusher: it reads salesforce-people whole at start-up.
                 int pusherPort = freePort();
@@ -134,6 +136,18 @@ class DirectoryLoadBench {
                     String people = metrics.lines().filter(l -> l.startsWith("unsubsync_directory_people ")).findFirst().orElse("?");
                     System.out.printf("pusher: directory read %.1f s after launch (%s); heap after a full GC %s (-Xmx2g); RSS %d MiB%n",
                             seconds(pusherLaunched), people, heapLive(pusher.pid()), rssMiB(pusher.pid()));
+                }
+            }
+        }
+    }
+
+    /** Waits until the reconciler's Streams application has committed past both directory topics' ends. */
+    private static void awaitDirectoryBuilt(TestInfrastructure infra) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+            StreamsBarrier barrier = new StreamsBarrier(admin, Map.of("bootstrap.servers", infra.bootstrapServers()));
+            for (List<String> stage : List.of(List.of(Topics.SALESFORCE_RECORDS.name()), List.of(Topics.SALESFORCE_PEOPLE_CHANGES.name()))) {
+                if (!barrier.await(ReconcileStreams.APPLICATION_ID, stage, Duration.ofMinutes(30), () -> false)) {
+                    throw new IllegalStateException("the directory did not catch up with " + stage);
                 }
             }
         }

@@ -273,6 +273,20 @@ class ReconcileTopologyTest {
     }
 
     @Test
+    void aRecordSeenAgainUnchangedLeavesThePersonsEntryAloneAndSurvivesTheSweep() {
+        directoryIn.pipeInput(ADA_CONTACT, sfRecord(ADA_CONTACT, "ada@example.com", false, "load-1"));
+        directory.readRecordsToList();
+
+        directoryIn.pipeInput(ADA_CONTACT, sfRecord(ADA_CONTACT, "ada@example.com", false, "load-2"));
+        directoryIn.pipeInput(new TestRecord<>(Topics.DIRECTORY_SWEEP_KEY, null,
+                new org.apache.kafka.common.header.internals.RecordHeaders().add(Topics.DIRECTORY_LOAD_HEADER, "load-2".getBytes(StandardCharsets.UTF_8)), NOW));
+        assertTrue(directory.isEmpty(), "a reload of an unchanged record writes nothing, and the sweep keeps what the load saw");
+
+        directoryIn.pipeInput(ADA_CONTACT, sfRecord(ADA_CONTACT, "ada@example.com", true, "load-2"));
+        assertTrue(directory.readValue().getRecords().getFirst().getEmailOptOut(), "a change of what the directory keeps goes through");
+    }
+
+    @Test
     void aRecordThatAppearsForAnUnsubscribedPersonIsPushedOnceAndAnUncheckedOneIsNot() {
         events.pipeInput("linus@example.com", recorded("Linus@example.com", null));
         directoryIn.pipeInput(LINUS_LEAD, sfRecord(LINUS_LEAD, "LINUS@example.com", false, "load-1"));

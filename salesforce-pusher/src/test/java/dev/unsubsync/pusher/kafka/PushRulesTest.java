@@ -209,6 +209,23 @@ class PushRulesTest implements TestPropertyProvider {
     }
 
     @Test
+    void aConvertedLeadFoundByEmailIsWrittenAtItsContact() throws Exception {
+        String email = "converted.by.email." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String lead = salesforce.create("Lead", Map.of("LastName", "Converted", "Company", "Acme", "Email", email));
+        String contact = (String) salesforce.admin("POST", "/leads/" + lead + "/convert", "{}").get("convertedContactId");
+
+        String eventId = produce(event(email, null));
+        awaitResults(eventId, 1);
+        // Every result the event has, not only the first: the Contact once, never the converted Lead as well.
+        List<String> written = TopicClients.of(TestInfrastructure.get()).collectAvro(Topics.PUSH_RESULTS.name(),
+                        r -> ((OptOutPushResult) r.value()).getUnsubscribeEventId().equals(eventId), found -> false, Duration.ofSeconds(3))
+                .stream().map(r -> ((OptOutPushResult) r.value()).getSalesforceId()).toList();
+
+        assertEquals(List.of(contact), written);
+        assertEquals(Boolean.TRUE, salesforce.get("Contact", contact).get("HasOptedOutOfEmail"));
+    }
+
+    @Test
     void mergedRecordIsFollowedToItsMaster() throws Exception {
         String master = salesforce.create("Contact", Map.of("LastName", "Master"));
         String duplicate = salesforce.create("Contact", Map.of("LastName", "Duplicate"));

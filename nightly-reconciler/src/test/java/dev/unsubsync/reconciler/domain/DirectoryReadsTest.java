@@ -1,0 +1,70 @@
+package dev.unsubsync.reconciler.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unsubsync.events.DirectoryState;
+import dev.unsubsync.events.SalesforceRecord;
+import dev.unsubsync.schemas.SalesforceId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** What the people directory asks Salesforce, and how it reads the answers. */
+class DirectoryReadsTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-01T05:00:00Z");
+
+    @Test
+    void aPollReadsFromTheWatermarkMinusTheOverlapDeletedRecordsIncludedOldestFirst() {
+        assertEquals("SELECT Id, Email, HasOptedOutOfEmail, SystemModstamp, IsConverted, ConvertedContactId, IsDeleted FROM Lead"
+                        + " WHERE SystemModstamp > 2026-12-01T04:57:59Z ORDER BY SystemModstamp",
+                DirectoryReads.changedSince("Lead", null, Instant.parse("2026-12-01T04:59:59.750Z"), Duration.ofMinutes(2)));
+        assertEquals("SELECT Id, Email, HasOptedOutOfEmail, SystemModstamp, Marketo_Sales_Opt_Out__c, IsDeleted FROM Contact ORDER BY SystemModstamp",
+                DirectoryReads.changedSince("Contact", "Marketo_Sales_Opt_Out__c", null, Duration.ofMinutes(2)), "no watermark yet: everything");
+        assertEquals("SELECT Id, Email, HasOptedOutOfEmail, SystemModstamp FROM Contact", DirectoryReads.fullLoad("Contact", null));
+    }
+
+    @Test
+    void bothOfSalesforcesDatetimeFormsAreRead() {
+        assertEquals(Optional.of(Instant.parse("2026-12-01T04:00:00.123Z")), DirectoryReads.dateTime("2026-12-01T04:00:00.123+0000"));
+        assertEquals(Optional.of(Instant.parse("2026-12-01T04:00:00.123Z")), DirectoryReads.dateTime("2026-12-01T04:00:00.123Z"));
+        assertEquals(Optional.of(Instant.parse("2026-12-01T02:00:00Z")), DirectoryReads.dateTime("2026-12-01T04:00:00.000+02:00"));
+        assertEquals(Optional.empty(), DirectoryReads.dateTime("yesterday"));
+        assertEquals(Optional.empty(), DirectoryReads.dateTime(null));
+    }
+
+    @Test
+    void aRowBecomesARecordWithEighteenCharacterIdsAndAConvertedLeadsContact() {
+        String lead = SalesforceId.of("00Q", "Dn0000000007").to18();
+        String contact = SalesforceId.of("003", "Dn0000000007").to18();
+        Map<String, Object> row = new HashMap<>(Map.of("Id", lead.substring(0, 15), "Email", "Pat@Example.com", "HasOptedOutOfEmail", "true",
+                "IsConverted", "true", "ConvertedContactId", contact.substring(0, 15), "SystemModstamp", "2026-12-01T04:00:00.000Z"));
+        SalesforceRecord record = DirectoryReads.record("Lead", row, null, "load-1").orElseThrow();
+        assertEquals(lead, record.getId());
+        assertEquals("Pat@Example.com", record.getEmail(), "kept as Salesforce holds it");
+        assertTrue(record.getEmailOptOut());
+        assertNull(record.getMarketoSalesOptOut(), "not read");
+        assertTrue(record.getIsConverted());
+        assertEquals(contact, record.getConvertedContactId());
+        assertEquals("load-1", record.getLoadId());
+
+        row.put("Email", " ");
+        assertNull(DirectoryReads.record("Lead", row, null, "load-1").orElseThrow().getEmail(), "a blank email belongs to no person");
+        assertTrue(DirectoryReads.record("Lead", Map.of("Id", "not-an-id"), null, "load-1").isEmpty());
+    }
+
+    @Test
+    void aFullLoadIsDueFirstAfterANightlyRunStartsAndOnceADay() {
+        DirectoryState loaded = DirectoryState.newBuilder().setFullLoadId("load-1").setFullLoadStartedAt(NOW.minus(Duration.ofHours(2))).build();
+        assertTrue(DirectoryReads.fullLoadDue(null, Optional.empty(), NOW, Duration.ofHours(24)), "never loaded");
+        assertFalse(DirectoryReads.fullLoadDue(loaded, Optional.of(NOW.minus(Duration.ofHours(3))), NOW, Duration.ofHours(24)));
+        assertTrue(DirectoryReads.fullLoadDue(loaded, Optional.of(NOW.minus(Duration.ofMinutes(1))), NOW, Duration.ofHours(24)), "a run started since");
+        assertTrue(DirectoryReads.fullLoadDue(loaded, Optional.empty(), NOW, Duration.ofHours(2)), "a day (here: two hours) went by");
+    }
+}
