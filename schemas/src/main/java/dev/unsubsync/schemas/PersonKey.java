@@ -35,10 +35,25 @@ public final class PersonKey {
      * refused by validation, and a key is still needed for what is already on a topic).
      */
     public static String asciiDomain(String domain) {
+        if (isPlainAscii(domain)) {
+            // Nothing to convert (IDNA leaves ASCII labels as they are), and IDN's conversion is costly per call.
+            return domain;
+        }
         try {
             return IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
         } catch (IllegalArgumentException e) {
             return domain;
         }
+    }
+
+    private static boolean isPlainAscii(String domain) {
+        for (int i = 0; i < domain.length(); i++) {
+            char c = domain.charAt(i);
+            // Fullwidth and ideographic dots are non-ASCII too: IDN maps them to '.'.
+            if (c >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 }
