@@ -62,6 +62,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, Runnable> restarts = new LinkedHashMap<>();
     private volatile Process broker;
+    private volatile RegistryServer registry;
 
     private LocalStack(Path root, Path data, Ports ports) {
         this.root = root;
@@ -90,14 +91,17 @@ public final class LocalStack implements AutoCloseable {
         Files.createDirectories(logs());
         Instant began = Instant.now();
         startKafka();
-        RegistryServer registry = RegistryServer.start(java(), root.resolve("target/apicurio-registry"), ports.registry(),
-                logs().resolve("registry.log"), START_TIMEOUT, data.resolve("registry"));
-        started.push(registry);
+        startRegistry();
+        started.push(() -> {
+            if (registry != null) {
+                registry.close();
+            }
+        });
         pids.add("registry " + registry.pid());
 
         Map<String, String> kafka = Map.of(
                 "kafka.bootstrap.servers", bootstrapServers(),
-                "kafka.apicurio.registry.url", registry.apiUrl(),
+                "kafka.apicurio.registry.url", registryUrl() + "/apis/registry/v3",
                 "micronaut.environments", "local");
         service("salesforce-emulator", "dev.unsubsync.emulator.Application", ports.emulator(), Map.of("micronaut.environments", "local"));
         // The pusher and the reconciler both call the emulator, wherever it listens.
@@ -220,6 +224,20 @@ public final class LocalStack implements AutoCloseable {
                 logs().resolve(module + ".log"), URI.create("http://127.0.0.1:" + port + "/health/liveness"), START_TIMEOUT);
         services.put(module, process);
         return process;
+    }
+
+    /** Starts the registry on its port, on the data folder's storage (schema ids survive a restart). */
+    public void startRegistry() throws IOException, InterruptedException {
+        registry = RegistryServer.start(java(), root.resolve("target/apicurio-registry"), ports.registry(),
+                logs().resolve("registry.log"), START_TIMEOUT, data.resolve("registry"));
+    }
+
+    /** Stops the registry, as an outage would. For resilience tests; {@link #startRegistry()} brings it back. */
+    public void stopRegistry() {
+        if (registry != null) {
+            registry.close();
+            registry = null;
+        }
     }
 
     /** Kills a service at once (SIGKILL), as a crash would. For resilience tests. */

@@ -109,6 +109,46 @@ class ResilienceTest {
                 "the pusher should have met the injected faults: " + injected);
     }
 
+    @Test
+    void unsubscribesWaitingWhileTheRegistryIsDownAreWrittenOnceItIsBackAndNoneIsDeadLettered() throws Exception {
+        List<String> contacts = new java.util.ArrayList<>();
+        List<String> people = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String email = "registry.outage." + i + "." + java.util.UUID.randomUUID().toString().substring(0, 6) + "@example.com";
+            contacts.add(salesforce.create("Contact", Map.of("LastName", "Outage", "Email", email)));
+            people.add(email);
+        }
+        // The pusher is down while they arrive, so when it comes back its schema cache is empty: every record needs the registry.
+        stack.kill("salesforce-pusher");
+        for (int i = 0; i < people.size(); i++) {
+            postUntilAccepted("{\"email\":\"" + people.get(i) + "\",\"salesforceId\":\"" + contacts.get(i) + "\",\"source\":\"api\"}");
+        }
+        stack.stopRegistry();
+        stack.restart("salesforce-pusher");
+
+        // While the registry is away nothing can be decoded: nothing may be dead-lettered or skipped either.
+        TopicClients topics = new TopicClients(stack.bootstrapServers(), stack.registryUrl() + "/apis/registry/v3");
+        await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(2))
+                .until(() -> deadLettered(topics, people) == 0);
+        assertEquals(Boolean.FALSE, salesforce.get("Contact", contacts.getFirst()).get("HasOptedOutOfEmail"), "nothing can be pushed without the registry");
+
+        stack.startRegistry();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+            for (String contact : contacts) {
+                if (!Boolean.TRUE.equals(salesforce.get("Contact", contact).get("HasOptedOutOfEmail"))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        assertEquals(0, deadLettered(topics, people), "every one was written, none dead-lettered");
+    }
+
+    private static long deadLettered(TopicClients topics, List<String> people) {
+        Set<String> keys = new HashSet<>(people);
+        return topics.collectRaw(Topics.PUSH_DEAD_LETTERS.name(), r -> r.key() != null && keys.contains(r.key()), Duration.ofSeconds(2)).size();
+    }
+
     /** Posts like an upstream system: anything but a 202 (a 503 while Kafka restarts, a refused connection) is retried. */
     private String postUntilAccepted(String body) throws InterruptedException {
         for (int attempt = 0; attempt < 120; attempt++) {

@@ -71,8 +71,24 @@ public final class CompactedView implements AutoCloseable {
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
             while (running) {
-                for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(500))) {
-                    onRecord.accept(record.key(), record.value());
+                try {
+                    for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(500))) {
+                        onRecord.accept(record.key(), record.value());
+                    }
+                } catch (org.apache.kafka.common.errors.RecordDeserializationException e) {
+                    if (!RegistryErrors.unavailable(e)) {
+                        throw e;
+                    }
+                    // The registry is away: read the record again once it is back, rather than stop on what was read.
+                    LOG.warn("{}: record {}@{} waits for the schema registry: {}", name, e.topicPartition(), e.offset(), e.getMessage());
+                    consumer.seek(e.topicPartition(), e.offset());
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    continue;
                 }
                 if (caughtUp.getCount() > 0) {
                     long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(5)).getOrDefault(partition, 0L);

@@ -98,6 +98,11 @@ public final class TopicClients {
         return require(collect(topic, new ByteArrayDeserializer(), match, found -> found.size() >= count, timeout), count, topic, timeout);
     }
 
+    /** Raw records of {@code topic} matching {@code match}, read from the beginning for {@code timeout}: no registry needed. */
+    public List<ConsumerRecord<String, byte[]>> collectRaw(String topic, Predicate<ConsumerRecord<String, byte[]>> match, Duration timeout) {
+        return collect(topic, new ByteArrayDeserializer(), match, found -> false, timeout);
+    }
+
     /**
      * Avro records of {@code topic} matching {@code match}, read from the beginning until {@code done} holds for what was
      * found or {@code timeout} passes; answers what was found either way.

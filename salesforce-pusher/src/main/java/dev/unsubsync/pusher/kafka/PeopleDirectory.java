@@ -4,6 +4,7 @@ import dev.unsubsync.events.DirectoryEntry;
 import dev.unsubsync.events.SalesforcePeople;
 import dev.unsubsync.pusher.domain.People;
 import dev.unsubsync.pusher.domain.PersonRecord;
+import dev.unsubsync.schemas.RegistryErrors;
 import dev.unsubsync.schemas.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -173,9 +174,13 @@ public final class PeopleDirectory implements People, AutoCloseable {
                     }
                     decodeTries = 0;
                 } catch (RecordDeserializationException e) {
-                    // Most often the registry is unreachable for a moment: try the record again; a record that never
-                    // decodes is skipped (the people it lists are looked up live instead).
-                    if (++decodeTries < MAX_DECODE_TRIES) {
+                    // The registry unreachable: try the record again, however long it takes. A record that never decodes
+                    // is skipped after a few tries (the people it lists are looked up live instead).
+                    if (RegistryErrors.unavailable(e)) {
+                        LOG.warn("Directory record {}@{} waits for the schema registry: {}", e.topicPartition(), e.offset(), e.getMessage());
+                        consumer.seek(e.topicPartition(), e.offset());
+                        Thread.sleep(1000);
+                    } else if (++decodeTries < MAX_DECODE_TRIES) {
                         LOG.warn("Directory record {}@{} not readable yet ({}); trying again", e.topicPartition(), e.offset(), e.getMessage());
                         consumer.seek(e.topicPartition(), e.offset());
                         Thread.sleep(1000L * decodeTries);

@@ -9,6 +9,7 @@ import dev.unsubsync.pusher.domain.TransientPushFailure;
 import dev.unsubsync.salesforce.SalesforceClient;
 import dev.unsubsync.schemas.DeadLetterHeaders;
 import dev.unsubsync.schemas.PersonKey;
+import dev.unsubsync.schemas.RegistryErrors;
 import dev.unsubsync.schemas.SalesforceId;
 import dev.unsubsync.schemas.Topic;
 import dev.unsubsync.schemas.Topics;
@@ -193,6 +194,11 @@ public final class PushLoop {
             try {
                 value = decoder.deserialize(record.topic(), record.headers(), record.value());
             } catch (RuntimeException e) {
+                if (RegistryErrors.unavailable(e)) {
+                    // The registry is away, the record is fine: the batch waits and is read again, nothing is skipped.
+                    throw new TransientPushFailure("schema registry unavailable while decoding " + record.topic() + "-" + record.partition() + "@"
+                            + record.offset() + ": " + e);
+                }
                 LOG.error("Unreadable record {}-{}@{} key={}: {}", record.topic(), record.partition(), record.offset(), record.key(), e.toString());
                 sends.add(deadLetter(record, "UNREADABLE_RECORD", e.toString()));
                 continue;
