@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
@@ -79,6 +80,7 @@ public final class PushLoop {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
     private volatile boolean running = true;
+    private volatile String problem;
 
     PushLoop(String name, Topic<?, ?> source, String groupId, OptOutPusher pusher, FieldCheck fieldCheck, PusherConfiguration config,
              KafkaSettings kafka, Producers producers, PushMetrics metrics, SalesforceClient salesforce, PeopleDirectory people) {
@@ -98,7 +100,38 @@ public final class PushLoop {
     }
 
     void start() {
-        thread = Thread.ofPlatform().name(name).start(this::run);
+        thread = Thread.ofPlatform().name(name).start(this::supervise);
+    }
+
+    /** The loop's name. */
+    String name() {
+        return name;
+    }
+
+    /** Why the loop cannot run now (it failed and waits to restart), or empty while it runs. */
+    Optional<String> problem() {
+        return Optional.ofNullable(problem);
+    }
+
+    /**
+     * Runs the loop for as long as the service runs: an unexpected failure (a bug, a client that throws where it should
+     * answer) restarts it with a fresh consumer after a growing backoff, and health says so meanwhile, instead of the
+     * thread ending silently while {@code /health} stays UP. Nothing is lost: offsets were not committed past the batch.
+     */
+    private void supervise() {
+        int restarts = 0;
+        while (running) {
+            try {
+                run();
+                return;
+            } catch (RuntimeException e) {
+                restarts++;
+                Duration backoff = backoff(restarts);
+                problem = name + " failed (" + e + "); restart " + restarts + " in " + backoff.toMillis() + " ms";
+                LOG.error("{} failed; restarting it in {} ms (restart {})", name, backoff.toMillis(), restarts, e);
+                pause(backoff);
+            }
+        }
     }
 
     private boolean parkedLoop() {
@@ -125,6 +158,8 @@ public final class PushLoop {
             while (running) {
                 List<ConsumerRecord<String, byte[]>> batch = gather(c);
                 if (batch.isEmpty()) {
+                    // Polling and nothing to do: the loop runs.
+                    problem = null;
                     continue;
                 }
                 salesforce.apiUsage().ifPresent(usage -> {
@@ -138,6 +173,7 @@ public final class PushLoop {
                     handle(batch, valueDecoder, attempt);
                     c.commitSync(nextOffsets(batch));
                     attempt = 1;
+                    problem = null;
                 } catch (TransientPushFailure | org.apache.kafka.common.errors.RetriableException
                          | org.apache.kafka.clients.consumer.CommitFailedException | org.apache.kafka.common.errors.RebalanceInProgressException e) {
                     // Salesforce could not take the batch, or Kafka could not record its outcome (a broker restarting,
@@ -154,8 +190,6 @@ public final class PushLoop {
             if (running) {
                 throw e;
             }
-        } catch (RuntimeException e) {
-            LOG.error("{} stopped", name, e);
         } finally {
             valueDecoder.close();
         }
@@ -228,7 +262,15 @@ public final class PushLoop {
                 sends.add(park(record, parking));
             });
             for (OptOutPushResult result : decision.results()) {
-                sends.add(results.send(new ProducerRecord<>(Topics.PUSH_RESULTS.name(), null, record.key(), result, runHeader(record))));
+                try {
+                    sends.add(results.send(new ProducerRecord<>(Topics.PUSH_RESULTS.name(), null, record.key(), result, runHeader(record))));
+                } catch (RuntimeException e) {
+                    if (!RegistryErrors.unavailable(e)) {
+                        throw e;
+                    }
+                    // The result's schema could not be registered or looked up: the batch waits for the registry.
+                    throw new TransientPushFailure("schema registry unavailable while publishing a push result: " + e);
+                }
                 metrics.outcome(result, decision.source().event(), !source.equals(Topics.RECONCILE_PUSHES));
             }
         }

@@ -28,6 +28,13 @@ public class PushLoops implements ApplicationEventListener<StartupEvent> {
                 new PushLoop("reconcile-loop", Topics.RECONCILE_PUSHES, config.getGroupId() + "-reconcile", pusher, fieldCheck, config, kafka, producers, metrics, salesforce, people));
     }
 
+    /** Loops that failed and wait to restart, by name, with why. */
+    public java.util.Map<String, String> problems() {
+        java.util.Map<String, String> problems = new java.util.LinkedHashMap<>();
+        loops.forEach(loop -> loop.problem().ifPresent(problem -> problems.put(loop.name(), problem)));
+        return problems;
+    }
+
     @Override
     public void onApplicationEvent(StartupEvent event) {
         loops.forEach(PushLoop::start);
