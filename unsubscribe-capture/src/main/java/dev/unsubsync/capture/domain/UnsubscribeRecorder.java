@@ -28,9 +28,13 @@ import java.util.stream.Collectors;
  */
 public final class UnsubscribeRecorder {
 
-    /** Local part and domain, one '@', no spaces, a dot in the domain; the practical subset of RFC 5321 mail providers accept. */
+    /**
+     * Local part and domain, one '@', no spaces, a dot in the domain; the practical subset of RFC 5321 mail providers
+     * accept, with internationalised local parts (RFC 6531: letters, marks and digits of any script) — {@code jöns@example.se}
+     * unsubscribes like anyone else. The domain is checked in its IDNA (ASCII) form.
+     */
     private static final Pattern EMAIL = Pattern.compile(
-            "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
+            "^[\\p{L}\\p{M}\\p{N}!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
     private static final int MAX_EMAIL_LENGTH = 254;
     private static final int MAX_TEXT_LENGTH = 1000;
     private static final String SOURCES = Arrays.stream(UnsubscribeSource.values()).filter(s -> s != UnsubscribeSource.OTHER)
@@ -205,8 +209,8 @@ public final class UnsubscribeRecorder {
     }
 
     /**
-     * An address with an ASCII local part and a domain that is ASCII or converts to it by IDNA: {@code anna@bücher.de}
-     * is checked as {@code anna@xn--bcher-kva.de} (and kept as received).
+     * An address whose local part is ASCII or internationalised (RFC 6531) and whose domain is ASCII or converts to it by
+     * IDNA: {@code anna@bücher.de} is checked as {@code anna@xn--bcher-kva.de} (and kept as received).
      */
     static boolean validAddress(String address) {
         int at = address.lastIndexOf('@');

@@ -22,6 +22,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -76,7 +77,10 @@ public class WebhookController {
             return reject(provider, raw, rejected);
         }
         int recorded = 0;
-        for (WebhookEvent event : verified.events()) {
+        List<String> unusable = new ArrayList<>();
+        List<WebhookEvent> events = verified.events();
+        for (int index = 0; index < events.size(); index++) {
+            WebhookEvent event = events.get(index);
             try {
                 if (event.resubscribe()) {
                     recorder.remove(event.email(), provider + ": " + event.reason(), provider, event.topic());
@@ -86,30 +90,47 @@ public class WebhookController {
                 }
                 recorded++;
             } catch (InvalidUnsubscribeException invalid) {
-                return reject(provider, raw, new WebhookRejected(webhook.stopCode(), "unusable event: " + invalid.getMessage(), true));
+                // This event alone cannot be used: the others of the call are still recorded, and the body is kept.
+                unusable.add("event " + index + ": " + invalid.getMessage());
             } catch (EventNotDurableException notDurable) {
-                // Not remembered as seen: the provider's retry of this very call must be taken.
+                // Not remembered as seen: the provider's retry of this very call must be taken (what was recorded is
+                // recognised again by its event ids).
                 return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "not-durable", "Not recorded, retry", notDurable.getMessage(), null)
                         .header("Retry-After", "5");
             }
         }
+        if (!unusable.isEmpty()) {
+            String reason = "unusable " + String.join("; ", unusable);
+            if (!keep(provider, raw, reason)) {
+                return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "not-durable", "Not recorded, retry", "could not keep the unusable events", null)
+                        .header("Retry-After", "5");
+            }
+            LOG.warn("{} webhook call: {} recorded, {} kept on {}: {}", provider, recorded, unusable.size(), Topics.WEBHOOK_DEAD_LETTERS, reason);
+        }
         verified.accepted(now);
-        return HttpResponse.ok(java.util.Map.of("recorded", recorded, "ignored", 0));
+        return HttpResponse.ok(unusable.isEmpty() ? java.util.Map.of("recorded", recorded, "ignored", 0)
+                : java.util.Map.of("recorded", recorded, "ignored", 0, "unusable", unusable, "keptOnDeadLetterTopic", true));
+    }
+
+    /** Keeps a provider's body whole on the webhook dead-letter topic, with the provider and the reason in headers. */
+    private boolean keep(String provider, byte[] raw, String reason) {
+        try {
+            RecordHeaders headers = new RecordHeaders();
+            headers.add("webhook.provider", provider.getBytes(StandardCharsets.UTF_8));
+            headers.add("webhook.reason", reason.getBytes(StandardCharsets.UTF_8));
+            deadLetters.send(new ProducerRecord<>(Topics.WEBHOOK_DEAD_LETTERS.name(), null, provider, raw, headers)).get(10, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            LOG.warn("Could not keep a {} payload on {} ({}); answering 503 so it is sent again", provider, Topics.WEBHOOK_DEAD_LETTERS, e.toString());
+            return false;
+        }
     }
 
     private HttpResponse<?> reject(String provider, byte[] raw, WebhookRejected rejected) {
-        if (rejected.authenticated()) {
-            // It came from the provider: keep it whole, so nothing it said is lost even when we cannot use it.
-            try {
-                RecordHeaders headers = new RecordHeaders();
-                headers.add("webhook.provider", provider.getBytes(StandardCharsets.UTF_8));
-                headers.add("webhook.reason", rejected.getMessage().getBytes(StandardCharsets.UTF_8));
-                deadLetters.send(new ProducerRecord<>(Topics.WEBHOOK_DEAD_LETTERS.name(), null, provider, raw, headers)).get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.warn("Could not keep a rejected {} payload on {} ({}); answering 503 so it is sent again", provider, Topics.WEBHOOK_DEAD_LETTERS, e.toString());
-                return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "not-durable", "Not recorded, retry", "could not keep the payload", null)
-                        .header("Retry-After", "5");
-            }
+        if (rejected.authenticated() && !keep(provider, raw, rejected.getMessage())) {
+            // It came from the provider and could not be kept: it must be sent again, so nothing it said is lost.
+            return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "not-durable", "Not recorded, retry", "could not keep the payload", null)
+                    .header("Retry-After", "5");
         }
         LOG.warn("Refused a {} webhook call ({}): {}", provider, rejected.status(), rejected.getMessage());
         if (rejected.status() < 300) {

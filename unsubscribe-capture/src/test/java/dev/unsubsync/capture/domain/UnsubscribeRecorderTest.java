@@ -47,6 +47,14 @@ class UnsubscribeRecorderTest {
     }
 
     @Test
+    void anInternationalisedLocalPartIsAcceptedAndKeyedLowerCased() {
+        UnsubscribeRecorded event = recorder.record(request("Jöns.Öberg@Bücher.example", null, "api"), "api");
+        assertEquals("Jöns.Öberg@Bücher.example", event.getEmail(), "kept as received");
+        assertEquals("jöns.öberg@xn--bcher-kva.example", published.getFirst().getKey());
+        assertThrows(InvalidUnsubscribeException.class, () -> recorder.record(request("jöns @example.com", null, "api"), "api"), "no spaces");
+    }
+
+    @Test
     void fifteenCharacterLeadIdIsStoredInItsEighteenCharacterForm() {
         UnsubscribeRecorded event = recorder.record(request("x@example.com", "00QDn000000001a", "api"), "api");
         assertEquals(18, event.getSalesforceId().length());

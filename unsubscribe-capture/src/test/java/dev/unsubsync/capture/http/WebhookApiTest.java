@@ -140,6 +140,37 @@ class WebhookApiTest implements TestPropertyProvider {
     }
 
     @Test
+    void oneUnusableEventInABatchLosesNothingElse() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String first = "first." + id + "@example.com";
+        String international = "jöns." + id + "@example.se";
+        String last = "last." + id + "@example.com";
+        long now = Instant.now().getEpochSecond();
+        String body = "[" + sendGridEvent(first, now) + "," + sendGridEvent("not-an-address-" + id, now) + "," + sendGridEvent(international, now)
+                + "," + sendGridEvent(last, now) + "]";
+        String timestamp = String.valueOf(now);
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.getURI().resolve("/webhooks/sendgrid")).header("Content-Type", "application/json")
+                .header("X-Twilio-Email-Event-Webhook-Signature", dev.unsubsync.capture.domain.webhooks.SendGridTest.sign(SENDGRID, timestamp,
+                        body.getBytes(StandardCharsets.UTF_8)))
+                .header("X-Twilio-Email-Event-Webhook-Timestamp", timestamp).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.body().contains("\"recorded\":3"), response.body());
+        assertEquals(first, ((UnsubscribeRecorded) eventsFor(first, 1).getFirst()).getEmail());
+        assertEquals(international, ((UnsubscribeRecorded) eventsFor(international, 1).getFirst()).getEmail(), "an internationalised local part (RFC 6531) is an address");
+        assertEquals(last, ((UnsubscribeRecorded) eventsFor(last, 1).getFirst()).getEmail(), "the event after the unusable one is recorded too");
+        List<ConsumerRecord<String, byte[]>> kept = TopicClients.of(TestInfrastructure.get()).readRaw(Topics.WEBHOOK_DEAD_LETTERS.name(),
+                r -> new String(r.value(), StandardCharsets.UTF_8).equals(body), 1, Duration.ofSeconds(30));
+        String reason = new String(kept.getFirst().headers().lastHeader("webhook.reason").value(), StandardCharsets.UTF_8);
+        assertTrue(reason.contains("event 1:") && reason.contains("not-an-address-" + id), reason);
+    }
+
+    private static String sendGridEvent(String email, long timestamp) {
+        return "{\"email\":\"" + email + "\",\"timestamp\":" + timestamp + ",\"event\":\"unsubscribe\",\"sg_event_id\":\"" + UUID.randomUUID() + "\"}";
+    }
+
+    @Test
     void unknownProviderIs404() throws Exception {
         assertEquals(404, post("/webhooks/carrier-pigeon", "{}", null).statusCode());
     }
