@@ -180,7 +180,23 @@ public final class OptOutPusher {
             early.put(inbound, results);
         }
 
-        Map<String, Target> written = writeFollowingSuccessors(writes);
+        Map<String, Target> written;
+        try {
+            written = writeFollowingSuccessors(writes);
+        } catch (PartialWrite partial) {
+            // Retries do not rewrite: the events whose records were saved are remembered as written, so the batch's
+            // retry (the same events, read again) spends no call on them.
+            writeFor.forEach((inbound, keys) -> {
+                UnsubscribeRecorded recorded = (UnsubscribeRecorded) inbound.event();
+                for (String key : keys) {
+                    RecordUpdate update = writes.get(key);
+                    if (update != null && partial.saved.get(writeKey(update)) instanceof RecordResult.Saved) {
+                        update.fields().forEach(field -> recent.add(recentKey(recorded, new PersonRecord(update.id(), update.objectType())), field, clock.instant()));
+                    }
+                }
+            });
+            throw partial;
+        }
         for (Inbound inbound : batch) {
             if (decisions.containsKey(inbound)) {
                 continue;
@@ -390,22 +406,39 @@ public final class OptOutPusher {
                 .map(chunk -> CompletableFuture.supplyAsync(() -> salesforce.update(chunk), calls))
                 .toList();
         Map<String, RecordResult> results = new LinkedHashMap<>();
+        String failure = null;
         for (int c = 0; c < chunks.size(); c++) {
             Outcome<List<RecordResult>> outcome;
             try {
                 outcome = inFlight.get(c).join();
             } catch (CompletionException e) {
-                throw new TransientPushFailure("Salesforce call failed: " + e.getCause());
+                failure = failure != null ? failure : "Salesforce call failed: " + e.getCause();
+                continue;
             }
             if (!(outcome instanceof Outcome.Ok<List<RecordResult>>(List<RecordResult> perRecord))) {
-                throw new TransientPushFailure(outcome.describe());
+                failure = failure != null ? failure : outcome.describe();
+                continue;
             }
             List<RecordUpdate> call = chunks.get(c);
             for (int i = 0; i < call.size(); i++) {
                 results.put(writeKey(call.get(i)), perRecord.get(i));
             }
         }
+        if (failure != null) {
+            // Every call was waited for: what Salesforce saved is known, so the retry writes only the rest.
+            throw new PartialWrite(failure, results);
+        }
         return results;
+    }
+
+    /** Salesforce could not take part of a batch; {@code saved} are the records it did save, by write key. */
+    private static final class PartialWrite extends TransientPushFailure {
+        private final transient Map<String, RecordResult> saved;
+
+        PartialWrite(String message, Map<String, RecordResult> saved) {
+            super(message);
+            this.saved = saved;
+        }
     }
 
     private static Optional<SalesforceId> salesforceId(UnsubscribeRecorded recorded) {

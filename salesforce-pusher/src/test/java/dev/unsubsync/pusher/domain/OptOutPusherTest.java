@@ -161,6 +161,25 @@ class OptOutPusherTest {
     }
 
     @Test
+    void aRetryAfterOneFailedCallWritesOnlyWhatSalesforceDidNotSave() {
+        List<OptOutPusher.Inbound> batch = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            batch.add(recorded(SalesforceId.parse(String.format("003000000000%03d", i)).to18()));
+        }
+        java.util.concurrent.atomic.AtomicBoolean failOnce = new java.util.concurrent.atomic.AtomicBoolean(true);
+        salesforce.callOutcome = updates -> updates.size() < SalesforceWriter.MAX_RECORDS_PER_CALL && failOnce.getAndSet(false)
+                ? new Outcome.ServerError<>(503, "SERVER_UNAVAILABLE", "busy")
+                : new Outcome.Ok<>(updates.stream().map(u -> RecordResult.saved()).toList());
+
+        assertThrows(TransientPushFailure.class, () -> pusher.push(batch, 1));
+        salesforce.calls.clear();
+        List<OptOutPusher.Decision> retried = pusher.push(batch, 2);
+
+        assertEquals(50, salesforce.written().size(), "the 200 records Salesforce saved are not written again");
+        assertTrue(retried.stream().allMatch(d -> only(d).getOutcome() == PushOutcome.WRITTEN));
+    }
+
+    @Test
     void anUnsubscribeWithoutIdReachesEveryContactAndLeadTheDirectoryListsForItsEmail() {
         String duplicate = SalesforceId.parse("003000000000002").to18();
         directory.put("p@example.com", List.of(PersonRecord.of(CONTACT), PersonRecord.of(duplicate), PersonRecord.of(LEAD)));
