@@ -11,6 +11,7 @@ import dev.unsubsync.schemas.DeadLetterHeaders;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.RegistryErrors;
 import dev.unsubsync.schemas.SalesforceId;
+import dev.unsubsync.schemas.SettingsView;
 import dev.unsubsync.schemas.Topic;
 import dev.unsubsync.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +77,7 @@ public final class PushLoop {
     private final AllowanceGovernor governor;
     private final SalesforceClient salesforce;
     private final PeopleDirectory people;
+    private final SettingsView settings;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
@@ -83,8 +85,9 @@ public final class PushLoop {
     private volatile String problem;
 
     PushLoop(String name, Topic<?, ?> source, String groupId, OptOutPusher pusher, FieldCheck fieldCheck, PusherConfiguration config,
-             KafkaSettings kafka, Producers producers, PushMetrics metrics, SalesforceClient salesforce, PeopleDirectory people) {
+             KafkaSettings kafka, Producers producers, PushMetrics metrics, SalesforceClient salesforce, PeopleDirectory people, SettingsView settings) {
         this.people = people;
+        this.settings = settings;
         this.name = name;
         this.source = source;
         this.groupId = groupId;
@@ -154,6 +157,7 @@ public final class PushLoop {
             consumer = c;
             metrics.bind(c);
             c.subscribe(List.of(source.name()));
+            awaitSettings();
             int attempt = 1;
             while (running) {
                 List<ConsumerRecord<String, byte[]>> batch = gather(c);
@@ -192,6 +196,26 @@ public final class PushLoop {
             }
         } finally {
             valueDecoder.close();
+        }
+    }
+
+    /**
+     * Waits until the settings topic has been read to its end: an event pushed before that would follow the default
+     * field choice, not the admin's (a registry outage at start-up, say, delays the read; the view waits for it).
+     */
+    private void awaitSettings() {
+        boolean logged = false;
+        try {
+            while (running && !settings.awaitCaughtUp(Duration.ofSeconds(1))) {
+                if (!logged) {
+                    LOG.info("{} waits for the settings to be read before pushing anything", name);
+                    logged = true;
+                }
+                problem = null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
         }
     }
 

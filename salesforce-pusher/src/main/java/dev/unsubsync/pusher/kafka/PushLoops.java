@@ -21,11 +21,11 @@ public class PushLoops implements ApplicationEventListener<StartupEvent> {
     private final List<PushLoop> loops;
 
     public PushLoops(OptOutPusher pusher, FieldCheck fieldCheck, PusherConfiguration config, KafkaSettings kafka, Producers producers,
-                     PushMetrics metrics, SalesforceClient salesforce, PeopleDirectory people) {
+                     PushMetrics metrics, SalesforceClient salesforce, PeopleDirectory people, dev.unsubsync.schemas.SettingsView settings) {
         this.loops = List.of(
-                new PushLoop("push-loop", Topics.UNSUBSCRIBE_EVENTS, config.getGroupId(), pusher, fieldCheck, config, kafka, producers, metrics, salesforce, people),
-                new PushLoop("parked-loop", Topics.PUSH_PARKED, config.getGroupId() + "-parked", pusher, fieldCheck, config, kafka, producers, metrics, salesforce, people),
-                new PushLoop("reconcile-loop", Topics.RECONCILE_PUSHES, config.getGroupId() + "-reconcile", pusher, fieldCheck, config, kafka, producers, metrics, salesforce, people));
+                new PushLoop("push-loop", Topics.UNSUBSCRIBE_EVENTS, config.getGroupId(), pusher, fieldCheck, config, kafka, producers, metrics, salesforce, people, settings),
+                new PushLoop("parked-loop", Topics.PUSH_PARKED, config.getGroupId() + "-parked", pusher, fieldCheck, config, kafka, producers, metrics, salesforce, people, settings),
+                new PushLoop("reconcile-loop", Topics.RECONCILE_PUSHES, config.getGroupId() + "-reconcile", pusher, fieldCheck, config, kafka, producers, metrics, salesforce, people, settings));
     }
 
     /** Loops that failed and wait to restart, by name, with why. */
