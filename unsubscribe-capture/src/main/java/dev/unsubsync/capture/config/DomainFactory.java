@@ -33,7 +33,15 @@ public class DomainFactory {
         return new SettingsService(view::current, settings -> {
             publisher.publishSettings(settings);
             view.accept(settings);
-        }, clock);
+        }, clock, () -> {
+            try {
+                // Just started, the view is reading the topic: a moment's wait beats a 503.
+                return view.awaitCaughtUp(java.time.Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
     }
 
     @Singleton

@@ -22,19 +22,46 @@ public final class SettingsService {
     private final Supplier<SyncSettings> current;
     private final Consumer<SyncSettings> publisher;
     private final Clock clock;
+    private final java.util.function.BooleanSupplier read;
 
     /**
      * @param current   the settings in force
      * @param publisher makes new settings durable (throws {@link EventNotDurableException} when it cannot)
+     * @param read      whether the stored settings have been read (until then a change would apply to the defaults)
      */
-    public SettingsService(Supplier<SyncSettings> current, Consumer<SyncSettings> publisher, Clock clock) {
+    public SettingsService(Supplier<SyncSettings> current, Consumer<SyncSettings> publisher, Clock clock, java.util.function.BooleanSupplier read) {
         this.current = current;
         this.publisher = publisher;
         this.clock = clock;
+        this.read = read;
     }
 
     public SyncSettings current() {
         return current.get();
+    }
+
+    /** The version of settings: changes with every save ({@code "0"} for settings never saved); the API's ETag. */
+    public static String version(SyncSettings settings) {
+        return settings.getUpdatedAt() == null ? "0" : String.valueOf(settings.getUpdatedAt().toEpochMilli());
+    }
+
+    /**
+     * Applies a change made against {@code expectedVersion} (null: whatever is in force), once the stored settings have
+     * been read.
+     *
+     * @throws SettingsConflictException when the stored settings are not read yet, or another change came in between
+     */
+    public SyncSettings update(SettingsRequest request, String by, String expectedVersion) {
+        if (!read.getAsBoolean()) {
+            throw new SettingsConflictException("the stored settings have not been read yet (is the schema registry reachable?); "
+                    + "a change now would apply to the defaults, not to them", null, true);
+        }
+        String now = version(current.get());
+        if (expectedVersion != null && !expectedVersion.equals(now)) {
+            throw new SettingsConflictException("the settings changed since version " + expectedVersion + " was read; the current version is "
+                    + now + ": read them again and repeat the change", now, false);
+        }
+        return update(request, by);
     }
 
     /**
@@ -43,7 +70,7 @@ public final class SettingsService {
      * @throws InvalidUnsubscribeException naming every problem (no field selected while sync is enabled, an unknown
      *                                     zone, a malformed time or field name)
      */
-    public SyncSettings update(SettingsRequest request, String by) {
+    SyncSettings update(SettingsRequest request, String by) {
         SyncSettings now = current.get();
         SyncSettings.Builder next = SyncSettings.newBuilder(now);
         List<FieldError> errors = new ArrayList<>();

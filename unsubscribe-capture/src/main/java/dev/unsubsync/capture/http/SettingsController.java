@@ -1,5 +1,6 @@
 package dev.unsubsync.capture.http;
 
+import dev.unsubsync.capture.domain.SettingsConflictException;
 import dev.unsubsync.capture.domain.SettingsRequest;
 import dev.unsubsync.capture.domain.SettingsService;
 import dev.unsubsync.events.SyncSettings;
@@ -10,6 +11,7 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -43,16 +45,37 @@ public class SettingsController {
         this.settings = settings;
     }
 
+    /** The settings in force; {@code ETag} is their version, for an {@code If-Match} on the change. */
     @Get(produces = MediaType.APPLICATION_JSON)
-    public Settings get() {
-        return Settings.of(settings.current());
+    public HttpResponse<Settings> get() {
+        SyncSettings now = settings.current();
+        return HttpResponse.ok(Settings.of(now)).header("ETag", etag(now));
     }
 
+    /**
+     * Changes the settings: fields left out keep their stored value. With {@code If-Match} (the {@code ETag} of a
+     * {@code GET}), only if nobody changed them since (412 otherwise); 503 while the stored settings are not read yet.
+     */
     @Put(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<?> put(@Nullable @Body SettingsRequest request) {
+    public HttpResponse<?> put(@Nullable @Body SettingsRequest request, @Nullable @Header("If-Match") String ifMatch) {
         if (request == null) {
             return Problem.response(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid settings", "the request body must be a JSON object", List.of());
         }
-        return HttpResponse.ok(Settings.of(settings.update(request, "api")));
+        String expected = ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*") ? null : ifMatch.trim().replace("\"", "");
+        try {
+            SyncSettings saved = settings.update(request, "api", expected);
+            return HttpResponse.ok(Settings.of(saved)).header("ETag", etag(saved));
+        } catch (SettingsConflictException e) {
+            if (e.notReadYet()) {
+                return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "settings-not-read", "Settings not read yet", e.getMessage(), null)
+                        .header("Retry-After", "5");
+            }
+            return Problem.response(HttpStatus.PRECONDITION_FAILED, "settings-changed", "Settings changed meanwhile", e.getMessage(), null)
+                    .header("ETag", "\"" + e.currentVersion() + "\"");
+        }
+    }
+
+    private static String etag(SyncSettings settings) {
+        return "\"" + SettingsService.version(settings) + "\"";
     }
 }

@@ -16,8 +16,26 @@ import org.junit.jupiter.api.Test;
 class SettingsServiceTest {
 
     private final AtomicReference<SyncSettings> store = new AtomicReference<>(SyncSettings.newBuilder().build());
+    private final java.util.concurrent.atomic.AtomicBoolean read = new java.util.concurrent.atomic.AtomicBoolean(true);
     private final SettingsService service = new SettingsService(store::get, store::set,
-            Clock.fixed(Instant.parse("2026-11-28T18:00:00Z"), ZoneOffset.UTC));
+            Clock.fixed(Instant.parse("2026-11-28T18:00:00Z"), ZoneOffset.UTC), read::get);
+
+    @Test
+    void aChangeBeforeTheStoredSettingsAreReadIsRefusedRatherThanAppliedToTheDefaults() {
+        read.set(false);
+        SettingsConflictException e = assertThrows(SettingsConflictException.class,
+                () -> service.update(new SettingsRequest(true, null, null, null, null, null), "admin", null));
+        assertTrue(e.notReadYet(), e.getMessage());
+    }
+
+    @Test
+    void aChangeMadeAgainstAnOlderVersionIsRefusedAndTheCurrentOneNamed() {
+        SyncSettings first = service.update(new SettingsRequest(true, null, null, null, null, null), "admin", SettingsService.version(store.get()));
+        SettingsConflictException e = assertThrows(SettingsConflictException.class,
+                () -> service.update(new SettingsRequest(null, false, true, null, null, null), "admin", "0"));
+        assertEquals(SettingsService.version(first), e.currentVersion());
+        assertEquals(first, store.get(), "nothing changed");
+    }
 
     @Test
     void defaultsAreEmailOptOutOnlyAndNightlySyncOffAt8pmPacific() {

@@ -68,10 +68,31 @@ class SettingsApiTest implements TestPropertyProvider {
         assertTrue(refused.body().contains("at least one field"), refused.body());
     }
 
+    @Test
+    void aChangeMadeAgainstSettingsThatChangedMeanwhileIs412AndChangesNothing() throws Exception {
+        String version = send("GET", null).headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> first = send("PUT", "{\"nightlyTime\":\"21:00\"}", version);
+        assertEquals(200, first.statusCode(), first.body());
+        String newer = first.headers().firstValue("ETag").orElseThrow();
+
+        HttpResponse<String> stale = send("PUT", "{\"nightlyTime\":\"22:00\"}", version);
+        assertEquals(412, stale.statusCode(), stale.body());
+        assertEquals(newer, stale.headers().firstValue("ETag").orElseThrow(), "the answer names the version in force");
+        assertTrue(send("GET", null).body().contains("\"nightlyTime\":\"21:00\""));
+        assertEquals(200, send("PUT", "{\"nightlyTime\":\"20:00\"}", newer).statusCode());
+    }
+
     private HttpResponse<String> send(String method, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(server.getURI().resolve("/v1/settings"))
+        return send(method, body, null);
+    }
+
+    private HttpResponse<String> send(String method, String body, String ifMatch) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.getURI().resolve("/v1/settings"))
                 .header("Authorization", "Bearer t").header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (ifMatch != null) {
+            request.header("If-Match", ifMatch);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }
