@@ -49,20 +49,12 @@ public final class TopicClients {
 
     /** Writes an Avro record and waits for the broker's acknowledgement. */
     public void send(String topic, String key, SpecificRecord value) throws InterruptedException, ExecutionException {
-        Map<String, Object> config = producerConfig();
-        config.put("apicurio.registry.url", registryApiUrl);
-        config.put("apicurio.registry.auto-register", true);
-        config.put("apicurio.registry.dereference-schema", true);
-        config.put("apicurio.registry.artifact-resolver-strategy", "io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy");
-        AvroKafkaSerializer<SpecificRecord> serializer = new AvroKafkaSerializer<>();
-        serializer.configure(config, false);
-        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
+        try (KafkaProducer<String, SpecificRecord> producer = avroProducer()) {
             producer.send(new ProducerRecord<>(topic, key, value)).get();
         }
     }
 
-    /** Writes Avro records in order through one producer (a burst) and waits for every acknowledgement. */
-    public void sendAll(String topic, List<Map.Entry<String, ? extends SpecificRecord>> records) throws InterruptedException, ExecutionException {
+    private KafkaProducer<String, SpecificRecord> avroProducer() {
         Map<String, Object> config = producerConfig();
         config.put("apicurio.registry.url", registryApiUrl);
         config.put("apicurio.registry.auto-register", true);
@@ -70,7 +62,12 @@ public final class TopicClients {
         config.put("apicurio.registry.artifact-resolver-strategy", "io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy");
         AvroKafkaSerializer<SpecificRecord> serializer = new AvroKafkaSerializer<>();
         serializer.configure(config, false);
-        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
+        return new KafkaProducer<>(config, new StringSerializer(), serializer);
+    }
+
+    /** Writes Avro records in order through one producer (a burst) and waits for every acknowledgement. */
+    public void sendAll(String topic, List<Map.Entry<String, ? extends SpecificRecord>> records) throws InterruptedException, ExecutionException {
+        try (KafkaProducer<String, SpecificRecord> producer = avroProducer()) {
             List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (Map.Entry<String, ? extends SpecificRecord> record : records) {
                 sent.add(producer.send(new ProducerRecord<>(topic, record.getKey(), record.getValue())));

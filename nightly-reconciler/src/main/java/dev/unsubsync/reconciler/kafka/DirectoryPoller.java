@@ -12,7 +12,6 @@ import dev.unsubsync.salesforce.SalesforceClient;
 import dev.unsubsync.schemas.CompactedView;
 import dev.unsubsync.schemas.SettingsView;
 import dev.unsubsync.schemas.Topics;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -36,10 +35,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,17 +102,7 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
             LOG.info("People directory off (reconciler.directory-enabled=false)");
             return;
         }
-        Map<String, Object> producerConfig = new HashMap<>(kafka.clientConfig());
-        // A record is in the directory only once every in-sync replica has it; the watermark moves after that.
-        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // A full load sends millions of small records: fuller, compressed batches.
-        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        AvroKafkaSerializer<SpecificRecord> values = new AvroKafkaSerializer<>();
-        values.configure(producerConfig, false);
-        producer = new KafkaProducer<>(producerConfig, new StringSerializer(), values);
+        producer = kafka.bulkProducer();
         stateView = new CompactedView("directory-state", Topics.DIRECTORY_STATE, kafka.clientConfig(), (key, value) -> {
             if (value instanceof DirectoryState read) {
                 state.set(read);

@@ -19,7 +19,6 @@ import dev.unsubsync.schemas.SalesforceId;
 import dev.unsubsync.schemas.SettingsView;
 import dev.unsubsync.schemas.Topics;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -41,12 +40,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,15 +87,7 @@ public class NightlyRun implements AutoCloseable {
         adminConfig.put("request.timeout.ms", 10_000);
         adminConfig.put("default.api.timeout.ms", 15_000);
         this.admin = Admin.create(adminConfig);
-        Map<String, Object> producerConfig = new HashMap<>(kafka.clientConfig());
-        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        producerConfig.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        AvroKafkaSerializer<SpecificRecord> values = new AvroKafkaSerializer<>();
-        values.configure(producerConfig, false);
-        this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), values);
+        this.producer = kafka.bulkProducer();
     }
 
     /**

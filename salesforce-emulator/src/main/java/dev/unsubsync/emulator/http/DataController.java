@@ -157,12 +157,7 @@ public class DataController {
     @Patch(value = "/{version}/composite/sobjects", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public List<Map<String, Object>> updateCollection(@PathVariable String version, @Body String body) {
         Map<String, Object> request = parseObject(body);
-        if (!(request.get("records") instanceof List<?> records)) {
-            throw new SalesforceException(400, "JSON_PARSER_ERROR", "records is required and must be an array");
-        }
-        if (records.size() > MAX_COLLECTION_RECORDS) {
-            throw new SalesforceException(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into this call");
-        }
+        List<?> records = collectionRecords(request);
         boolean allOrNone = Boolean.TRUE.equals(request.get("allOrNone"));
         List<Org.Change> changes = new ArrayList<>();
         String previousType = null;
@@ -200,12 +195,7 @@ public class DataController {
     @Post(value = "/{version}/composite/sobjects", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public List<Map<String, Object>> createCollection(@PathVariable String version, @Body String body) {
         Map<String, Object> request = parseObject(body);
-        if (!(request.get("records") instanceof List<?> records)) {
-            throw new SalesforceException(400, "JSON_PARSER_ERROR", "records is required and must be an array");
-        }
-        if (records.size() > MAX_COLLECTION_RECORDS) {
-            throw new SalesforceException(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into this call");
-        }
+        List<?> records = collectionRecords(request);
         List<Org.NewRecord> newRecords = new ArrayList<>();
         for (Object element : records) {
             Org.Change change = change(element);
@@ -231,6 +221,17 @@ public class DataController {
             saveResults.add(result);
         }
         return saveResults;
+    }
+
+    /** The {@code records} of a Collections request: an array of at most 200. */
+    private static List<?> collectionRecords(Map<String, Object> request) {
+        if (!(request.get("records") instanceof List<?> records)) {
+            throw new SalesforceException(400, "JSON_PARSER_ERROR", "records is required and must be an array");
+        }
+        if (records.size() > MAX_COLLECTION_RECORDS) {
+            throw new SalesforceException(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into this call");
+        }
+        return records;
     }
 
     private Org.Change change(Object element) {
