@@ -21,13 +21,16 @@ import javax.crypto.spec.SecretKeySpec;
  * Mailchimp Transactional (Mandrill) webhooks: a form post whose {@code mandrill_events} field holds a JSON array of up
  * to 1,000 events, signed in {@code X-Mandrill-Signature} with the Base64 HMAC-SHA1, under the webhook key, of the exact
  * webhook URL followed by every POST field's name and value, sorted by name. The signature has no timestamp, so a
- * signature is accepted once within twice the tolerance (a replay is refused) and events older than a day are not
- * taken as new. {@code unsub} and {@code spam} are unsubscribes; other events are acknowledged and ignored.
+ * call is accepted once within a day (a replay, however its signature is encoded, is refused) and events older than a
+ * day are not taken as new. {@code unsub} and {@code spam} are unsubscribes; other events are acknowledged and ignored.
  */
 public final class Mandrill implements WebhookProvider {
 
     public static final String SIGNATURE_HEADER = "X-Mandrill-Signature";
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Events older than this are not taken as new (the signature carries no time to bound a replay otherwise). */
+    static final Duration MAX_EVENT_AGE = Duration.ofDays(1);
 
     private final byte[] key;
     private final String url;
@@ -40,7 +43,8 @@ public final class Mandrill implements WebhookProvider {
     public Mandrill(String key, String url, Duration tolerance) {
         this.key = key.getBytes(StandardCharsets.UTF_8);
         this.url = url;
-        this.replays = new ReplayGuard(tolerance.multipliedBy(2));
+        // As long as an event is taken as new: a replay within that is refused, an older one carries nothing new.
+        this.replays = new ReplayGuard(MAX_EVENT_AGE.plus(tolerance));
     }
 
     @Override
@@ -82,7 +86,9 @@ public final class Mandrill implements WebhookProvider {
         if (!MessageDigest.isEqual(expected, given)) {
             throw new WebhookRejected(401, "signature does not match (is capture.webhooks.mandrill.url exactly the URL Mandrill posts to?)", false);
         }
-        if (replays.used(signature.trim(), now)) {
+        // What was signed (the URL and the fields), not the signature's text: a Base64 variant decodes to the same bytes.
+        String signedKey = ReplayGuard.keyOf(expected);
+        if (replays.used(signedKey, now)) {
             throw new WebhookRejected(401, "this signed call was already received: a replay", false);
         }
         String events = form.get("mandrill_events");
@@ -109,9 +115,13 @@ public final class Mandrill implements WebhookProvider {
                 throw new WebhookRejected(stopCode(), "a " + kind + " event has no msg.email", true);
             }
             Instant occurredAt = event.path("ts").canConvertToLong() ? Instant.ofEpochSecond(event.path("ts").asLong()) : null;
+            if (occurredAt != null && occurredAt.isBefore(now.minus(MAX_EVENT_AGE))) {
+                // The signature has no timestamp: an old signed call sent again is not taken as news.
+                continue;
+            }
             found.add(new WebhookEvent(false, email, occurredAt, event.path("_id").asText(null), kind));
         }
-        return new Verified(found, replays, signature.trim());
+        return new Verified(found, replays, signedKey);
     }
 
     /** The form fields, sorted by name (the signature's order). */

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Remembers what authenticated a webhook call (a token, a signature, a message id) for a window, so the same call sent
+ * Remembers what authenticated a webhook call (a token, a digest of what was signed, a message id) for a window, so the same call sent
  * again within it is refused as a replay. A call is remembered only once what it carried is durable
  * ({@link Verified#accepted}): a call answered 503 must be accepted when the provider sends it again. Bounded: at most
  * 100,000 entries, the oldest forgotten first. One instance's memory; the timestamp tolerance bounds the rest.
@@ -21,6 +21,24 @@ public final class ReplayGuard {
 
     public ReplayGuard(Duration window) {
         this.window = window;
+    }
+
+    /**
+     * A key for what a call signed, not for the text of its signature: an equivalent encoding of the same signature (a
+     * Base64 variant, an ECDSA signature's other valid form) signs the same bytes and must count as the same call.
+     */
+    public static String keyOf(byte[]... signed) {
+        try {
+            java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+            for (byte[] part : signed) {
+                sha256.update(part);
+                // A separator, so ("ab", "c") and ("a", "bc") differ.
+                sha256.update((byte) 0);
+            }
+            return java.util.HexFormat.of().formatHex(sha256.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** Whether {@code key} was accepted within the window. */

@@ -93,7 +93,9 @@ public final class SendGrid implements WebhookProvider {
         if (Duration.between(signedAt, now).abs().compareTo(tolerance) > 0) {
             throw new WebhookRejected(401, "signature timestamp " + signedAt + " is outside the tolerance of " + tolerance, false);
         }
-        if (replays.used(signature.trim(), now)) {
+        // What was signed (the timestamp and the body), not the signature's text: ECDSA signatures are not unique.
+        String signed = ReplayGuard.keyOf(timestamp.trim().getBytes(StandardCharsets.UTF_8), body);
+        if (replays.used(signed, now)) {
             throw new WebhookRejected(401, "this signed call was already received: a replay", false);
         }
         JsonNode root;
@@ -126,7 +128,7 @@ public final class SendGrid implements WebhookProvider {
             Instant occurredAt = event.path("timestamp").canConvertToLong() ? Instant.ofEpochSecond(event.path("timestamp").asLong()) : null;
             events.add(new WebhookEvent(kind.equals("group_resubscribe"), email, occurredAt, event.path("sg_event_id").asText(null), kind, scope));
         }
-        return new Verified(events, replays, signature.trim());
+        return new Verified(events, replays, signed);
     }
 
     private boolean verifies(String timestamp, byte[] body, byte[] der) {

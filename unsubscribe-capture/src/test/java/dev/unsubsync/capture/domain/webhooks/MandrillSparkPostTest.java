@@ -26,9 +26,9 @@ class MandrillSparkPostTest {
         private static final String URL = "https://unsubscribe.example.com/webhooks/mandrill";
         /** Events in the shape of Mandrill's documented webhook samples. */
         private static final String EVENTS = """
-                [{"event":"unsub","msg":{"ts":1764352800,"subject":"This an example webhook message","email":"example.webhook@mandrillapp.com","sender":"example.sender@mandrillapp.com","tags":["webhook-example"],"state":"sent","_id":"exampleaaaaaaaaaaaaaaaaaaaaaaaaa"},"_id":"exampleaaaaaaaaaaaaaaaaaaaaaaaaa","ts":1764352800},
-                 {"event":"spam","msg":{"email":"spam.reporter@mandrillapp.com","_id":"exampleaaaaaaaaaaaaaaaaaaaaaaaab"},"_id":"exampleaaaaaaaaaaaaaaaaaaaaaaaab","ts":1764352800},
-                 {"event":"open","msg":{"email":"reader@mandrillapp.com"},"_id":"exampleaaaaaaaaaaaaaaaaaaaaaaaac","ts":1764352800}]""";
+                [{"event":"unsub","msg":{"ts":1795888800,"subject":"This an example webhook message","email":"example.webhook@mandrillapp.com","sender":"example.sender@mandrillapp.com","tags":["webhook-example"],"state":"sent","_id":"exampleaaaaaaaaaaaaaaaaaaaaaaaaa"},"_id":"exampleaaaaaaaaaaaaaaaaaaaaaaaaa","ts":1795888800},
+                 {"event":"spam","msg":{"email":"spam.reporter@mandrillapp.com","_id":"exampleaaaaaaaaaaaaaaaaaaaaaaaab"},"_id":"exampleaaaaaaaaaaaaaaaaaaaaaaaab","ts":1795888800},
+                 {"event":"open","msg":{"email":"reader@mandrillapp.com"},"_id":"exampleaaaaaaaaaaaaaaaaaaaaaaaac","ts":1795888800}]""";
 
         private final Mandrill mandrill = new Mandrill(KEY, URL, Duration.ofMinutes(5));
 
@@ -51,7 +51,7 @@ class MandrillSparkPostTest {
             List<WebhookEvent> events = mandrill.read(sign(URL, KEY, "mandrill_events", EVENTS), form(EVENTS), NOW).events();
             assertEquals(List.of("example.webhook@mandrillapp.com", "spam.reporter@mandrillapp.com"), events.stream().map(WebhookEvent::email).toList());
             assertEquals(List.of("unsub", "spam"), events.stream().map(WebhookEvent::reason).toList());
-            assertEquals(Instant.ofEpochSecond(1764352800), events.getFirst().occurredAt());
+            assertEquals(Instant.ofEpochSecond(1795888800), events.getFirst().occurredAt());
         }
 
         @Test
@@ -70,6 +70,24 @@ class MandrillSparkPostTest {
             mandrill.read(signature, form(EVENTS), NOW).accepted(NOW);
             assertTrue(assertThrows(WebhookRejected.class, () -> mandrill.read(signature, form(EVENTS), NOW.plusSeconds(5)))
                     .getMessage().contains("replay"));
+        }
+
+        @Test
+        void theSameSignatureInAnotherBase64SpellingIsStillAReplay() throws Exception {
+            String signature = sign(URL, KEY, "mandrill_events", EVENTS);
+            mandrill.read(signature, form(EVENTS), NOW).accepted(NOW);
+            String unpadded = signature.replace("=", "");
+            assertTrue(!unpadded.equals(signature), "an HMAC-SHA1 in Base64 ends in padding");
+            assertTrue(assertThrows(WebhookRejected.class, () -> mandrill.read(unpadded, form(EVENTS), NOW.plusSeconds(5)))
+                    .getMessage().contains("replay"));
+            assertTrue(assertThrows(WebhookRejected.class, () -> mandrill.read(signature, form(EVENTS), NOW.plus(Duration.ofHours(20))))
+                    .getMessage().contains("replay"), "the signature carries no time: a replay hours later is refused too");
+        }
+
+        @Test
+        void eventsOlderThanADayAreNotTakenAsNew() throws Exception {
+            List<WebhookEvent> events = mandrill.read(sign(URL, KEY, "mandrill_events", EVENTS), form(EVENTS), NOW.plus(Duration.ofDays(2))).events();
+            assertTrue(events.isEmpty(), events.toString());
         }
 
         @Test

@@ -111,6 +111,42 @@ public class SendGridTest {
     }
 
     @Test
+    void theOtherValidFormOfTheSameSignatureIsStillAReplay() throws Exception {
+        byte[] body = EVENTS.getBytes(StandardCharsets.UTF_8);
+        String timestamp = String.valueOf(NOW.getEpochSecond());
+        String signature = sign(keys, timestamp, body);
+        sendGrid.read(signature, timestamp, body, NOW).accepted(NOW);
+        // ECDSA: if (r, s) verifies, so does (r, n - s), another text for the same signed bytes.
+        String twin = Base64.getEncoder().encodeToString(negateS(Base64.getDecoder().decode(signature),
+                ((java.security.interfaces.ECPublicKey) keys.getPublic()).getParams().getOrder()));
+        assertFalse(twin.equals(signature));
+        var e = assertThrows(WebhookRejected.class, () -> sendGrid.read(twin, timestamp, body, NOW.plusSeconds(30)));
+        assertTrue(e.getMessage().contains("replay"), e.getMessage());
+    }
+
+    /** The DER signature (r, n - s) for the DER signature (r, s). */
+    private static byte[] negateS(byte[] der, java.math.BigInteger order) {
+        int at = 2;
+        int rLength = der[at + 1];
+        java.math.BigInteger r = new java.math.BigInteger(java.util.Arrays.copyOfRange(der, at + 2, at + 2 + rLength));
+        at += 2 + rLength;
+        int sLength = der[at + 1];
+        java.math.BigInteger s = new java.math.BigInteger(java.util.Arrays.copyOfRange(der, at + 2, at + 2 + sLength));
+        byte[] rBytes = r.toByteArray();
+        byte[] sBytes = order.subtract(s).toByteArray();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(0x30);
+        out.write(4 + rBytes.length + sBytes.length);
+        out.write(0x02);
+        out.write(rBytes.length);
+        out.writeBytes(rBytes);
+        out.write(0x02);
+        out.write(sBytes.length);
+        out.writeBytes(sBytes);
+        return out.toByteArray();
+    }
+
+    @Test
     void authenticButUnusablePayloadIsKeptAndAcknowledged() throws Exception {
         byte[] body = "[{\"event\":\"unsubscribe\",\"timestamp\":1764352800}]".getBytes(StandardCharsets.UTF_8);
         String timestamp = String.valueOf(NOW.getEpochSecond());
