@@ -48,8 +48,25 @@ public class OneClickController {
                         + "<button type=\"submit\">Unsubscribe</button></form>")).contentType(HTML);
     }
 
-    @Post(value = "/{token}", consumes = {MediaType.APPLICATION_FORM_URLENCODED, MediaType.MULTIPART_FORM_DATA}, produces = "text/html")
-    public HttpResponse<String> unsubscribe(@PathVariable String token, @Nullable @Body Map<String, Object> form) {
+    /** RFC 8058's one-click POST, as mail clients send it: {@code List-Unsubscribe=One-Click}, url-encoded. */
+    @Post(value = "/{token}", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = "text/html")
+    public HttpResponse<String> unsubscribe(@PathVariable String token, @Nullable @Body String body) {
+        Map<String, Object> form;
+        try {
+            form = new java.util.HashMap<>(dev.unsubsync.capture.domain.FormBody.parse(body));
+        } catch (dev.unsubsync.capture.domain.FormBody.MalformedFormException e) {
+            return page(HttpStatus.BAD_REQUEST, "Not a one-click unsubscribe", escape(e.getMessage()));
+        }
+        return unsubscribe(token, form);
+    }
+
+    /** The same, sent as multipart form data. */
+    @Post(value = "/{token}", consumes = MediaType.MULTIPART_FORM_DATA, produces = "text/html")
+    public HttpResponse<String> unsubscribeMultipart(@PathVariable String token, @Nullable @Body Map<String, Object> form) {
+        return unsubscribe(token, form);
+    }
+
+    private HttpResponse<String> unsubscribe(String token, Map<String, Object> form) {
         Optional<OneClickTokens.Person> person = tokens.verify(token);
         if (person.isEmpty()) {
             return page(HttpStatus.NOT_FOUND, "This unsubscribe link is not valid", "The link may have been altered. Use the link from the email itself.");

@@ -96,6 +96,14 @@ class OneClickApiTest implements TestPropertyProvider {
     }
 
     @Test
+    void aMalformedPercentEscapeInTheFormIsA400NotA500() throws Exception {
+        String path = URI.create((String) json.readValue(send("POST", "/v1/one-click-links", "{\"email\":\"percent@example.com\"}", "application/json", "Bearer t").body(),
+                Argument.mapOf(String.class, Object.class)).get("url")).getPath();
+        HttpResponse<String> malformed = send("POST", path, "List-Unsubscribe=%ZZ", "application/x-www-form-urlencoded", null);
+        assertEquals(400, malformed.statusCode(), malformed.body());
+    }
+
+    @Test
     void alteredTokenAndMissingMarkerAreRefused() throws Exception {
         assertEquals(404, send("POST", "/u/bm90LWEtdG9rZW4.c2lnbmF0dXJl", "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded", null).statusCode());
         String path = URI.create((String) json.readValue(send("POST", "/v1/one-click-links", "{\"email\":\"marker@example.com\"}", "application/json", "Bearer t").body(),

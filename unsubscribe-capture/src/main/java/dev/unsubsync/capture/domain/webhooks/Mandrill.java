@@ -3,7 +3,6 @@ package dev.unsubsync.capture.domain.webhooks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -73,7 +71,12 @@ public final class Mandrill implements WebhookProvider {
         if (signature == null || signature.isBlank()) {
             throw new WebhookRejected(401, SIGNATURE_HEADER + " is required", false);
         }
-        Map<String, String> form = form(body);
+        Map<String, String> form;
+        try {
+            form = dev.unsubsync.capture.domain.FormBody.parse(new String(body, StandardCharsets.UTF_8));
+        } catch (dev.unsubsync.capture.domain.FormBody.MalformedFormException e) {
+            throw new WebhookRejected(400, e.getMessage(), false);
+        }
         StringBuilder signed = new StringBuilder(url);
         form.forEach((name, value) -> signed.append(name).append(value));
         byte[] expected = hmacSha1(signed.toString());
@@ -125,21 +128,6 @@ public final class Mandrill implements WebhookProvider {
     }
 
     /** The form fields, sorted by name (the signature's order). */
-    private static Map<String, String> form(byte[] body) {
-        Map<String, String> fields = new TreeMap<>();
-        String text = new String(body, StandardCharsets.UTF_8);
-        for (String pair : text.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            fields.put(name, value);
-        }
-        return fields;
-    }
-
     private byte[] hmacSha1(String text) {
         try {
             Mac mac = Mac.getInstance("HmacSHA1");

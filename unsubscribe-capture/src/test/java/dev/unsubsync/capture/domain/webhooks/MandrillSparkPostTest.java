@@ -85,6 +85,14 @@ class MandrillSparkPostTest {
         }
 
         @Test
+        void aMalformedPercentEscapeIsRefusedPrecisely() {
+            WebhookRejected e = assertThrows(WebhookRejected.class,
+                    () -> mandrill.read("c2lnbmF0dXJl", "mandrill_events=%ZZ".getBytes(StandardCharsets.UTF_8), NOW));
+            assertEquals(400, e.status());
+            assertTrue(e.getMessage().contains("malformed %-escape"), e.getMessage());
+        }
+
+        @Test
         void eventsOlderThanADayAreNotTakenAsNew() throws Exception {
             List<WebhookEvent> events = mandrill.read(sign(URL, KEY, "mandrill_events", EVENTS), form(EVENTS), NOW.plus(Duration.ofDays(2))).events();
             assertTrue(events.isEmpty(), events.toString());
