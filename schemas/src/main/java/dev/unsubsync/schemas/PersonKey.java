@@ -46,6 +46,21 @@ public final class PersonKey {
         }
     }
 
+    /**
+     * An address (or key) as logs may show it: the first character of the local part, then {@code ***}, then the domain
+     * ({@code a***@example.com}). Enough to tell people apart in an incident, not to read their addresses out of a log.
+     */
+    public static String masked(String email) {
+        if (email == null || email.isEmpty()) {
+            return String.valueOf(email);
+        }
+        int at = email.lastIndexOf('@');
+        if (at <= 0) {
+            return email.charAt(0) + "***";
+        }
+        return email.charAt(0) + "***" + email.substring(at);
+    }
+
     private static boolean isPlainAscii(String domain) {
         for (int i = 0; i < domain.length(); i++) {
             char c = domain.charAt(i);

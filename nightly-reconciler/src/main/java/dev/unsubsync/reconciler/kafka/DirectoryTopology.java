@@ -242,7 +242,7 @@ public final class DirectoryTopology {
                 context.forward(new Record<String, SpecificRecord>(person, updated, record.timestamp()), "to-people");
             }
             if (joined && ledgerPersons.get(person) != null && !change.getIsConverted() && notOptedOut(change)) {
-                LOG.info("{} {} joined {}, who is unsubscribed: asking the pusher to opt it out", change.getObjectType(), change.getId(), person);
+                LOG.info("{} {} joined {}, who is unsubscribed: asking the pusher to opt it out", change.getObjectType(), change.getId(), PersonKey.masked(person));
                 context.forward(new Record<String, SpecificRecord>(person, push(person, change, now), record.timestamp()), "to-directory-pushes");
             }
         }

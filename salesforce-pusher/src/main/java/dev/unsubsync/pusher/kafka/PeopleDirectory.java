@@ -141,7 +141,7 @@ public final class PeopleDirectory implements People, AutoCloseable {
                     ids.add(id);
                 }
             } catch (IllegalArgumentException e) {
-                LOG.warn("Directory entry of {} lists an unusable ID {}; left out", personKey, entry.getId());
+                LOG.warn("Directory entry of {} lists an unusable ID {}; left out", dev.unsubsync.schemas.PersonKey.masked(personKey), entry.getId());
             }
         }
         if (ids.isEmpty()) {

@@ -257,7 +257,7 @@ public final class PushLoop {
                     throw new TransientPushFailure("schema registry unavailable while decoding " + record.topic() + "-" + record.partition() + "@"
                             + record.offset() + ": " + e);
                 }
-                LOG.error("Unreadable record {}-{}@{} key={}: {}", record.topic(), record.partition(), record.offset(), record.key(), e.toString());
+                LOG.error("Unreadable record {}-{}@{} key={}: {}", record.topic(), record.partition(), record.offset(), PersonKey.masked(record.key()), e.toString());
                 sends.add(deadLetter(record, "UNREADABLE_RECORD", e.toString()));
                 continue;
             }
@@ -278,11 +278,11 @@ public final class PushLoop {
         for (OptOutPusher.Decision decision : pusher.push(inbound, attempt)) {
             ConsumerRecord<String, byte[]> record = origin.get(decision.source());
             decision.deadLetter().ifPresent(failure -> {
-                LOG.warn("Dead-lettering {}-{}@{} key={}: {} {}", record.topic(), record.partition(), record.offset(), record.key(), failure.code(), failure.message());
+                LOG.warn("Dead-lettering {}-{}@{} key={}: {} {}", record.topic(), record.partition(), record.offset(), PersonKey.masked(record.key()), failure.code(), failure.message());
                 sends.add(deadLetter(record, failure.code(), failure.message()));
             });
             decision.parked().ifPresent(parking -> {
-                LOG.info("Parking {}-{}@{} key={} for {}", record.topic(), record.partition(), record.offset(), record.key(), parking.fields());
+                LOG.info("Parking {}-{}@{} key={} for {}", record.topic(), record.partition(), record.offset(), PersonKey.masked(record.key()), parking.fields());
                 sends.add(park(record, parking));
             });
             for (OptOutPushResult result : decision.results()) {
