@@ -270,6 +270,12 @@ class AdminConsoleBrowserTest {
         String html = http.send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/admin/index.html")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertFalse(html.contains("http://") || html.contains("https://"), "the console loads nothing from another host");
         assertEquals(1, html.split("<script").length - 1, "one script");
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/admin/index.html")).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"), "no inline or foreign script may run");
+        assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElse(null));
+        // The console ran under that policy through every test above; no violation may have been reported.
+        assertTrue(browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .noneMatch(entry -> entry.getMessage().contains("Content Security Policy")), "a Content-Security-Policy violation in the console");
     }
 
     private static void open(String page) {

@@ -70,6 +70,10 @@ class OneClickApiTest implements TestPropertyProvider {
 
         HttpResponse<String> page = send("GET", path, null, null, null);
         assertEquals(200, page.statusCode());
+        assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElse(null), "the page cannot be framed to trick a click");
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
+        assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(null));
+        assertEquals("no-referrer", page.headers().firstValue("Referrer-Policy").orElse(null), "the link's token leaks to no one");
         assertTrue(page.body().contains("<button"), page.body());
 
         HttpResponse<String> unsubscribed = send("POST", path, "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded", null);
