@@ -31,8 +31,10 @@ public class OneClickController {
 
     private final OneClickTokens tokens;
     private final UnsubscribeRecorder recorder;
+    private final java.time.Clock clock;
 
-    public OneClickController(OneClickTokens tokens, UnsubscribeRecorder recorder) {
+    public OneClickController(OneClickTokens tokens, UnsubscribeRecorder recorder, java.time.Clock clock) {
+        this.clock = clock;
         this.tokens = tokens;
         this.recorder = recorder;
     }
@@ -75,9 +77,21 @@ public class OneClickController {
             return page(HttpStatus.BAD_REQUEST, "Not a one-click unsubscribe", "The request body must be List-Unsubscribe=One-Click.");
         }
         OneClickTokens.Person p = person.get();
+        // The same link posted again the same (UTC) day is the same unsubscribe: recorded once, so a link replayed by a
+        // mail scanner or an attacker cannot spend one Salesforce call per request.
         recorder.record(new UnsubscribeRequest(p.email(), p.salesforceId(), "one_click", null, null, null,
-                p.campaign() == null ? null : "campaign " + p.campaign(), null, null), "one-click");
+                p.campaign() == null ? null : "campaign " + p.campaign(), null, null), "one-click", repeatKey(token));
         return page(HttpStatus.OK, "You are unsubscribed", escape(p.email()) + " will receive no more of these emails.");
+    }
+
+    /** One key per link and UTC day: a digest of the token (never the token itself) and the date. */
+    private String repeatKey(String token) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "one-click:" + java.time.LocalDate.now(clock) + ":" + java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static HttpResponse<String> page(HttpStatus status, String title, String text) {
