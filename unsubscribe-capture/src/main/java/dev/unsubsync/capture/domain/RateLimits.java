@@ -33,9 +33,46 @@ public final class RateLimits {
      * @param nanoTime  a monotonic clock ({@code System::nanoTime})
      */
     public RateLimits(double perSecond, double burst, LongSupplier nanoTime) {
+        this(perSecond, burst, nanoTime, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxKeys most keys followed at once (for keys a stranger chooses, like a client address): beyond it, keys
+     *                whose bucket has refilled are forgotten — they would start full anyway
+     */
+    public RateLimits(double perSecond, double burst, LongSupplier nanoTime, int maxKeys) {
         this.perSecond = perSecond;
         this.burst = Math.max(1, burst);
         this.nanoTime = nanoTime;
+        this.maxKeys = maxKeys;
+    }
+
+    private final int maxKeys;
+
+    private void forgetRefilled(long now) {
+        buckets.entrySet().removeIf(entry -> {
+            Bucket bucket = entry.getValue();
+            synchronized (bucket) {
+                return bucket.tokens + Math.max(0, now - bucket.refilledAtNanos) / 1e9 * perSecond >= burst;
+            }
+        });
+    }
+
+    /** How long until {@code key} has a request left, without taking one; empty when it has one now. */
+    public java.util.Optional<Duration> peek(String key) {
+        if (perSecond <= 0) {
+            return java.util.Optional.empty();
+        }
+        Bucket bucket = buckets.get(key);
+        if (bucket == null) {
+            return java.util.Optional.empty();
+        }
+        long now = nanoTime.getAsLong();
+        synchronized (bucket) {
+            double tokens = Math.min(burst, bucket.tokens + Math.max(0, now - bucket.refilledAtNanos) / 1e9 * perSecond);
+            return tokens >= 1 ? java.util.Optional.empty()
+                    : java.util.Optional.of(Duration.ofNanos((long) Math.ceil((1 - tokens) / perSecond * 1e9)));
+        }
     }
 
     /** Takes one request from {@code key}'s allowance; empty when allowed, else how long until one is. */
@@ -44,6 +81,9 @@ public final class RateLimits {
             return java.util.Optional.empty();
         }
         long now = nanoTime.getAsLong();
+        if (buckets.size() >= maxKeys && !buckets.containsKey(key)) {
+            forgetRefilled(now);
+        }
         Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
         synchronized (bucket) {
             double elapsed = Math.max(0, now - bucket.refilledAtNanos) / 1e9;
