@@ -275,6 +275,8 @@ public final class LocalStack implements AutoCloseable {
                 "transaction.state.log.replication.factor=1",
                 "transaction.state.log.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
+                "# Topics exist as Topics declares them, created by the services; never by a client that merely asks for one.",
+                "auto.create.topics.enable=false",
                 ""));
         String classpath = ServiceProcess.classpath(root.resolve("deploy"));
         if (!Files.exists(logDir.resolve("meta.properties"))) {

@@ -40,17 +40,29 @@ public final class TopicProvisioner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        } catch (TopicMismatchException e) {
+            // Not what we declare, and not fixable here: running on it would break ordering or co-partitioning.
+            throw e;
         } catch (Exception e) {
             LOG.warn("Could not check or create topics {} on {} at start-up ({}); {}", topics, bootstrapServers, e.toString(), consequence);
             return false;
         }
     }
 
+    /** A topic whose partition count is not the declared one: the service refuses to start on it. */
+    public static final class TopicMismatchException extends IllegalStateException {
+        TopicMismatchException(String message) {
+            super(message);
+        }
+    }
+
     /**
-     * Creates whichever of {@code topics} are missing. Replication factor is the cluster's default. Existing topics are
-     * left as they are.
+     * Creates whichever of {@code topics} are missing (replication factor: the cluster's default) and checks the others:
+     * a declared setting (cleanup policy, retention, …) that differs is set back to the declared value; a partition
+     * count that differs cannot be fixed without moving keys between partitions, so it is refused.
      *
-     * @throws TimeoutException when the cluster does not answer in time
+     * @throws TimeoutException       when the cluster does not answer in time
+     * @throws TopicMismatchException when a topic exists with another partition count than declared
      */
     public static void ensure(Admin admin, Collection<Topic<?, ?>> topics, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
@@ -61,6 +73,7 @@ public final class TopicProvisioner {
                 missing.add(new NewTopic(topic.name(), Optional.of(topic.partitions()), Optional.empty()).configs(topic.config()));
             }
         }
+        checkExisting(admin, topics.stream().filter(t -> existing.contains(t.name())).toList(), timeout);
         if (missing.isEmpty()) {
             return;
         }
@@ -72,6 +85,48 @@ public final class TopicProvisioner {
                 throw e;
             }
             // Another instance created it first: fine.
+        }
+    }
+
+    private static void checkExisting(Admin admin, List<Topic<?, ?>> topics, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        java.util.Map<String, org.apache.kafka.clients.admin.TopicDescription> described = admin.describeTopics(
+                topics.stream().map(Topic::name).toList()).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        List<String> wrong = new ArrayList<>();
+        for (Topic<?, ?> topic : topics) {
+            int actual = described.get(topic.name()).partitions().size();
+            if (actual != topic.partitions()) {
+                wrong.add(topic.name() + " has " + actual + " partition(s), " + topic.partitions() + " declared");
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw new TopicMismatchException("Topics not as declared: " + String.join("; ", wrong) + ". A topic created by a client"
+                    + " before the services provisioned it (broker auto-creation) or by hand must be recreated with the declared partitions"
+                    + " (locally: stop ./run local and delete .local).");
+        }
+        List<org.apache.kafka.common.config.ConfigResource> resources = topics.stream()
+                .map(t -> new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t.name())).toList();
+        java.util.Map<org.apache.kafka.common.config.ConfigResource, org.apache.kafka.clients.admin.Config> configs =
+                admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        java.util.Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>> fixes = new java.util.HashMap<>();
+        for (Topic<?, ?> topic : topics) {
+            org.apache.kafka.common.config.ConfigResource resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic.name());
+            org.apache.kafka.clients.admin.Config actual = configs.get(resource);
+            topic.config().forEach((name, value) -> {
+                org.apache.kafka.clients.admin.ConfigEntry entry = actual.get(name);
+                if (entry == null || !value.equals(entry.value())) {
+                    LOG.warn("Topic {}: {} is {}, declared {}; setting it", topic.name(), name, entry == null ? "unset" : entry.value(), value);
+                    fixes.computeIfAbsent(resource, r -> new ArrayList<>()).add(new org.apache.kafka.clients.admin.AlterConfigOp(
+                            new org.apache.kafka.clients.admin.ConfigEntry(name, value), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET));
+                }
+            });
+        }
+        if (!fixes.isEmpty()) {
+            admin.incrementalAlterConfigs(fixes).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 }

@@ -61,6 +61,8 @@ public final class TestInfrastructure {
                     .setConfigProp("transaction.state.log.replication.factor", "1")
                     .setConfigProp("transaction.state.log.min.isr", "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    // As in the local stack and production: topics come from provisioning, never from a client's request.
+                    .setConfigProp("auto.create.topics.enable", "false")
                     .build();
             kafka.format();
             kafka.startup();
