@@ -48,6 +48,9 @@ public final class CompactedView implements AutoCloseable {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Subscribing never creates a topic: a broker that auto-creates would give it its default partition count before the
+        // services provision it (seen locally: reconcile-pushes, the parked topic and salesforce-people with one partition).
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         config.put("apicurio.registry.use-specific-avro-reader", true);
         AvroKafkaDeserializer<Object> values = new AvroKafkaDeserializer<>();
         values.configure(config, false);

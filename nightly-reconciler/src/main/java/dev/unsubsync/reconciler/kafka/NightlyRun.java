@@ -373,6 +373,9 @@ public class NightlyRun implements AutoCloseable {
             Map<String, Object> config = new HashMap<>(kafka.clientConfig());
             config.remove(ConsumerConfig.GROUP_ID_CONFIG);
             config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            // Subscribing never creates a topic: a broker that auto-creates would give it its default partition count before the
+            // services provision it (seen locally: reconcile-pushes, the parked topic and salesforce-people with one partition).
+            config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
             config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
             AvroKafkaDeserializer<Object> values = new AvroKafkaDeserializer<>();

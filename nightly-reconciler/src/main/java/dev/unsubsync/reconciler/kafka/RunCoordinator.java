@@ -103,6 +103,9 @@ public class RunCoordinator implements ApplicationEventListener<StartupEvent> {
         Map<String, Object> config = new HashMap<>(kafka.clientConfig());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Subscribing never creates a topic: a broker that auto-creates would give it its default partition count before the
+        // services provision it (seen locally: reconcile-pushes, the parked topic and salesforce-people with one partition).
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         // A dead leader is replaced after 10 s.
         config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);

@@ -59,6 +59,9 @@ public final class StreamsBarrier {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Subscribing never creates a topic: a broker that auto-creates would give it its default partition count before the
+        // services provision it (seen locally: reconcile-pushes, the parked topic and salesforce-people with one partition).
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);

@@ -69,6 +69,9 @@ public final class PeopleDirectory implements People, AutoCloseable {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Subscribing never creates a topic: a broker that auto-creates would give it its default partition count before the
+        // services provision it (seen locally: reconcile-pushes, the parked topic and salesforce-people with one partition).
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         // Large fetches: the directory is read whole at start-up.
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);

@@ -146,6 +146,9 @@ public final class PushLoop {
         consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         // Offsets are committed by hand, only after every event of a batch has its final outcome.
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Subscribing never creates a topic: a broker that auto-creates would give it its default partition count before the
+        // services provision it (seen locally: reconcile-pushes, the parked topic and salesforce-people with one partition).
+        consumerConfig.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         // A new group starts from the beginning: no unsubscribe recorded before the pusher first ran is skipped.
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.getMaxBatchSize());
