@@ -3,23 +3,18 @@ package dev.unsubsync.deploy;
 import dev.unsubsync.testsupport.RegistryServer;
 import dev.unsubsync.testsupport.ServiceProcess;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The whole system on this machine, on 127.0.0.1: a single-node KRaft broker as its own JVM (data kept under the data
@@ -50,7 +45,6 @@ public final class LocalStack implements AutoCloseable {
     /** The SNS topic the local Amazon SES webhook accepts, and the pinned signing certificate's file name. */
     public static final String SES_TOPIC_ARN = "arn:aws:sns:us-east-1:000000000000:local-ses-events";
     public static final String SNS_CERTIFICATE = "SimpleNotificationService-local.pem";
-    private static final String SNS_STORE_PASSWORD = "local-sns";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
@@ -61,13 +55,16 @@ public final class LocalStack implements AutoCloseable {
     private final List<String> pids = new ArrayList<>();
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, Runnable> restarts = new LinkedHashMap<>();
-    private volatile Process broker;
+    private final LocalKafka kafka;
     private volatile RegistryServer registry;
+    private final LocalSecrets secrets;
 
     private LocalStack(Path root, Path data, Ports ports) {
         this.root = root;
         this.data = data;
         this.ports = ports;
+        this.secrets = new LocalSecrets(data, data.resolve("logs"));
+        this.kafka = new LocalKafka(root, data.resolve("kafka"), data.resolve("logs"), ports.kafka(), ports.kafkaController(), START_TIMEOUT);
     }
 
     /**
@@ -90,7 +87,9 @@ public final class LocalStack implements AutoCloseable {
     private void startAll() throws IOException, InterruptedException {
         Files.createDirectories(logs());
         Instant began = Instant.now();
-        startKafka();
+        kafka.start();
+        started.push(kafka::close);
+        pids.add("kafka " + kafka.pid());
         startRegistry();
         started.push(() -> {
             if (registry != null) {
@@ -112,7 +111,7 @@ public final class LocalStack implements AutoCloseable {
         capture.put("capture.reconciler-url", reconcilerUrl());
         capture.put("capture.pusher-url", pusherUrl());
         // A SendGrid Event Webhook key pair of this machine's own: the walk-through signs with the private half.
-        capture.put("capture.webhooks.sendgrid.public-key", sendGridPublicKey());
+        capture.put("capture.webhooks.sendgrid.public-key", secrets.sendGridPublicKey());
         capture.put("capture.webhooks.mailgun.signing-key", MAILGUN_SIGNING_KEY);
         capture.put("capture.webhooks.postmark.username", POSTMARK_USER);
         capture.put("capture.webhooks.postmark.password", POSTMARK_PASSWORD);
@@ -122,79 +121,26 @@ public final class LocalStack implements AutoCloseable {
         capture.put("capture.webhooks.sparkpost.token", SPARKPOST_TOKEN);
         // Amazon SES through SNS: a signing certificate of this machine's own, pinned, since no SNS host is reachable.
         capture.put("capture.webhooks.ses.topic-arns", SES_TOPIC_ARN);
-        capture.put("capture.webhooks.ses.certificates-dir", snsCertificates().toString());
+        capture.put("capture.webhooks.ses.certificates-dir", secrets.snsCertificates().toString());
         service("unsubscribe-capture", "dev.unsubsync.capture.Application", ports.capture(), capture);
         service("salesforce-pusher", "dev.unsubsync.pusher.Application", ports.pusher(), pusher);
         service("nightly-reconciler", "dev.unsubsync.reconciler.Application", ports.reconciler(), pusher);
         System.out.printf("All parts up in %.1f s%n", Duration.between(began, Instant.now()).toMillis() / 1000.0);
     }
 
-    /**
-     * The local SendGrid signing key ({@code <data>/sendgrid-webhook-key.pem}, PKCS#8 PEM, made once), as SendGrid's
-     * console shows the public half: Base64 SubjectPublicKeyInfo. Sign with {@code openssl dgst -sha256 -sign} on the
-     * timestamp followed by the body.
-     */
-    private String sendGridPublicKey() throws IOException {
-        Path pem = sendGridKeyFile();
-        Path pub = data.resolve("sendgrid-webhook-key.pub");
-        if (!Files.exists(pem) || !Files.exists(pub)) {
-            try {
-                java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
-                generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
-                java.security.KeyPair pair = generator.generateKeyPair();
-                Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
-                        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(pair.getPrivate().getEncoded())
-                        + "\n-----END PRIVATE KEY-----\n");
-                Files.writeString(pub, Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n");
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException("could not make the local SendGrid signing key", e);
-            }
-        }
-        return Files.readString(pub).trim();
-    }
-
-    /** The local SNS signing key pair (made once with the JDK's keytool) and its certificate, pinned for capture. */
-    private Path snsCertificates() throws IOException, InterruptedException {
-        Path store = data.resolve("sns-signing.p12");
-        Path certificates = data.resolve("sns-certificates");
-        Path certificate = certificates.resolve(SNS_CERTIFICATE);
-        if (!Files.exists(store) || !Files.exists(certificate)) {
-            Files.createDirectories(certificates);
-            Files.deleteIfExists(store);
-            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-            keytool(List.of(keytool, "-genkeypair", "-alias", "sns", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=sns.local",
-                    "-validity", "3650", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", SNS_STORE_PASSWORD, "-keypass", SNS_STORE_PASSWORD));
-            keytool(List.of(keytool, "-exportcert", "-rfc", "-alias", "sns", "-keystore", store.toString(), "-storepass", SNS_STORE_PASSWORD,
-                    "-file", certificate.toString()));
-        }
-        return certificates;
-    }
-
-    private void keytool(List<String> command) throws IOException, InterruptedException {
-        Process keytool = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logs().resolve("keytool.log").toFile()).start();
-        if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
-            throw new IllegalStateException("keytool failed; see " + logs().resolve("keytool.log"));
-        }
-    }
-
     /** The private half of the local SNS signing key, for tests that sign Amazon SES notifications. */
     public java.security.PrivateKey snsSigningKey() throws IOException, java.security.GeneralSecurityException {
-        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(data.resolve("sns-signing.p12"))) {
-            store.load(in, SNS_STORE_PASSWORD.toCharArray());
-        }
-        return (java.security.PrivateKey) store.getKey("sns", SNS_STORE_PASSWORD.toCharArray());
+        return secrets.snsSigningKey();
     }
 
     /** The private half of the local SendGrid signing key, for tests that sign webhook calls. */
     public java.security.PrivateKey sendGridSigningKey() throws IOException, java.security.GeneralSecurityException {
-        String pem = Files.readString(sendGridKeyFile()).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return java.security.KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+        return secrets.sendGridSigningKey();
     }
 
     /** Where the local SendGrid signing key is kept. */
     public Path sendGridKeyFile() {
-        return data.resolve("sendgrid-webhook-key.pem");
+        return secrets.sendGridKeyFile();
     }
 
     private void service(String module, String mainClass, int port, Map<String, String> config) throws IOException, InterruptedException {
@@ -252,95 +198,12 @@ public final class LocalStack implements AutoCloseable {
 
     /** Stops the broker cleanly and starts it again on the same data. For resilience tests. */
     public void restartKafka() throws IOException, InterruptedException {
-        stop(broker);
-        startBroker();
+        kafka.restart();
     }
 
-    private void startKafka() throws IOException, InterruptedException {
-        Path kafkaDir = data.resolve("kafka");
-        Path logDir = kafkaDir.resolve("data");
-        Path config = kafkaDir.resolve("server.properties");
-        Files.createDirectories(kafkaDir);
-        Files.writeString(config, String.join("\n",
-                "# Written by ./run local on every start.",
-                "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.bootstrap.servers=127.0.0.1:" + ports.kafkaController(),
-                "listeners=PLAINTEXT://127.0.0.1:" + ports.kafka() + ",CONTROLLER://127.0.0.1:" + ports.kafkaController(),
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + ports.kafka(),
-                "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-                "log.dirs=" + logDir,
-                "offsets.topic.replication.factor=1",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "group.initial.rebalance.delay.ms=0",
-                "# Topics exist as Topics declares them, created by the services; never by a client that merely asks for one.",
-                "auto.create.topics.enable=false",
-                ""));
-        String classpath = ServiceProcess.classpath(root.resolve("deploy"));
-        if (!Files.exists(logDir.resolve("meta.properties"))) {
-            // Format once; later starts reuse the data.
-            Process format = new ProcessBuilder(java().toString(), "-cp", classpath, "kafka.tools.StorageTool",
-                    "format", "--standalone", "-t", clusterId(), "-c", config.toString())
-                    .redirectErrorStream(true).redirectOutput(logs().resolve("kafka-format.log").toFile()).start();
-            if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
-                throw new IllegalStateException("Formatting the Kafka data folder failed; see " + logs().resolve("kafka-format.log"));
-            }
-        }
-        startBroker();
-        started.push(() -> stop(broker));
-        pids.add("kafka " + broker.pid());
-    }
-
-    private void startBroker() throws IOException, InterruptedException {
-        Path kafkaDir = data.resolve("kafka");
-        Path config = kafkaDir.resolve("server.properties");
-        String classpath = ServiceProcess.classpath(root.resolve("deploy"));
-        broker = new ProcessBuilder(java().toString(), "-Xmx512m", "-XX:+UseSerialGC",
-                "-Djava.io.tmpdir=" + kafkaDir, "-cp", classpath, "kafka.Kafka", config.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logs().resolve("kafka.log").toFile())).start();
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (!listening(ports.kafka())) {
-            if (!broker.isAlive()) {
-                throw new IllegalStateException("Kafka exited with " + broker.exitValue() + "; see " + logs().resolve("kafka.log"));
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("Kafka not listening on " + ports.kafka() + " after " + START_TIMEOUT);
-            }
-            TimeUnit.MILLISECONDS.sleep(200);
-        }
-    }
-
-    /**
-     * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding, as Kafka's own tool makes them, and like it
-     * never starting with '-', which the format tool would read as an option (one id in 64 did, failing the start).
-     */
+    /** A KRaft cluster id (see {@link LocalKafka#clusterId()}). */
     static String clusterId() {
-        SecureRandom random = new SecureRandom();
-        byte[] bytes = new byte[16];
-        String id;
-        do {
-            random.nextBytes(bytes);
-            id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        } while (id.startsWith("-"));
-        return id;
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void stop(Process process) throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
+        return LocalKafka.clusterId();
     }
 
     private static Path java() {

@@ -2,6 +2,7 @@ package dev.unsubsync.schemas;
 
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows a one-partition compacted topic from its beginning for as long as the service runs, handing every record (a
- * {@code null} value for a tombstone or a value of another type) to a callback on its own thread. Every instance reads the
- * whole topic itself: no consumer group, nothing committed.
+ * Follows a compacted topic — every partition — from its beginning for as long as the service runs, handing every record
+ * (a {@code null} value for a tombstone or a value of another type) to a callback on its own thread. Every instance reads
+ * the whole topic itself: no consumer group, nothing committed. A registry outage makes it wait and read again; a record
+ * that can never be decoded stops the view (what was read stays in force) or, when asked, is skipped with an error.
  */
 public final class CompactedView implements AutoCloseable {
 
@@ -33,6 +35,7 @@ public final class CompactedView implements AutoCloseable {
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final KafkaConsumer<String, Object> consumer;
     private final Thread thread;
+    private final boolean skipUnreadable;
     private volatile boolean running = true;
 
     /**
@@ -41,6 +44,16 @@ public final class CompactedView implements AutoCloseable {
      * @param onCaughtUp   called once, when the topic has been read to its end
      */
     public CompactedView(String name, Topic<String, ?> topic, Map<String, Object> clientConfig, BiConsumer<String, Object> onRecord, Runnable onCaughtUp) {
+        this(name, topic, clientConfig, onRecord, onCaughtUp, false);
+    }
+
+    /**
+     * @param skipUnreadable whether a record that can never be decoded is skipped (logged) rather than stopping the view:
+     *                       for a view that is a cache of something that can be asked again
+     */
+    public CompactedView(String name, Topic<String, ?> topic, Map<String, Object> clientConfig, BiConsumer<String, Object> onRecord, Runnable onCaughtUp,
+                         boolean skipUnreadable) {
+        this.skipUnreadable = skipUnreadable;
         this.name = name;
         this.topic = topic;
         this.onRecord = onRecord;
@@ -69,42 +82,50 @@ public final class CompactedView implements AutoCloseable {
     }
 
     private void follow() {
-        TopicPartition partition = new TopicPartition(topic.name(), 0);
         try {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
+            List<TopicPartition> partitions = new ArrayList<>();
+            while (running && partitions.isEmpty()) {
+                // The topic may not exist yet (provisioned at start-up, possibly by another service).
+                consumer.partitionsFor(topic.name(), Duration.ofSeconds(30))
+                        .forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
+                if (partitions.isEmpty()) {
+                    Thread.sleep(1000);
+                }
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            // Read to the end the topic had when the view started: caught up, even while writes go on.
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             while (running) {
                 try {
                     for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(500))) {
                         onRecord.accept(record.key(), record.value());
                     }
                 } catch (org.apache.kafka.common.errors.RecordDeserializationException e) {
-                    if (!RegistryErrors.unavailable(e)) {
+                    if (RegistryErrors.unavailable(e)) {
+                        // The registry is away: read the record again once it is back, rather than stop on what was read.
+                        LOG.warn("{}: record {}@{} waits for the schema registry: {}", name, e.topicPartition(), e.offset(), e.getMessage());
+                        consumer.seek(e.topicPartition(), e.offset());
+                        Thread.sleep(1000);
+                        continue;
+                    }
+                    if (!skipUnreadable) {
                         throw e;
                     }
-                    // The registry is away: read the record again once it is back, rather than stop on what was read.
-                    LOG.warn("{}: record {}@{} waits for the schema registry: {}", name, e.topicPartition(), e.offset(), e.getMessage());
-                    consumer.seek(e.topicPartition(), e.offset());
-                    try {
-                        Thread.sleep(1000);
-                    } catch (InterruptedException interrupted) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                    continue;
+                    LOG.error("{}: record {}@{} can never be decoded; skipped: {}", name, e.topicPartition(), e.offset(), e.getMessage());
+                    consumer.seek(e.topicPartition(), e.offset() + 1);
                 }
-                if (caughtUp.getCount() > 0) {
-                    long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(5)).getOrDefault(partition, 0L);
-                    if (consumer.position(partition, Duration.ofSeconds(5)) >= end) {
-                        caughtUp.countDown();
-                        onCaughtUp.run();
-                    }
+                if (caughtUp.getCount() > 0 && ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
+                    caughtUp.countDown();
+                    onCaughtUp.run();
                 }
             }
         } catch (WakeupException e) {
             if (running) {
                 LOG.error("{} stopped unexpectedly", name, e);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("{} stopped; what was read stays in force", name, e);
         } finally {

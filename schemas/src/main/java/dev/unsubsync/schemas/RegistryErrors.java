@@ -25,9 +25,6 @@ public final class RegistryErrors {
                 int status = answer.getResponseStatusCode();
                 return status >= 500 || status == 408 || status == 429;
             }
-            if (cause == cause.getCause()) {
-                break;
-            }
         }
         return false;
     }

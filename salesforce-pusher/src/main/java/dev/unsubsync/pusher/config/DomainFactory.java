@@ -57,13 +57,13 @@ public class DomainFactory {
     @Singleton
     @Bean(preDestroy = "close")
     PeopleDirectory peopleDirectory(KafkaSettings kafka, Clock clock, PusherConfiguration config, MeterRegistry metrics) {
-        return new PeopleDirectory(kafka.clientConfig(), kafka.avroDeserializer(), clock, config.getLookupMemory(), metrics);
+        return new PeopleDirectory(kafka.clientConfig(), clock, config.getLookupMemory(), metrics);
     }
 
     @Singleton
     OptOutPusher optOutPusher(SalesforceWriter salesforce, Clock clock, SettingsView settings, FieldCheck fieldCheck,
                               @Named("salesforce-calls") ExecutorService calls, PusherConfiguration config, PeopleDirectory people) {
         return new OptOutPusher(salesforce, clock, settings::current, fieldCheck, calls, new RecentWrites(config.getRecentWritesTtl(), 100_000),
-                OptOutPusher.Pauser.SLEEP, people, config.isEveryRecordForEmail());
+                dev.unsubsync.pusher.domain.Pauser.SLEEP, people, config.isEveryRecordForEmail());
     }
 }

@@ -31,6 +31,25 @@ public final class FieldCheck {
         });
     }
 
+    /**
+     * Whether a parked event still cannot be written: a field it waits for is unavailable on the object its ID names, or,
+     * for an event that reaches records by email, on either object.
+     */
+    public boolean stillBlocks(org.apache.avro.specific.SpecificRecord event, List<String> waitingFor) {
+        if (!(event instanceof dev.unsubsync.events.UnsubscribeRecorded recorded)) {
+            return false;
+        }
+        List<String> objectTypes = List.of("Contact", "Lead");
+        if (recorded.getSalesforceId() != null) {
+            try {
+                objectTypes = dev.unsubsync.schemas.SalesforceId.parse(recorded.getSalesforceId()).personObjectType().map(List::of).orElse(objectTypes);
+            } catch (dev.unsubsync.schemas.InvalidSalesforceIdException e) {
+                // Reached by email only.
+            }
+        }
+        return objectTypes.stream().anyMatch(objectType -> !unavailable(objectType, waitingFor).isEmpty());
+    }
+
     /** The fields among {@code fields} that cannot be written on {@code objectType} now, with why. */
     public Map<String, String> unavailable(String objectType, List<String> fields) {
         Map<String, String> known = problems.getOrDefault(objectType, Map.of());

@@ -5,23 +5,17 @@ import dev.unsubsync.events.PushOutcome;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
-import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.RecordResult;
 import dev.unsubsync.salesforce.RecordUpdate;
 import dev.unsubsync.schemas.InvalidSalesforceIdException;
-import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.SalesforceId;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
@@ -45,12 +39,6 @@ public final class OptOutPusher {
 
     /** Per-record codes that mean "this field cannot be written here": a requirement not met, so park, don't drop. */
     private static final Set<String> FIELD_CODES = Set.of("INVALID_FIELD", "INVALID_FIELD_FOR_INSERT_UPDATE");
-    /** Per-record codes after which the record may live on elsewhere. */
-    private static final Set<String> SUCCESSOR_CODES = Set.of("CANNOT_UPDATE_CONVERTED_LEAD", "ENTITY_IS_DELETED");
-    private static final int MAX_HOPS = 3;
-    /** Tries of a locked record after the first, within the batch. */
-    private static final int INLINE_RETRIES = 3;
-    private static final Duration INLINE_RETRY_PAUSE = Duration.ofMillis(100);
 
     /**
      * An event as consumed.
@@ -87,35 +75,13 @@ public final class OptOutPusher {
     public record RecordFailure(String code, String message) {
     }
 
-    /** What one write target ended as. */
-    private record Target(RecordUpdate update, RecordResult result) {
-    }
-
     private final SalesforceWriter salesforce;
+    private final CollectionsWrites writer;
+    private final RecordResolver resolver;
     private final Clock clock;
     private final Supplier<SyncSettings> settings;
     private final FieldCheck fieldCheck;
-    private final Executor calls;
     private final RecentWrites recent;
-    private final Pauser pauser;
-    private final People people;
-    private final boolean everyRecordForEmail;
-
-    /** Waits between inline retries of a locked record; tests pass one that does not wait. */
-    @FunctionalInterface
-    public interface Pauser {
-        void pause(Duration duration);
-
-        /** Sleeps the thread. */
-        Pauser SLEEP = duration -> {
-            try {
-                java.util.concurrent.TimeUnit.MILLISECONDS.sleep(duration.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TransientPushFailure("interrupted while waiting to retry a locked record");
-            }
-        };
-    }
 
     /**
      * @param calls  runs Collections calls; several at a time when it has several threads
@@ -126,15 +92,13 @@ public final class OptOutPusher {
      */
     public OptOutPusher(SalesforceWriter salesforce, Clock clock, Supplier<SyncSettings> settings, FieldCheck fieldCheck, Executor calls,
                         RecentWrites recent, Pauser pauser, People people, boolean everyRecordForEmail) {
-        this.people = people;
-        this.everyRecordForEmail = everyRecordForEmail;
         this.salesforce = salesforce;
         this.clock = clock;
         this.settings = settings;
         this.fieldCheck = fieldCheck;
-        this.calls = calls;
         this.recent = recent;
-        this.pauser = pauser;
+        this.writer = new CollectionsWrites(salesforce, calls, pauser);
+        this.resolver = new RecordResolver(salesforce, people, everyRecordForEmail);
     }
 
     /**
@@ -180,17 +144,17 @@ public final class OptOutPusher {
             early.put(inbound, results);
         }
 
-        Map<String, Target> written;
+        Map<String, CollectionsWrites.Target> written;
         try {
-            written = writeFollowingSuccessors(writes);
-        } catch (PartialWrite partial) {
+            written = writer.write(writes);
+        } catch (CollectionsWrites.PartialWrite partial) {
             // Retries do not rewrite: the events whose records were saved are remembered as written, so the batch's
             // retry (the same events, read again) spends no call on them.
             writeFor.forEach((inbound, keys) -> {
                 UnsubscribeRecorded recorded = (UnsubscribeRecorded) inbound.event();
                 for (String key : keys) {
                     RecordUpdate update = writes.get(key);
-                    if (update != null && partial.saved.get(writeKey(update)) instanceof RecordResult.Saved) {
+                    if (update != null && partial.saved().get(CollectionsWrites.writeKey(update)) instanceof RecordResult.Saved) {
                         update.fields().forEach(field -> recent.add(recentKey(recorded, new PersonRecord(update.id(), update.objectType())), field, clock.instant()));
                     }
                 }
@@ -207,7 +171,7 @@ public final class OptOutPusher {
             Optional<Parking> parked = Optional.ofNullable(parking.get(inbound));
             String retry = null;
             for (String key : writeFor.getOrDefault(inbound, List.of())) {
-                Target target = written.get(key);
+                CollectionsWrites.Target target = written.get(key);
                 RecordUpdate update = target.update();
                 switch (target.result()) {
                     case RecordResult.Saved s -> {
@@ -265,32 +229,16 @@ public final class OptOutPusher {
      * topic unsubscribe, a person with no record) are decided here.
      */
     private Map<Inbound, List<PersonRecord>> resolve(List<Inbound> batch, Map<Inbound, Decision> decisions, int attempt) {
-        Map<Inbound, List<PersonRecord>> reach = new LinkedHashMap<>();
-        Map<Inbound, String> unknown = new LinkedHashMap<>();
+        List<Inbound> allEmail = new ArrayList<>();
         for (Inbound inbound : batch) {
             switch (inbound.event()) {
-                case UnsubscribeRecorded recorded -> {
-                    if (recorded.getTopic() != null) {
+                case UnsubscribeRecorded recorded when recorded.getTopic() != null ->
                         // One list or topic only: Salesforce's opt-out fields mean all email, so writing them would widen it.
                         decisions.put(inbound, new Decision(inbound, List.of(result(recorded, PushOutcome.SKIPPED_TOPIC,
                                 null, null, List.of(), "TOPIC_UNSUBSCRIBE", "unsubscribed from " + recorded.getTopic()
                                         + " only; Salesforce's opt-out fields mean all email, so nothing is written", attempt)),
                                 Optional.empty(), Optional.empty()));
-                        continue;
-                    }
-                    List<PersonRecord> targets = new ArrayList<>();
-                    Optional<SalesforceId> id = salesforceId(recorded);
-                    id.ifPresent(named -> targets.add(PersonRecord.of(named.to18())));
-                    Optional<String> person = personKey(recorded);
-                    if (person.isPresent() && (id.isEmpty() || everyRecordForEmail && !inbound.namedRecordOnly())) {
-                        Optional<List<PersonRecord>> known = people.known(person.get());
-                        known.ifPresent(records -> records.stream().filter(r -> !targets.contains(r)).forEach(targets::add));
-                        if (known.isEmpty() && id.isEmpty()) {
-                            unknown.put(inbound, person.get());
-                        }
-                    }
-                    reach.put(inbound, targets);
-                }
+                case UnsubscribeRecorded recorded -> allEmail.add(inbound);
                 // Resubscribes are never synced: a removal stays on the sales side.
                 case UnsubscribeRemoved removed -> decisions.put(inbound, new Decision(inbound, List.of(), Optional.empty(), Optional.empty()));
                 default -> decisions.put(inbound, new Decision(inbound, List.of(),
@@ -298,19 +246,7 @@ public final class OptOutPusher {
                         Optional.empty()));
             }
         }
-        if (!unknown.isEmpty()) {
-            Map<String, String> emails = new LinkedHashMap<>();
-            unknown.forEach((inbound, person) -> emails.putIfAbsent(person, ((UnsubscribeRecorded) inbound.event()).getEmail()));
-            Outcome<Map<String, List<PersonRecord>>> found = salesforce.findByEmail(emails.values());
-            if (!(found instanceof Outcome.Ok<Map<String, List<PersonRecord>>>(Map<String, List<PersonRecord>> byPerson))) {
-                // An outage is not an answer: the batch waits and is tried again, nothing is decided.
-                throw new TransientPushFailure("could not look up " + emails.size() + " email(s) in Salesforce: " + found.describe());
-            }
-            // Found or not, remembered for a while: a person with no record is pending, and a record that appears for
-            // them later is opted out by the reconciler's directory, so asking again soon would only spend API calls.
-            emails.keySet().forEach(person -> people.learned(person, byPerson.getOrDefault(person, List.of())));
-            unknown.forEach((inbound, person) -> reach.get(inbound).addAll(byPerson.getOrDefault(person, List.of())));
-        }
+        Map<Inbound, List<PersonRecord>> reach = resolver.reach(allEmail);
         for (Map.Entry<Inbound, List<PersonRecord>> entry : List.copyOf(reach.entrySet())) {
             if (entry.getValue().isEmpty()) {
                 UnsubscribeRecorded recorded = (UnsubscribeRecorded) entry.getKey().event();
@@ -323,125 +259,7 @@ public final class OptOutPusher {
         return reach;
     }
 
-    private static Optional<String> personKey(UnsubscribeRecorded recorded) {
-        try {
-            return Optional.of(PersonKey.of(recorded.getEmail()));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * Writes every update; a record that refused because it was converted or merged is written again at its successor,
-     * up to a few hops. Answers, by write key, the record finally written (or refusing) and its result.
-     */
-    private Map<String, Target> writeFollowingSuccessors(Map<String, RecordUpdate> writes) {
-        Map<String, Target> targets = new LinkedHashMap<>();
-        Map<String, RecordUpdate> round = new LinkedHashMap<>(writes);
-        for (int hop = 0; hop <= MAX_HOPS && !round.isEmpty(); hop++) {
-            Map<String, RecordResult> results = write(new ArrayList<>(dedupe(round).values()));
-            Map<String, RecordUpdate> next = new LinkedHashMap<>();
-            for (Map.Entry<String, RecordUpdate> entry : round.entrySet()) {
-                RecordUpdate update = entry.getValue();
-                RecordResult result = results.get(writeKey(update));
-                targets.put(entry.getKey(), new Target(update, result));
-                if (hop < MAX_HOPS && result instanceof RecordResult.Permanent p && SUCCESSOR_CODES.contains(p.statusCode())) {
-                    Outcome<Optional<String>> successor = salesforce.successor(update.objectType(), update.id());
-                    if (!(successor instanceof Outcome.Ok<Optional<String>>(Optional<String> found))) {
-                        throw new TransientPushFailure("could not look up where " + update.id() + " went: " + successor.describe());
-                    }
-                    found.filter(id -> !id.equals(update.id())).ifPresent(id -> {
-                        String type = SalesforceId.parse(id).personObjectType().orElse(update.objectType());
-                        next.put(entry.getKey(), new RecordUpdate(type, SalesforceId.parse(id).to18(), update.fields()));
-                    });
-                }
-            }
-            round = next;
-        }
-        return targets;
-    }
-
-    private static Map<String, RecordUpdate> dedupe(Map<String, RecordUpdate> round) {
-        Map<String, RecordUpdate> unique = new LinkedHashMap<>();
-        round.values().forEach(update -> unique.putIfAbsent(writeKey(update), update));
-        return unique;
-    }
-
-    private static String writeKey(RecordUpdate update) {
-        return update.id() + "|" + String.join(",", update.fields());
-    }
-
-    /**
-     * Writes in calls of at most 200 records, Contacts before Leads so each call holds at most two chunks, several calls
-     * at a time. A record refused for now (a locked row) is tried again alone, a few times with a growing pause, while
-     * the others keep their results; if it stays locked its result stays {@link RecordResult.Retryable} and the caller
-     * sends it on the retry path. Anything but an answer per record fails the batch: Salesforce as a whole cannot take
-     * it now (a request refused whole is a requirement not met yet, so the events wait rather than drop).
-     */
-    private Map<String, RecordResult> write(List<RecordUpdate> updates) {
-        Map<String, RecordResult> results = new LinkedHashMap<>();
-        List<RecordUpdate> pending = new ArrayList<>(updates);
-        for (int round = 0; !pending.isEmpty(); round++) {
-            if (round > 0) {
-                pauser.pause(Duration.ofMillis(INLINE_RETRY_PAUSE.toMillis() << (round - 1)));
-            }
-            Map<String, RecordResult> answered = writeOnce(pending);
-            results.putAll(answered);
-            pending = pending.stream().filter(u -> answered.get(writeKey(u)) instanceof RecordResult.Retryable).toList();
-            if (round >= INLINE_RETRIES) {
-                break;
-            }
-        }
-        return results;
-    }
-
-    private Map<String, RecordResult> writeOnce(List<RecordUpdate> updates) {
-        List<RecordUpdate> sorted = new ArrayList<>(updates);
-        sorted.sort(Comparator.comparing(RecordUpdate::objectType));
-        List<List<RecordUpdate>> chunks = new ArrayList<>();
-        for (int from = 0; from < sorted.size(); from += SalesforceWriter.MAX_RECORDS_PER_CALL) {
-            chunks.add(sorted.subList(from, Math.min(sorted.size(), from + SalesforceWriter.MAX_RECORDS_PER_CALL)));
-        }
-        List<CompletableFuture<Outcome<List<RecordResult>>>> inFlight = chunks.stream()
-                .map(chunk -> CompletableFuture.supplyAsync(() -> salesforce.update(chunk), calls))
-                .toList();
-        Map<String, RecordResult> results = new LinkedHashMap<>();
-        String failure = null;
-        for (int c = 0; c < chunks.size(); c++) {
-            Outcome<List<RecordResult>> outcome;
-            try {
-                outcome = inFlight.get(c).join();
-            } catch (CompletionException e) {
-                failure = failure != null ? failure : "Salesforce call failed: " + e.getCause();
-                continue;
-            }
-            if (!(outcome instanceof Outcome.Ok<List<RecordResult>>(List<RecordResult> perRecord))) {
-                failure = failure != null ? failure : outcome.describe();
-                continue;
-            }
-            List<RecordUpdate> call = chunks.get(c);
-            for (int i = 0; i < call.size(); i++) {
-                results.put(writeKey(call.get(i)), perRecord.get(i));
-            }
-        }
-        if (failure != null) {
-            // Every call was waited for: what Salesforce saved is known, so the retry writes only the rest.
-            throw new PartialWrite(failure, results);
-        }
-        return results;
-    }
-
-    /** Salesforce could not take part of a batch; {@code saved} are the records it did save, by write key. */
-    private static final class PartialWrite extends TransientPushFailure {
-        private final transient Map<String, RecordResult> saved;
-
-        PartialWrite(String message, Map<String, RecordResult> saved) {
-            super(message);
-            this.saved = saved;
-        }
-    }
-
-    private static Optional<SalesforceId> salesforceId(UnsubscribeRecorded recorded) {
+    static Optional<SalesforceId> salesforceId(UnsubscribeRecorded recorded) {
         if (recorded.getSalesforceId() == null) {
             return Optional.empty();
         }

@@ -182,7 +182,7 @@ public class SalesforceController {
             String fields = "Id, Email, FirstName, LastName, " + EMAIL_OPT_OUT + (hasMarketo ? ", " + marketo : "")
                     + (object.equals("Lead") ? ", IsConverted, ConvertedContactId" : "");
             java.util.LinkedHashSet<String> spellings = new java.util.LinkedHashSet<>(List.of(email.trim(), person));
-            String in = String.join(", ", spellings.stream().map(v -> "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'").toList());
+            String in = String.join(", ", spellings.stream().map(dev.unsubsync.pusher.salesforce.SalesforceWriterAdapter::soqlString).toList());
             List<Map<String, Object>> rows = new ArrayList<>();
             Outcome<Long> read = client.query("SELECT " + fields + " FROM " + object + " WHERE Email IN (" + in + ")", false, rows::add);
             if (!(read instanceof Outcome.Ok<Long>)) {

@@ -7,18 +7,13 @@ import dev.unsubsync.pusher.domain.FieldCheck;
 import dev.unsubsync.pusher.domain.OptOutPusher;
 import dev.unsubsync.pusher.domain.TransientPushFailure;
 import dev.unsubsync.salesforce.SalesforceClient;
-import dev.unsubsync.schemas.DeadLetterHeaders;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.RegistryErrors;
-import dev.unsubsync.schemas.SalesforceId;
 import dev.unsubsync.schemas.SettingsView;
 import dev.unsubsync.schemas.Topic;
 import dev.unsubsync.schemas.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,17 +23,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -46,7 +36,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A consumer loop of the pusher. The main loop reads {@code unsubscribe-events}; the parked loop reads
+ * A consumer loop of the pusher. (One job over ~320 lines: a consumer's life from gathering a batch to committing it,
+ * kept in one place so "commit only once every outcome is on Kafka" can be read top to bottom; what a batch's records
+ * become is {@link BatchRecords}, the rules are {@link OptOutPusher}.)
+ *
+ * The main loop reads {@code unsubscribe-events}; the parked loop reads
  * {@code unsubscribe-events-parked}, where events wait for a field to become writable, and pushes them once it is.
  *
  * <p>Each batch (gathered for up to {@code pusher.linger}) goes to {@link OptOutPusher}; every outcome is published
@@ -59,10 +53,6 @@ public final class PushLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(PushLoop.class);
     private static final String SERVICE = "salesforce-pusher";
-    /** Header of a parked event: the fields it waits for, comma-separated. */
-    public static final String PARKED_FIELDS = "parked.fields";
-    /** Header of a parked event: why it waits. */
-    public static final String PARKED_REASON = "parked.reason";
 
     private final String name;
     private final Topic<?, ?> source;
@@ -142,19 +132,7 @@ public final class PushLoop {
     }
 
     private void run() {
-        Map<String, Object> consumerConfig = new HashMap<>(kafka.clientConfig());
-        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        // Offsets are committed by hand, only after every event of a batch has its final outcome.
-        consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // Subscribing never creates a topic: a broker that auto-creates would give it its default partition count before the
-        // services provision it (seen locally: reconcile-pushes, the parked topic and salesforce-people with one partition).
-        consumerConfig.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        // A new group starts from the beginning: no unsubscribe recorded before the pusher first ran is skipped.
-        consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.getMaxBatchSize());
-        // A crashed instance's partitions move to the others after 10 s instead of Kafka's default 45 s.
-        consumerConfig.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        consumerConfig.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        Map<String, Object> consumerConfig = kafka.batchConsumerConfig(groupId, config.getMaxBatchSize());
         Deserializer<Object> valueDecoder = kafka.avroDeserializer();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
@@ -178,7 +156,7 @@ public final class PushLoop {
                 });
                 try {
                     handle(batch, valueDecoder, attempt);
-                    c.commitSync(nextOffsets(batch));
+                    c.commitSync(BatchRecords.nextOffsets(batch));
                     attempt = 1;
                     problem = null;
                 } catch (TransientPushFailure | org.apache.kafka.common.errors.RetriableException
@@ -188,7 +166,7 @@ public final class PushLoop {
                     Duration backoff = backoff(attempt);
                     metrics.retried(batch.size());
                     LOG.warn("{}: batch of {} events not finished (attempt {}): {}; retrying in {} ms", name, batch.size(), attempt, e.getMessage(), backoff.toMillis());
-                    rewindIfOwned(c, batch);
+                    BatchRecords.rewindIfOwned(c, batch);
                     attempt++;
                     pause(backoff);
                 }
@@ -235,7 +213,7 @@ public final class PushLoop {
             ConsumerRecords<String, byte[]> more = c.poll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             more.forEach(batch::add);
         }
-        if (source.equals(Topics.UNSUBSCRIBE_EVENTS) && batch.stream().anyMatch(record -> record.key() != null && people.known(record.key()).isEmpty())) {
+        if (source.equals(Topics.UNSUBSCRIBE_EVENTS) && batch.stream().anyMatch(record -> record.key() != null && !people.lists(record.key()))) {
             // Someone the directory does not list is looked up live: let more such people join the same query.
             long lookupDeadline = started + config.getLookupLinger().toNanos();
             while (batch.size() < config.getMaxBatchSize() && System.nanoTime() < lookupDeadline) {
@@ -268,10 +246,10 @@ public final class PushLoop {
                 sends.add(deadLetter(record, "UNREADABLE_RECORD", "value is " + (value == null ? "null" : value.getClass().getName())));
                 continue;
             }
-            List<String> onlyFields = parkedLoop() ? parkedFields(record) : List.of();
+            List<String> onlyFields = parkedLoop() ? BatchRecords.parkedFields(record) : List.of();
             OptOutPusher.Inbound in = new OptOutPusher.Inbound(record.key() == null ? PersonKey.of("unknown@invalid") : record.key(), event, onlyFields,
                     source.equals(Topics.RECONCILE_PUSHES));
-            if (parkedLoop() && stillBlocked(in)) {
+            if (parkedLoop() && fieldCheck.stillBlocks(in.event(), in.onlyFields())) {
                 // Parked events wait, in order, until the field they need is writable.
                 throw new TransientPushFailure("parked events still wait: " + fieldCheck.problems().keySet());
             }
@@ -290,7 +268,7 @@ public final class PushLoop {
             });
             for (OptOutPushResult result : decision.results()) {
                 try {
-                    sends.add(results.send(new ProducerRecord<>(Topics.PUSH_RESULTS.name(), null, record.key(), result, runHeader(record))));
+                    sends.add(results.send(new ProducerRecord<>(Topics.PUSH_RESULTS.name(), null, record.key(), result, BatchRecords.runHeader(record))));
                 } catch (RuntimeException e) {
                     if (!RegistryErrors.unavailable(e)) {
                         throw e;
@@ -311,96 +289,13 @@ public final class PushLoop {
         metrics.batch(batch.size(), System.nanoTime() - started);
     }
 
-    /**
-     * Whether a parked event still cannot be written: a field it waits for is unavailable on the object its ID names, or,
-     * for an event that reaches records by email, on either object.
-     */
-    private boolean stillBlocked(OptOutPusher.Inbound in) {
-        if (!(in.event() instanceof dev.unsubsync.events.UnsubscribeRecorded recorded)) {
-            return false;
-        }
-        List<String> objectTypes = List.of("Contact", "Lead");
-        if (recorded.getSalesforceId() != null) {
-            try {
-                objectTypes = SalesforceId.parse(recorded.getSalesforceId()).personObjectType().map(List::of).orElse(objectTypes);
-            } catch (dev.unsubsync.schemas.InvalidSalesforceIdException e) {
-                // Reached by email only.
-            }
-        }
-        return objectTypes.stream().anyMatch(objectType -> !fieldCheck.unavailable(objectType, in.onlyFields()).isEmpty());
-    }
-
-    /** A nightly run's id goes back on the results of what the run asked for, so the run can count them. */
-    private static RecordHeaders runHeader(ConsumerRecord<String, byte[]> record) {
-        RecordHeaders headers = new RecordHeaders();
-        Header run = record.headers().lastHeader(Topics.RUN_ID_HEADER);
-        if (run != null) {
-            headers.add(run);
-        }
-        return headers;
-    }
-
-    private static List<String> parkedFields(ConsumerRecord<String, byte[]> record) {
-        Header header = record.headers().lastHeader(PARKED_FIELDS);
-        if (header == null) {
-            return List.of();
-        }
-        return Arrays.stream(new String(header.value(), StandardCharsets.UTF_8).split(",")).filter(f -> !f.isBlank()).toList();
-    }
-
     private Future<?> park(ConsumerRecord<String, byte[]> record, OptOutPusher.Parking parking) {
-        RecordHeaders headers = new RecordHeaders();
-        for (Header header : record.headers()) {
-            if (!header.key().equals(PARKED_FIELDS) && !header.key().equals(PARKED_REASON)) {
-                headers.add(header);
-            }
-        }
-        headers.add(PARKED_FIELDS, utf8(String.join(",", parking.fields())));
-        headers.add(PARKED_REASON, utf8(parking.reason()));
-        headers.add(DeadLetterHeaders.ORIGINAL_TOPIC, utf8(record.topic()));
-        headers.add(DeadLetterHeaders.ORIGINAL_PARTITION, utf8(String.valueOf(record.partition())));
-        headers.add(DeadLetterHeaders.ORIGINAL_OFFSET, utf8(String.valueOf(record.offset())));
-        byte[] key = record.key() == null ? null : utf8(record.key());
-        return raw.send(new ProducerRecord<>(Topics.PUSH_PARKED.name(), null, key, record.value(), headers));
+        return raw.send(BatchRecords.parked(record, parking));
     }
 
     private Future<?> deadLetter(ConsumerRecord<String, byte[]> record, String code, String message) {
-        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.add(DeadLetterHeaders.ORIGINAL_TOPIC, utf8(record.topic()));
-        headers.add(DeadLetterHeaders.ORIGINAL_PARTITION, utf8(String.valueOf(record.partition())));
-        headers.add(DeadLetterHeaders.ORIGINAL_OFFSET, utf8(String.valueOf(record.offset())));
-        headers.add(DeadLetterHeaders.REASON_CODE, utf8(code));
-        headers.add(DeadLetterHeaders.REASON_MESSAGE, utf8(message == null ? "" : message));
-        headers.add(DeadLetterHeaders.SERVICE, utf8(SERVICE));
         metrics.deadLettered(code);
-        byte[] key = record.key() == null ? null : utf8(record.key());
-        return raw.send(new ProducerRecord<>(Topics.PUSH_DEAD_LETTERS.name(), null, key, record.value(), headers));
-    }
-
-    private static byte[] utf8(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<String, byte[]>> batch) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : batch) {
-            offsets.merge(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1),
-                    (a, b) -> a.offset() >= b.offset() ? a : b);
-        }
-        return offsets;
-    }
-
-    private static void rewindIfOwned(KafkaConsumer<String, byte[]> consumer, List<ConsumerRecord<String, byte[]>> batch) {
-        Map<TopicPartition, Long> first = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : batch) {
-            first.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
-        }
-        first.forEach((partition, offset) -> {
-            // A partition lost in a rebalance is its new owner's to read again from the committed offset.
-            if (consumer.assignment().contains(partition)) {
-                consumer.seek(partition, offset);
-            }
-        });
+        return raw.send(BatchRecords.deadLettered(record, code, message, SERVICE));
     }
 
     private Duration backoff(int attempt) {

@@ -175,7 +175,7 @@ public class SalesforceWriterAdapter implements SalesforceWriter {
     }
 
     /** A SOQL string literal: quoted, with backslashes and quotes escaped (an address may hold an apostrophe). */
-    static String soqlString(String value) {
+    public static String soqlString(String value) {
         return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 }

@@ -1,0 +1,140 @@
+package dev.unsubsync.deploy;
+
+import dev.unsubsync.testsupport.ServiceProcess;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local stack's broker: a single-node KRaft broker (combined broker and controller) as its own JVM from the Maven
+ * Central jars on deploy's class path, data kept in its folder so a restart keeps state.
+ */
+final class LocalKafka implements AutoCloseable {
+
+    private final Path root;
+    private final Path kafkaDir;
+    private final Path logs;
+    private final int port;
+    private final int controllerPort;
+    private final Duration startTimeout;
+    private volatile Process broker;
+
+    LocalKafka(Path root, Path kafkaDir, Path logs, int port, int controllerPort, Duration startTimeout) {
+        this.root = root;
+        this.kafkaDir = kafkaDir;
+        this.logs = logs;
+        this.port = port;
+        this.controllerPort = controllerPort;
+        this.startTimeout = startTimeout;
+    }
+
+    /** Writes the configuration, formats the data folder the first time, starts the broker and waits until it listens. */
+    void start() throws IOException, InterruptedException {
+        Path logDir = kafkaDir.resolve("data");
+        Path config = kafkaDir.resolve("server.properties");
+        Files.createDirectories(kafkaDir);
+        Files.writeString(config, String.join("\n",
+                "# Written by ./run local on every start.",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "log.dirs=" + logDir,
+                "offsets.topic.replication.factor=1",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "# Topics exist as Topics declares them, created by the services; never by a client that merely asks for one.",
+                "auto.create.topics.enable=false",
+                ""));
+        String classpath = ServiceProcess.classpath(root.resolve("deploy"));
+        if (!Files.exists(logDir.resolve("meta.properties"))) {
+            // Format once; later starts reuse the data.
+            Process format = new ProcessBuilder(java().toString(), "-cp", classpath, "kafka.tools.StorageTool",
+                    "format", "--standalone", "-t", clusterId(), "-c", config.toString())
+                    .redirectErrorStream(true).redirectOutput(logs.resolve("kafka-format.log").toFile()).start();
+            if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+                throw new IllegalStateException("Formatting the Kafka data folder failed; see " + logs.resolve("kafka-format.log"));
+            }
+        }
+        startBroker();
+    }
+
+    /** Stops the broker cleanly and starts it again on the same data. */
+    void restart() throws IOException, InterruptedException {
+        stop(broker);
+        startBroker();
+    }
+
+    long pid() {
+        return broker.pid();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop(broker);
+    }
+
+    private void startBroker() throws IOException, InterruptedException {
+        Path config = kafkaDir.resolve("server.properties");
+        String classpath = ServiceProcess.classpath(root.resolve("deploy"));
+        broker = new ProcessBuilder(java().toString(), "-Xmx512m", "-XX:+UseSerialGC",
+                "-Djava.io.tmpdir=" + kafkaDir, "-cp", classpath, "kafka.Kafka", config.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("kafka.log").toFile())).start();
+        Instant deadline = Instant.now().plus(startTimeout);
+        while (!listening(port)) {
+            if (!broker.isAlive()) {
+                throw new IllegalStateException("Kafka exited with " + broker.exitValue() + "; see " + logs.resolve("kafka.log"));
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("Kafka not listening on " + port + " after " + startTimeout);
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
+    /**
+     * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding, as Kafka's own tool makes them, and like it
+     * never starting with '-', which the format tool would read as an option (one id in 64 did, failing the start).
+     */
+    static String clusterId() {
+        SecureRandom random = new SecureRandom();
+        byte[] bytes = new byte[16];
+        String id;
+        do {
+            random.nextBytes(bytes);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        } while (id.startsWith("-"));
+        return id;
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Path java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+}

@@ -1,0 +1,94 @@
+package dev.unsubsync.deploy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local stack's own key material, made once under the data folder and kept there: a SendGrid Event Webhook key pair
+ * (the walk-through signs with its private half) and an SNS signing certificate that capture pins for Amazon SES (no SNS
+ * host is reachable from here). Local only: production keys come from the providers.
+ */
+final class LocalSecrets {
+
+    private static final String SNS_STORE_PASSWORD = "local-sns";
+
+    private final Path data;
+    private final Path logs;
+
+    LocalSecrets(Path data, Path logs) {
+        this.data = data;
+        this.logs = logs;
+    }
+
+    /**
+     * The local SendGrid signing key ({@code <data>/sendgrid-webhook-key.pem}, PKCS#8 PEM, made once), as SendGrid's
+     * console shows the public half: Base64 SubjectPublicKeyInfo. Sign with {@code openssl dgst -sha256 -sign} on the
+     * timestamp followed by the body.
+     */
+    String sendGridPublicKey() throws IOException {
+        Path pem = sendGridKeyFile();
+        Path pub = data.resolve("sendgrid-webhook-key.pub");
+        if (!Files.exists(pem) || !Files.exists(pub)) {
+            try {
+                java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+                generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+                java.security.KeyPair pair = generator.generateKeyPair();
+                Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(pair.getPrivate().getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n");
+                Files.writeString(pub, Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n");
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("could not make the local SendGrid signing key", e);
+            }
+        }
+        return Files.readString(pub).trim();
+    }
+
+    /** The local SNS signing key pair (made once with the JDK's keytool) and its certificate, pinned for capture. */
+    Path snsCertificates() throws IOException, InterruptedException {
+        Path store = data.resolve("sns-signing.p12");
+        Path certificates = data.resolve("sns-certificates");
+        Path certificate = certificates.resolve(LocalStack.SNS_CERTIFICATE);
+        if (!Files.exists(store) || !Files.exists(certificate)) {
+            Files.createDirectories(certificates);
+            Files.deleteIfExists(store);
+            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            keytool(List.of(keytool, "-genkeypair", "-alias", "sns", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=sns.local",
+                    "-validity", "3650", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", SNS_STORE_PASSWORD, "-keypass", SNS_STORE_PASSWORD));
+            keytool(List.of(keytool, "-exportcert", "-rfc", "-alias", "sns", "-keystore", store.toString(), "-storepass", SNS_STORE_PASSWORD,
+                    "-file", certificate.toString()));
+        }
+        return certificates;
+    }
+
+    private void keytool(List<String> command) throws IOException, InterruptedException {
+        Process keytool = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logs.resolve("keytool.log").toFile()).start();
+        if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+            throw new IllegalStateException("keytool failed; see " + logs.resolve("keytool.log"));
+        }
+    }
+
+    /** The private half of the local SNS signing key, for tests that sign Amazon SES notifications. */
+    public java.security.PrivateKey snsSigningKey() throws IOException, java.security.GeneralSecurityException {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(data.resolve("sns-signing.p12"))) {
+            store.load(in, SNS_STORE_PASSWORD.toCharArray());
+        }
+        return (java.security.PrivateKey) store.getKey("sns", SNS_STORE_PASSWORD.toCharArray());
+    }
+
+    /** The private half of the local SendGrid signing key, for tests that sign webhook calls. */
+    public java.security.PrivateKey sendGridSigningKey() throws IOException, java.security.GeneralSecurityException {
+        String pem = Files.readString(sendGridKeyFile()).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return java.security.KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+    }
+
+    /** Where the local SendGrid signing key is kept. */
+    public Path sendGridKeyFile() {
+        return data.resolve("sendgrid-webhook-key.pem");
+    }
+}

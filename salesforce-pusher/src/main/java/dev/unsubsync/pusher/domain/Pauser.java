@@ -1,0 +1,19 @@
+package dev.unsubsync.pusher.domain;
+
+import java.time.Duration;
+
+/** Waits between inline retries of a locked record; tests pass one that does not wait. */
+@FunctionalInterface
+public interface Pauser {
+    void pause(Duration duration);
+
+    /** Sleeps the thread. */
+    Pauser SLEEP = duration -> {
+        try {
+            java.util.concurrent.TimeUnit.MILLISECONDS.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientPushFailure("interrupted while waiting to retry a locked record");
+        }
+    };
+}
