@@ -97,7 +97,12 @@ $('login-form').addEventListener('submit', async (e) => {
   route();
 });
 
-$('logout').addEventListener('click', async () => { await api('DELETE', '/admin/session'); show('login'); });
+$('logout').addEventListener('click', async () => {
+  const r = await api('DELETE', '/admin/session');
+  // A logout that was not recorded leaves the session valid everywhere: say so rather than pretend.
+  if (!r.ok) { alert('Not logged out: ' + problem(r)); return; }
+  show('login');
+});
 window.addEventListener('hashchange', () => { if (current !== 'login') route(); });
 
 // ---- integration

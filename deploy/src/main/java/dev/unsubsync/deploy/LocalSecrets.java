@@ -91,4 +91,14 @@ final class LocalSecrets {
     public Path sendGridKeyFile() {
         return data.resolve("sendgrid-webhook-key.pem");
     }
+
+    /**
+     * The local keys file: an ingest-only key, {@link LocalStack#INGEST_TOKEN}, beside the admin token every service is
+     * configured with. Written afresh on every start.
+     */
+    Path apiKeysFile() throws IOException {
+        Path file = data.resolve("api-keys.properties");
+        Files.writeString(file, "# Local-only API keys (name=key scopes), written by ./run local.\nlocal-ingest=" + LocalStack.INGEST_TOKEN + " ingest\n");
+        return file;
+    }
 }

@@ -35,7 +35,10 @@ public final class LocalStack implements AutoCloseable {
     /** Local-only credentials, fixed so the README's walk-through works verbatim. */
     public static final String EMULATOR_CLIENT_ID = "local-client";
     public static final String EMULATOR_CLIENT_SECRET = "local-secret";
+    /** The admin token: every scope, on every service. */
     public static final String CAPTURE_TOKEN = "local-dev-token";
+    /** A key that may only post unsubscribes and mint one-click links, as an upstream system's would. */
+    public static final String INGEST_TOKEN = "local-ingest-token";
     /** Local-only webhook secrets of the other providers, as their consoles would show them. */
     public static final String MAILGUN_SIGNING_KEY = "local-mailgun-signing-key";
     public static final String POSTMARK_USER = "postmark";
@@ -98,10 +101,12 @@ public final class LocalStack implements AutoCloseable {
         });
         pids.add("registry " + registry.pid());
 
+        String keysFile = secrets.apiKeysFile().toString();
         Map<String, String> kafka = Map.of(
                 "kafka.bootstrap.servers", bootstrapServers(),
                 "kafka.apicurio.registry.url", registryUrl() + "/apis/registry/v3",
-                "micronaut.environments", "local");
+                "micronaut.environments", "local",
+                "capture.api-keys-file", keysFile, "pusher.api-keys-file", keysFile, "reconciler.api-keys-file", keysFile);
         service("salesforce-emulator", "dev.unsubsync.emulator.Application", ports.emulator(), Map.of("micronaut.environments", "local"));
         // The pusher and the reconciler both call the emulator, wherever it listens.
         Map<String, String> pusher = new LinkedHashMap<>(kafka);
@@ -243,7 +248,7 @@ public final class LocalStack implements AutoCloseable {
         return String.join("\n",
                 "",
                 "unsubscribe sync is running on 127.0.0.1 (Ctrl-C stops everything):",
-                "  capture      " + captureUrl() + "       POST /v1/unsubscribes   token: " + CAPTURE_TOKEN,
+                "  capture      " + captureUrl() + "       POST /v1/unsubscribes   admin token: " + CAPTURE_TOKEN + "   ingest-only token: " + INGEST_TOKEN,
                 "  console      " + captureUrl() + "/admin/   log in with the API key " + CAPTURE_TOKEN,
                 "  webhooks     " + captureUrl() + "/webhooks/{sendgrid,mailgun,postmark,mandrill,sparkpost,ses}   SendGrid signed with "
                         + sendGridKeyFile() + "; the others' local secrets in LocalStack.java",

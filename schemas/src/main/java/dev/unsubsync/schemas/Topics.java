@@ -1,5 +1,6 @@
 package dev.unsubsync.schemas;
 
+import dev.unsubsync.events.ConsoleSessionEnded;
 import dev.unsubsync.events.DiffScanRequest;
 import dev.unsubsync.events.DirectoryState;
 import dev.unsubsync.events.OptOutPushResult;
@@ -169,13 +170,22 @@ public final class Topics {
     /** The one key of {@link #DIRECTORY_STATE}. */
     public static final String DIRECTORY_STATE_KEY = "directory";
 
+    /**
+     * Admin console sessions logged out before they expired, one {@link ConsoleSessionEnded} per session id, followed by
+     * every capture instance so a logout holds everywhere. Kept two days (sessions last at most
+     * {@code capture.admin-session-ttl}, 8 hours by default; capture refuses a longer one than this keeps).
+     */
+    public static final Topic<String, ConsoleSessionEnded> CONSOLE_SESSIONS_ENDED = new Topic<>(
+            "console-sessions-ended", String.class, ConsoleSessionEnded.class, 1,
+            Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(2L * 24 * 3600 * 1000), "min.compaction.lag.ms", "0"));
+
     /** Header carrying a nightly run's id on what the run asks of other services, and on their answers. */
     public static final String RUN_ID_HEADER = "unsubsync.run-id";
 
     /** All topics, for provisioning. */
     public static final List<Topic<?, ?>> ALL = List.of(UNSUBSCRIBE_EVENTS, PUSH_RESULTS, PUSH_DEAD_LETTERS, SETTINGS, PUSH_PARKED, UNSUBSCRIBE_LEDGER,
             WEBHOOK_DEAD_LETTERS, SALESFORCE_OPTOUTS, RECONCILE_SALES, RECONCILE_CONTROL, RECONCILE_CANDIDATES, RECONCILE_PUSHES, RECONCILE_TALLIES,
-            RECONCILE_RUNS, SALESFORCE_RECORDS, SALESFORCE_PEOPLE_CHANGES, SALESFORCE_PEOPLE, DIRECTORY_STATE);
+            RECONCILE_RUNS, SALESFORCE_RECORDS, SALESFORCE_PEOPLE_CHANGES, SALESFORCE_PEOPLE, DIRECTORY_STATE, CONSOLE_SESSIONS_ENDED);
 
     private Topics() {
     }

@@ -42,7 +42,8 @@ class SchemaCompatibilityTest {
                 Arguments.of(dev.unsubsync.events.PersonHistory.getClassSchema().getName()),
                 Arguments.of(dev.unsubsync.events.SalesforceRecord.getClassSchema().getName()),
                 Arguments.of(dev.unsubsync.events.SalesforcePeople.getClassSchema().getName()),
-                Arguments.of(dev.unsubsync.events.DirectoryState.getClassSchema().getName()));
+                Arguments.of(dev.unsubsync.events.DirectoryState.getClassSchema().getName()),
+                Arguments.of(dev.unsubsync.events.ConsoleSessionEnded.getClassSchema().getName()));
     }
 
     @ParameterizedTest(name = "{0}")

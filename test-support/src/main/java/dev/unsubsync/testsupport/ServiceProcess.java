@@ -44,6 +44,10 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        if (!properties.containsKey("micronaut.environments")) {
+            // A test's service: test credentials (short keys) are allowed there, as in Micronaut's own tests.
+            command.add("-Dmicronaut.environments=test");
+        }
         command.add("-cp");
         command.add(classpath(projectRoot.resolve(module)));
         command.add(mainClass);

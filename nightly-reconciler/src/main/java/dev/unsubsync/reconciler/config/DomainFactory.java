@@ -26,8 +26,9 @@ public class DomainFactory {
         return new SettingsView(kafka.clientConfig());
     }
 
-    @Singleton
-    ApiKeys apiKeys(ReconcilerConfiguration config) {
-        return ApiKeys.configured(config.getApiToken(), config.getApiKeysFile());
+    /** Created at start-up: a weak key outside {@code local} and {@code test} stops the service before it serves. */
+    @io.micronaut.context.annotation.Context
+    ApiKeys apiKeys(ReconcilerConfiguration config, io.micronaut.context.env.Environment environment) {
+        return ApiKeys.configured(config.getApiToken(), config.getApiKeysFile(), environment.getActiveNames());
     }
 }

@@ -20,7 +20,7 @@ public class ReconcilerConfiguration {
     @Nullable
     private String apiToken;
 
-    /** Optional properties file of named API keys ({@code name=key}), re-read when it changes, as capture's. */
+    /** Optional properties file of named API keys with their scopes ({@code name=key scope,scope}), re-read when it changes, as capture's. */
     @Nullable
     private String apiKeysFile;
 

@@ -1,6 +1,8 @@
 package dev.unsubsync.reconciler.http;
 
 import dev.unsubsync.security.ApiKeys;
+import dev.unsubsync.security.RequiresScope;
+import dev.unsubsync.security.Scope;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -8,8 +10,13 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.web.router.RouteAttributes;
+import java.util.Optional;
 
-/** Every {@code /v1} request carries {@code Authorization: Bearer <key>}, as on capture's API; anything else is 401. */
+/**
+ * Every {@code /v1} request carries {@code Authorization: Bearer <key>}, as on capture's API; anything else is 401. The
+ * route's {@link RequiresScope} must be among the key's scopes, else 403 naming the missing one.
+ */
 @ServerFilter("/v1/**")
 public class ApiTokenFilter {
 
@@ -26,16 +33,20 @@ public class ApiTokenFilter {
     @Nullable
     public HttpResponse<?> authenticate(HttpRequest<?> request) {
         return switch (keys.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION))) {
-            case ApiKeys.Authentication.Refused(String detail) -> unauthorized(detail);
-            case ApiKeys.Authentication.Caller(String name) -> {
-                request.setAttribute(CALLER, name);
+            case ApiKeys.Authentication.Refused(String detail) -> Problem.response(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail)
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"nightly-reconciler\"");
+            case ApiKeys.Authentication.Caller caller -> {
+                var route = RouteAttributes.getRouteMatch(request);
+                Optional<Scope> needed = route.flatMap(r -> r.getAnnotationMetadata().enumValue(RequiresScope.class, Scope.class));
+                if (route.isPresent() && needed.isEmpty()) {
+                    yield Problem.response(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", "this route declares no scope, so no key may call it");
+                }
+                if (needed.isPresent() && !caller.may(needed.get())) {
+                    yield Problem.response(HttpStatus.FORBIDDEN, "insufficient-scope", "Forbidden", caller.lacks(needed.get()));
+                }
+                request.setAttribute(CALLER, caller.name());
                 yield null;
             }
         };
-    }
-
-    private static HttpResponse<?> unauthorized(String detail) {
-        return Problem.response(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail)
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"nightly-reconciler\"");
     }
 }

@@ -1,5 +1,7 @@
 package dev.unsubsync.reconciler.http;
 
+import dev.unsubsync.security.RequiresScope;
+import dev.unsubsync.security.Scope;
 import dev.unsubsync.events.ReconcileRun;
 import dev.unsubsync.events.RunPhase;
 import dev.unsubsync.events.RunState;
@@ -91,6 +93,7 @@ public class RunsController {
     public record RunList(boolean nightlySyncEnabled, Instant nextScheduledRun, String nightlyTime, String nightlyZone, List<RunView> runs) {
     }
 
+    @RequiresScope(Scope.ADMIN)
     @Post
     public HttpResponse<?> start(HttpRequest<?> request) throws Exception {
         if (!settings.current().getNightlySyncEnabled()) {
@@ -112,6 +115,7 @@ public class RunsController {
         return HttpResponse.accepted(URI.create("/v1/runs/" + run.getRunId())).body(RunView.of(run));
     }
 
+    @RequiresScope(Scope.READ)
     @Get
     public RunList list(@QueryValue(defaultValue = "50") int limit) {
         var in = settings.current();
@@ -119,6 +123,7 @@ public class RunsController {
         return new RunList(in.getNightlySyncEnabled(), coordinator.nextScheduled(), in.getNightlyTime(), in.getNightlyZone(), views);
     }
 
+    @RequiresScope(Scope.READ)
     @Get("/{runId}")
     public HttpResponse<?> get(@PathVariable String runId) {
         return runs.get(runId).<HttpResponse<?>>map(run -> HttpResponse.ok(RunView.of(run)))

@@ -35,9 +35,10 @@ public class DomainFactory {
         return new SettingsView(kafka.clientConfig());
     }
 
-    @Singleton
-    ApiKeys apiKeys(PusherConfiguration config) {
-        return ApiKeys.configured(config.getApiToken(), config.getApiKeysFile());
+    /** Created at start-up: a weak key outside {@code local} and {@code test} stops the service before it serves. */
+    @io.micronaut.context.annotation.Context
+    ApiKeys apiKeys(PusherConfiguration config, io.micronaut.context.env.Environment environment) {
+        return ApiKeys.configured(config.getApiToken(), config.getApiKeysFile(), environment.getActiveNames());
     }
 
     @Singleton

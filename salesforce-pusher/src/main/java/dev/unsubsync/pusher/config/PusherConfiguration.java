@@ -19,7 +19,7 @@ public class PusherConfiguration {
     @io.micronaut.core.annotation.Nullable
     private String apiToken;
 
-    /** Optional properties file of named API keys ({@code name=key}), re-read when it changes, as capture's. */
+    /** Optional properties file of named API keys with their scopes ({@code name=key scope,scope}), re-read when it changes, as capture's. */
     @io.micronaut.core.annotation.Nullable
     private String apiKeysFile;
 

@@ -1,5 +1,7 @@
 package dev.unsubsync.pusher.http;
 
+import dev.unsubsync.security.RequiresScope;
+import dev.unsubsync.security.Scope;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.pusher.domain.FieldCheck;
 import dev.unsubsync.salesforce.Describe;
@@ -33,6 +35,7 @@ import java.util.Optional;
  * and the daily API allowance left.
  */
 @Controller("/v1/salesforce")
+@RequiresScope(Scope.READ)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class SalesforceController {
 

@@ -51,6 +51,10 @@ public class CaptureConfiguration {
         } else if (oneClickSecret.length() < 32) {
             problems.add("capture.one-click-secret must be at least 32 characters, was " + oneClickSecret.length());
         }
+        if (adminSessionTtl != null && adminSessionTtl.compareTo(Duration.ofDays(1)) > 0) {
+            // console-sessions-ended keeps logouts two days: a longer session could outlive the record of its logout.
+            problems.add("capture.admin-session-ttl must be at most 1 day, was " + adminSessionTtl);
+        }
         if (!problems.isEmpty()) {
             throw new io.micronaut.context.exceptions.ConfigurationException("Missing or invalid settings:\n  " + String.join("\n  ", problems));
         }
@@ -68,7 +72,22 @@ public class CaptureConfiguration {
     @io.micronaut.core.annotation.Nullable
     private String servicesToken;
 
-    /** How long a console login lasts. Default 8 hours. */
+    /**
+     * How capture instances reach each other for a forwarded history query or a share of the daily counts: {@code http}
+     * (default) or {@code https} where the instances serve TLS. Either way they show their own credential, never a caller's.
+     */
+    @jakarta.validation.constraints.Pattern(regexp = "https?")
+    private String peerScheme = "http";
+
+    public String getPeerScheme() {
+        return peerScheme;
+    }
+
+    public void setPeerScheme(String peerScheme) {
+        this.peerScheme = peerScheme;
+    }
+
+    /** How long a console login lasts. Default 8 hours; at most 1 day. */
     @NotNull
     private Duration adminSessionTtl = Duration.ofHours(8);
 
@@ -108,8 +127,9 @@ public class CaptureConfiguration {
     }
 
     /**
-     * Optional properties file of named API keys ({@code name=key}), one per upstream system; re-read when it changes, so
-     * keys rotate without a restart. The key's name is recorded as the origin of every event it sends.
+     * Optional properties file of named API keys with their scopes ({@code name=key ingest,read}; {@code admin} too), one
+     * per upstream system; re-read when it changes, so keys rotate without a restart, and removing a line (or the file)
+     * revokes. The key's name is recorded as the origin of every event it sends.
      */
     @io.micronaut.core.annotation.Nullable
     private String apiKeysFile;

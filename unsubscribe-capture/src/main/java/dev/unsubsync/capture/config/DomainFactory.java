@@ -50,14 +50,21 @@ public class DomainFactory {
         return new dev.unsubsync.capture.domain.RateLimits(perSecond, burst, System::nanoTime);
     }
 
-    @Singleton
-    dev.unsubsync.security.ApiKeys apiKeys(CaptureConfiguration config) {
-        return dev.unsubsync.security.ApiKeys.configured(config.getApiToken(), config.getApiKeysFile());
+    /** Created at start-up: a weak key outside {@code local} and {@code test} stops the service before it serves. */
+    @io.micronaut.context.annotation.Context
+    dev.unsubsync.security.ApiKeys apiKeys(CaptureConfiguration config, io.micronaut.context.env.Environment environment) {
+        return dev.unsubsync.security.ApiKeys.configured(config.getApiToken(), config.getApiKeysFile(), environment.getActiveNames());
     }
 
     @Singleton
-    dev.unsubsync.capture.domain.AdminSessions adminSessions(CaptureConfiguration config, dev.unsubsync.security.ApiKeys keys, java.time.Clock clock) {
-        return new dev.unsubsync.capture.domain.AdminSessions(keys, config.getOneClickSecret(), config.getAdminSessionTtl(), clock);
+    dev.unsubsync.capture.domain.AdminSessions adminSessions(CaptureConfiguration config, dev.unsubsync.security.ApiKeys keys, java.time.Clock clock,
+                                                             dev.unsubsync.capture.domain.EndedSessions ended) {
+        return new dev.unsubsync.capture.domain.AdminSessions(keys, config.getOneClickSecret(), config.getAdminSessionTtl(), clock, ended);
+    }
+
+    @Singleton
+    dev.unsubsync.capture.domain.PeerCredential peerCredential(CaptureConfiguration config, java.time.Clock clock) {
+        return new dev.unsubsync.capture.domain.PeerCredential(config.getOneClickSecret(), clock);
     }
 
     @Singleton

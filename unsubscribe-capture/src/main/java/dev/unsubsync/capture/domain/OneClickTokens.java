@@ -1,12 +1,9 @@
 package dev.unsubsync.capture.domain;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The opaque, tamper-proof identifier a one-click unsubscribe URL carries (RFC 8058): who the person is (email, optional
@@ -66,13 +63,7 @@ public final class OneClickTokens {
     }
 
     private byte[] mac(byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return mac.doFinal(body);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return Hmac.sha256(secret, body);
     }
 
     private static String nullToEmpty(String value) {

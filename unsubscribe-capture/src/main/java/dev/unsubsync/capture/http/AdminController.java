@@ -1,5 +1,7 @@
 package dev.unsubsync.capture.http;
 
+import dev.unsubsync.security.RequiresScope;
+import dev.unsubsync.security.Scope;
 import dev.unsubsync.capture.config.CaptureConfiguration;
 import dev.unsubsync.capture.kafka.HistoryStreams;
 import dev.unsubsync.capture.kafka.PipelineFigures;
@@ -42,6 +44,7 @@ import java.util.TreeSet;
  * the history store of every capture instance.
  */
 @Controller("/v1/admin")
+@RequiresScope(Scope.ADMIN)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class AdminController {
 
@@ -68,9 +71,12 @@ public class AdminController {
     private final Optional<HistoryStreams> history;
     private final JsonMapper json;
     private final Clock clock;
+    private final PeerCalls peers;
     private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    public AdminController(CaptureConfiguration config, PipelineFigures figures, Optional<HistoryStreams> history, JsonMapper json, Clock clock) {
+    public AdminController(CaptureConfiguration config, PipelineFigures figures, Optional<HistoryStreams> history, JsonMapper json, Clock clock,
+                           PeerCalls peers) {
+        this.peers = peers;
         this.config = config;
         this.figures = figures;
         this.history = history;
@@ -156,7 +162,7 @@ public class AdminController {
         boolean complete = true;
         if (!Boolean.TRUE.equals(local)) {
             for (var other : history.get().others()) {
-                Optional<Daily> theirs = askOther(request, other.host(), other.port(), span);
+                Optional<Daily> theirs = askOther(other.host(), other.port(), span);
                 if (theirs.isEmpty()) {
                     complete = false;
                     continue;
@@ -175,11 +181,10 @@ public class AdminController {
         return HttpResponse.ok(new Daily(result, List.copyOf(sources), complete));
     }
 
-    private Optional<Daily> askOther(HttpRequest<?> request, String host, int port, int span) {
-        java.net.http.HttpRequest.Builder ask = PeerCalls.withCallerCredentials(request,
-                java.net.http.HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/v1/admin/daily?local=true&days=" + span)).timeout(Duration.ofSeconds(5)));
+    private Optional<Daily> askOther(String host, int port, int span) {
+        java.net.http.HttpRequest ask = peers.get(host, port, "/v1/admin/daily?local=true&days=" + span, Duration.ofSeconds(5));
         try {
-            java.net.http.HttpResponse<String> answer = http.send(ask.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            java.net.http.HttpResponse<String> answer = http.send(ask, java.net.http.HttpResponse.BodyHandlers.ofString());
             return answer.statusCode() == 200 ? Optional.of(json.readValue(answer.body(), Argument.of(Daily.class))) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();

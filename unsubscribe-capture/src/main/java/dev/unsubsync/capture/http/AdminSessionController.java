@@ -1,6 +1,7 @@
 package dev.unsubsync.capture.http;
 
 import dev.unsubsync.capture.domain.AdminSessions;
+import dev.unsubsync.capture.domain.EventNotDurableException;
 import dev.unsubsync.capture.domain.RateLimits;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -15,6 +16,8 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.cookie.Cookie;
 import io.micronaut.http.cookie.SameSite;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import java.net.URI;
 import java.time.Duration;
@@ -22,7 +25,8 @@ import java.util.Optional;
 
 /**
  * The admin console's login: {@code POST /admin/session} with an API key opens a session (an HttpOnly, SameSite=Strict
- * cookie, Secure behind https), {@code GET} says who is logged in, {@code DELETE} logs out. {@code /admin} sends the
+ * cookie, Secure behind https) for a key with the {@code admin} scope, {@code GET} says who is logged in,
+ * {@code DELETE} logs out on every instance. {@code /admin} sends the
  * browser to the console.
  */
 @Controller
@@ -64,20 +68,38 @@ public class AdminSessionController {
         if (login == null || login.apiKey() == null || login.apiKey().isBlank()) {
             return Problem.response(HttpStatus.BAD_REQUEST, "invalid-request", "API key required", "enter the API key to log in with", null);
         }
-        return sessions.open(login.apiKey().trim()).<HttpResponse<?>>map(opened -> HttpResponse.ok(new Who(opened.name()))
-                        .cookie(cookie(request, opened.token(), opened.ttl())))
-                .orElseGet(() -> Problem.response(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "that API key is not valid", null));
+        return switch (sessions.open(login.apiKey().trim())) {
+            case AdminSessions.Login.Opened opened -> HttpResponse.ok(new Who(opened.name())).cookie(cookie(request, opened.token(), opened.ttl()));
+            case AdminSessions.Login.NotAdmin refused -> Problem.response(HttpStatus.FORBIDDEN, "insufficient-scope", "Forbidden", refused.detail(), null);
+            case AdminSessions.Login.Unknown unknown -> Problem.response(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "that API key is not valid", null);
+        };
     }
 
     @Get(value = "/admin/session", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> who(HttpRequest<?> request) {
         return request.getCookies().findCookie(AdminSessions.COOKIE).flatMap(c -> sessions.check(c.getValue()))
-                .<HttpResponse<?>>map(name -> HttpResponse.ok(new Who(name)))
+                .<HttpResponse<?>>map(session -> HttpResponse.ok(new Who(session.caller().name())))
                 .orElseGet(() -> Problem.response(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "not logged in", null));
     }
 
+    /**
+     * Logs out: the session is recorded as ended, durably, so every instance refuses it from then on (a copy of the
+     * cookie kept elsewhere is worthless too), and the browser's cookie is cleared. 503 when the record could not be
+     * made durable: the session is then still valid, and the console says so.
+     */
     @Delete("/admin/session")
+    @ExecuteOn(TaskExecutors.BLOCKING)
     public HttpResponse<?> logout(HttpRequest<?> request) {
+        Optional<AdminSessions.Session> session = request.getCookies().findCookie(AdminSessions.COOKIE).flatMap(c -> sessions.check(c.getValue()));
+        if (session.isPresent()) {
+            try {
+                sessions.end(session.get());
+            } catch (EventNotDurableException e) {
+                return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "not-durable", "Logout not recorded",
+                        "the logout could not be recorded (" + e.getMessage() + "); the session is still valid: try again", null)
+                        .header(HttpHeaders.RETRY_AFTER, "5");
+            }
+        }
         return HttpResponse.noContent().cookie(cookie(request, "", Duration.ZERO));
     }
 

@@ -1,5 +1,7 @@
 package dev.unsubsync.capture.http;
 
+import dev.unsubsync.security.RequiresScope;
+import dev.unsubsync.security.Scope;
 import dev.unsubsync.capture.kafka.HistoryStreams;
 import dev.unsubsync.events.HistoryEntry;
 import dev.unsubsync.events.HistoryKind;
@@ -39,10 +41,12 @@ import java.util.Set;
 public class HistoryController {
 
     private final HistoryStreams history;
+    private final PeerCalls peers;
     private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    public HistoryController(HistoryStreams history) {
+    public HistoryController(HistoryStreams history, PeerCalls peers) {
         this.history = history;
+        this.peers = peers;
     }
 
     /** One entry of the history, as the API shows it. */
@@ -95,6 +99,7 @@ public class HistoryController {
         }
     }
 
+    @RequiresScope(Scope.READ)
     @Get(value = "/{person}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> person(HttpRequest<?> request, @PathVariable String person, @Nullable @QueryValue Boolean forwarded) {
         if (person.isBlank() || person.indexOf('@') < 1 || person.length() > 254) {
@@ -108,18 +113,16 @@ public class HistoryController {
                             "nothing was ever recorded for " + person, null));
             case HistoryStreams.Owner.There there when Boolean.TRUE.equals(forwarded) -> unavailable("forwarded here, but " + there.host() + ":"
                     + there.port() + " holds it now (a rebalance is under way)");
-            case HistoryStreams.Owner.There there -> forward(request, there, person);
+            case HistoryStreams.Owner.There there -> forward(there, person);
             case HistoryStreams.Owner.Unavailable none -> unavailable(none.why());
         };
     }
 
-    private HttpResponse<?> forward(HttpRequest<?> request, HistoryStreams.Owner.There there, String person) {
-        URI uri = URI.create("http://" + there.host() + ":" + there.port() + "/v1/unsubscribes/" + URLEncoder.encode(person, StandardCharsets.UTF_8)
-                .replace("+", "%20") + "?forwarded=true");
-        java.net.http.HttpRequest.Builder forward = PeerCalls.withCallerCredentials(request,
-                java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET());
+    private HttpResponse<?> forward(HistoryStreams.Owner.There there, String person) {
+        java.net.http.HttpRequest forward = peers.get(there.host(), there.port(), "/v1/unsubscribes/"
+                + URLEncoder.encode(person, StandardCharsets.UTF_8).replace("+", "%20") + "?forwarded=true", Duration.ofSeconds(10));
         try {
-            java.net.http.HttpResponse<String> answer = http.send(forward.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            java.net.http.HttpResponse<String> answer = http.send(forward, java.net.http.HttpResponse.BodyHandlers.ofString());
             return HttpResponse.status(HttpStatus.valueOf(answer.statusCode()))
                     .contentType(answer.headers().firstValue(HttpHeaders.CONTENT_TYPE).orElse(MediaType.APPLICATION_JSON))
                     .body(answer.body());

@@ -1,5 +1,7 @@
 package dev.unsubsync.capture.http;
 
+import dev.unsubsync.security.RequiresScope;
+import dev.unsubsync.security.Scope;
 import dev.unsubsync.capture.config.CaptureConfiguration;
 import dev.unsubsync.capture.domain.OneClickTokens;
 import dev.unsubsync.capture.domain.UnsubscribeRecorder;
@@ -131,6 +133,7 @@ public class OneClickController {
             this.config = config;
         }
 
+        @RequiresScope(Scope.INGEST)
         @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
         public HttpResponse<Link> create(@Body LinkRequest request) {
             recorder.validatePerson(request.email(), request.salesforceId());

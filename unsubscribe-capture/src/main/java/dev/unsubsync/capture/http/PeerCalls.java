@@ -1,19 +1,31 @@
 package dev.unsubsync.capture.http;
 
-import io.micronaut.http.HttpHeaders;
-import io.micronaut.http.HttpRequest;
-import java.util.Optional;
+import dev.unsubsync.capture.config.CaptureConfiguration;
+import dev.unsubsync.capture.domain.PeerCredential;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.time.Duration;
 
-/** Calls one capture instance makes to another on a caller's behalf (a forwarded history query, a share of the daily counts). */
+/**
+ * Calls one capture instance makes to another on a caller's behalf (a forwarded history query, a share of the daily
+ * counts). They carry this instance's own {@link PeerCredential}, never the caller's key or cookie, and use
+ * {@code capture.peer-scheme} ({@code http}, or {@code https} where instances serve TLS).
+ */
+@Singleton
 final class PeerCalls {
 
-    private PeerCalls() {
+    private final PeerCredential credential;
+    private final String scheme;
+
+    PeerCalls(PeerCredential credential, CaptureConfiguration config) {
+        this.credential = credential;
+        this.scheme = config.getPeerScheme();
     }
 
-    /** The caller's own credentials travel with the call: a bearer key, or the console's session cookie. */
-    static java.net.http.HttpRequest.Builder withCallerCredentials(HttpRequest<?> caller, java.net.http.HttpRequest.Builder call) {
-        Optional.ofNullable(caller.getHeaders().get(HttpHeaders.AUTHORIZATION)).ifPresent(value -> call.header(HttpHeaders.AUTHORIZATION, value));
-        Optional.ofNullable(caller.getHeaders().get(HttpHeaders.COOKIE)).ifPresent(value -> call.header(HttpHeaders.COOKIE, value));
-        return call;
+    /** A signed {@code GET} of {@code pathAndQuery} (raw, as sent) on the instance at {@code host:port}. */
+    java.net.http.HttpRequest get(String host, int port, String pathAndQuery, Duration timeout) {
+        URI uri = URI.create(scheme + "://" + host + ":" + port + pathAndQuery);
+        return java.net.http.HttpRequest.newBuilder(uri).timeout(timeout).GET()
+                .header(PeerCredential.HEADER, credential.sign("GET", ApiTokenFilter.pathAndQuery(uri))).build();
     }
 }

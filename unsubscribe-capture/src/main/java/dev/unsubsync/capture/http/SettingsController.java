@@ -1,10 +1,13 @@
 package dev.unsubsync.capture.http;
 
+import dev.unsubsync.security.RequiresScope;
+import dev.unsubsync.security.Scope;
 import dev.unsubsync.capture.domain.SettingsConflictException;
 import dev.unsubsync.capture.domain.SettingsRequest;
 import dev.unsubsync.capture.domain.SettingsService;
 import dev.unsubsync.events.SyncSettings;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -46,6 +49,7 @@ public class SettingsController {
     }
 
     /** The settings in force; {@code ETag} is their version, for an {@code If-Match} on the change. */
+    @RequiresScope(Scope.READ)
     @Get(produces = MediaType.APPLICATION_JSON)
     public HttpResponse<Settings> get() {
         SyncSettings now = settings.current();
@@ -56,14 +60,15 @@ public class SettingsController {
      * Changes the settings: fields left out keep their stored value. With {@code If-Match} (the {@code ETag} of a
      * {@code GET}), only if nobody changed them since (412 otherwise); 503 while the stored settings are not read yet.
      */
+    @RequiresScope(Scope.ADMIN)
     @Put(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<?> put(@Nullable @Body SettingsRequest request, @Nullable @Header("If-Match") String ifMatch) {
+    public HttpResponse<?> put(HttpRequest<?> http, @Nullable @Body SettingsRequest request, @Nullable @Header("If-Match") String ifMatch) {
         if (request == null) {
             return Problem.response(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid settings", "the request body must be a JSON object", List.of());
         }
         String expected = ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*") ? null : ifMatch.trim().replace("\"", "");
         try {
-            SyncSettings saved = settings.update(request, "api", expected);
+            SyncSettings saved = settings.update(request, http.getAttribute(ApiTokenFilter.ORIGIN, String.class).orElseThrow(), expected);
             return HttpResponse.ok(Settings.of(saved)).header("ETag", etag(saved));
         } catch (SettingsConflictException e) {
             if (e.notReadYet()) {

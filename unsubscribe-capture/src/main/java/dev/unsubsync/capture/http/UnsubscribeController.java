@@ -1,5 +1,7 @@
 package dev.unsubsync.capture.http;
 
+import dev.unsubsync.security.RequiresScope;
+import dev.unsubsync.security.Scope;
 import dev.unsubsync.capture.domain.FieldError;
 import dev.unsubsync.capture.domain.UnsubscribeRecorder;
 import dev.unsubsync.capture.domain.UnsubscribeRequest;
@@ -57,6 +59,7 @@ public class UnsubscribeController {
      * either accepted or invalid; {@code 503} (with the same per-item results) when Kafka did not take some, so the sender
      * retries just those.
      */
+    @RequiresScope(Scope.INGEST)
     @Post(value = "/batch", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> recordBatch(HttpRequest<?> http, @Nullable @Body BatchRequest request) {
         if (request == null || request.unsubscribes() == null) {
@@ -93,6 +96,7 @@ public class UnsubscribeController {
      * {@code DELETE /v1/unsubscribes/{person}}: an admin removes a person's unsubscribe on the sales side. Never pushed to
      * Salesforce; the admin unchecks it there separately, or the nightly sync brings it back.
      */
+    @RequiresScope(Scope.ADMIN)
     @io.micronaut.http.annotation.Delete(value = "/{person}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> remove(HttpRequest<?> http, @io.micronaut.http.annotation.PathVariable String person,
                                   @Nullable @io.micronaut.http.annotation.QueryValue String reason) {
@@ -102,6 +106,7 @@ public class UnsubscribeController {
                 .body(new Removed(removed.getEventId(), removed.getEmail(), removed.getRemovedBy(), removed.getRecordedAt().toString()));
     }
 
+    @RequiresScope(Scope.INGEST)
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public java.util.concurrent.CompletableFuture<HttpResponse<?>> record(HttpRequest<?> http, @Nullable @Body UnsubscribeRequest request) {
         if (request == null) {

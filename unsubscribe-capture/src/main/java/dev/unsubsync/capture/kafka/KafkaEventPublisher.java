@@ -113,6 +113,11 @@ public class KafkaEventPublisher implements EventPublisher {
         publish(Topics.SETTINGS.name(), Topics.SETTINGS_KEY, settings);
     }
 
+    /** Makes a console logout durable, so every instance refuses the session. */
+    public void publishSessionEnded(dev.unsubsync.events.ConsoleSessionEnded ended) {
+        publish(Topics.CONSOLE_SESSIONS_ENDED.name(), ended.getSessionId(), ended);
+    }
+
     private void publish(String topic, String key, SpecificRecord event) {
         try {
             send(topic, key, event).join();

@@ -23,7 +23,8 @@ public class TopicSetup implements ApplicationEventListener<StartupEvent> {
 
     @Override
     public void onApplicationEvent(StartupEvent event) {
-        TopicProvisioner.ensureAtStartUp(bootstrapServers, List.of(Topics.UNSUBSCRIBE_EVENTS, Topics.PUSH_RESULTS, Topics.SETTINGS, Topics.WEBHOOK_DEAD_LETTERS),
+        TopicProvisioner.ensureAtStartUp(bootstrapServers, List.of(Topics.UNSUBSCRIBE_EVENTS, Topics.PUSH_RESULTS, Topics.SETTINGS, Topics.WEBHOOK_DEAD_LETTERS,
+                        Topics.CONSOLE_SESSIONS_ENDED),
                 "requests answer 503 until Kafka is reachable");
     }
 }
