@@ -235,7 +235,8 @@ class EndToEndTest {
         String contact = salesforce.create("Contact", Map.of("LastName", "Gone", "Email", email));
         awaitDirectory(email, 1);
         String loadBefore = directoryState().getFullLoadId();
-        String metrics = http.send(HttpRequest.newBuilder(URI.create(stack.reconcilerUrl() + "/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(stack.reconcilerUrl() + "/prometheus"))
+                .header("Authorization", "Bearer " + LocalStack.CAPTURE_TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(metrics.contains("unsubsync_directory_api_calls_total{kind=\"poll\"}"), "the directory's API cost is a metric");
 
         stack.kill("nightly-reconciler");

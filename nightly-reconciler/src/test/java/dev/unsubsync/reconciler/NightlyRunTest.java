@@ -295,7 +295,8 @@ class NightlyRunTest {
     }
 
     private String health(String reconciler) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(reconciler + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(HttpRequest.newBuilder(URI.create(reconciler + "/health")).header("Authorization", "Bearer " + TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private HttpResponse<String> post(String url, String token) throws Exception {

@@ -50,9 +50,16 @@ class ReconcilerStartsTest implements TestPropertyProvider {
 
     @Test
     void startsAndIsHealthyWithKafka() throws Exception {
-        HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.getURI().resolve("/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.getURI().resolve("/health"))
+                .header("Authorization", "Bearer starts-token").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, health.statusCode(), health.body());
         assertTrue(health.body().contains("\"kafka\""), health.body());
+        // Strangers see the status and nothing else; the metrics need a key.
+        HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.getURI().resolve("/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, anonymous.statusCode());
+        assertTrue(anonymous.body().contains("\"UP\"") && !anonymous.body().contains("kafka"), anonymous.body());
+        assertEquals(401, HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.getURI().resolve("/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
     }
 }

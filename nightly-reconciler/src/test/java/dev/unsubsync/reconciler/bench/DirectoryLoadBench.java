@@ -129,11 +129,11 @@ class DirectoryLoadBench {
                         "dev.unsubsync.pusher.Application",
                         Map.of("micronaut.server.port", String.valueOf(pusherPort), "kafka.bootstrap.servers", infra.bootstrapServers(),
                                 "kafka.apicurio.registry.url", infra.registry().apiUrl(), "salesforce.login-url", emulatorUrl,
-                                "salesforce.client-id", "bench", "salesforce.client-secret", "bench"),
+                                "salesforce.client-id", "bench", "salesforce.client-secret", "bench", "pusher.api-token", "bench-token"),
                         List.of("-Xmx2g"), logs.resolve("bench-directory-pusher.log"), URI.create(pusherUrl + "/health/liveness"), Duration.ofMinutes(2))) {
                     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
                     String metrics = await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1)).until(() -> http.send(
-                            java.net.http.HttpRequest.newBuilder(URI.create(pusherUrl + "/prometheus")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body(),
+                            java.net.http.HttpRequest.newBuilder(URI.create(pusherUrl + "/prometheus")).header("Authorization", "Bearer bench-token").build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body(),
                             body -> body.contains("unsubsync_directory_caught_up 1.0"));
                     String people = metrics.lines().filter(l -> l.startsWith("unsubsync_directory_people ")).findFirst().orElse("?");
                     System.out.printf("pusher: directory read %.1f s after launch (%s); heap after a full GC %s (-Xmx2g); RSS %d MiB%n",

@@ -196,7 +196,7 @@ class NightlyRunBench {
         await().atMost(Duration.ofMinutes(5)).during(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> {
                     for (String reconciler : reconcilers) {
-                        String health = http.send(HttpRequest.newBuilder(URI.create(reconciler + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                        String health = http.send(HttpRequest.newBuilder(URI.create(reconciler + "/health")).header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body();
                         if (!health.contains("\"streams\":\"RUNNING\"") || !health.contains("\"diffPartitions\":" + (6 / reconcilers.size()))) {
                             return false;
                         }

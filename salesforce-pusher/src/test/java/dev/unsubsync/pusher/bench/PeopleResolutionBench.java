@@ -106,12 +106,12 @@ class PeopleResolutionBench {
                     "dev.unsubsync.pusher.Application",
                     Map.of("micronaut.server.port", String.valueOf(pusherPort), "kafka.bootstrap.servers", infra.bootstrapServers(),
                             "kafka.apicurio.registry.url", infra.registry().apiUrl(), "salesforce.login-url", emulatorUrl,
-                            "salesforce.client-id", "bench", "salesforce.client-secret", "bench"),
+                            "salesforce.client-id", "bench", "salesforce.client-secret", "bench", "pusher.api-token", "bench-token"),
                     List.of("-Xmx512m"), logs.resolve("bench-people-pusher.log"), URI.create(pusherUrl + "/health/liveness"), Duration.ofMinutes(2));
                  BenchKafka.ResultReader results = new BenchKafka.ResultReader(infra)) {
                 HttpClient http = HttpClient.newHttpClient();
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> http.send(
-                        HttpRequest.newBuilder(URI.create(pusherUrl + "/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body()
+                        HttpRequest.newBuilder(URI.create(pusherUrl + "/prometheus")).header("Authorization", "Bearer bench-token").build(), HttpResponse.BodyHandlers.ofString()).body()
                         .contains("unsubsync_directory_caught_up 1.0"));
                 System.out.printf("pusher: directory of %,d people read; RSS %d MiB, heap used %s%n", byPerson.size(), rssMiB(pusher.pid()), heapUsed(pusher.pid()));
 

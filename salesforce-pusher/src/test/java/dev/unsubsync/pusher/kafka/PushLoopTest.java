@@ -77,6 +77,7 @@ class PushLoopTest implements TestPropertyProvider {
         properties.put("salesforce.client-id", CLIENT_ID);
         properties.put("salesforce.client-secret", CLIENT_SECRET);
         properties.put("pusher.retry-initial-backoff", "100ms");
+        properties.put("pusher.api-token", "push-loop-token");
         properties.put("micronaut.server.port", "-1");
         return properties;
     }
@@ -126,7 +127,8 @@ class PushLoopTest implements TestPropertyProvider {
     void prometheusShowsOutcomesLatencyAllowanceAndConsumerLag() throws Exception {
         String contact = salesforce.create("Contact", Map.of("LastName", "Metrics"));
         awaitResult(produce(event("metrics@example.com", contact)));
-        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(server.getURI().resolve("/prometheus")).build(),
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(server.getURI().resolve("/prometheus"))
+                        .header("Authorization", "Bearer push-loop-token").build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         for (String name : List.of("unsubsync_push_outcomes_total{outcome=\"WRITTEN\"", "unsubsync_push_latency_seconds", "unsubsync_salesforce_records_per_call",
                 "unsubsync_salesforce_api_remaining", "unsubsync_salesforce_field_problems", "kafka_consumer_fetch_manager_records_lag_max",

@@ -187,7 +187,8 @@ class PushRulesTest implements TestPropertyProvider {
         List<OptOutPushResult> results = awaitResults(eventId, 2);
         assertEquals(List.of(PushOutcome.WRITTEN, PushOutcome.PARKED), results.stream().map(OptOutPushResult::getOutcome).toList());
         assertEquals(Boolean.TRUE, salesforce.get("Contact", contact).get("HasOptedOutOfEmail"), "Email Opt Out is not held back");
-        String health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.getURI().resolve("/health")).build(),
+        String health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.getURI().resolve("/health"))
+                        .header("Authorization", "Bearer rules-api-token-0123456789").build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(health.contains(MARKETO) && health.contains("does not exist on Contact"), health);
 

@@ -93,7 +93,7 @@ public class AdminController {
         }
         try {
             java.net.http.HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(URI.create(config.getPusherUrl() + "/health"))
-                    .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + config.getServicesToken()).timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             Object health = json.readValue(answer.body(), Argument.OBJECT_ARGUMENT);
             return new PusherView(answer.statusCode() == 200 ? "UP" : "DOWN", health, counts);
         } catch (IOException e) {

@@ -180,9 +180,19 @@ class UnsubscribeApiTest implements TestPropertyProvider {
     }
 
     @Test
-    void healthIsUpWithKafka() throws Exception {
-        HttpResponse<String> health = http.send(HttpRequest.newBuilder(server.getURI().resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, health.statusCode(), health.body());
+    void healthShowsStrangersOnlyItsStatusAndAKeyItsDetails() throws Exception {
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(server.getURI().resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, anonymous.statusCode(), anonymous.body());
+        assertTrue(anonymous.body().contains("\"UP\"") && !anonymous.body().contains("kafka") && !anonymous.body().contains("details"), anonymous.body());
+        HttpResponse<String> detailed = http.send(HttpRequest.newBuilder(server.getURI().resolve("/health")).header("Authorization", "Bearer " + TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, detailed.statusCode(), detailed.body());
+        assertTrue(detailed.body().contains("kafka"), "details with a key: " + detailed.body());
+        HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(server.getURI().resolve("/health")).header("Authorization", "Bearer not-a-key").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, wrong.statusCode(), "a wrong key is refused, not quietly downgraded");
+        assertEquals(200, http.send(HttpRequest.newBuilder(server.getURI().resolve("/health/readiness")).build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
+                "probes need no key");
     }
 
     private HttpResponse<String> post(String body, String token) throws Exception {
