@@ -1,6 +1,7 @@
 package dev.unsubsync.reconciler.kafka;
 
 import dev.unsubsync.reconciler.config.ReconcilerConfiguration;
+import dev.unsubsync.schemas.SchemaWarmup;
 import dev.unsubsync.schemas.TopicProvisioner;
 import dev.unsubsync.schemas.Topics;
 import io.micronaut.context.event.ApplicationEventListener;
@@ -44,6 +45,9 @@ public class ReconcileStreams implements ApplicationEventListener<StartupEvent> 
     @Override
     public void onApplicationEvent(StartupEvent event) {
         TopicProvisioner.ensureAtStartUp(kafka.bootstrapServers(), Topics.ALL, "Kafka Streams waits for them");
+        // Every schema it writes, registered now: a nightly run then never waits on the registry to write.
+        SchemaWarmup.start("nightly-reconciler", kafka.clientConfig(), SchemaWarmup.valuesOf(Topics.ALL,
+                new SchemaWarmup.Written(Topics.UNSUBSCRIBE_EVENTS, dev.unsubsync.events.UnsubscribeRecorded.getClassSchema())));
         Properties props = new Properties();
         props.putAll(kafka.clientConfig());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);

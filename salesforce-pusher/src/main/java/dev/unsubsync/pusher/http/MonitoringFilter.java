@@ -7,8 +7,12 @@ import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.management.health.indicator.HealthResult;
+import java.util.Map;
 
 /**
  * Monitoring shows strangers nothing but a status: {@code /health} without a token answers UP or DOWN (and its
@@ -18,6 +22,8 @@ import io.micronaut.http.annotation.ServerFilter;
  */
 @ServerFilter({"/health", "/health/**", "/prometheus"})
 public class MonitoringFilter {
+
+    private static final String SHOWN_TO = "unsubsync.monitoring-caller";
 
     private final ApiKeys keys;
 
@@ -38,10 +44,22 @@ public class MonitoringFilter {
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"salesforce-pusher\"");
             case ApiKeys.Authentication.Caller caller when !caller.may(Scope.READ) -> Problems.response(HttpStatus.FORBIDDEN, "Forbidden", caller.lacks(Scope.READ));
             case ApiKeys.Authentication.Caller caller -> {
-                // Micronaut's health endpoint shows details to a request with a principal (details-visible: AUTHENTICATED).
-                request.setUserPrincipal(caller::name);
+                request.setAttribute(SHOWN_TO, caller.name());
                 yield null;
             }
         };
+    }
+
+    /**
+     * Health answers with its details only to a caller with a key; anyone else gets the status alone. (Micronaut's own
+     * {@code details-visible: AUTHENTICATED} needs micronaut-security's principal binding, which we do not use.)
+     */
+    @ResponseFilter
+    public void statusOnlyForStrangers(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        if (request.getPath().startsWith("/health") && request.getAttribute(SHOWN_TO).isEmpty()) {
+            String status = response.getBody(HealthResult.class).map(result -> result.getStatus().getName())
+                    .orElse(response.getStatus().getCode() < 300 ? "UP" : "DOWN");
+            response.body(Map.of("status", status));
+        }
     }
 }

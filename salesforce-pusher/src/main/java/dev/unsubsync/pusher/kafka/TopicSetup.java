@@ -1,5 +1,6 @@
 package dev.unsubsync.pusher.kafka;
 
+import dev.unsubsync.schemas.SchemaWarmup;
 import dev.unsubsync.schemas.TopicProvisioner;
 import dev.unsubsync.schemas.Topics;
 import io.micronaut.context.annotation.Value;
@@ -7,18 +8,21 @@ import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
 import jakarta.inject.Singleton;
 
-/** Creates the topics the pusher reads and writes, at start-up, when they are missing. */
+/** Creates the topics the pusher reads and writes, at start-up, when they are missing; registers the schema it writes. */
 @Singleton
 public class TopicSetup implements ApplicationEventListener<StartupEvent> {
 
     private final String bootstrapServers;
+    private final KafkaSettings kafka;
 
-    public TopicSetup(@Value("${kafka.bootstrap.servers}") String bootstrapServers) {
+    public TopicSetup(@Value("${kafka.bootstrap.servers}") String bootstrapServers, KafkaSettings kafka) {
         this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     @Override
     public void onApplicationEvent(StartupEvent event) {
         TopicProvisioner.ensureAtStartUp(bootstrapServers, Topics.ALL, "the push loops wait for Kafka");
+        SchemaWarmup.start("salesforce-pusher", kafka.clientConfig(), SchemaWarmup.valuesOf(java.util.List.of(Topics.PUSH_RESULTS)));
     }
 }
