@@ -76,11 +76,13 @@ public class WebhookFactory {
     AmazonSes amazonSes(@Value("${capture.webhooks.ses.topic-arns}") List<String> topicArns,
                         @Value("${capture.webhooks.ses.max-age:1h}") Duration maxAge,
                         @Value("${capture.webhooks.ses.certificates-dir:}") String certificatesDir,
+                        @Value("${capture.webhooks.ses.extra-regions:}") List<String> extraRegions,
                         AmazonSes.Certificates certificates, AmazonSes.Confirmations confirmations) {
         // Pinned certificates on disk, when configured, instead of fetching them from SNS.
         AmazonSes.Certificates source = certificatesDir.isBlank() ? certificates
                 : new dev.unsubsync.capture.domain.webhooks.PinnedSnsCertificates(java.nio.file.Path.of(certificatesDir));
-        return new AmazonSes(Set.copyOf(topicArns), maxAge, source, confirmations);
+        return new AmazonSes(Set.copyOf(topicArns), maxAge, source, confirmations,
+                new dev.unsubsync.capture.domain.webhooks.SnsHosts(Set.copyOf(extraRegions.stream().filter(r -> !r.isBlank()).toList())));
     }
 
     @Singleton

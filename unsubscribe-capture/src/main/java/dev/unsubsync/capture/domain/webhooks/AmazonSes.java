@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AmazonSes implements WebhookProvider {
 
-    /** Where SNS signing certificates and confirmation URLs may live. */
-    static final Pattern SNS_HOST = Pattern.compile("sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?");
     private static final Logger LOG = LoggerFactory.getLogger(AmazonSes.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -52,12 +49,19 @@ public final class AmazonSes implements WebhookProvider {
     private final Certificates certificates;
     private final Confirmations confirmations;
     private final ReplayGuard replays;
+    private final SnsHosts hosts;
 
     /**
      * @param topicArns the SNS topics whose messages are accepted
      * @param maxAge    how old a message may be (SNS retries for a while: default an hour)
      */
     public AmazonSes(Set<String> topicArns, Duration maxAge, Certificates certificates, Confirmations confirmations) {
+        this(topicArns, maxAge, certificates, confirmations, new SnsHosts(Set.of()));
+    }
+
+    /** @param hosts the SNS hosts (regions) certificates and confirmations may come from */
+    public AmazonSes(Set<String> topicArns, Duration maxAge, Certificates certificates, Confirmations confirmations, SnsHosts hosts) {
+        this.hosts = hosts;
         this.topicArns = Set.copyOf(topicArns);
         this.maxAge = maxAge;
         this.certificates = certificates;
@@ -92,7 +96,7 @@ public final class AmazonSes implements WebhookProvider {
         if (topic == null || !topicArns.contains(topic)) {
             throw new WebhookRejected(403, "TopicArn " + topic + " is not on capture.webhooks.ses.topic-arns", false);
         }
-        verifySignature(message, type);
+        verifySignature(message, type, topic);
         Instant sent = timestamp(message);
         if (Duration.between(sent, call.now()).abs().compareTo(maxAge) > 0) {
             throw new WebhookRejected(401, "message Timestamp " + sent + " is older than " + maxAge, false);
@@ -104,6 +108,9 @@ public final class AmazonSes implements WebhookProvider {
         switch (type) {
             case "SubscriptionConfirmation" -> {
                 URI subscribe = snsUrl(text(message, "SubscribeURL"), "SubscribeURL", false);
+                if (!hosts.regionOf(subscribe.getHost()).equals(SnsHosts.regionOfTopic(topic))) {
+                    throw new WebhookRejected(401, "SubscribeURL is not in the region of TopicArn " + topic, false);
+                }
                 try {
                     confirmations.confirm(subscribe);
                 } catch (IOException e) {
@@ -123,7 +130,7 @@ public final class AmazonSes implements WebhookProvider {
         }
     }
 
-    private void verifySignature(JsonNode message, String type) {
+    private void verifySignature(JsonNode message, String type, String topic) {
         String version = text(message, "SignatureVersion");
         String algorithm = "1".equals(version) ? "SHA1withRSA" : "2".equals(version) ? "SHA256withRSA" : null;
         if (algorithm == null) {
@@ -133,6 +140,11 @@ public final class AmazonSes implements WebhookProvider {
             throw new WebhookRejected(401, "Type is missing", false);
         }
         URI certificateUrl = snsUrl(text(message, "SigningCertURL"), "SigningCertURL", true);
+        // SNS signs with the certificate of the topic's own region: another region's certificate is not its signature.
+        String region = hosts.regionOf(certificateUrl.getHost()).orElseThrow();
+        if (!SnsHosts.regionOfTopic(topic).map(region::equals).orElse(false)) {
+            throw new WebhookRejected(401, "SigningCertURL is in " + region + " but TopicArn " + topic + " is not", false);
+        }
         byte[] signature;
         try {
             signature = Base64.getDecoder().decode(String.valueOf(text(message, "Signature")));
@@ -167,8 +179,8 @@ public final class AmazonSes implements WebhookProvider {
         }
     }
 
-    /** An https URL on an SNS host; a certificate URL must also end in {@code .pem}. */
-    static URI snsUrl(String value, String field, boolean certificate) {
+    /** An https URL on an SNS host of a real region; a certificate URL must also end in {@code .pem}. */
+    URI snsUrl(String value, String field, boolean certificate) {
         if (value == null) {
             throw new WebhookRejected(401, field + " is missing", false);
         }
@@ -178,10 +190,10 @@ public final class AmazonSes implements WebhookProvider {
         } catch (URISyntaxException e) {
             throw new WebhookRejected(401, field + " is not a URL", false);
         }
-        if (!"https".equals(url.getScheme()) || url.getHost() == null || !SNS_HOST.matcher(url.getHost()).matches()
+        if (!"https".equals(url.getScheme()) || hosts.regionOf(url.getHost()).isEmpty()
                 || url.getUserInfo() != null || url.getPort() != -1 && url.getPort() != 443
                 || certificate && (url.getPath() == null || !url.getPath().endsWith(".pem"))) {
-            throw new WebhookRejected(401, field + " must be an https URL on sns.<region>.amazonaws.com"
+            throw new WebhookRejected(401, field + " must be an https URL on sns.<region>.amazonaws.com for a real region"
                     + (certificate ? " ending in .pem" : "") + ", was " + value, false);
         }
         return url;

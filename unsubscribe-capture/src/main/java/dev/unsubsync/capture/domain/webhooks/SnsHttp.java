@@ -1,37 +1,32 @@
 package dev.unsubsync.capture.domain.webhooks;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
-/** The real SNS side of {@link AmazonSes}: certificates fetched over https (and cached by URL), confirmations visited. */
+/**
+ * The real SNS side of {@link AmazonSes}: certificates downloaded over https and accepted by {@link SnsCertificates}
+ * (chained to the JDK's CA certificates, subject checked, bounded caches), confirmations visited.
+ */
 public final class SnsHttp implements AmazonSes.Certificates, AmazonSes.Confirmations {
 
+    static {
+        // Lets the JDK's path builder fetch an intermediate the certificate file leaves out, from the certificate's own
+        // Authority Information Access (SNS files hold the signing certificate alone).
+        System.setProperty("com.sun.security.enableAIAcaIssuers", "true");
+    }
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
-    private final Map<URI, X509Certificate> cache = new ConcurrentHashMap<>();
+    private final SnsCertificates certificates = new SnsCertificates(url -> send(url).body(), SnsCertificates.jdkAnchors(), java.time.Clock.systemUTC());
 
     @Override
     public X509Certificate fetch(URI url) throws IOException, GeneralSecurityException {
-        X509Certificate known = cache.get(url);
-        if (known != null) {
-            return known;
-        }
-        HttpResponse<byte[]> response = send(url);
-        X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(response.body()));
-        if (cache.size() > 100) {
-            cache.clear();
-        }
-        cache.put(url, certificate);
-        return certificate;
+        return certificates.fetch(url);
     }
 
     @Override

@@ -160,15 +160,26 @@ class AmazonSesTest {
     void certificatesOnlyFromSnsHostsAndTopicsOnlyFromTheAllowList() throws Exception {
         for (String url : List.of("http://sns.us-west-2.amazonaws.com/cert.pem", "https://sns.us-west-2.amazonaws.com.evil.example/cert.pem",
                 "https://evil.example/sns.us-west-2.amazonaws.com/cert.pem", "https://sns.us-west-2.amazonaws.com/cert.txt",
-                "https://user@sns.us-west-2.amazonaws.com/cert.pem")) {
+                "https://user@sns.us-west-2.amazonaws.com/cert.pem", "https://sns.evil-1.amazonaws.com/cert.pem",
+                "https://sns.us-west-2.amazonaws.com.cn/cert.pem", "https://sns.cn-north-1.amazonaws.com/cert.pem",
+                "https://sns.us-east-1.amazonaws.com/cert.pem")) {
             ObjectNode message = message("Notification", "2", complaint("a@example.com"), NOW, "u-" + url.hashCode());
             message.put("SigningCertURL", url);
             assertEquals(401, assertThrows(WebhookRejected.class, () -> read(message, NOW)).status(), url);
         }
-        assertTrue(fetched.isEmpty(), "nothing fetched from a host that is not SNS");
+        assertTrue(fetched.isEmpty(), "nothing fetched from a host that is not SNS, or not SNS of a real region, or of another region than the topic's");
         ObjectNode other = message("Notification", "2", complaint("a@example.com"), NOW, "u-topic");
         other.put("TopicArn", "arn:aws:sns:us-west-2:999999999999:someone-else");
         assertEquals(403, assertThrows(WebhookRejected.class, () -> read(other, NOW)).status());
+    }
+
+    @Test
+    void aRegionOpenedAfterTheListIsAcceptedOnceConfigured() {
+        SnsHosts hosts = new SnsHosts(Set.of("xx-future-1"));
+        assertEquals(java.util.Optional.of("xx-future-1"), hosts.regionOf("sns.xx-future-1.amazonaws.com"));
+        assertEquals(java.util.Optional.empty(), new SnsHosts(Set.of()).regionOf("sns.xx-future-1.amazonaws.com"));
+        assertEquals(java.util.Optional.of("cn-north-1"), hosts.regionOf("sns.cn-north-1.amazonaws.com.cn"));
+        assertEquals(java.util.Optional.of("us-west-2"), SnsHosts.regionOfTopic(TOPIC));
     }
 
     @Test
