@@ -1,11 +1,12 @@
 package dev.unsubsync.schemas;
 
-import java.net.IDN;
+import com.ibm.icu.text.IDNA;
 import java.util.Locale;
 
 /**
- * The Kafka key of a person's events: the email address, trimmed, its domain IDNA-normalised (Unicode labels to their
- * {@code xn--} ASCII form) and everything lower-cased. The address itself is always kept as received; only the key is
+ * The Kafka key of a person's events: the email address, trimmed, its domain normalised by UTS #46 (IDNA2008,
+ * non-transitional: Unicode labels to their {@code xn--} ASCII form, {@code ß} kept as itself rather than turned into
+ * {@code ss} as IDNA2003 did) and everything lower-cased. The address itself is always kept as received; only the key is
  * normalised, and never more than this: {@code +tags} and dots stay, since suppressing too narrowly would mail someone
  * who asked not to be (RFC 5321 domains are case-insensitive; lower-casing the local part is common practice).
  *
@@ -13,6 +14,10 @@ import java.util.Locale;
  * one identity every event carries. Keying by it keeps a person's record and later removal on one partition, in order.
  */
 public final class PersonKey {
+
+    /** UTS #46, non-transitional both ways, with the IDNA2008 bidi and context rules checked. */
+    private static final IDNA UTS46 = IDNA.getUTS46Instance(IDNA.NONTRANSITIONAL_TO_ASCII | IDNA.NONTRANSITIONAL_TO_UNICODE
+            | IDNA.CHECK_BIDI | IDNA.CHECK_CONTEXTJ | IDNA.CHECK_CONTEXTO);
 
     private PersonKey() {
     }
@@ -31,19 +36,26 @@ public final class PersonKey {
     }
 
     /**
-     * A domain in its ASCII (IDNA) form; unchanged when it is ASCII already or cannot be converted (the address is then
-     * refused by validation, and a key is still needed for what is already on a topic).
+     * A domain in its ASCII (UTS #46) form; unchanged when it is ASCII already or cannot be converted (the address is
+     * then refused by validation, and a key is still needed for what is already on a topic).
      */
     public static String asciiDomain(String domain) {
         if (isPlainAscii(domain)) {
-            // Nothing to convert (IDNA leaves ASCII labels as they are), and IDN's conversion is costly per call.
+            // Nothing to convert (UTS #46 leaves ASCII labels as they are, but for case), and a conversion costs per call.
             return domain;
         }
-        try {
-            return IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
-        } catch (IllegalArgumentException e) {
-            return domain;
-        }
+        StringBuilder ascii = new StringBuilder(domain.length() + 16);
+        IDNA.Info info = new IDNA.Info();
+        UTS46.nameToASCII(domain, ascii, info);
+        return info.hasErrors() ? domain : ascii.toString();
+    }
+
+    /** A domain in its Unicode (UTS #46) form, as people write it; unchanged when it cannot be converted. */
+    public static String unicodeDomain(String domain) {
+        StringBuilder unicode = new StringBuilder(domain.length());
+        IDNA.Info info = new IDNA.Info();
+        UTS46.nameToUnicode(domain, unicode, info);
+        return info.hasErrors() ? domain : unicode.toString();
     }
 
     /**
@@ -64,7 +76,7 @@ public final class PersonKey {
     private static boolean isPlainAscii(String domain) {
         for (int i = 0; i < domain.length(); i++) {
             char c = domain.charAt(i);
-            // Fullwidth and ideographic dots are non-ASCII too: IDN maps them to '.'.
+            // Fullwidth and ideographic dots are non-ASCII too: UTS #46 maps them to '.'.
             if (c >= 0x80) {
                 return false;
             }

@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
 import io.micrometer.core.instrument.Counter;
-import java.net.IDN;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -105,7 +104,7 @@ public class SalesforceWriterAdapter implements SalesforceWriter {
             literals.add(key);
             int at = key.lastIndexOf('@');
             if (at > 0) {
-                literals.add(key.substring(0, at + 1) + IDN.toUnicode(key.substring(at + 1), IDN.ALLOW_UNASSIGNED));
+                literals.add(key.substring(0, at + 1) + PersonKey.unicodeDomain(key.substring(at + 1)));
             }
         }
         Map<String, List<PersonRecord>> found = new LinkedHashMap<>();
