@@ -50,7 +50,7 @@ class EndToEndTest {
 
     @BeforeAll
     static void startStack() throws Exception {
-        dev.unsubsync.schemas.EventClasses.trust();
+        dev.unsubsync.kit.kafka.EventClasses.trust();
         Path root = Path.of(System.getProperty("project.root"));
         Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "local-stack-");
         stack = LocalStack.start(root, data, new LocalStack.Ports(freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()));

@@ -1,14 +1,16 @@
 package dev.unsubsync.reconciler.http;
 
-import dev.unsubsync.security.RequiresScope;
-import dev.unsubsync.security.Scope;
+import dev.unsubsync.kit.http.Problem;
+import dev.unsubsync.kit.http.ApiFilter;
+import dev.unsubsync.kit.security.RequiresScope;
+import dev.unsubsync.kit.security.Scope;
 import dev.unsubsync.events.ReconcileRun;
 import dev.unsubsync.events.RunPhase;
 import dev.unsubsync.events.RunState;
 import dev.unsubsync.events.RunTrigger;
 import dev.unsubsync.reconciler.kafka.RunCoordinator;
 import dev.unsubsync.reconciler.kafka.Runs;
-import dev.unsubsync.schemas.SettingsView;
+import dev.unsubsync.kit.kafka.SettingsView;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -109,7 +111,7 @@ public class RunsController {
                             + run.getRunId());
         }
         Instant now = clock.instant();
-        String caller = request.getAttribute(ApiTokenFilter.CALLER, String.class).orElse("api");
+        String caller = request.getAttribute(ApiFilter.CALLER, String.class).orElse("api");
         ReconcileRun run = runs.publish(ReconcileRun.newBuilder().setRunId(RunCoordinator.newRunId(now)).setTrigger(RunTrigger.MANUAL)
                 .setState(RunState.REQUESTED).setPhase(RunPhase.PENDING).setRequestedAt(now).setRequestedBy(caller).build());
         return HttpResponse.accepted(URI.create("/v1/runs/" + run.getRunId())).body(RunView.of(run));

@@ -1,5 +1,6 @@
 package dev.unsubsync.reconciler.kafka;
 
+import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.events.DirectoryState;
 import dev.unsubsync.events.ReconcileRun;
 import dev.unsubsync.events.SalesforceRecord;
@@ -9,8 +10,8 @@ import dev.unsubsync.reconciler.domain.DirectoryReads;
 import dev.unsubsync.salesforce.Describe;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.SalesforceClient;
-import dev.unsubsync.schemas.CompactedView;
-import dev.unsubsync.schemas.SettingsView;
+import dev.unsubsync.kit.kafka.CompactedView;
+import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,7 +63,7 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
     private final Runs runs;
     private final Provider<RunCoordinator> coordinator;
     private final ReconcilerConfiguration config;
-    private final KafkaSettings kafka;
+    private final KafkaClients kafka;
     private final Clock clock;
     private final AtomicReference<DirectoryState> state = new AtomicReference<>();
     private final Map<String, MarketoField> marketoFields = new HashMap<>();
@@ -80,7 +81,7 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
     }
 
     public DirectoryPoller(SalesforceClient salesforce, SettingsView settings, Runs runs, Provider<RunCoordinator> coordinator,
-                           ReconcilerConfiguration config, KafkaSettings kafka, Clock clock, MeterRegistry metrics) {
+                           ReconcilerConfiguration config, KafkaClients kafka, Clock clock, MeterRegistry metrics) {
         this.salesforce = salesforce;
         this.settings = settings;
         this.runs = runs;
@@ -103,7 +104,7 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
             return;
         }
         producer = kafka.bulkProducer();
-        stateView = new CompactedView("directory-state", Topics.DIRECTORY_STATE, kafka.clientConfig(), (key, value) -> {
+        stateView = new CompactedView("directory-state", Topics.DIRECTORY_STATE, kafka.config(), (key, value) -> {
             if (value instanceof DirectoryState read) {
                 state.set(read);
             }

@@ -1,5 +1,6 @@
 package dev.unsubsync.reconciler.kafka;
 
+import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.events.DiffScanRequest;
 import dev.unsubsync.events.OptOutPushResult;
 import dev.unsubsync.events.PushOutcome;
@@ -16,7 +17,7 @@ import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.SalesforceClient;
 import dev.unsubsync.schemas.InvalidSalesforceIdException;
 import dev.unsubsync.schemas.SalesforceId;
-import dev.unsubsync.schemas.SettingsView;
+import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.schemas.Topics;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import jakarta.annotation.PreDestroy;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * (Over 300 lines, not split here: issue 14 cuts the run into its phases, with a plain domain core testable without
- * child JVMs, as one step with the service kit; this change only moved its producer settings into {@link KafkaSettings}.)
+ * child JVMs, as one step with the service kit; this change only moved its producer settings into {@link KafkaClients}.)
  *
  * <p>One nightly run, start to end: the Salesforce snapshot (Bulk API 2.0 query into {@code salesforce-optouts}), the diff
  * (wait until the Streams application has every record of both sides, then ask every partition to compare), and the
@@ -65,7 +66,7 @@ public class NightlyRun implements AutoCloseable {
 
     private final SalesforceClient salesforce;
     private final SettingsView settings;
-    private final KafkaSettings kafka;
+    private final KafkaClients kafka;
     private final Runs runs;
     private final Clock clock;
     private final ReconcilerConfiguration config;
@@ -79,14 +80,14 @@ public class NightlyRun implements AutoCloseable {
         }
     }
 
-    public NightlyRun(SalesforceClient salesforce, SettingsView settings, KafkaSettings kafka, Runs runs, Clock clock, ReconcilerConfiguration config) {
+    public NightlyRun(SalesforceClient salesforce, SettingsView settings, KafkaClients kafka, Runs runs, Clock clock, ReconcilerConfiguration config) {
         this.salesforce = salesforce;
         this.settings = settings;
         this.kafka = kafka;
         this.runs = runs;
         this.clock = clock;
         this.config = config;
-        Map<String, Object> adminConfig = new HashMap<>(kafka.clientConfig());
+        Map<String, Object> adminConfig = new HashMap<>(kafka.config());
         adminConfig.put("request.timeout.ms", 10_000);
         adminConfig.put("default.api.timeout.ms", 15_000);
         this.admin = Admin.create(adminConfig);
@@ -115,7 +116,7 @@ public class NightlyRun implements AutoCloseable {
 
             long diffStarted = System.nanoTime();
             progress.phase(RunPhase.DIFF, Topics.RECONCILE_CONTROL.partitions());
-            StreamsBarrier barrier = new StreamsBarrier(admin, kafka.clientConfig());
+            StreamsBarrier barrier = new StreamsBarrier(admin, kafka.config());
             for (List<String> topics : List.of(List.of(Topics.UNSUBSCRIBE_EVENTS.name()), List.of(Topics.UNSUBSCRIBE_LEDGER.name()),
                     List.of(Topics.RECONCILE_SALES.name(), Topics.SALESFORCE_OPTOUTS.name()))) {
                 if (!barrier.await(ReconcileStreams.APPLICATION_ID, topics, config.getPhaseTimeout(), cancelled)) {
@@ -373,7 +374,7 @@ public class NightlyRun implements AutoCloseable {
 
         Answers(String pass) {
             this.pass = pass;
-            Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+            Map<String, Object> config = new HashMap<>(kafka.config());
             config.remove(ConsumerConfig.GROUP_ID_CONFIG);
             config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             // Subscribing never creates a topic: a broker that auto-creates would give it its default partition count before the

@@ -1,8 +1,9 @@
 package dev.unsubsync.reconciler.kafka;
 
+import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.reconciler.config.ReconcilerConfiguration;
-import dev.unsubsync.schemas.SchemaWarmup;
-import dev.unsubsync.schemas.TopicProvisioner;
+import dev.unsubsync.kit.kafka.SchemaWarmup;
+import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.schemas.Topics;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
@@ -31,12 +32,12 @@ public class ReconcileStreams implements ApplicationEventListener<StartupEvent> 
 
     private static final Logger LOG = LoggerFactory.getLogger(ReconcileStreams.class);
 
-    private final KafkaSettings kafka;
+    private final KafkaClients kafka;
     private final ReconcilerConfiguration config;
     private final Clock clock;
     private volatile KafkaStreams streams;
 
-    public ReconcileStreams(KafkaSettings kafka, ReconcilerConfiguration config, Clock clock) {
+    public ReconcileStreams(KafkaClients kafka, ReconcilerConfiguration config, Clock clock) {
         this.kafka = kafka;
         this.config = config;
         this.clock = clock;
@@ -46,10 +47,10 @@ public class ReconcileStreams implements ApplicationEventListener<StartupEvent> 
     public void onApplicationEvent(StartupEvent event) {
         TopicProvisioner.ensureAtStartUp(kafka.bootstrapServers(), Topics.ALL, "Kafka Streams waits for them");
         // Every schema it writes, registered now: a nightly run then never waits on the registry to write.
-        SchemaWarmup.start("nightly-reconciler", kafka.clientConfig(), SchemaWarmup.valuesOf(Topics.ALL,
+        SchemaWarmup.start("nightly-reconciler", kafka.config(), SchemaWarmup.valuesOf(Topics.ALL,
                 new SchemaWarmup.Written(Topics.UNSUBSCRIBE_EVENTS, dev.unsubsync.events.UnsubscribeRecorded.getClassSchema())));
         Properties props = new Properties();
-        props.putAll(kafka.clientConfig());
+        props.putAll(kafka.config());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         String stateDir = config.getStateDir() != null ? config.getStateDir()
                 : Path.of(System.getProperty("java.io.tmpdir"), "nightly-reconciler-streams").toString();
@@ -66,7 +67,7 @@ public class ReconcileStreams implements ApplicationEventListener<StartupEvent> 
         props.put(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, 60_000);
         // ...all of its share at once (the stateful tasks are 12 on 6 partitions), not two per probing rebalance.
         props.put(StreamsConfig.MAX_WARMUP_REPLICAS_CONFIG, 12);
-        KafkaSettings serdes = kafka;
+        KafkaClients serdes = kafka;
         streams = new KafkaStreams(ReconcileTopology.build(new ReconcileTopology.Serdes4(serdes.serde(), serdes.serde(), serdes.serde(), serdes.serde(),
                 serdes.serde(), serdes.serde(), serdes.serde()), clock), props);
         streams.setUncaughtExceptionHandler(e -> {

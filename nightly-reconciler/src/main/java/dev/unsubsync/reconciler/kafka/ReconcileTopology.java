@@ -147,7 +147,8 @@ public final class ReconcileTopology {
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
-        // RocksDB on disk, logged to a changelog: state stays off the heap and moves with its task between instances.
+        // RocksDB on disk, off the heap. Logged to a changelog (so it moves with its task between instances) unless the
+        // caller turns logging off: the read-only stores are restored from their own source topics instead.
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values);
     }
 

@@ -1,5 +1,6 @@
 package dev.unsubsync.reconciler.kafka;
 
+import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.events.ReconcileRun;
 import dev.unsubsync.events.RunPhase;
 import dev.unsubsync.events.RunState;
@@ -7,7 +8,7 @@ import dev.unsubsync.events.RunTrigger;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.reconciler.domain.NightlySchedule;
 import dev.unsubsync.reconciler.domain.RunPlanner;
-import dev.unsubsync.schemas.SettingsView;
+import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.schemas.Topics;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
@@ -54,7 +55,7 @@ public class RunCoordinator implements ApplicationEventListener<StartupEvent> {
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final KafkaSettings kafka;
+    private final KafkaClients kafka;
     private final Runs runs;
     private final SettingsView settings;
     private final NightlyRun nightlyRun;
@@ -68,7 +69,7 @@ public class RunCoordinator implements ApplicationEventListener<StartupEvent> {
     private volatile String currentRunId;
     private final RunPlanner planner = new RunPlanner();
 
-    public RunCoordinator(KafkaSettings kafka, Runs runs, SettingsView settings, NightlyRun nightlyRun, Clock clock) {
+    public RunCoordinator(KafkaClients kafka, Runs runs, SettingsView settings, NightlyRun nightlyRun, Clock clock) {
         this.kafka = kafka;
         this.runs = runs;
         this.settings = settings;
@@ -100,7 +101,7 @@ public class RunCoordinator implements ApplicationEventListener<StartupEvent> {
     }
 
     private void lead() {
-        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        Map<String, Object> config = new HashMap<>(kafka.config());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // Subscribing never creates a topic: a broker that auto-creates would give it its default partition count before the

@@ -1,9 +1,10 @@
 package dev.unsubsync.reconciler.kafka;
 
+import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.events.ReconcileRun;
 import dev.unsubsync.events.RunState;
 import dev.unsubsync.events.RunTrigger;
-import dev.unsubsync.schemas.CompactedView;
+import dev.unsubsync.kit.kafka.CompactedView;
 import dev.unsubsync.schemas.Topics;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import jakarta.annotation.PreDestroy;
@@ -35,8 +36,8 @@ public class Runs implements AutoCloseable {
     private final CompactedView view;
     private final KafkaProducer<String, ReconcileRun> producer;
 
-    public Runs(KafkaSettings kafka) {
-        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+    public Runs(KafkaClients kafka) {
+        Map<String, Object> config = new HashMap<>(kafka.config());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
@@ -45,7 +46,7 @@ public class Runs implements AutoCloseable {
         AvroKafkaSerializer<ReconcileRun> values = new AvroKafkaSerializer<>();
         values.configure(config, false);
         this.producer = new KafkaProducer<>(config, new StringSerializer(), values);
-        this.view = new CompactedView("runs-view", Topics.RECONCILE_RUNS, kafka.clientConfig(), (key, value) -> {
+        this.view = new CompactedView("runs-view", Topics.RECONCILE_RUNS, kafka.config(), (key, value) -> {
             if (key == null) {
                 return;
             }

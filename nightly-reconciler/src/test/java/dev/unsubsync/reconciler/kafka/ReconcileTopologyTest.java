@@ -16,7 +16,7 @@ import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
 import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
-import dev.unsubsync.schemas.EventClasses;
+import dev.unsubsync.kit.kafka.EventClasses;
 import dev.unsubsync.schemas.SalesforceId;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.TestInfrastructure;

@@ -4,14 +4,13 @@ import dev.unsubsync.pusher.domain.FieldCheck;
 import dev.unsubsync.pusher.domain.OptOutPusher;
 import dev.unsubsync.pusher.domain.RecentWrites;
 import dev.unsubsync.pusher.domain.SalesforceWriter;
-import dev.unsubsync.pusher.kafka.KafkaSettings;
+import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.pusher.kafka.PeopleDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.unsubsync.schemas.SettingsView;
-import dev.unsubsync.security.ApiKeys;
+import dev.unsubsync.kit.kafka.SettingsView;
+import dev.unsubsync.kit.security.ApiKeys;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -21,19 +20,6 @@ import java.util.concurrent.Executors;
 /** Wires the framework-free domain services. */
 @Factory
 public class DomainFactory {
-
-    @Singleton
-    @Requires(missingBeans = Clock.class)
-    Clock clock() {
-        return Clock.systemUTC();
-    }
-
-    /** The settings in force, followed on the settings topic. */
-    @Singleton
-    @Bean(preDestroy = "close")
-    SettingsView settingsView(KafkaSettings kafka) {
-        return new SettingsView(kafka.clientConfig());
-    }
 
     /** Created at start-up: a weak key outside {@code local} and {@code test} stops the service before it serves. */
     @io.micronaut.context.annotation.Context
@@ -57,8 +43,8 @@ public class DomainFactory {
     /** The people directory ({@code salesforce-people}), followed whole by every instance. */
     @Singleton
     @Bean(preDestroy = "close")
-    PeopleDirectory peopleDirectory(KafkaSettings kafka, Clock clock, PusherConfiguration config, MeterRegistry metrics) {
-        return new PeopleDirectory(kafka.clientConfig(), clock, config.getLookupMemory(), metrics);
+    PeopleDirectory peopleDirectory(KafkaClients kafka, Clock clock, PusherConfiguration config, MeterRegistry metrics) {
+        return new PeopleDirectory(kafka.config(), clock, config.getLookupMemory(), metrics);
     }
 
     @Singleton

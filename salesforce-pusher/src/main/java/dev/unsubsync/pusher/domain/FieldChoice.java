@@ -4,7 +4,7 @@ import dev.unsubsync.events.SyncSettings;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Which opt-out fields an unsubscribe sets, from the admin's settings (MISSION.md rules 2 and 5). */
+/** Which opt-out fields an unsubscribe sets, from the admin's settings (salesforce-pusher/README.md, "Behaviour": which fields). */
 public final class FieldChoice {
 
     /** The standard Email Opt Out field. */

@@ -21,8 +21,8 @@ import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Decides, for a batch of events, what to write into Salesforce and what each event's final outcome is (MISSION.md,
- * rules 1–9).
+ * Decides, for a batch of events, what to write into Salesforce and what each event's final outcome is (the table in
+ * salesforce-pusher/README.md, "Behaviour").
  *
  * <p>Only {@link UnsubscribeRecorded} is pushed and only {@code true} is written; a removal is never pushed. The fields
  * come from the settings ({@link FieldChoice}). An unsubscribe reaches every Contact and Lead with its email (the people

@@ -12,7 +12,7 @@ import java.util.Optional;
 public interface SalesforceWriter {
 
     /** Largest number of records one call takes (sObject Collections' limit). */
-    int MAX_RECORDS_PER_CALL = 200;
+    int MAX_RECORDS_PER_CALL = dev.unsubsync.salesforce.SalesforceClient.MAX_RECORDS_PER_CALL;
 
     /** Updates up to {@link #MAX_RECORDS_PER_CALL} records in one call, each independently ({@code allOrNone: false}). */
     Outcome<List<RecordResult>> update(List<RecordUpdate> updates);

@@ -1,7 +1,8 @@
 package dev.unsubsync.pusher.http;
 
-import dev.unsubsync.security.RequiresScope;
-import dev.unsubsync.security.Scope;
+import dev.unsubsync.kit.http.Problem;
+import dev.unsubsync.kit.security.RequiresScope;
+import dev.unsubsync.kit.security.Scope;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.pusher.domain.FieldCheck;
 import dev.unsubsync.salesforce.Describe;
@@ -9,7 +10,7 @@ import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.SalesforceClient;
 import dev.unsubsync.schemas.InvalidSalesforceIdException;
 import dev.unsubsync.schemas.SalesforceId;
-import dev.unsubsync.schemas.SettingsView;
+import dev.unsubsync.kit.kafka.SettingsView;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -105,7 +106,7 @@ public class SalesforceController {
     @Get(value = "/fields/search", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> search(@Nullable @QueryValue String label) {
         if (label == null || label.isBlank()) {
-            return Problems.response(HttpStatus.BAD_REQUEST, "Invalid request", "label is required, e.g. ?label=Marketo Sales Opt Out");
+            return Problem.response(HttpStatus.BAD_REQUEST, "bad-request", "Invalid request", "label is required, e.g. ?label=Marketo Sales Opt Out");
         }
         String wanted = label.trim().toLowerCase(Locale.ROOT);
         List<FoundField> found = new ArrayList<>();
@@ -134,7 +135,7 @@ public class SalesforceController {
         try {
             parsed = SalesforceId.parsePerson(id);
         } catch (InvalidSalesforceIdException e) {
-            return Problems.response(HttpStatus.BAD_REQUEST, "Invalid Salesforce ID", "the ID " + e.getMessage());
+            return Problem.response(HttpStatus.BAD_REQUEST, "bad-request", "Invalid Salesforce ID", "the ID " + e.getMessage());
         }
         String object = parsed.personObjectType().orElseThrow();
         List<String> fields = new ArrayList<>(List.of("Id", "Email", "FirstName", "LastName", EMAIL_OPT_OUT));
@@ -149,7 +150,7 @@ public class SalesforceController {
                     String.join(" ", java.util.stream.Stream.of(r.get("FirstName"), r.get("LastName")).filter(java.util.Objects::nonNull).map(String::valueOf).toList()),
                     Boolean.TRUE.equals(r.get(EMAIL_OPT_OUT)), hasMarketo ? marketo : null, hasMarketo ? Boolean.TRUE.equals(r.get(marketo)) : null));
             case Outcome.RequestRejected<Map<String, Object>> rejected when rejected.status() == 404 ->
-                    Problems.response(HttpStatus.NOT_FOUND, "Not found", "Salesforce has no " + object + " " + parsed.to18());
+                    Problem.response(HttpStatus.NOT_FOUND, "not-found", "Not found", "Salesforce has no " + object + " " + parsed.to18());
             default -> unavailable("Cannot read " + object + " " + parsed.to18() + ": " + record.describe());
         };
     }
@@ -173,7 +174,7 @@ public class SalesforceController {
     @Get(value = "/people", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> peopleByEmail(@Nullable @QueryValue String email) {
         if (email == null || email.isBlank() || email.length() > 320 || email.indexOf('@') < 1) {
-            return Problems.response(HttpStatus.BAD_REQUEST, "Invalid email", "email must be an address (name@domain), at most 320 characters");
+            return Problem.response(HttpStatus.BAD_REQUEST, "bad-request", "Invalid email", "email must be an address (name@domain), at most 320 characters");
         }
         String person = dev.unsubsync.schemas.PersonKey.of(email);
         java.util.Set<String> listed = new java.util.HashSet<>();
@@ -229,6 +230,6 @@ public class SalesforceController {
     }
 
     private static HttpResponse<?> unavailable(String detail) {
-        return Problems.response(HttpStatus.BAD_GATEWAY, "Salesforce unavailable", detail);
+        return Problem.response(HttpStatus.BAD_GATEWAY, "bad-gateway", "Salesforce unavailable", detail);
     }
 }

@@ -4,7 +4,7 @@ import dev.unsubsync.events.DirectoryEntry;
 import dev.unsubsync.events.SalesforcePeople;
 import dev.unsubsync.pusher.domain.People;
 import dev.unsubsync.pusher.domain.PersonRecord;
-import dev.unsubsync.schemas.CompactedView;
+import dev.unsubsync.kit.kafka.CompactedView;
 import dev.unsubsync.schemas.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,5 +1,6 @@
 package dev.unsubsync.pusher.kafka;
 
+import dev.unsubsync.kit.kafka.KafkaClients;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -19,8 +20,8 @@ public class Producers {
     private final KafkaProducer<String, SpecificRecord> results;
     private final KafkaProducer<byte[], byte[]> deadLetters;
 
-    public Producers(KafkaSettings kafka) {
-        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+    public Producers(KafkaClients kafka) {
+        Map<String, Object> config = new HashMap<>(kafka.config());
         // An outcome is final only once every in-sync replica has it; offsets are committed after that.
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         // Producer retries never duplicate or reorder outcomes.

@@ -1,5 +1,7 @@
 package dev.unsubsync.pusher.kafka;
 
+import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.events.OptOutPushResult;
 import dev.unsubsync.pusher.config.PusherConfiguration;
 import dev.unsubsync.pusher.domain.AllowanceGovernor;
@@ -8,8 +10,8 @@ import dev.unsubsync.pusher.domain.OptOutPusher;
 import dev.unsubsync.pusher.domain.TransientPushFailure;
 import dev.unsubsync.salesforce.SalesforceClient;
 import dev.unsubsync.schemas.PersonKey;
-import dev.unsubsync.schemas.RegistryErrors;
-import dev.unsubsync.schemas.SettingsView;
+import dev.unsubsync.kit.kafka.RegistryErrors;
+import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.schemas.Topic;
 import dev.unsubsync.schemas.Topics;
 import java.time.Duration;
@@ -60,7 +62,7 @@ public final class PushLoop {
     private final OptOutPusher pusher;
     private final FieldCheck fieldCheck;
     private final PusherConfiguration config;
-    private final KafkaSettings kafka;
+    private final KafkaClients kafka;
     private final Producer<String, SpecificRecord> results;
     private final Producer<byte[], byte[]> raw;
     private final PushMetrics metrics;
@@ -75,7 +77,7 @@ public final class PushLoop {
     private volatile String problem;
 
     PushLoop(String name, Topic<?, ?> source, String groupId, OptOutPusher pusher, FieldCheck fieldCheck, PusherConfiguration config,
-             KafkaSettings kafka, Producers producers, PushMetrics metrics, SalesforceClient salesforce, PeopleDirectory people, SettingsView settings) {
+             KafkaClients kafka, Producers producers, PushMetrics metrics, SalesforceClient salesforce, PeopleDirectory people, SettingsView settings) {
         this.people = people;
         this.settings = settings;
         this.name = name;
@@ -247,8 +249,15 @@ public final class PushLoop {
                 continue;
             }
             List<String> onlyFields = parkedLoop() ? BatchRecords.parkedFields(record) : List.of();
-            OptOutPusher.Inbound in = new OptOutPusher.Inbound(record.key() == null ? PersonKey.of("unknown@invalid") : record.key(), event, onlyFields,
-                    source.equals(Topics.RECONCILE_PUSHES));
+            // A record without a key (not one of ours: capture always keys by person) is the person its event names.
+            String person = record.key() != null ? record.key()
+                    : event instanceof UnsubscribeRecorded recorded ? PersonKey.of(recorded.getEmail())
+                    : event instanceof dev.unsubsync.events.UnsubscribeRemoved removed ? PersonKey.of(removed.getEmail()) : null;
+            if (person == null) {
+                sends.add(deadLetter(record, "UNREADABLE_RECORD", "a record without a key whose value names no person"));
+                continue;
+            }
+            OptOutPusher.Inbound in = new OptOutPusher.Inbound(person, event, onlyFields, source.equals(Topics.RECONCILE_PUSHES));
             if (parkedLoop() && fieldCheck.stillBlocks(in.event(), in.onlyFields())) {
                 // Parked events wait, in order, until the field they need is writable.
                 throw new TransientPushFailure("parked events still wait: " + fieldCheck.problems().keySet());

@@ -1,5 +1,6 @@
 package dev.unsubsync.pusher.kafka;
 
+import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.pusher.config.PusherConfiguration;
 import dev.unsubsync.pusher.domain.FieldCheck;
 import dev.unsubsync.pusher.domain.OptOutPusher;
@@ -20,8 +21,8 @@ public class PushLoops implements ApplicationEventListener<StartupEvent> {
 
     private final List<PushLoop> loops;
 
-    public PushLoops(OptOutPusher pusher, FieldCheck fieldCheck, PusherConfiguration config, KafkaSettings kafka, Producers producers,
-                     PushMetrics metrics, SalesforceClient salesforce, PeopleDirectory people, dev.unsubsync.schemas.SettingsView settings) {
+    public PushLoops(OptOutPusher pusher, FieldCheck fieldCheck, PusherConfiguration config, KafkaClients kafka, Producers producers,
+                     PushMetrics metrics, SalesforceClient salesforce, PeopleDirectory people, dev.unsubsync.kit.kafka.SettingsView settings) {
         this.loops = List.of(
                 new PushLoop("push-loop", Topics.UNSUBSCRIBE_EVENTS, config.getGroupId(), pusher, fieldCheck, config, kafka, producers, metrics, salesforce, people, settings),
                 new PushLoop("parked-loop", Topics.PUSH_PARKED, config.getGroupId() + "-parked", pusher, fieldCheck, config, kafka, producers, metrics, salesforce, people, settings),

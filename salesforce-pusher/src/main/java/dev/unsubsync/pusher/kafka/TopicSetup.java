@@ -1,7 +1,8 @@
 package dev.unsubsync.pusher.kafka;
 
-import dev.unsubsync.schemas.SchemaWarmup;
-import dev.unsubsync.schemas.TopicProvisioner;
+import dev.unsubsync.kit.kafka.KafkaClients;
+import dev.unsubsync.kit.kafka.SchemaWarmup;
+import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.schemas.Topics;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
@@ -13,9 +14,9 @@ import jakarta.inject.Singleton;
 public class TopicSetup implements ApplicationEventListener<StartupEvent> {
 
     private final String bootstrapServers;
-    private final KafkaSettings kafka;
+    private final KafkaClients kafka;
 
-    public TopicSetup(@Value("${kafka.bootstrap.servers}") String bootstrapServers, KafkaSettings kafka) {
+    public TopicSetup(@Value("${kafka.bootstrap.servers}") String bootstrapServers, KafkaClients kafka) {
         this.bootstrapServers = bootstrapServers;
         this.kafka = kafka;
     }
@@ -23,6 +24,6 @@ public class TopicSetup implements ApplicationEventListener<StartupEvent> {
     @Override
     public void onApplicationEvent(StartupEvent event) {
         TopicProvisioner.ensureAtStartUp(bootstrapServers, Topics.ALL, "the push loops wait for Kafka");
-        SchemaWarmup.start("salesforce-pusher", kafka.clientConfig(), SchemaWarmup.valuesOf(java.util.List.of(Topics.PUSH_RESULTS)));
+        SchemaWarmup.start("salesforce-pusher", kafka.config(), SchemaWarmup.valuesOf(java.util.List.of(Topics.PUSH_RESULTS)));
     }
 }

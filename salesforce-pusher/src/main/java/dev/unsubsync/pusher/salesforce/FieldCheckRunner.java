@@ -5,7 +5,7 @@ import dev.unsubsync.pusher.domain.FieldChoice;
 import dev.unsubsync.salesforce.Describe;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.SalesforceClient;
-import dev.unsubsync.schemas.SettingsView;
+import dev.unsubsync.kit.kafka.SettingsView;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;

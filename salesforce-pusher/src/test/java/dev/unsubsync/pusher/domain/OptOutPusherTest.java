@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** The pusher's rules (MISSION.md 1–9), each named, with Salesforce behind its port. */
+/** The pusher's rules (salesforce-pusher/README.md, "Behaviour"), each named, with Salesforce behind its port. */
 class OptOutPusherTest {
 
     private static final Instant NOW = Instant.parse("2026-11-28T18:00:00Z");

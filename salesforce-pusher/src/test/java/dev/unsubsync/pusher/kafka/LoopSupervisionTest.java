@@ -1,5 +1,6 @@
 package dev.unsubsync.pusher.kafka;
 
+import dev.unsubsync.kit.kafka.KafkaClients;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,7 +58,7 @@ class LoopSupervisionTest implements TestPropertyProvider {
     @Inject
     PusherConfiguration config;
     @Inject
-    KafkaSettings kafka;
+    KafkaClients kafka;
     @Inject
     Producers producers;
     @Inject
@@ -67,7 +68,7 @@ class LoopSupervisionTest implements TestPropertyProvider {
     @Inject
     PeopleDirectory people;
     @Inject
-    dev.unsubsync.schemas.SettingsView settingsView;
+    dev.unsubsync.kit.kafka.SettingsView settingsView;
 
     private volatile boolean failing = true;
 

@@ -14,7 +14,7 @@ import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
 import dev.unsubsync.pusher.salesforce.FieldCheckRunner;
 import dev.unsubsync.schemas.PersonKey;
-import dev.unsubsync.schemas.SettingsView;
+import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.unsubsync.schemas.RegistryErrors;
+import dev.unsubsync.kit.kafka.RegistryErrors;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;
 import dev.unsubsync.testsupport.TestInfrastructure;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;

@@ -2,31 +2,16 @@ package dev.unsubsync.capture.config;
 
 import dev.unsubsync.capture.domain.EventPublisher;
 import dev.unsubsync.capture.domain.SettingsService;
-import dev.unsubsync.capture.kafka.KafkaClients;
 import dev.unsubsync.capture.kafka.KafkaEventPublisher;
-import dev.unsubsync.schemas.SettingsView;
+import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.capture.domain.UnsubscribeRecorder;
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
 /** Wires the framework-free domain services. */
 @Factory
 public class DomainFactory {
-
-    @Singleton
-    @Requires(missingBeans = Clock.class)
-    Clock clock() {
-        return Clock.systemUTC();
-    }
-
-    /** The settings in force, followed on the settings topic. */
-    @Singleton
-    @io.micronaut.context.annotation.Bean(preDestroy = "close")
-    SettingsView settingsView(KafkaClients clients) {
-        return new SettingsView(clients.config());
-    }
 
     @Singleton
     SettingsService settingsService(SettingsView view, KafkaEventPublisher publisher, Clock clock) {
@@ -52,12 +37,12 @@ public class DomainFactory {
 
     /** Created at start-up: a weak key outside {@code local} and {@code test} stops the service before it serves. */
     @io.micronaut.context.annotation.Context
-    dev.unsubsync.security.ApiKeys apiKeys(CaptureConfiguration config, io.micronaut.context.env.Environment environment) {
-        return dev.unsubsync.security.ApiKeys.configured(config.getApiToken(), config.getApiKeysFile(), environment.getActiveNames());
+    dev.unsubsync.kit.security.ApiKeys apiKeys(CaptureConfiguration config, io.micronaut.context.env.Environment environment) {
+        return dev.unsubsync.kit.security.ApiKeys.configured(config.getApiToken(), config.getApiKeysFile(), environment.getActiveNames());
     }
 
     @Singleton
-    dev.unsubsync.capture.domain.AdminSessions adminSessions(CaptureConfiguration config, dev.unsubsync.security.ApiKeys keys, java.time.Clock clock,
+    dev.unsubsync.capture.domain.AdminSessions adminSessions(CaptureConfiguration config, dev.unsubsync.kit.security.ApiKeys keys, java.time.Clock clock,
                                                              dev.unsubsync.capture.domain.EndedSessions ended) {
         return new dev.unsubsync.capture.domain.AdminSessions(keys, config.getOneClickSecret(), config.getAdminSessionTtl(), clock, ended);
     }

@@ -1,7 +1,7 @@
 package dev.unsubsync.capture.domain;
 
-import dev.unsubsync.security.ApiKeys;
-import dev.unsubsync.security.Scope;
+import dev.unsubsync.kit.security.ApiKeys;
+import dev.unsubsync.kit.security.Scope;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;

@@ -58,6 +58,11 @@ public final class PeerCredential {
         return MessageDigest.isEqual(expected, presented.substring(dot + 1).getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** The path and query of a URI as sent: the part a credential signs. */
+    public static String pathAndQuery(java.net.URI uri) {
+        return uri.getRawQuery() == null ? uri.getRawPath() : uri.getRawPath() + "?" + uri.getRawQuery();
+    }
+
     private byte[] mac(long at, String method, String pathAndQuery) {
         return Hmac.sha256(key, (at + "\n" + method + "\n" + pathAndQuery).getBytes(StandardCharsets.UTF_8));
     }

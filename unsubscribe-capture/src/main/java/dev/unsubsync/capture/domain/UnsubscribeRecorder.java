@@ -180,7 +180,7 @@ public final class UnsubscribeRecorder {
 
     /**
      * Records that an admin removed a person's unsubscribe on the sales side. It is never pushed to Salesforce: removing
-     * it there is the admin's second, separate act (MISSION.md rule 4).
+     * it there is the admin's second, separate act (docs/architecture.md, "Decisions").
      */
     public UnsubscribeRemoved remove(String email, String reason, String removedBy) {
         return remove(email, reason, removedBy, null);

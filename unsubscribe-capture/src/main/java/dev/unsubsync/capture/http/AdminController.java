@@ -1,7 +1,8 @@
 package dev.unsubsync.capture.http;
 
-import dev.unsubsync.security.RequiresScope;
-import dev.unsubsync.security.Scope;
+import dev.unsubsync.kit.http.Problem;
+import dev.unsubsync.kit.security.RequiresScope;
+import dev.unsubsync.kit.security.Scope;
 import dev.unsubsync.capture.config.CaptureConfiguration;
 import dev.unsubsync.capture.kafka.HistoryStreams;
 import dev.unsubsync.capture.kafka.PipelineFigures;

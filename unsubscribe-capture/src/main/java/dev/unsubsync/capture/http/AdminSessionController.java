@@ -1,5 +1,6 @@
 package dev.unsubsync.capture.http;
 
+import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.capture.domain.AdminSessions;
 import dev.unsubsync.capture.domain.EventNotDurableException;
 import dev.unsubsync.capture.domain.RateLimits;

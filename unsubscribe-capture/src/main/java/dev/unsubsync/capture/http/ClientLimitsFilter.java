@@ -1,5 +1,6 @@
 package dev.unsubsync.capture.http;
 
+import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.capture.domain.RateLimits;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;

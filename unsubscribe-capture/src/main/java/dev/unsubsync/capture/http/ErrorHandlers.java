@@ -1,5 +1,6 @@
 package dev.unsubsync.capture.http;
 
+import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.capture.domain.EventNotDurableException;
 import dev.unsubsync.capture.domain.InvalidUnsubscribeException;
 import io.micronaut.context.annotation.Requires;
@@ -25,7 +26,8 @@ final class ErrorHandlers {
         @Override
         @SuppressWarnings("rawtypes") // ExceptionHandler declares the request raw
         public HttpResponse<?> handle(HttpRequest request, InvalidUnsubscribeException e) {
-            return Problem.response(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage(), e.errors());
+            return Problem.response(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage(),
+                    e.errors().stream().map(error -> new Problem.Field(error.field(), error.message())).toList());
         }
     }
 

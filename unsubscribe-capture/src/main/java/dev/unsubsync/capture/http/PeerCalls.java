@@ -26,6 +26,6 @@ final class PeerCalls {
     java.net.http.HttpRequest get(String host, int port, String pathAndQuery, Duration timeout) {
         URI uri = URI.create(scheme + "://" + host + ":" + port + pathAndQuery);
         return java.net.http.HttpRequest.newBuilder(uri).timeout(timeout).GET()
-                .header(PeerCredential.HEADER, credential.sign("GET", ApiTokenFilter.pathAndQuery(uri))).build();
+                .header(PeerCredential.HEADER, credential.sign("GET", PeerCredential.pathAndQuery(uri))).build();
     }
 }

@@ -1,7 +1,9 @@
 package dev.unsubsync.capture.http;
 
-import dev.unsubsync.security.RequiresScope;
-import dev.unsubsync.security.Scope;
+import dev.unsubsync.kit.http.Problem;
+import dev.unsubsync.kit.http.ApiFilter;
+import dev.unsubsync.kit.security.RequiresScope;
+import dev.unsubsync.kit.security.Scope;
 import dev.unsubsync.capture.domain.SettingsConflictException;
 import dev.unsubsync.capture.domain.SettingsRequest;
 import dev.unsubsync.capture.domain.SettingsService;
@@ -68,7 +70,7 @@ public class SettingsController {
         }
         String expected = ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*") ? null : ifMatch.trim().replace("\"", "");
         try {
-            SyncSettings saved = settings.update(request, http.getAttribute(ApiTokenFilter.ORIGIN, String.class).orElseThrow(), expected);
+            SyncSettings saved = settings.update(request, http.getAttribute(ApiFilter.CALLER, String.class).orElseThrow(), expected);
             return HttpResponse.ok(Settings.of(saved)).header("ETag", etag(saved));
         } catch (SettingsConflictException e) {
             if (e.notReadYet()) {

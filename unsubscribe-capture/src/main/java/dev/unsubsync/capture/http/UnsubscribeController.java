@@ -1,7 +1,9 @@
 package dev.unsubsync.capture.http;
 
-import dev.unsubsync.security.RequiresScope;
-import dev.unsubsync.security.Scope;
+import dev.unsubsync.kit.http.Problem;
+import dev.unsubsync.kit.http.ApiFilter;
+import dev.unsubsync.kit.security.RequiresScope;
+import dev.unsubsync.kit.security.Scope;
 import dev.unsubsync.capture.domain.FieldError;
 import dev.unsubsync.capture.domain.UnsubscribeRecorder;
 import dev.unsubsync.capture.domain.UnsubscribeRequest;
@@ -66,7 +68,7 @@ public class UnsubscribeController {
             return Problem.response(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid batch",
                     "the request body must be {\"unsubscribes\": [ ... ]}", List.of());
         }
-        String origin = http.getAttribute(ApiTokenFilter.ORIGIN, String.class).orElse("api");
+        String origin = http.getAttribute(ApiFilter.CALLER, String.class).orElse("api");
         List<ItemResult> results = new java.util.ArrayList<>();
         int accepted = 0;
         int invalid = 0;
@@ -100,7 +102,7 @@ public class UnsubscribeController {
     @io.micronaut.http.annotation.Delete(value = "/{person}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> remove(HttpRequest<?> http, @io.micronaut.http.annotation.PathVariable String person,
                                   @Nullable @io.micronaut.http.annotation.QueryValue String reason) {
-        String origin = http.getAttribute(ApiTokenFilter.ORIGIN, String.class).orElse("api");
+        String origin = http.getAttribute(ApiFilter.CALLER, String.class).orElse("api");
         var removed = recorder.remove(person, reason, origin);
         return HttpResponse.status(HttpStatus.ACCEPTED)
                 .body(new Removed(removed.getEventId(), removed.getEmail(), removed.getRemovedBy(), removed.getRecordedAt().toString()));
@@ -113,7 +115,7 @@ public class UnsubscribeController {
             return java.util.concurrent.CompletableFuture.completedFuture(Problem.response(HttpStatus.BAD_REQUEST, "invalid-request",
                     "Invalid unsubscribe", "the request body must be a JSON object", List.of()));
         }
-        String origin = http.getAttribute(ApiTokenFilter.ORIGIN, String.class).orElse("api");
+        String origin = http.getAttribute(ApiFilter.CALLER, String.class).orElse("api");
         // No thread waits for Kafka: the answer is sent from the producer's acknowledgement.
         return recorder.recordAsync(request, origin, http.getHeaders().get("Idempotency-Key")).thenApply(recorded -> {
             UnsubscribeRecorded event = recorded.event();

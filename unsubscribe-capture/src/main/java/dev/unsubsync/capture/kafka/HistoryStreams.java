@@ -1,5 +1,6 @@
 package dev.unsubsync.capture.kafka;
 
+import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.events.PersonHistory;
 import io.apicurio.registry.serde.avro.AvroSerde;
 import io.micronaut.context.event.ApplicationEventListener;

@@ -1,8 +1,9 @@
 package dev.unsubsync.capture.kafka;
 
+import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.capture.domain.EndedSessions;
 import dev.unsubsync.events.ConsoleSessionEnded;
-import dev.unsubsync.schemas.CompactedView;
+import dev.unsubsync.kit.kafka.CompactedView;
 import dev.unsubsync.schemas.Topics;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;

@@ -1,5 +1,6 @@
 package dev.unsubsync.capture.kafka;
 
+import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.schemas.Topics;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.serde.annotation.Serdeable;

@@ -1,6 +1,6 @@
 package dev.unsubsync.capture.kafka;
 
-import dev.unsubsync.schemas.RegistryErrors;
+import dev.unsubsync.kit.kafka.RegistryErrors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;

@@ -1,9 +1,10 @@
 package dev.unsubsync.capture.kafka;
 
+import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
-import dev.unsubsync.schemas.SchemaWarmup;
-import dev.unsubsync.schemas.TopicProvisioner;
+import dev.unsubsync.kit.kafka.SchemaWarmup;
+import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.schemas.Topics;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;

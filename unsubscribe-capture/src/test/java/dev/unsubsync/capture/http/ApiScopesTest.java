@@ -3,7 +3,7 @@ package dev.unsubsync.capture.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.unsubsync.security.RequiresScope;
+import dev.unsubsync.kit.security.RequiresScope;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;
 import dev.unsubsync.testsupport.TestInfrastructure;
 import io.micronaut.runtime.server.EmbeddedServer;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unsubsync.events.ConsoleSessionEnded;
-import dev.unsubsync.schemas.BoundedSchemaResolver;
-import dev.unsubsync.schemas.RegistryErrors;
-import dev.unsubsync.schemas.SchemaWarmup;
+import dev.unsubsync.kit.kafka.BoundedSchemaResolver;
+import dev.unsubsync.kit.kafka.RegistryErrors;
+import dev.unsubsync.kit.kafka.SchemaWarmup;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;
 import dev.unsubsync.testsupport.TestInfrastructure;
@@ -96,7 +96,7 @@ class RegistryBoundsTest {
     }
 
     private static AvroKafkaSerializer<ConsoleSessionEnded> serializer(Relay relay) {
-        dev.unsubsync.schemas.EventClasses.trust();
+        dev.unsubsync.kit.kafka.EventClasses.trust();
         AvroKafkaSerializer<ConsoleSessionEnded> serializer = new AvroKafkaSerializer<>();
         serializer.configure(config(relay), false);
         return serializer;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unsubsync.schemas.Topic;
-import dev.unsubsync.schemas.TopicProvisioner;
+import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;
 import dev.unsubsync.testsupport.TestInfrastructure;
 import java.time.Duration;

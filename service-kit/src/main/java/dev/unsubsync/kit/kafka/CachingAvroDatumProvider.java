@@ -1,0 +1,56 @@
+package dev.unsubsync.kit.kafka;
+
+import io.apicurio.registry.serde.avro.DefaultAvroDatumProvider;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DatumWriter;
+
+/**
+ * Apicurio's Avro datum provider with its writers and readers cached by schema instance. The default provider computes
+ * a fingerprint of the whole schema (a normalisation and a hash) for every record it serialises, to find its cached
+ * writer: measured at 15% of capture's CPU under load. Our schemas are a handful of long-lived instances (the generated
+ * classes' own, and the registry's cached ones), so an identity lookup finds the same writer at a fraction of the cost.
+ * Bounded: should schemas ever arrive as new instances, the cache starts again rather than grow.
+ *
+ * <p>Configured with {@code apicurio.registry.avro-datum-provider} ({@code kafka.apicurio.registry.avro-datum-provider}
+ * in each service's configuration).
+ */
+public class CachingAvroDatumProvider<T> extends DefaultAvroDatumProvider<T> {
+
+    private static final int MAX_SCHEMAS = 256;
+
+    private final Map<IdentityKey, DatumWriter<T>> writers = new ConcurrentHashMap<>();
+    private final Map<IdentityKey, DatumReader<T>> readers = new ConcurrentHashMap<>();
+
+    /** A schema compared and hashed by identity (no walk over the schema), and the kind of datum it is used with. */
+    private record IdentityKey(Schema schema, boolean specific) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof IdentityKey key && key.schema == schema && key.specific == specific;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(schema) * 31 + Boolean.hashCode(specific);
+        }
+    }
+
+    @Override
+    public DatumWriter<T> createDatumWriter(T data, Schema schema) {
+        if (writers.size() > MAX_SCHEMAS) {
+            writers.clear();
+        }
+        return writers.computeIfAbsent(new IdentityKey(schema, data instanceof org.apache.avro.specific.SpecificRecord),
+                key -> super.createDatumWriter(data, schema));
+    }
+
+    @Override
+    public DatumReader<T> createDatumReader(Schema schema) {
+        if (readers.size() > MAX_SCHEMAS) {
+            readers.clear();
+        }
+        return readers.computeIfAbsent(new IdentityKey(schema, true), key -> super.createDatumReader(schema));
+    }
+}

@@ -1,0 +1,113 @@
+package dev.unsubsync.kit.kafka;
+
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.apicurio.registry.serde.avro.AvroSerde;
+import io.micronaut.context.env.Environment;
+import io.micronaut.core.naming.conventions.StringConvention;
+import jakarta.inject.Singleton;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The Kafka clients a service builds by hand, from the one config surface ({@code kafka.bootstrap.servers} and
+ * Apicurio's {@code kafka.apicurio.registry.*}), in a few named profiles. Every setting that differs from Kafka's default
+ * says why.
+ */
+@Singleton
+public class KafkaClients {
+
+    private final Map<String, Object> common;
+    private final Environment environment;
+
+    public KafkaClients(Environment environment) {
+        this.environment = environment;
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, environment.getRequiredProperty("kafka.bootstrap.servers", String.class));
+        environment.getProperties("kafka.apicurio.registry", StringConvention.RAW)
+                .forEach((key, value) -> config.put("apicurio.registry." + key, value));
+        // Readers decode into our generated classes rather than generic records.
+        config.put("apicurio.registry.use-specific-avro-reader", true);
+        this.common = Map.copyOf(config);
+    }
+
+    /** Bootstrap servers and registry settings: what every client of the service starts from. */
+    public Map<String, Object> config() {
+        return common;
+    }
+
+    public String bootstrapServers() {
+        return (String) common.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+    }
+
+    /** Every setting under {@code prefix}, keys as written (e.g. {@code consumer.fetch.min.bytes}). */
+    public Map<String, Object> settingsUnder(String prefix) {
+        return Map.copyOf(environment.getProperties(prefix, StringConvention.RAW));
+    }
+
+    /** Profile "batch consumer": one group, batches of up to {@code maxBatch}, offsets committed by hand. */
+    public Map<String, Object> batchConsumerConfig(String groupId, int maxBatch) {
+        Map<String, Object> config = new HashMap<>(common);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        // Offsets are committed by hand, only after every event of a batch has its final outcome.
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Subscribing never creates a topic: a broker that auto-creates would give it its default partition count before the
+        // services provision it (seen locally: reconcile-pushes, the parked topic and salesforce-people with one partition).
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        // A new group starts from the beginning: no unsubscribe recorded before the service first ran is skipped.
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxBatch);
+        // A crashed instance's partitions move to the others after 10 s instead of Kafka's default 45 s.
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        return config;
+    }
+
+    /**
+     * Profile "bulk producer": Avro values for many records at once (a snapshot, a full load), durable and ordered, in
+     * full, compressed batches.
+     */
+    public KafkaProducer<String, SpecificRecord> bulkProducer() {
+        Map<String, Object> config = new HashMap<>(common);
+        // A record counts only once every in-sync replica has it; what follows it waits for that.
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        // Retries never duplicate or reorder.
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // Millions of small records: fuller, compressed batches.
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        AvroKafkaSerializer<SpecificRecord> values = new AvroKafkaSerializer<>();
+        values.configure(config, false);
+        return new KafkaProducer<>(config, new StringSerializer(), values);
+    }
+
+    /** Avro values in the Confluent wire format, decoded into our generated classes. */
+    public Deserializer<Object> avroDeserializer() {
+        AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>();
+        deserializer.configure(new HashMap<>(common), false);
+        return deserializer;
+    }
+
+    /** Avro values in the Confluent wire format, registering their schema on first use. */
+    public <T> Serializer<T> avroSerializer() {
+        AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>();
+        serializer.configure(new HashMap<>(common), false);
+        return serializer;
+    }
+
+    /** An Avro serde of our event classes, through the registry (Kafka Streams). */
+    public <T extends SpecificRecord> AvroSerde<T> serde() {
+        AvroSerde<T> serde = new AvroSerde<>();
+        serde.configure(new HashMap<>(common), false);
+        return serde;
+    }
+}

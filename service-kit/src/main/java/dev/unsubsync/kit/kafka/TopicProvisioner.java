@@ -1,0 +1,134 @@
+package dev.unsubsync.kit.kafka;
+
+import dev.unsubsync.schemas.Topic;
+import dev.unsubsync.schemas.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates the topics a service needs when they do not exist yet, with the partitions and settings {@link Topics} declares. */
+public final class TopicProvisioner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private TopicProvisioner() {
+    }
+
+    /**
+     * At a service's start-up: creates whichever of {@code topics} are missing, waiting at most 15 s for the cluster.
+     * A broker that is down is logged, not fatal; the service copes with it as it would with one that goes down later.
+     *
+     * @param consequence what the service does meanwhile, for the log line
+     * @return whether the topics are known to exist
+     */
+    public static boolean ensureAtStartUp(String bootstrapServers, Collection<Topic<?, ?>> topics, String consequence) {
+        try (Admin admin = Admin.create(java.util.Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                // Fail fast at start-up instead of the default minute-long wait when the broker is down.
+                org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000,
+                org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000))) {
+            ensure(admin, topics, Duration.ofSeconds(15));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (TopicMismatchException e) {
+            // Not what we declare, and not fixable here: running on it would break ordering or co-partitioning.
+            throw e;
+        } catch (Exception e) {
+            LOG.warn("Could not check or create topics {} on {} at start-up ({}); {}", topics, bootstrapServers, e.toString(), consequence);
+            return false;
+        }
+    }
+
+    /** A topic whose partition count is not the declared one: the service refuses to start on it. */
+    public static final class TopicMismatchException extends IllegalStateException {
+        TopicMismatchException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Creates whichever of {@code topics} are missing (replication factor: the cluster's default) and checks the others:
+     * a declared setting (cleanup policy, retention, …) that differs is set back to the declared value; a partition
+     * count that differs cannot be fixed without moving keys between partitions, so it is refused.
+     *
+     * @throws TimeoutException       when the cluster does not answer in time
+     * @throws TopicMismatchException when a topic exists with another partition count than declared
+     */
+    public static void ensure(Admin admin, Collection<Topic<?, ?>> topics, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        List<NewTopic> missing = new ArrayList<>();
+        for (Topic<?, ?> topic : topics) {
+            if (!existing.contains(topic.name())) {
+                missing.add(new NewTopic(topic.name(), Optional.of(topic.partitions()), Optional.empty()).configs(topic.config()));
+            }
+        }
+        checkExisting(admin, topics.stream().filter(t -> existing.contains(t.name())).toList(), timeout);
+        if (missing.isEmpty()) {
+            return;
+        }
+        try {
+            admin.createTopics(missing).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                throw e;
+            }
+            // Another instance created it first: fine.
+        }
+    }
+
+    private static void checkExisting(Admin admin, List<Topic<?, ?>> topics, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        java.util.Map<String, org.apache.kafka.clients.admin.TopicDescription> described = admin.describeTopics(
+                topics.stream().map(Topic::name).toList()).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        List<String> wrong = new ArrayList<>();
+        for (Topic<?, ?> topic : topics) {
+            int actual = described.get(topic.name()).partitions().size();
+            if (actual != topic.partitions()) {
+                wrong.add(topic.name() + " has " + actual + " partition(s), " + topic.partitions() + " declared");
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw new TopicMismatchException("Topics not as declared: " + String.join("; ", wrong) + ". A topic created by a client"
+                    + " before the services provisioned it (broker auto-creation) or by hand must be recreated with the declared partitions"
+                    + " (locally: stop ./run local and delete .local).");
+        }
+        List<org.apache.kafka.common.config.ConfigResource> resources = topics.stream()
+                .map(t -> new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t.name())).toList();
+        java.util.Map<org.apache.kafka.common.config.ConfigResource, org.apache.kafka.clients.admin.Config> configs =
+                admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        java.util.Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>> fixes = new java.util.HashMap<>();
+        for (Topic<?, ?> topic : topics) {
+            org.apache.kafka.common.config.ConfigResource resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic.name());
+            org.apache.kafka.clients.admin.Config actual = configs.get(resource);
+            topic.config().forEach((name, value) -> {
+                org.apache.kafka.clients.admin.ConfigEntry entry = actual.get(name);
+                if (entry == null || !value.equals(entry.value())) {
+                    LOG.warn("Topic {}: {} is {}, declared {}; setting it", topic.name(), name, entry == null ? "unset" : entry.value(), value);
+                    fixes.computeIfAbsent(resource, r -> new ArrayList<>()).add(new org.apache.kafka.clients.admin.AlterConfigOp(
+                            new org.apache.kafka.clients.admin.ConfigEntry(name, value), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET));
+                }
+            });
+        }
+        if (!fixes.isEmpty()) {
+            admin.incrementalAlterConfigs(fixes).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+}
