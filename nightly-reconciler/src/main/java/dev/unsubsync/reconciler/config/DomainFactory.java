@@ -1,5 +1,9 @@
 package dev.unsubsync.reconciler.config;
 
+import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.schemas.Topics;
+import dev.unsubsync.kit.kafka.SchemaWarmup;
+import dev.unsubsync.kit.kafka.ServiceTopics;
 import dev.unsubsync.kit.security.ApiKeys;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
@@ -12,5 +16,12 @@ public class DomainFactory {
     @io.micronaut.context.annotation.Context
     ApiKeys apiKeys(ReconcilerConfiguration config, io.micronaut.context.env.Environment environment) {
         return ApiKeys.configured(config.getApiToken(), config.getApiKeysFile(), environment.getActiveNames());
+    }
+
+    /** Every topic of the system (the reconciler's Streams application uses most), and every schema it writes. */
+    @Singleton
+    ServiceTopics topics() {
+        return new ServiceTopics("nightly-reconciler", Topics.ALL, SchemaWarmup.valuesOf(Topics.ALL,
+                new SchemaWarmup.Written(Topics.UNSUBSCRIBE_EVENTS, UnsubscribeRecorded.getClassSchema())), "Kafka Streams waits for them");
     }
 }

@@ -2,8 +2,7 @@ package dev.unsubsync.reconciler.kafka;
 
 import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.reconciler.config.ReconcilerConfiguration;
-import dev.unsubsync.kit.kafka.SchemaWarmup;
-import dev.unsubsync.kit.kafka.TopicProvisioner;
+import dev.unsubsync.kit.kafka.TopicSetup;
 import dev.unsubsync.schemas.Topics;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
@@ -33,22 +32,22 @@ public class ReconcileStreams implements ApplicationEventListener<StartupEvent> 
     private static final Logger LOG = LoggerFactory.getLogger(ReconcileStreams.class);
 
     private final KafkaClients kafka;
+    private final TopicSetup topicSetup;
     private final ReconcilerConfiguration config;
     private final Clock clock;
     private volatile KafkaStreams streams;
 
-    public ReconcileStreams(KafkaClients kafka, ReconcilerConfiguration config, Clock clock) {
+    public ReconcileStreams(KafkaClients kafka, ReconcilerConfiguration config, Clock clock, TopicSetup topicSetup) {
         this.kafka = kafka;
+        this.topicSetup = topicSetup;
         this.config = config;
         this.clock = clock;
     }
 
     @Override
     public void onApplicationEvent(StartupEvent event) {
-        TopicProvisioner.ensureAtStartUp(kafka.bootstrapServers(), Topics.ALL, "Kafka Streams waits for them");
-        // Every schema it writes, registered now: a nightly run then never waits on the registry to write.
-        SchemaWarmup.start("nightly-reconciler", kafka.config(), SchemaWarmup.valuesOf(Topics.ALL,
-                new SchemaWarmup.Written(Topics.UNSUBSCRIBE_EVENTS, dev.unsubsync.events.UnsubscribeRecorded.getClassSchema())));
+        // Kafka Streams must find its topics as declared: provisioned (and the schemas it writes registered) first.
+        topicSetup.ensure();
         Properties props = new Properties();
         props.putAll(kafka.config());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);

@@ -12,7 +12,6 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -37,15 +35,8 @@ public class Runs implements AutoCloseable {
     private final KafkaProducer<String, ReconcileRun> producer;
 
     public Runs(KafkaClients kafka) {
-        Map<String, Object> config = new HashMap<>(kafka.config());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        AvroKafkaSerializer<ReconcileRun> values = new AvroKafkaSerializer<>();
-        values.configure(config, false);
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), values);
+        // A run's state is written while the API caller waits ("Run now"): durable, and never blocking for long.
+        this.producer = kafka.producer("reconcile-runs", KafkaClients.Profile.REQUEST, new StringSerializer(), new AvroKafkaSerializer<ReconcileRun>());
         this.view = new CompactedView("runs-view", Topics.RECONCILE_RUNS, kafka.config(), (key, value) -> {
             if (key == null) {
                 return;

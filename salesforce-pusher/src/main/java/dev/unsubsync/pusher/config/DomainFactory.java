@@ -1,5 +1,8 @@
 package dev.unsubsync.pusher.config;
 
+import dev.unsubsync.schemas.Topics;
+import dev.unsubsync.kit.kafka.SchemaWarmup;
+import dev.unsubsync.kit.kafka.ServiceTopics;
 import dev.unsubsync.pusher.domain.FieldCheck;
 import dev.unsubsync.pusher.domain.OptOutPusher;
 import dev.unsubsync.pusher.domain.RecentWrites;
@@ -52,5 +55,11 @@ public class DomainFactory {
                               @Named("salesforce-calls") ExecutorService calls, PusherConfiguration config, PeopleDirectory people) {
         return new OptOutPusher(salesforce, clock, settings::current, fieldCheck, calls, new RecentWrites(config.getRecentWritesTtl(), 100_000),
                 dev.unsubsync.pusher.domain.Pauser.SLEEP, people, config.isEveryRecordForEmail());
+    }
+
+    /** The topics the pusher reads and writes, and the schema it writes. */
+    @Singleton
+    ServiceTopics topics() {
+        return new ServiceTopics("salesforce-pusher", Topics.ALL, SchemaWarmup.valuesOf(java.util.List.of(Topics.PUSH_RESULTS)), "the push loops wait for Kafka");
     }
 }

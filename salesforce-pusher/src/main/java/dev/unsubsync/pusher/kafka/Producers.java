@@ -4,12 +4,9 @@ import dev.unsubsync.kit.kafka.KafkaClients;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -21,13 +18,9 @@ public class Producers {
     private final KafkaProducer<byte[], byte[]> deadLetters;
 
     public Producers(KafkaClients kafka) {
-        Map<String, Object> config = new HashMap<>(kafka.config());
         // An outcome is final only once every in-sync replica has it; offsets are committed after that.
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        // Producer retries never duplicate or reorder outcomes.
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        this.results = new KafkaProducer<>(config, new StringSerializer(), kafka.avroSerializer());
-        this.deadLetters = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.results = kafka.producer("optout-push-results", KafkaClients.Profile.DURABLE, new StringSerializer(), new io.apicurio.registry.serde.avro.AvroKafkaSerializer<SpecificRecord>());
+        this.deadLetters = kafka.producer("push-dead-letters", KafkaClients.Profile.DURABLE, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     public Producer<String, SpecificRecord> results() {

@@ -71,23 +71,64 @@ public class KafkaClients {
         return config;
     }
 
+    /** How a producer sends: each profile's settings say why they differ from Kafka's defaults. */
+    public enum Profile {
+        /** An outcome that others act on once it is there (push results, dead letters, a run's state): durable. */
+        DURABLE,
+        /** An answer a caller waits for (an HTTP request): durable, sent at once, and never blocking for long. */
+        REQUEST,
+        /** Many answers a caller waits for at once (a batch request): as {@link #REQUEST}, in fuller batches. */
+        REQUEST_BATCH,
+        /** Millions of records at once (a snapshot, a full load): durable and ordered, in full, compressed batches. */
+        BULK
+    }
+
     /**
-     * Profile "bulk producer": Avro values for many records at once (a snapshot, a full load), durable and ordered, in
-     * full, compressed batches.
+     * A producer named {@code name} with a profile's settings; {@code kafka.producers.<name>.*} settings, where configured,
+     * go on top (to tune one producer without a release).
      */
-    public KafkaProducer<String, SpecificRecord> bulkProducer() {
+    public <K, V> KafkaProducer<K, V> producer(String name, Profile profile, Serializer<K> keys, Serializer<V> values) {
         Map<String, Object> config = new HashMap<>(common);
         // A record counts only once every in-sync replica has it; what follows it waits for that.
         config.put(ProducerConfig.ACKS_CONFIG, "all");
-        // Retries never duplicate or reorder.
+        // Retries inside the producer never duplicate or reorder a person's records.
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // Millions of small records: fuller, compressed batches.
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        AvroKafkaSerializer<SpecificRecord> values = new AvroKafkaSerializer<>();
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, name + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        switch (profile) {
+            case DURABLE -> {
+            }
+            case REQUEST, REQUEST_BATCH -> {
+                // Bound the wait when the broker is unreachable, so callers get a 503 rather than a hung request.
+                config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+                config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+                config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 9_000);
+                if (profile == Profile.REQUEST) {
+                    // Answer as soon as the broker acknowledges; batching buys nothing at one record per request.
+                    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+                } else {
+                    // A call's hundreds of records leave in a few full batches instead of many small requests.
+                    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+                    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+                }
+            }
+            case BULK -> {
+                // Millions of small records: fuller, compressed batches.
+                config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+                config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+                config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+            }
+        }
+        config.putAll(settingsUnder("kafka.producers." + name));
+        config.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+        config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+        keys.configure(config, true);
         values.configure(config, false);
-        return new KafkaProducer<>(config, new StringSerializer(), values);
+        return new KafkaProducer<>(config, keys, values);
+    }
+
+    /** A {@link Profile#BULK} producer of Avro values. */
+    public KafkaProducer<String, SpecificRecord> bulkProducer() {
+        return producer("bulk", Profile.BULK, new StringSerializer(), new AvroKafkaSerializer<>());
     }
 
     /** Avro values in the Confluent wire format, decoded into our generated classes. */

@@ -86,7 +86,9 @@ public final class TopicProvisioner {
             if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
                 throw e;
             }
-            // Another instance created it first: fine.
+            // Another instance created it first, or the listing was behind the cluster: check what is there instead.
+            Set<String> notCreated = missing.stream().map(NewTopic::name).collect(java.util.stream.Collectors.toSet());
+            checkExisting(admin, topics.stream().filter(t -> notCreated.contains(t.name())).toList(), timeout);
         }
     }
 

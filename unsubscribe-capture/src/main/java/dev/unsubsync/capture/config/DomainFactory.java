@@ -1,5 +1,10 @@
 package dev.unsubsync.capture.config;
 
+import dev.unsubsync.events.UnsubscribeRemoved;
+import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.schemas.Topics;
+import dev.unsubsync.kit.kafka.SchemaWarmup;
+import dev.unsubsync.kit.kafka.ServiceTopics;
 import dev.unsubsync.capture.domain.EventPublisher;
 import dev.unsubsync.capture.domain.SettingsService;
 import dev.unsubsync.capture.kafka.KafkaEventPublisher;
@@ -60,5 +65,19 @@ public class DomainFactory {
     @Singleton
     UnsubscribeRecorder unsubscribeRecorder(EventPublisher publisher, Clock clock, CaptureConfiguration config) {
         return new UnsubscribeRecorder(publisher, clock, config.getMaxClockSkew());
+    }
+
+    /**
+     * The topics capture writes to, and the one its history store reads ({@code optout-push-results}): before the server
+     * starts, so the history store finds them co-partitioned; and the schemas it writes.
+     */
+    @Singleton
+    ServiceTopics topics() {
+        return new ServiceTopics("unsubscribe-capture", java.util.List.of(Topics.UNSUBSCRIBE_EVENTS, Topics.PUSH_RESULTS, Topics.SETTINGS,
+                Topics.WEBHOOK_DEAD_LETTERS, Topics.CONSOLE_SESSIONS_ENDED),
+                SchemaWarmup.valuesOf(java.util.List.of(Topics.SETTINGS, Topics.CONSOLE_SESSIONS_ENDED),
+                        new SchemaWarmup.Written(Topics.UNSUBSCRIBE_EVENTS, UnsubscribeRecorded.getClassSchema()),
+                        new SchemaWarmup.Written(Topics.UNSUBSCRIBE_EVENTS, UnsubscribeRemoved.getClassSchema())),
+                "requests answer 503 until Kafka is reachable");
     }
 }

@@ -11,7 +11,6 @@ import dev.unsubsync.capture.domain.webhooks.WebhookEvent;
 import dev.unsubsync.capture.domain.webhooks.WebhookProvider;
 import dev.unsubsync.capture.domain.webhooks.WebhookRejected;
 import dev.unsubsync.schemas.Topics;
-import io.micronaut.configuration.kafka.annotation.KafkaClient;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -55,10 +54,10 @@ public class WebhookController {
     private final Clock clock;
 
     public WebhookController(List<WebhookProvider> providers, UnsubscribeRecorder recorder,
-                             @KafkaClient("webhook-dead-letters") Producer<String, byte[]> deadLetters, Clock clock) {
+                             dev.unsubsync.capture.kafka.CaptureProducers producers, Clock clock) {
         this.providers = providers.stream().collect(Collectors.toUnmodifiableMap(WebhookProvider::name, p -> p));
         this.recorder = recorder;
-        this.deadLetters = deadLetters;
+        this.deadLetters = producers.deadLetters();
         this.clock = clock;
     }
 

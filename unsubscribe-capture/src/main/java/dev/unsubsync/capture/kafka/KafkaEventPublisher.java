@@ -5,7 +5,6 @@ import dev.unsubsync.capture.domain.EventNotDurableException;
 import dev.unsubsync.capture.domain.EventPublisher;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.schemas.Topics;
-import io.micronaut.configuration.kafka.annotation.KafkaClient;
 import jakarta.inject.Singleton;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,10 +29,9 @@ public class KafkaEventPublisher implements EventPublisher {
     private final Producer<String, SpecificRecord> batchProducer;
     private final CaptureConfiguration config;
 
-    public KafkaEventPublisher(@KafkaClient("unsubscribe-events") Producer<String, SpecificRecord> producer,
-                               @KafkaClient("unsubscribe-events-batch") Producer<String, SpecificRecord> batchProducer, CaptureConfiguration config) {
-        this.producer = producer;
-        this.batchProducer = batchProducer;
+    public KafkaEventPublisher(CaptureProducers producers, CaptureConfiguration config) {
+        this.producer = producers.events();
+        this.batchProducer = producers.batches();
         this.config = config;
     }
 
