@@ -57,8 +57,19 @@ public final class OptOutPusher {
         }
     }
 
-    /** Fields an event could not be written to yet, and why. */
-    public record Parking(List<String> fields, String reason) {
+    /**
+     * Fields an event could not be written to yet, and why: a field not writable yet (it waits for the field check), or a
+     * record Salesforce refused for now (a locked row: the retry path tries it again with backoff).
+     */
+    public record Parking(Kind kind, List<String> fields, String reason) {
+
+        /** Why an event is parked. */
+        public enum Kind { FIELD_NOT_WRITABLE, RETRY_LATER }
+
+        /** The reason as the parked-reason header and the result carry it ({@code RETRY …} on the retry path). */
+        public String describe() {
+            return kind == Kind.RETRY_LATER ? "RETRY " + reason : reason;
+        }
     }
 
     /**
@@ -138,7 +149,7 @@ public final class OptOutPusher {
                 }
             }
             if (!unavailableAnywhere.isEmpty()) {
-                parking.put(inbound, new Parking(List.copyOf(unavailableAnywhere.keySet()), String.join(" ", new java.util.LinkedHashSet<>(unavailableAnywhere.values()))));
+                parking.put(inbound, new Parking(Parking.Kind.FIELD_NOT_WRITABLE, List.copyOf(unavailableAnywhere.keySet()), String.join(" ", new java.util.LinkedHashSet<>(unavailableAnywhere.values()))));
             }
             writeFor.put(inbound, keys);
             early.put(inbound, results);
@@ -169,7 +180,6 @@ public final class OptOutPusher {
             List<OptOutPushResult> results = new ArrayList<>(early.getOrDefault(inbound, List.of()));
             Optional<RecordFailure> deadLetter = Optional.empty();
             Optional<Parking> parked = Optional.ofNullable(parking.get(inbound));
-            String retry = null;
             for (String key : writeFor.getOrDefault(inbound, List.of())) {
                 CollectionsWrites.Target target = written.get(key);
                 RecordUpdate update = target.update();
@@ -182,7 +192,7 @@ public final class OptOutPusher {
                         // Describe did not know yet: park for these fields and have the check run again.
                         update.fields().forEach(field -> fieldCheck.report(update.objectType(), field, p.statusCode().equals("INVALID_FIELD")
                                 ? FieldCheck.missing(update.objectType(), field) : FieldCheck.readOnly(update.objectType(), field)));
-                        parked = Optional.of(withFields(parked, update.fields(), p.statusCode() + ": " + p.message()));
+                        parked = Optional.of(withFields(parked, update.fields(), Parking.Kind.FIELD_NOT_WRITABLE, p.statusCode() + ": " + p.message()));
                     }
                     case RecordResult.Permanent p -> {
                         results.add(result(recorded, PushOutcome.REJECTED, update.id(), update.objectType(), List.of(), p.statusCode(), p.message(), attempt));
@@ -197,25 +207,26 @@ public final class OptOutPusher {
                         }
                         // Still locked after a few tries: off the main path, so unrelated records are not held up.
                         // Order across the retry path is harmless: only true is ever written.
-                        retry = r.statusCode() + ": " + r.message();
-                        parked = Optional.of(withFields(parked, update.fields(), "RETRY " + retry));
+                        parked = Optional.of(withFields(parked, update.fields(), Parking.Kind.RETRY_LATER, r.statusCode() + ": " + r.message()));
                     }
                 }
             }
             if (parked.isPresent()) {
-                String code = retry != null ? "RETRY_LATER" : "FIELD_NOT_WRITABLE";
                 results.add(result(recorded, PushOutcome.PARKED, recorded.getSalesforceId(), salesforceId(recorded).flatMap(SalesforceId::personObjectType).orElse(null),
-                        List.of(), code, parked.get().reason(), attempt));
+                        List.of(), parked.get().kind().name(), parked.get().describe(), attempt));
             }
             decisions.put(inbound, new Decision(inbound, results, deadLetter, parked));
         }
         return batch.stream().map(decisions::get).toList();
     }
 
-    private static Parking withFields(Optional<Parking> existing, List<String> fields, String reason) {
+    /** Adds fields to an event's parking; once on the retry path, it stays there (with its first reason). */
+    private static Parking withFields(Optional<Parking> existing, List<String> fields, Parking.Kind kind, String reason) {
         java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(fields);
         existing.ifPresent(p -> all.addAll(p.fields()));
-        return new Parking(List.copyOf(all), existing.filter(p -> p.reason().startsWith("RETRY ")).map(Parking::reason).orElse(reason));
+        Parking.Kind stays = existing.map(Parking::kind).filter(k -> k == Parking.Kind.RETRY_LATER).orElse(kind);
+        String why = existing.filter(p -> p.kind() == Parking.Kind.RETRY_LATER).map(Parking::reason).orElse(reason);
+        return new Parking(stays, List.copyOf(all), why);
     }
 
     private static String recentKey(UnsubscribeRecorded recorded, PersonRecord target) {

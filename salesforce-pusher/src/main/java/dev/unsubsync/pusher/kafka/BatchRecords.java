@@ -59,7 +59,7 @@ final class BatchRecords {
             }
         }
         headers.add(PARKED_FIELDS, utf8(String.join(",", parking.fields())));
-        headers.add(PARKED_REASON, utf8(parking.reason()));
+        headers.add(PARKED_REASON, utf8(parking.describe()));
         addOrigin(headers, record);
         return new ProducerRecord<>(Topics.PUSH_PARKED.name(), null, key(record), record.value(), headers);
     }

@@ -25,18 +25,29 @@ public interface EventPublisher {
         }
     }
 
+    /** What became of one event of {@link #publishAll}: durable, or not (and why). */
+    sealed interface Published {
+        /** Kafka acknowledged it. */
+        record Durable() implements Published {
+        }
+
+        /** Kafka did not acknowledge it: nothing may be reported as recorded. */
+        record NotDurable(String why) implements Published {
+        }
+    }
+
     /**
-     * Publishes several events and waits for all acknowledgements; answers, per event in order, why it is not durable
-     * (empty when it is). The default publishes one by one; Kafka's adapter sends them all before waiting.
+     * Publishes several events and waits for all acknowledgements; answers what became of each, in order. The default
+     * publishes one by one; Kafka's adapter sends them all before waiting.
      */
-    default java.util.List<java.util.Optional<String>> publishAll(java.util.List<java.util.Map.Entry<String, SpecificRecord>> events) {
-        java.util.List<java.util.Optional<String>> outcomes = new java.util.ArrayList<>();
+    default java.util.List<Published> publishAll(java.util.List<java.util.Map.Entry<String, SpecificRecord>> events) {
+        java.util.List<Published> outcomes = new java.util.ArrayList<>();
         for (java.util.Map.Entry<String, SpecificRecord> event : events) {
             try {
                 publish(event.getKey(), event.getValue());
-                outcomes.add(java.util.Optional.empty());
+                outcomes.add(new Published.Durable());
             } catch (EventNotDurableException e) {
-                outcomes.add(java.util.Optional.of(e.getMessage()));
+                outcomes.add(new Published.NotDurable(e.getMessage()));
             }
         }
         return outcomes;

@@ -1,51 +1,27 @@
 package dev.unsubsync.capture.domain;
 
-import dev.unsubsync.events.PersonType;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
-import dev.unsubsync.events.UnsubscribeScope;
-import dev.unsubsync.events.UnsubscribeSource;
-import dev.unsubsync.schemas.InvalidSalesforceIdException;
 import dev.unsubsync.schemas.PersonKey;
-import dev.unsubsync.schemas.SalesforceId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Locale;
 import java.util.UUID;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
- * (Over 300 lines, not split here: issue 14 separates its validation, idempotency memory, batching and removal path as
- * one step; this change added only the RFC 6531 local parts to its address rule.)
- *
- * <p>Turns a submitted unsubscribe into an {@link UnsubscribeRecorded} event and makes it durable. Validation happens here,
- * before anything is published, and reports every problem of a request at once.
+ * Turns a submitted unsubscribe into an {@link UnsubscribeRecorded} event and makes it durable: checked first by the
+ * {@link UnsubscribeValidator} (every problem of a request at once), then published; a retry with the same idempotency
+ * key answers the earlier event; a batch is published in one go, each item answered on its own.
  */
 public final class UnsubscribeRecorder {
 
-    /**
-     * Local part and domain, one '@', no spaces, a dot in the domain; the practical subset of RFC 5321 mail providers
-     * accept, with internationalised local parts (RFC 6531: letters, marks and digits of any script) — {@code jöns@example.se}
-     * unsubscribes like anyone else. The domain is checked in its IDNA (ASCII) form.
-     */
-    private static final Pattern EMAIL = Pattern.compile(
-            "^[\\p{L}\\p{M}\\p{N}!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
-    private static final int MAX_EMAIL_LENGTH = 254;
-    private static final int MAX_TEXT_LENGTH = 1000;
-    private static final String SOURCES = Arrays.stream(UnsubscribeSource.values()).filter(s -> s != UnsubscribeSource.OTHER)
-            .map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
-
     private final EventPublisher publisher;
     private final Clock clock;
-    private final Duration maxClockSkew;
+    private final UnsubscribeValidator validator;
     private final Map<String, UnsubscribeRecorded> recentKeys = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, UnsubscribeRecorded> eldest) {
@@ -59,7 +35,7 @@ public final class UnsubscribeRecorder {
     public UnsubscribeRecorder(EventPublisher publisher, Clock clock, Duration maxClockSkew) {
         this.publisher = publisher;
         this.clock = clock;
-        this.maxClockSkew = maxClockSkew;
+        this.validator = new UnsubscribeValidator(maxClockSkew);
     }
 
     /** What {@link #record(UnsubscribeRequest, String, String)} did: the event, and whether it was an earlier one. */
@@ -168,11 +144,11 @@ public final class UnsubscribeRecorder {
                 outcomes.add(new ItemOutcome(i, null, e.errors(), null));
             }
         }
-        List<java.util.Optional<String>> published = publisher.publishAll(valid);
+        List<EventPublisher.Published> published = publisher.publishAll(valid);
         for (int v = 0; v < valid.size(); v++) {
             int index = validIndex.get(v);
-            if (published.get(v).isPresent()) {
-                outcomes.set(index, new ItemOutcome(index, null, List.of(), published.get(v).get()));
+            if (published.get(v) instanceof EventPublisher.Published.NotDurable(String why)) {
+                outcomes.set(index, new ItemOutcome(index, null, List.of(), why));
             }
         }
         return outcomes;
@@ -188,149 +164,27 @@ public final class UnsubscribeRecorder {
 
     /** As {@link #remove(String, String, String)}, for one list or topic only when {@code topic} is given. */
     public UnsubscribeRemoved remove(String email, String reason, String removedBy, String topic) {
-        List<FieldError> errors = new ArrayList<>();
-        String address = email == null ? "" : email.trim();
-        if (!validAddress(address) || address.length() > MAX_EMAIL_LENGTH) {
-            errors.add(new FieldError("person", "is not a valid email address: '" + address + "'"));
-        }
-        checkLength(errors, "reason", reason);
-        if (!errors.isEmpty()) {
-            throw new InvalidUnsubscribeException(errors);
-        }
+        String address = validator.removalAddress(email, reason);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         UnsubscribeRemoved removed = UnsubscribeRemoved.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setEmail(address)
                 .setRemovedBy(removedBy)
-                .setReason(blankToNull(reason))
+                .setReason(UnsubscribeValidator.blankToNull(reason))
                 .setOccurredAt(now)
                 .setRecordedAt(now)
-                .setTopic(blankToNull(topic))
+                .setTopic(UnsubscribeValidator.blankToNull(topic))
                 .build();
         publisher.publish(PersonKey.of(address), removed);
         return removed;
     }
 
-    /**
-     * An address whose local part is ASCII or internationalised (RFC 6531) and whose domain is ASCII or converts to it by
-     * IDNA: {@code anna@bücher.de} is checked as {@code anna@xn--bcher-kva.de} (and kept as received).
-     */
-    static boolean validAddress(String address) {
-        int at = address.lastIndexOf('@');
-        if (at < 0) {
-            return false;
-        }
-        return EMAIL.matcher(address.substring(0, at + 1) + PersonKey.asciiDomain(address.substring(at + 1))).matches();
-    }
-
     /** Checks an email address and optional Salesforce ID as an unsubscribe would, without recording anything. */
     public void validatePerson(String email, String salesforceId) {
-        toEvent(new UnsubscribeRequest(email, salesforceId, "one_click", null, null, null, null, null, null), "check");
+        validator.validatePerson(email, salesforceId, clock.instant());
     }
 
     UnsubscribeRecorded toEvent(UnsubscribeRequest request, String origin) {
-        List<FieldError> errors = new ArrayList<>();
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-
-        String email = request.email() == null ? null : request.email().trim();
-        if (email == null || email.isEmpty()) {
-            errors.add(new FieldError("email", "is required"));
-        } else if (email.length() > MAX_EMAIL_LENGTH) {
-            errors.add(new FieldError("email", "must be at most " + MAX_EMAIL_LENGTH + " characters"));
-        } else if (!validAddress(email)) {
-            errors.add(new FieldError("email", "is not a valid email address: '" + email + "'"));
-        }
-
-        SalesforceId salesforceId = null;
-        if (request.salesforceId() != null && !request.salesforceId().isBlank()) {
-            try {
-                salesforceId = SalesforceId.parsePerson(request.salesforceId().trim());
-            } catch (InvalidSalesforceIdException e) {
-                errors.add(new FieldError("salesforceId", e.getMessage()));
-            }
-        }
-
-        UnsubscribeSource source = null;
-        if (request.source() == null || request.source().isBlank()) {
-            errors.add(new FieldError("source", "is required; one of " + SOURCES));
-        } else {
-            source = enumValue(UnsubscribeSource.class, request.source());
-            if (source == null || source == UnsubscribeSource.OTHER) {
-                errors.add(new FieldError("source", "'" + request.source() + "' is not one of " + SOURCES));
-                source = null;
-            }
-        }
-        String provider = blankToNull(request.provider());
-        if (source == UnsubscribeSource.PROVIDER_WEBHOOK && provider == null) {
-            errors.add(new FieldError("provider", "is required when source is provider_webhook (e.g. sendgrid, mailgun)"));
-        }
-
-        UnsubscribeScope scope = UnsubscribeScope.ALL_EMAIL;
-        if (request.scope() != null && !request.scope().isBlank()) {
-            scope = enumValue(UnsubscribeScope.class, request.scope());
-            if (scope == null) {
-                errors.add(new FieldError("scope", "'" + request.scope() + "' is not one of all_email, sales_email"));
-            }
-        }
-
-        Instant occurredAt = now;
-        if (request.occurredAt() != null && !request.occurredAt().isBlank()) {
-            try {
-                occurredAt = Instant.parse(request.occurredAt().trim()).truncatedTo(ChronoUnit.MILLIS);
-                if (occurredAt.isAfter(now.plus(maxClockSkew))) {
-                    errors.add(new FieldError("occurredAt", "lies in the future (" + occurredAt + " is after " + now + ")"));
-                }
-            } catch (DateTimeParseException e) {
-                errors.add(new FieldError("occurredAt", "must be an ISO-8601 instant such as 2026-01-31T17:45:00Z, was '" + request.occurredAt() + "'"));
-            }
-        }
-        checkLength(errors, "reason", request.reason());
-        checkLength(errors, "upstreamEventId", request.upstreamEventId());
-        checkLength(errors, "provider", provider);
-        checkLength(errors, "topic", request.topic());
-
-        if (!errors.isEmpty()) {
-            throw new InvalidUnsubscribeException(errors);
-        }
-        return UnsubscribeRecorded.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
-                .setEmail(email)
-                .setSalesforceId(salesforceId == null ? null : salesforceId.to18())
-                .setPersonType(personType(salesforceId))
-                .setSource(source)
-                .setProvider(provider)
-                .setScope(scope)
-                .setOccurredAt(occurredAt)
-                .setRecordedAt(now)
-                .setReason(blankToNull(request.reason()))
-                .setUpstreamEventId(blankToNull(request.upstreamEventId()))
-                .setOrigin(origin)
-                .setTopic(blankToNull(request.topic()))
-                .build();
-    }
-
-    private static PersonType personType(SalesforceId id) {
-        if (id == null) {
-            return PersonType.UNKNOWN;
-        }
-        return id.prefix().equals(SalesforceId.CONTACT_PREFIX) ? PersonType.CONTACT : PersonType.LEAD;
-    }
-
-    private static void checkLength(List<FieldError> errors, String field, String value) {
-        if (value != null && value.length() > MAX_TEXT_LENGTH) {
-            errors.add(new FieldError(field, "must be at most " + MAX_TEXT_LENGTH + " characters"));
-        }
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
-    }
-
-    private static <E extends Enum<E>> E enumValue(Class<E> type, String raw) {
-        try {
-            return Enum.valueOf(type, raw.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return validator.toEvent(request, origin, clock.instant());
     }
 }

@@ -41,10 +41,10 @@ public class KafkaEventPublisher implements EventPublisher {
     }
 
     @Override
-    public java.util.List<java.util.Optional<String>> publishAll(java.util.List<java.util.Map.Entry<String, SpecificRecord>> events) {
+    public java.util.List<Published> publishAll(java.util.List<java.util.Map.Entry<String, SpecificRecord>> events) {
         String topic = Topics.UNSUBSCRIBE_EVENTS.name();
         java.util.List<java.util.concurrent.Future<RecordMetadata>> sends = new java.util.ArrayList<>();
-        java.util.List<java.util.Optional<String>> outcomes = new java.util.ArrayList<>();
+        java.util.List<Published> outcomes = new java.util.ArrayList<>();
         for (java.util.Map.Entry<String, SpecificRecord> event : events) {
             try {
                 sends.add(batchProducer.send(new ProducerRecord<>(topic, event.getKey(), event.getValue())));
@@ -57,17 +57,17 @@ public class KafkaEventPublisher implements EventPublisher {
         for (java.util.concurrent.Future<RecordMetadata> send : sends) {
             try {
                 send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                outcomes.add(java.util.Optional.empty());
+                outcomes.add(new Published.Durable());
             } catch (TimeoutException e) {
-                outcomes.add(java.util.Optional.of("Kafka did not acknowledge within " + config.getPublishTimeout()));
+                outcomes.add(new Published.NotDurable("Kafka did not acknowledge within " + config.getPublishTimeout()));
             } catch (ExecutionException e) {
-                outcomes.add(java.util.Optional.of("Kafka refused the event: " + e.getCause().getMessage()));
+                outcomes.add(new Published.NotDurable("Kafka refused the event: " + e.getCause().getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                outcomes.add(java.util.Optional.of("interrupted while waiting for Kafka"));
+                outcomes.add(new Published.NotDurable("interrupted while waiting for Kafka"));
             }
         }
-        long failed = outcomes.stream().filter(java.util.Optional::isPresent).count();
+        long failed = outcomes.stream().filter(Published.NotDurable.class::isInstance).count();
         if (failed > 0) {
             LOG.warn("{} of {} events of a batch not acknowledged by Kafka", failed, events.size());
         }
