@@ -41,6 +41,27 @@ public sealed interface Outcome<T> {
         return (Outcome<U>) this;
     }
 
+    /** The value of a success turned into something else; a failure stays the failure it is. */
+    default <U> Outcome<U> map(java.util.function.Function<? super T, ? extends U> change) {
+        return this instanceof Ok<T>(T value) ? new Ok<>(change.apply(value)) : retyped();
+    }
+
+    /**
+     * Whether the same call may succeed if made again soon, without anyone changing anything: a limit, a server error,
+     * no answer. Not a success, a refusal of the request itself, or credentials Salesforce refuses (those need an
+     * operator). Callers decide retries with this, never by listing the failure types themselves.
+     */
+    default boolean retryable() {
+        return switch (this) {
+            case Ok<T> ok -> false;
+            case AuthFailed<T> a -> false;
+            case RequestRejected<T> r -> false;
+            case RateLimited<T> r -> true;
+            case ServerError<T> e -> true;
+            case NetworkError<T> n -> true;
+        };
+    }
+
     /** A one-line account of a failure, for logs and reasons. */
     default String describe() {
         return switch (this) {

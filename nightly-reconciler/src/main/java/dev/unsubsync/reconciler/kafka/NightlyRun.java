@@ -261,7 +261,7 @@ public class NightlyRun implements AutoCloseable {
                         throw new CancellationException("no longer leading");
                     }
                 });
-                if (read instanceof Outcome.Ok<Long> || read instanceof Outcome.RequestRejected<Long> || read instanceof Outcome.AuthFailed<Long>) {
+                if (!read.retryable()) {
                     break;
                 }
                 LOG.warn("Run {}: Bulk query of {} failed ({}); try {} of 3", pass, objectType, read.describe(), attempt);

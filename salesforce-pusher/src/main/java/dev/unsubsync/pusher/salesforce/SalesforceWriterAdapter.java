@@ -119,7 +119,7 @@ public class SalesforceWriterAdapter implements SalesforceWriter {
                 asked.put(objectType, java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     List<Map<String, Object>> rows = new ArrayList<>();
                     Outcome<Long> read = client.query("SELECT " + fields + " FROM " + objectType + " WHERE Email IN (" + in + ")", false, rows::add);
-                    return read instanceof Outcome.Ok<Long> ? new Outcome.Ok<>(rows) : read.retyped();
+                    return read.map(count -> rows);
                 }, LOOKUPS));
             }
             for (var answer : asked.values()) {
