@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The whole system on this machine, on 127.0.0.1: a single-node KRaft broker as its own JVM (data kept under the data
+ * (Over 250 lines: the launcher's wiring of every part, their ports and local settings; the broker and the key material
+ * are LocalKafka and LocalSecrets.)
+ *
+ * <p>The whole system on this machine, on 127.0.0.1: a single-node KRaft broker as its own JVM (data kept under the data
  * folder, so a restart keeps state), Apicurio Registry (schemas kept there too), the Salesforce emulator, capture,
  * pusher and reconciler. Behind {@code ./run local}; the end-to-end tests start it on free ports.
  */

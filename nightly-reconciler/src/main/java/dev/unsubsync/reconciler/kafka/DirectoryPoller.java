@@ -42,7 +42,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads Salesforce's Contacts and Leads into the people directory, on the instance that leads the nightly runs (one
+ * (Over 250 lines: one reader's life — full loads, polls, watermarks and the sweep — kept together because their order
+ * is the correctness argument.)
+ *
+ * <p>Reads Salesforce's Contacts and Leads into the people directory, on the instance that leads the nightly runs (one
  * reader for every instance): a full load through Bulk API 2.0 when none was ever made, with every nightly run and at
  * least once a day (followed by a sweep of what it did not see), and between them an incremental poll every
  * {@code reconciler.directory-poll-interval}: {@code queryAll} of what changed since the last SystemModstamp seen (minus

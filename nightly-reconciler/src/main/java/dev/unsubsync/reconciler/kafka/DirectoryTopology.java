@@ -35,7 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The people directory, built from what the reconciler reads of Salesforce ({@code salesforce-records}, keyed by
+ * (Over 250 lines: the directory's two Streams steps and their processors; each processor is small, and they share the
+ * stores and the sweep rule.)
+ *
+ * <p>The people directory, built from what the reconciler reads of Salesforce ({@code salesforce-records}, keyed by
  * record ID) into one entry per person ({@code salesforce-people}, keyed by person key), in two steps that scale with
  * partitions:
  *

@@ -46,7 +46,10 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The reconciler's one Kafka Streams topology, in three parts that scale with partitions and instances:
+ * (Over 250 lines: the diff's topology and its processors over shared stores; the directory's part is
+ * DirectoryTopology.)
+ *
+ * <p>The reconciler's one Kafka Streams topology, in three parts that scale with partitions and instances:
  *
  * <ol>
  *   <li><b>Ledger</b>: {@code unsubscribe-events} → {@code unsubscribe-ledger}, the sales side's current unsubscribes by

@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The emulated org's data: Contacts and Leads held in memory, with Salesforce's rules for creating, reading, updating
+ * (Over 250 lines: the org's records and every Salesforce rule that guards them (conversion, merge, deletion, field
+ * access), which must be applied under one lock.)
+ *
+ * <p>The emulated org's data: Contacts and Leads held in memory, with Salesforce's rules for creating, reading, updating
  * and deleting them. Thread-safe; each operation is atomic.
  */
 public final class Org {

@@ -36,7 +36,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Salesforce's REST data API for Contacts and Leads: sObject rows, describe, sObject Collections update, SOQL query and
+ * (Over 250 lines: the REST data resources of one API version as Salesforce groups them; the rules live in Org, the
+ * queries in Soql.)
+ *
+ * <p>Salesforce's REST data API for Contacts and Leads: sObject rows, describe, sObject Collections update, SOQL query and
  * queryAll with cursor paging, and limits.
  */
 @Controller("/services/data")
