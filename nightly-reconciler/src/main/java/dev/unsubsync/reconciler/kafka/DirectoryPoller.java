@@ -1,5 +1,6 @@
 package dev.unsubsync.reconciler.kafka;
 
+import dev.unsubsync.kit.kafka.TopicRecords;
 import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.events.DirectoryState;
 import dev.unsubsync.events.ReconcileRun;
@@ -180,7 +181,7 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
         RecordHeaders headers = new RecordHeaders();
         headers.add(Topics.DIRECTORY_LOAD_HEADER, loadId.getBytes(StandardCharsets.UTF_8));
         for (int partition = 0; partition < partitions; partition++) {
-            producer.send(new ProducerRecord<>(Topics.SALESFORCE_RECORDS.name(), partition, Topics.DIRECTORY_SWEEP_KEY, null, headers)).get(30, TimeUnit.SECONDS);
+            producer.send(TopicRecords.of(Topics.SALESFORCE_RECORDS, partition, Topics.DIRECTORY_SWEEP_KEY, null, headers)).get(30, TimeUnit.SECONDS);
         }
         recordsRead.increment(rows[0]);
         Instant ended = clock.instant();
@@ -232,7 +233,7 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
     }
 
     private void send(String id, SalesforceRecord record, AtomicReference<Exception> failure) {
-        producer.send(new ProducerRecord<>(Topics.SALESFORCE_RECORDS.name(), id, record), (metadata, e) -> {
+        producer.send(TopicRecords.of(Topics.SALESFORCE_RECORDS, id, record), (metadata, e) -> {
             if (e != null) {
                 failure.compareAndSet(null, e);
             }
@@ -240,7 +241,7 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
     }
 
     private void publish(DirectoryState next) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.DIRECTORY_STATE.name(), Topics.DIRECTORY_STATE_KEY, next)).get(30, TimeUnit.SECONDS);
+        producer.send(TopicRecords.of(Topics.DIRECTORY_STATE, Topics.DIRECTORY_STATE_KEY, next)).get(30, TimeUnit.SECONDS);
         state.set(next);
     }
 

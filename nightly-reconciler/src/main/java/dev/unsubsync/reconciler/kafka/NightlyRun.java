@@ -1,5 +1,6 @@
 package dev.unsubsync.reconciler.kafka;
 
+import dev.unsubsync.kit.kafka.TopicRecords;
 import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.events.DiffScanRequest;
 import dev.unsubsync.events.ReconcileRun;
@@ -104,7 +105,7 @@ public class NightlyRun implements AutoCloseable {
                             .setSyncToEmailOptOut(current.getSyncToEmailOptOut())
                             .setMarketoSalesOptOutField(current.getSyncToMarketoSalesOptOut() ? current.getMarketoSalesOptOutField() : null)
                             .setRequestedAt(clock.instant()).build();
-                    producer.send(new ProducerRecord<>(Topics.RECONCILE_CONTROL.name(), partition, pass, request));
+                    producer.send(TopicRecords.of(Topics.RECONCILE_CONTROL, partition, pass, request, List.of()));
                 }
                 producer.flush();
                 long deadline = System.nanoTime() + config.getPhaseTimeout().toNanos();

@@ -1,5 +1,6 @@
 package dev.unsubsync.reconciler.kafka;
 
+import dev.unsubsync.kit.kafka.TopicSerdes;
 import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.reconciler.config.ReconcilerConfiguration;
 import dev.unsubsync.kit.kafka.TopicSetup;
@@ -66,9 +67,7 @@ public class ReconcileStreams implements ApplicationEventListener<StartupEvent> 
         props.put(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, 60_000);
         // ...all of its share at once (the stateful tasks are 12 on 6 partitions), not two per probing rebalance.
         props.put(StreamsConfig.MAX_WARMUP_REPLICAS_CONFIG, 12);
-        KafkaClients serdes = kafka;
-        streams = new KafkaStreams(ReconcileTopology.build(new ReconcileTopology.Serdes4(serdes.serde(), serdes.serde(), serdes.serde(), serdes.serde(),
-                serdes.serde(), serdes.serde(), serdes.serde()), clock), props);
+        streams = new KafkaStreams(ReconcileTopology.build(TopicSerdes.through(kafka.config()), clock), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Reconciler stream failed; replacing the thread", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -1,5 +1,6 @@
 package dev.unsubsync.reconciler.kafka;
 
+import dev.unsubsync.kit.kafka.TopicSerdes;
 import dev.unsubsync.events.DiffScanRequest;
 import dev.unsubsync.events.DirectoryEntry;
 import dev.unsubsync.events.ReconcileTally;
@@ -98,34 +99,29 @@ public final class ReconcileTopology {
     public static final String RECORDED = "recordedOnSalesSide";
     public static final String ALREADY_BY_EMAIL = "alreadyUnsubscribedByEmail";
 
-    /** The serdes of the values the topology reads and writes, all Avro through the registry. */
-    public record Serdes4(Serde<SpecificRecord> events, Serde<UnsubscribeRecorded> recorded, Serde<SalesforceOptOut> optOuts,
-                          Serde<DiffScanRequest> scans, Serde<ReconcileTally> tallies, Serde<SalesforceRecord> records, Serde<SalesforcePeople> people) {
-    }
-
     private ReconcileTopology() {
     }
 
-    public static Topology build(Serdes4 serdes, Clock clock) {
+    public static Topology build(TopicSerdes serdes, Clock clock) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(Topics.UNSUBSCRIBE_EVENTS.name(), Consumed.with(Serdes.String(), serdes.events()))
+        builder.stream(Topics.UNSUBSCRIBE_EVENTS.name(), Consumed.with(Serdes.String(), serdes.values(Topics.UNSUBSCRIBE_EVENTS)))
                 // Unsubscribes from one list or topic are not opt-outs from all email: the ledger (and so the diff) leaves
                 // them, and their removals, alone.
                 .filter((person, event) -> event instanceof UnsubscribeRecorded recorded && recorded.getTopic() == null
                         || event instanceof UnsubscribeRemoved removed && removed.getTopic() == null)
                 .mapValues(event -> event instanceof UnsubscribeRecorded recorded ? recorded : null)
-                .to(Topics.UNSUBSCRIBE_LEDGER.name(), Produced.with(Serdes.String(), serdes.recorded()));
+                .to(Topics.UNSUBSCRIBE_LEDGER.name(), Produced.with(Serdes.String(), serdes.values(Topics.UNSUBSCRIBE_LEDGER)));
         Topology topology = builder.build();
         StringDeserializer keys = new StringDeserializer();
         StringSerializer keyWriter = new StringSerializer();
 
-        topology.addSource("ledger", keys, serdes.recorded().deserializer(), Topics.UNSUBSCRIBE_LEDGER.name());
-        topology.addSource("candidates", keys, serdes.recorded().deserializer(), Topics.RECONCILE_CANDIDATES.name());
+        topology.addSource("ledger", keys, serdes.values(Topics.UNSUBSCRIBE_LEDGER).deserializer(), Topics.UNSUBSCRIBE_LEDGER.name());
+        topology.addSource("candidates", keys, serdes.values(Topics.UNSUBSCRIBE_LEDGER).deserializer(), Topics.RECONCILE_CANDIDATES.name());
         topology.addProcessor("rekey", Rekey::new, "ledger");
         topology.addProcessor("record-candidates", RecordCandidates::new, "candidates");
         topology.addStateStore(store(PERSON_STORE, Serdes.String()), "rekey", "record-candidates");
-        topology.addSink("to-sales-by-id", Topics.RECONCILE_SALES.name(), keyWriter, serdes.recorded().serializer(), new BySalesforceId<>(), "rekey");
-        topology.addSink("to-events", Topics.UNSUBSCRIBE_EVENTS.name(), keyWriter, serdes.events().serializer(), "record-candidates");
+        topology.addSink("to-sales-by-id", Topics.RECONCILE_SALES.name(), keyWriter, serdes.values(Topics.UNSUBSCRIBE_LEDGER).serializer(), new BySalesforceId<>(), "rekey");
+        topology.addSink("to-events", Topics.UNSUBSCRIBE_EVENTS.name(), keyWriter, serdes.values(Topics.UNSUBSCRIBE_EVENTS).serializer(), "record-candidates");
 
         // Both sides of the diff are compacted topics keyed like their stores: the topics themselves restore the stores
         // (no changelog topics, half the writes), and only the scan reads them.
@@ -135,15 +131,15 @@ public final class ReconcileTopology {
                 new ByteArrayDeserializer(), Topics.RECONCILE_SALES.name(), "keep-sales", () -> new Keep<byte[]>(SALES_STORE));
         topology.addReadOnlyStateStore(store(SALESFORCE_STORE, Serdes.ByteArray()).withLoggingDisabled(), "salesforce", keys,
                 new ByteArrayDeserializer(), Topics.SALESFORCE_OPTOUTS.name(), "keep-salesforce", () -> new Keep<byte[]>(SALESFORCE_STORE));
-        topology.addSource("control", keys, serdes.scans().deserializer(), Topics.RECONCILE_CONTROL.name());
-        topology.addProcessor("scan", () -> new Scan(clock, serdes.recorded().deserializer(), serdes.optOuts().deserializer()), "control");
+        topology.addSource("control", keys, serdes.values(Topics.RECONCILE_CONTROL).deserializer(), Topics.RECONCILE_CONTROL.name());
+        topology.addProcessor("scan", () -> new Scan(clock, serdes.values(Topics.UNSUBSCRIBE_LEDGER).deserializer(), serdes.values(Topics.SALESFORCE_OPTOUTS).deserializer()), "control");
         topology.connectProcessorAndStateStores("scan", SALES_STORE, SALESFORCE_STORE);
-        topology.addSink("to-pushes", Topics.RECONCILE_PUSHES.name(), keyWriter, serdes.recorded().serializer(), "scan");
-        topology.addSink("to-candidates", Topics.RECONCILE_CANDIDATES.name(), keyWriter, serdes.recorded().serializer(), "scan");
-        topology.addSink("to-salesforce-optouts", Topics.SALESFORCE_OPTOUTS.name(), keyWriter, serdes.optOuts().serializer(), "scan");
-        topology.addSink("to-tallies", Topics.RECONCILE_TALLIES.name(), keyWriter, serdes.tallies().serializer(), "scan", "record-candidates");
+        topology.addSink("to-pushes", Topics.RECONCILE_PUSHES.name(), keyWriter, serdes.values(Topics.UNSUBSCRIBE_LEDGER).serializer(), "scan");
+        topology.addSink("to-candidates", Topics.RECONCILE_CANDIDATES.name(), keyWriter, serdes.values(Topics.UNSUBSCRIBE_LEDGER).serializer(), "scan");
+        topology.addSink("to-salesforce-optouts", Topics.SALESFORCE_OPTOUTS.name(), keyWriter, serdes.values(Topics.SALESFORCE_OPTOUTS).serializer(), "scan");
+        topology.addSink("to-tallies", Topics.RECONCILE_TALLIES.name(), keyWriter, serdes.values(Topics.RECONCILE_TALLIES).serializer(), "scan", "record-candidates");
 
-        DirectoryTopology.addTo(topology, serdes.records(), serdes.people(), serdes.recorded(), PERSON_STORE, clock);
+        DirectoryTopology.addTo(topology, serdes.values(Topics.SALESFORCE_RECORDS), serdes.values(Topics.SALESFORCE_PEOPLE), serdes.values(Topics.UNSUBSCRIBE_LEDGER), PERSON_STORE, clock);
         // The diff resolves unsubscribes without an ID through the directory, on the same partition (both by person).
         topology.connectProcessorAndStateStores("scan", DirectoryTopology.PEOPLE_STORE);
         return topology;

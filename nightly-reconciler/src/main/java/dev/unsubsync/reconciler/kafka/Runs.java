@@ -1,5 +1,6 @@
 package dev.unsubsync.reconciler.kafka;
 
+import dev.unsubsync.kit.kafka.TopicRecords;
 import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.events.ReconcileRun;
 import dev.unsubsync.events.RunState;
@@ -51,7 +52,7 @@ public class Runs implements AutoCloseable {
 
     /** Publishes a run's new state and waits until Kafka has it. */
     public ReconcileRun publish(ReconcileRun run) throws InterruptedException, ExecutionException, TimeoutException {
-        producer.send(new ProducerRecord<>(Topics.RECONCILE_RUNS.name(), run.getRunId(), run)).get(15, TimeUnit.SECONDS);
+        producer.send(TopicRecords.of(Topics.RECONCILE_RUNS, run.getRunId(), run)).get(15, TimeUnit.SECONDS);
         runs.merge(run.getRunId(), run, Runs::later);
         return run;
     }

@@ -1,5 +1,6 @@
 package dev.unsubsync.reconciler.kafka;
 
+import dev.unsubsync.kit.kafka.TopicRecords;
 import dev.unsubsync.events.SalesforceOptOut;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.reconciler.domain.SnapshotQuery;
@@ -87,7 +88,7 @@ final class SalesforceSnapshot {
                             .setEmailOptOut("true".equalsIgnoreCase(row.get("HasOptedOutOfEmail")))
                             .setMarketoSalesOptOut(marketoField == null ? null : "true".equalsIgnoreCase(row.get(marketoField)))
                             .setSnapshotRunId(pass).setSeenAt(seenAt).build();
-                    producer.send(new ProducerRecord<>(Topics.SALESFORCE_OPTOUTS.name(), id, optOut), (metadata, e) -> {
+                    producer.send(TopicRecords.of(Topics.SALESFORCE_OPTOUTS, id, optOut), (metadata, e) -> {
                         if (e != null) {
                             sendFailure.compareAndSet(null, e);
                         }

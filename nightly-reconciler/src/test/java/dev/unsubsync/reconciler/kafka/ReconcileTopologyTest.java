@@ -107,7 +107,7 @@ class ReconcileTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "reconcile-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/reconcile-topology-test-" + System.nanoTime());
-        driver = new TopologyTestDriver(ReconcileTopology.build(new ReconcileTopology.Serdes4(anyEvent, recorded, optOuts, scans, tally, sfRecords, people),
+        driver = new TopologyTestDriver(ReconcileTopology.build(new dev.unsubsync.kit.kafka.TopicSerdes(anyEvent),
                 Clock.fixed(NOW, ZoneOffset.UTC)), props);
         events = driver.createInputTopic(Topics.UNSUBSCRIBE_EVENTS.name(), Serdes.String().serializer(), anyEvent.serializer());
         snapshot = driver.createInputTopic(Topics.SALESFORCE_OPTOUTS.name(), Serdes.String().serializer(), optOuts.serializer());

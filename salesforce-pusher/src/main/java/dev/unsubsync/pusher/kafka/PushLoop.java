@@ -1,5 +1,6 @@
 package dev.unsubsync.pusher.kafka;
 
+import dev.unsubsync.kit.kafka.TopicRecords;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.events.OptOutPushResult;
@@ -277,7 +278,7 @@ public final class PushLoop {
             });
             for (OptOutPushResult result : decision.results()) {
                 try {
-                    sends.add(results.send(new ProducerRecord<>(Topics.PUSH_RESULTS.name(), null, record.key(), result, BatchRecords.runHeader(record))));
+                    sends.add(results.send(TopicRecords.of(Topics.PUSH_RESULTS, null, record.key(), result, BatchRecords.runHeader(record))));
                 } catch (RuntimeException e) {
                     if (!RegistryErrors.unavailable(e)) {
                         throw e;

@@ -2,7 +2,6 @@ package dev.unsubsync.kit.kafka;
 
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
-import io.apicurio.registry.serde.avro.AvroSerde;
 import io.micronaut.context.env.Environment;
 import io.micronaut.core.naming.conventions.StringConvention;
 import jakarta.inject.Singleton;
@@ -143,12 +142,5 @@ public class KafkaClients {
         AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>();
         serializer.configure(new HashMap<>(common), false);
         return serializer;
-    }
-
-    /** An Avro serde of our event classes, through the registry (Kafka Streams). */
-    public <T extends SpecificRecord> AvroSerde<T> serde() {
-        AvroSerde<T> serde = new AvroSerde<>();
-        serde.configure(new HashMap<>(common), false);
-        return serde;
     }
 }

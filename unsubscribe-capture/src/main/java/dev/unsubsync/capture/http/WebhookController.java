@@ -1,5 +1,6 @@
 package dev.unsubsync.capture.http;
 
+import dev.unsubsync.kit.kafka.TopicRecords;
 import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.capture.domain.EventNotDurableException;
 import dev.unsubsync.capture.domain.InvalidUnsubscribeException;
@@ -118,7 +119,7 @@ public class WebhookController {
             RecordHeaders headers = new RecordHeaders();
             headers.add("webhook.provider", provider.getBytes(StandardCharsets.UTF_8));
             headers.add("webhook.reason", reason.getBytes(StandardCharsets.UTF_8));
-            deadLetters.send(new ProducerRecord<>(Topics.WEBHOOK_DEAD_LETTERS.name(), null, provider, raw, headers)).get(10, TimeUnit.SECONDS);
+            deadLetters.send(TopicRecords.of(Topics.WEBHOOK_DEAD_LETTERS, null, provider, raw, headers)).get(10, TimeUnit.SECONDS);
             return true;
         } catch (Exception e) {
             LOG.warn("Could not keep a {} payload on {} ({}); answering 503 so it is sent again", provider, Topics.WEBHOOK_DEAD_LETTERS, e.toString());

@@ -1,5 +1,6 @@
 package dev.unsubsync.capture.kafka;
 
+import dev.unsubsync.kit.kafka.TopicRecords;
 import dev.unsubsync.capture.config.CaptureConfiguration;
 import dev.unsubsync.capture.domain.EventNotDurableException;
 import dev.unsubsync.capture.domain.EventPublisher;
@@ -37,17 +38,16 @@ public class KafkaEventPublisher implements EventPublisher {
 
     @Override
     public void publish(String key, SpecificRecord event) {
-        publish(Topics.UNSUBSCRIBE_EVENTS.name(), key, event);
+        publish(TopicRecords.of(Topics.UNSUBSCRIBE_EVENTS, key, event));
     }
 
     @Override
     public java.util.List<Published> publishAll(java.util.List<java.util.Map.Entry<String, SpecificRecord>> events) {
-        String topic = Topics.UNSUBSCRIBE_EVENTS.name();
         java.util.List<java.util.concurrent.Future<RecordMetadata>> sends = new java.util.ArrayList<>();
         java.util.List<Published> outcomes = new java.util.ArrayList<>();
         for (java.util.Map.Entry<String, SpecificRecord> event : events) {
             try {
-                sends.add(batchProducer.send(new ProducerRecord<>(topic, event.getKey(), event.getValue())));
+                sends.add(batchProducer.send(TopicRecords.of(Topics.UNSUBSCRIBE_EVENTS, event.getKey(), event.getValue())));
             } catch (RuntimeException e) {
                 sends.add(java.util.concurrent.CompletableFuture.failedFuture(e));
             }
@@ -76,17 +76,19 @@ public class KafkaEventPublisher implements EventPublisher {
 
     @Override
     public java.util.concurrent.CompletableFuture<Void> publishAsync(String key, SpecificRecord event) {
-        return send(Topics.UNSUBSCRIBE_EVENTS.name(), key, event);
+        return send(TopicRecords.of(Topics.UNSUBSCRIBE_EVENTS, key, event));
     }
 
     /**
      * Sends and answers at once: the future completes from the producer's callback, or fails with an
      * {@link EventNotDurableException} (refused, or not acknowledged within {@code capture.publish-timeout}).
      */
-    private java.util.concurrent.CompletableFuture<Void> send(String topic, String key, SpecificRecord event) {
+    private java.util.concurrent.CompletableFuture<Void> send(ProducerRecord<String, SpecificRecord> record) {
+        String topic = record.topic();
+        SpecificRecord event = record.value();
         java.util.concurrent.CompletableFuture<Void> durable = new java.util.concurrent.CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(topic, key, event), (metadata, error) -> {
+            producer.send(record, (metadata, error) -> {
                 if (error == null) {
                     LOG.debug("Published {} to {}-{}@{}", event.getSchema().getName(), metadata.topic(), metadata.partition(), metadata.offset());
                     durable.complete(null);
@@ -108,17 +110,19 @@ public class KafkaEventPublisher implements EventPublisher {
 
     /** Makes new settings durable on the compacted settings topic. */
     public void publishSettings(SyncSettings settings) {
-        publish(Topics.SETTINGS.name(), Topics.SETTINGS_KEY, settings);
+        publish(TopicRecords.of(Topics.SETTINGS, Topics.SETTINGS_KEY, settings));
     }
 
     /** Makes a console logout durable, so every instance refuses the session. */
     public void publishSessionEnded(dev.unsubsync.events.ConsoleSessionEnded ended) {
-        publish(Topics.CONSOLE_SESSIONS_ENDED.name(), ended.getSessionId(), ended);
+        publish(TopicRecords.of(Topics.CONSOLE_SESSIONS_ENDED, ended.getSessionId(), ended));
     }
 
-    private void publish(String topic, String key, SpecificRecord event) {
+    private void publish(ProducerRecord<String, SpecificRecord> record) {
+        String topic = record.topic();
+        SpecificRecord event = record.value();
         try {
-            send(topic, key, event).join();
+            send(record).join();
         } catch (java.util.concurrent.CompletionException e) {
             throw e.getCause() instanceof EventNotDurableException notDurable ? notDurable
                     : failed(topic, event, "interrupted or failed while waiting for Kafka: " + e.getCause(), e.getCause());
