@@ -8,7 +8,9 @@ import dev.unsubsync.events.RunPhase;
 import dev.unsubsync.events.RunState;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.reconciler.config.ReconcilerConfiguration;
+import dev.unsubsync.reconciler.domain.RunFailure;
 import dev.unsubsync.reconciler.domain.RunOutcome;
+import dev.unsubsync.reconciler.salesforce.SalesforceSnapshot;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.SalesforceClient;
 import dev.unsubsync.kit.kafka.SettingsView;
@@ -190,7 +192,7 @@ public class NightlyRun implements AutoCloseable {
         return null;
     }
 
-    static void checkCancelled(BooleanSupplier cancelled) {
+    private static void checkCancelled(BooleanSupplier cancelled) {
         if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
             throw new CancellationException("no longer leading");
         }

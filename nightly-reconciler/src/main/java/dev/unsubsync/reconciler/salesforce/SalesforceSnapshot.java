@@ -1,8 +1,9 @@
-package dev.unsubsync.reconciler.kafka;
+package dev.unsubsync.reconciler.salesforce;
 
 import dev.unsubsync.kit.kafka.TopicRecords;
 import dev.unsubsync.events.SalesforceOptOut;
 import dev.unsubsync.events.SyncSettings;
+import dev.unsubsync.reconciler.domain.RunFailure;
 import dev.unsubsync.reconciler.domain.SnapshotQuery;
 import dev.unsubsync.salesforce.Describe;
 import dev.unsubsync.salesforce.Outcome;
@@ -30,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * ({@link SnapshotQuery}) into {@code salesforce-optouts}. A query that failed for a reason that may pass is tried
  * again (three times, waiting 2 s, then 4 s, on the injected sleeper).
  */
-final class SalesforceSnapshot {
+public final class SalesforceSnapshot {
 
     /** Waits between tries. */
-    interface Sleeper {
+    public interface Sleeper {
         void sleep(Duration duration) throws InterruptedException;
     }
 
@@ -46,7 +47,7 @@ final class SalesforceSnapshot {
     private final Sleeper sleeper;
     private final int pageSize;
 
-    SalesforceSnapshot(SalesforceClient salesforce, Producer<String, SpecificRecord> producer, Clock clock, Sleeper sleeper, int pageSize) {
+    public SalesforceSnapshot(SalesforceClient salesforce, Producer<String, SpecificRecord> producer, Clock clock, Sleeper sleeper, int pageSize) {
         this.salesforce = salesforce;
         this.producer = producer;
         this.clock = clock;
@@ -55,7 +56,7 @@ final class SalesforceSnapshot {
     }
 
     /** Reads the snapshot of pass {@code pass}; answers the rows written, each also counted on {@code processed}. */
-    long read(String pass, SyncSettings current, LongConsumer processed, BooleanSupplier cancelled) throws Exception {
+    public long read(String pass, SyncSettings current, LongConsumer processed, BooleanSupplier cancelled) throws Exception {
         long[] rows = {0};
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
         for (String objectType : OBJECTS) {
@@ -76,7 +77,9 @@ final class SalesforceSnapshot {
             Instant seenAt = clock.instant();
             Outcome<Long> read = null;
             for (int attempt = 1; attempt <= 3; attempt++) {
-                NightlyRun.checkCancelled(cancelled);
+                if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException("no longer leading");
+                }
                 read = salesforce.bulkQuery(soql.get(), pageSize, row -> {
                     String id = normalised(row.get("Id"));
                     if (id == null) {
