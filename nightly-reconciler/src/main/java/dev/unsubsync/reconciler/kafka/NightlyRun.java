@@ -4,11 +4,8 @@ import dev.unsubsync.kit.kafka.TopicRecords;
 import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.events.DiffScanRequest;
 import dev.unsubsync.events.ReconcileRun;
-import dev.unsubsync.events.RunPhase;
-import dev.unsubsync.events.RunState;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.reconciler.config.ReconcilerConfiguration;
-import dev.unsubsync.reconciler.domain.RunFailure;
 import dev.unsubsync.reconciler.domain.RunOutcome;
 import dev.unsubsync.reconciler.salesforce.SalesforceSnapshot;
 import dev.unsubsync.salesforce.Outcome;
@@ -23,13 +20,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One nightly run, start to end, as a sequence of phases: the Salesforce snapshot ({@link SalesforceSnapshot}: Bulk API
@@ -42,7 +38,6 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class NightlyRun implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(NightlyRun.class);
 
     private final SalesforceClient salesforce;
     private final SettingsView settings;
@@ -70,7 +65,7 @@ public class NightlyRun implements AutoCloseable {
     }
 
     /**
-     * Runs every phase and answers the run's final state (SUCCEEDED or FAILED, with the report).
+     * Runs every phase ({@link RunSequence}) and answers the run's final state (SUCCEEDED or FAILED, with the report).
      *
      * @throws CancellationException when {@code cancelled} turned true: this instance stopped leading, the run stays
      *                               RUNNING on the topic and the next leader restarts it
@@ -78,31 +73,43 @@ public class NightlyRun implements AutoCloseable {
      *                                  and is restarted
      */
     public ReconcileRun execute(ReconcileRun started, BooleanSupplier cancelled) throws Exception {
-        RunProgress progress = new RunProgress(started, runs, config.getProgressInterval());
-        String pass = started.getRunId() + "#" + started.getAttempt();
-        Long apiBefore = apiUsed();
-        SyncSettings current = settings.current();
-        try {
-            long snapshotStarted = System.nanoTime();
-            progress.phase(RunPhase.SNAPSHOT, 0);
-            long rows = snapshot.read(pass, current, progress::processed, cancelled);
-            progress.report(r -> r.setSalesforceOptedOut(rows).setSnapshotMillis(millisSince(snapshotStarted)));
-            LOG.info("Run {}: snapshot of {} opted-out Salesforce records in {} ms", pass, rows, millisSince(snapshotStarted));
+        return new RunSequence(parts(), runs::publish, clock, config.getPhaseTimeout(), config.getProgressInterval(),
+                Topics.RECONCILE_CONTROL.partitions()).execute(started, cancelled);
+    }
 
-            long diffStarted = System.nanoTime();
-            progress.phase(RunPhase.DIFF, Topics.RECONCILE_CONTROL.partitions());
-            StreamsBarrier barrier = new StreamsBarrier(admin, kafka.config());
-            for (List<String> topics : List.of(List.of(Topics.UNSUBSCRIBE_EVENTS.name()), List.of(Topics.UNSUBSCRIBE_LEDGER.name()),
-                    List.of(Topics.RECONCILE_SALES.name(), Topics.SALESFORCE_OPTOUTS.name()))) {
-                if (!barrier.await(ReconcileStreams.APPLICATION_ID, topics, config.getPhaseTimeout(), cancelled)) {
-                    checkCancelled(cancelled);
-                    throw new RunFailure("the diff did not catch up with " + topics + " within " + config.getPhaseTimeout()
-                            + " (is Kafka Streams running? see GET /health)");
-                }
+    /** The run's parts on Kafka and Salesforce. */
+    private RunSequence.Parts parts() {
+        return new RunSequence.Parts() {
+            @Override
+            public SyncSettings settings() {
+                return settings.current();
             }
-            long caughtUp = millisSince(diffStarted);
-            try (RunAnswers answers = new RunAnswers(pass, kafka)) {
-                for (int partition = 0; partition < Topics.RECONCILE_CONTROL.partitions(); partition++) {
+
+            @Override
+            public long snapshot(String pass, SyncSettings current, LongConsumer processed, BooleanSupplier cancelled) throws Exception {
+                return snapshot.read(pass, current, processed, cancelled);
+            }
+
+            @Override
+            public Optional<String> awaitDiffInputs(BooleanSupplier cancelled) throws Exception {
+                StreamsBarrier barrier = new StreamsBarrier(admin, kafka.config());
+                for (List<String> topics : List.of(List.of(Topics.UNSUBSCRIBE_EVENTS.name()), List.of(Topics.UNSUBSCRIBE_LEDGER.name()),
+                        List.of(Topics.RECONCILE_SALES.name(), Topics.SALESFORCE_OPTOUTS.name()))) {
+                    if (!barrier.await(ReconcileStreams.APPLICATION_ID, topics, config.getPhaseTimeout(), cancelled)) {
+                        return Optional.of(topics.toString());
+                    }
+                }
+                return Optional.empty();
+            }
+
+            @Override
+            public RunSequence.Answers answers(String pass) {
+                return new RunAnswers(pass, kafka);
+            }
+
+            @Override
+            public void askDiff(String pass, SyncSettings current, int partitions) {
+                for (int partition = 0; partition < partitions; partition++) {
                     DiffScanRequest request = DiffScanRequest.newBuilder().setRunId(pass)
                             .setSyncToEmailOptOut(current.getSyncToEmailOptOut())
                             .setMarketoSalesOptOutField(current.getSyncToMarketoSalesOptOut() ? current.getMarketoSalesOptOutField() : null)
@@ -110,78 +117,13 @@ public class NightlyRun implements AutoCloseable {
                     producer.send(TopicRecords.of(Topics.RECONCILE_CONTROL, partition, pass, request, List.of()));
                 }
                 producer.flush();
-                long deadline = System.nanoTime() + config.getPhaseTimeout().toNanos();
-                while (answers.partitionsDone < Topics.RECONCILE_CONTROL.partitions()) {
-                    checkCancelled(cancelled);
-                    if (System.nanoTime() > deadline) {
-                        throw new RunFailure("the diff answered for " + answers.partitionsDone + " of " + Topics.RECONCILE_CONTROL.partitions()
-                                + " partitions within " + config.getPhaseTimeout());
-                    }
-                    answers.poll();
-                    progress.processed(answers.partitionsDone);
-                }
-                long toSalesforce = answers.count(ReconcileTopology.TO_SALESFORCE);
-                long toSalesSide = answers.count(ReconcileTopology.TO_SALES_SIDE);
-                progress.report(r -> r.setDiffMillis(millisSince(diffStarted))
-                        .setSalesSideUnsubscribes(answers.count(ReconcileTopology.SALES_ENTRIES))
-                        .setInSync(answers.count(ReconcileTopology.IN_SYNC))
-                        .setToSalesforce(toSalesforce).setToSalesSide(toSalesSide));
-                LOG.info("Run {}: diff in {} ms ({} ms until the Streams application held both sides, then the comparison): {} to Salesforce, "
-                        + "{} to the sales side, {} in sync", pass, millisSince(diffStarted), caughtUp, toSalesforce, toSalesSide,
-                        answers.count(ReconcileTopology.IN_SYNC));
+            }
 
-                long applyStarted = System.nanoTime();
-                progress.phase(RunPhase.APPLY, toSalesforce + toSalesSide);
-                deadline = System.nanoTime() + config.getPhaseTimeout().toNanos();
-                while (answers.pushesAnswered() < toSalesforce || answers.salesSideHandled() < toSalesSide) {
-                    checkCancelled(cancelled);
-                    if (System.nanoTime() > deadline) {
-                        break;
-                    }
-                    answers.poll();
-                    progress.processed(answers.pushesAnswered() + answers.salesSideHandled());
-                }
-                Map<String, Long> skippedCounts = new java.util.LinkedHashMap<>();
-                for (String reason : List.of(ReconcileTopology.NO_ID, ReconcileTopology.NO_EMAIL, ReconcileTopology.ALREADY_BY_EMAIL)) {
-                    skippedCounts.put(reason, answers.count(reason));
-                }
-                RunOutcome outcome = RunOutcome.of(skippedCounts, toSalesforce, answers.pushesAnswered(), toSalesSide, answers.salesSideHandled(),
-                        answers.failures);
-                Map<String, Long> skipped = outcome.skipped();
-                Map<String, Long> failed = outcome.failed();
-                Long apiAfter = apiUsed();
-                long apply = millisSince(applyStarted);
-                boolean complete = outcome.complete();
-                ReconcileRun done = progress.report(r -> r.setApplyMillis(apply)
-                        .setWrittenToSalesforce(answers.written)
-                        .setRecordedOnSalesSide(answers.count(ReconcileTopology.RECORDED))
-                        .setSkipped(skipped).setFailed(failed)
-                        .setApiCallsUsed(RunOutcome.apiCallsUsed(apiBefore, apiAfter))
-                        .setState(complete ? RunState.SUCCEEDED : RunState.FAILED)
-                        .setMessage(complete ? null : "not every change was confirmed within " + config.getPhaseTimeout()
-                                + " (is salesforce-pusher running? see failed)")
-                        .setPhase(RunPhase.DONE).setEndedAt(clock.instant()));
-                LOG.info("Run {} ended {}: {} written to Salesforce, {} recorded on the sales side, skipped {}, failed {}", pass, done.getState(),
-                        done.getWrittenToSalesforce(), done.getRecordedOnSalesSide(), skipped, failed);
-                return done;
+            @Override
+            public Long apiUsed() {
+                return NightlyRun.this.apiUsed();
             }
-        } catch (RunFailure e) {
-            LOG.error("Run {} failed: {}", pass, e.getMessage());
-            return progress.report(r -> r.setState(RunState.FAILED).setMessage(e.getMessage()).setEndedAt(clock.instant()));
-        } catch (CancellationException | InterruptedException e) {
-            throw e;
-        } catch (org.apache.kafka.common.errors.InterruptException e) {
-            // A Kafka client interrupted by the cancellation: the same as a cancellation.
-            throw new CancellationException("no longer leading: " + e.getMessage());
-        } catch (Exception e) {
-            if (progress.ended()) {
-                // Failed after the end was published (closing a client, say): the report stands.
-                LOG.warn("Run {}: error after its end: {}", pass, e.toString());
-                return progress.run();
-            }
-            LOG.error("Run {} failed", pass, e);
-            return progress.report(r -> r.setState(RunState.FAILED).setMessage("unexpected error: " + e).setEndedAt(clock.instant()));
-        }
+        };
     }
 
     private Long apiUsed() {
@@ -192,15 +134,7 @@ public class NightlyRun implements AutoCloseable {
         return null;
     }
 
-    private static void checkCancelled(BooleanSupplier cancelled) {
-        if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
-            throw new CancellationException("no longer leading");
-        }
-    }
 
-    private static long millisSince(long nanos) {
-        return (System.nanoTime() - nanos) / 1_000_000;
-    }
 
     @PreDestroy
     @Override

@@ -23,14 +23,14 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** What the diff's tasks and the pusher answered to this pass, read from the ends the topics had before it asked. */
-final class RunAnswers implements AutoCloseable {
+final class RunAnswers implements RunSequence.Answers {
     private final String pass;
     private final KafkaConsumer<String, Object> consumer;
     private final Map<String, Long> counts = new HashMap<>();
-    final Map<String, Long> failures = new TreeMap<>();
+    private final Map<String, Long> failures = new TreeMap<>();
     private final Map<String, EnumSet<PushOutcome>> pushes = new HashMap<>();
-    int partitionsDone;
-    long written;
+    private int partitionsDone;
+    private long written;
 
     RunAnswers(String pass, KafkaClients kafka) {
         this.pass = pass;
@@ -56,7 +56,8 @@ final class RunAnswers implements AutoCloseable {
         partitions.forEach(partition -> consumer.position(partition, Duration.ofSeconds(10)));
     }
 
-    void poll() {
+    @Override
+    public void poll() {
         for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(200))) {
             if (record.value() instanceof ReconcileTally tally && pass.equals(tally.getRunId())) {
                 tally.getCounts().forEach((name, count) -> counts.merge(name, count, Long::sum));
@@ -77,16 +78,34 @@ final class RunAnswers implements AutoCloseable {
         }
     }
 
-    long count(String name) {
+    @Override
+    public long count(String name) {
         return counts.getOrDefault(name, 0L);
     }
 
-    long pushesAnswered() {
+    @Override
+    public long pushesAnswered() {
         return pushes.size();
     }
 
-    long salesSideHandled() {
+    @Override
+    public long salesSideHandled() {
         return count(ReconcileTopology.RECORDED) + count(ReconcileTopology.ALREADY_BY_EMAIL);
+    }
+
+    @Override
+    public int partitionsDone() {
+        return partitionsDone;
+    }
+
+    @Override
+    public long written() {
+        return written;
+    }
+
+    @Override
+    public Map<String, Long> failures() {
+        return failures;
     }
 
     private static String runOf(ConsumerRecord<String, Object> record) {

@@ -15,10 +15,15 @@ final class RunProgress {
     private ReconcileRun run;
     private long lastPublished;
     private long lastLogged = System.nanoTime();
-    private final Runs runs;
+    private final Publisher runs;
     private final Duration logEvery;
 
-    RunProgress(ReconcileRun run, Runs runs, Duration logEvery) {
+    /** Where the run's state goes (the runs topic). */
+    interface Publisher {
+        ReconcileRun publish(ReconcileRun run) throws Exception;
+    }
+
+    RunProgress(ReconcileRun run, Publisher runs, Duration logEvery) {
         this.run = run;
         this.runs = runs;
         this.logEvery = logEvery;
