@@ -1,5 +1,6 @@
 // Drives the emulator with jsforce (a Salesforce client library we did not write), the way an integration would drive
-// a real org: OAuth client credentials, CRUD, sObject Collections, SOQL with paging, and a Bulk API 2.0 query.
+// a real org: OAuth client credentials, who the token is, versions and resources, CRUD, sObject Collections, SOQL with
+// paging, COUNT() and the Organization row, describe global, a Bulk API 2.0 query, and Salesforce-shaped errors.
 // Usage: EMULATOR_URL=http://127.0.0.1:8089 CLIENT_ID=... CLIENT_SECRET=... node fidelity.mjs
 // Prints one line per check; exits non-zero on the first that fails.
 import jsforce from 'jsforce';
@@ -100,6 +101,54 @@ await check('Bulk API 2.0 query', async () => {
   const total = (await conn.query('SELECT Id FROM Contact').run({ autoFetch: true, maxFetch: 100000 })).records.length;
   assert.equal(list.length, total);
   assert.ok(list.some((r) => r.Id === contactId));
+});
+
+await check('who the token is: identity URL, UserInfo, the User record', async () => {
+  const identity = await conn.identity();
+  assert.equal(identity.organization_id, conn.userInfo.organizationId);
+  assert.ok(identity.username);
+  const userinfo = await conn.request('/services/oauth2/userinfo');
+  assert.equal(userinfo.user_id, identity.user_id);
+  assert.equal(userinfo.preferred_username, identity.username);
+  const user = await conn.sobject('User').retrieve(identity.user_id);
+  assert.equal(user.Username, identity.username);
+});
+
+await check('versions and the resources of a version', async () => {
+  const versions = await conn.request('/services/data');
+  assert.ok(versions.some((v) => v.version === '62.0'), JSON.stringify(versions));
+  const resources = await conn.request('/services/data/v62.0');
+  assert.equal(resources.sobjects, '/services/data/v62.0/sobjects');
+});
+
+await check('COUNT(), the Organization row and column metadata', async () => {
+  const count = await conn.query('SELECT COUNT() FROM Contact');
+  assert.ok(count.totalSize > 200, `totalSize ${count.totalSize}`);
+  assert.equal(count.records.length, 0);
+  const org = await conn.query('SELECT Id, Name, IsSandbox, OrganizationType FROM Organization');
+  assert.equal(org.totalSize, 1);
+  assert.equal(org.records[0].Id, conn.userInfo.organizationId);
+  const columns = await conn.request('/services/data/v62.0/query?columns=true&q=' + encodeURIComponent('SELECT Id, Email FROM Contact'));
+  assert.equal(columns.entityName, 'Contact');
+  assert.deepEqual(columns.columnMetadata.map((c) => c.columnName), ['Id', 'Email']);
+});
+
+await check('describe global and an object\'s basic information', async () => {
+  const global = await conn.describeGlobal();
+  assert.ok(global.sobjects.some((o) => o.name === 'Lead' && o.keyPrefix === '00Q'));
+  const basic = await conn.request('/services/data/v62.0/sobjects/Contact');
+  assert.equal(basic.objectDescribe.name, 'Contact');
+});
+
+await check('sObject Collections create, allOrNone true', async () => {
+  const created = await conn.sobject('Contact').create([{ LastName: 'Many1' }, { LastName: 'Many2' }], { allOrNone: true });
+  assert.equal(created.length, 2);
+  assert.ok(created.every((r) => r.success && r.id.length === 18), JSON.stringify(created));
+});
+
+await check('errors the framework would answer come in Salesforce\'s shape', async () => {
+  await assert.rejects(conn.request('/services/data/v62.0/nowhere'), (e) => e.errorCode === 'NOT_FOUND');
+  await assert.rejects(conn.request({ method: 'DELETE', url: '/services/data/v62.0/limits' }), (e) => e.errorCode === 'METHOD_NOT_ALLOWED');
 });
 
 await check('a bad session is refused with INVALID_SESSION_ID', async () => {

@@ -120,6 +120,9 @@ public final class BulkJobs {
             throw new SalesforceException(400, "INVALIDJOB", "operation must be query or queryAll, was " + operation);
         }
         Soql.Query query = Soql.parse(soql, org.schema());
+        if (query.countOnly()) {
+            throw new SalesforceException(400, "API_ERROR", "Aggregate queries are not supported by Bulk API 2.0 query jobs: COUNT() is answered by REST query");
+        }
         List<String> ids = org.selectIds(query, operation.equals("queryAll"));
         QueryJob job = new QueryJob(newId(), operation, query, apiVersion, clock.instant(), ids);
         queryJobs.put(job.id, job);

@@ -105,6 +105,11 @@ public final class OrgSchema {
     }
 
     /** The type with this API name (case-insensitive). */
+    /** Every sObject type of the org. */
+    public java.util.Collection<SObjectType> types() {
+        return types.values();
+    }
+
     public Optional<SObjectType> type(String name) {
         return Optional.ofNullable(types.get(name.toLowerCase(Locale.ROOT)));
     }

@@ -17,7 +17,7 @@ import java.util.Objects;
  * evaluator that only make sense together.)
  *
  * <p>The subset of SOQL the emulator understands:
- * {@code SELECT f1, f2 FROM Contact|Lead [WHERE cond] [ORDER BY f [ASC|DESC]] [LIMIT n]}, where a condition compares a
+ * {@code SELECT f1, f2 | COUNT() FROM Contact|Lead [WHERE cond] [ORDER BY f [ASC|DESC]] [LIMIT n]}, where a condition compares a
  * field with a literal ({@code = != <> < > <= >= LIKE}, {@code IN (...)}, {@code NOT IN (...)}), combined with
  * {@code AND}, {@code OR}, {@code NOT} and parentheses. Text comparisons are case-insensitive, as in Salesforce; ID
  * literals may be 15 or 18 characters. Anything else is refused with {@code MALFORMED_QUERY}.
@@ -25,7 +25,13 @@ import java.util.Objects;
 public final class Soql {
 
     /** A parsed query, bound to its sObject type. */
-    public record Query(SObjectType type, List<String> fields, Condition where, String orderBy, boolean descending, Integer limit) {
+    public record Query(SObjectType type, List<String> fields, Condition where, String orderBy, boolean descending, Integer limit,
+                        boolean count) {
+
+        /** {@code SELECT COUNT() FROM …}: the answer is the number of rows, with no records. */
+        public boolean countOnly() {
+            return count;
+        }
 
         /** Rows from {@code records} that match, ordered and limited as asked. */
         public List<Map<String, Object>> select(List<Map<String, Object>> records) {
@@ -83,9 +89,15 @@ public final class Soql {
     private Query query() {
         expectKeyword("SELECT");
         List<String> rawFields = new ArrayList<>();
-        do {
-            rawFields.add(identifier("a field name"));
-        } while (accept(","));
+        boolean count = false;
+        if (pos + 2 < tokens.size() && tokens.get(pos).equalsIgnoreCase("COUNT") && tokens.get(pos + 1).equals("(") && tokens.get(pos + 2).equals(")")) {
+            pos += 3;
+            count = true;
+        } else {
+            do {
+                rawFields.add(identifier("a field name"));
+            } while (accept(","));
+        }
         expectKeyword("FROM");
         String object = identifier("an sObject name");
         type = schema.type(object).orElseThrow(() -> new SalesforceException(400, "INVALID_TYPE",
@@ -118,7 +130,7 @@ public final class Soql {
         if (pos < tokens.size()) {
             throw malformed("unexpected token: '" + tokens.get(pos) + "'");
         }
-        return new Query(type, fields, where, orderBy, descending, limit);
+        return new Query(type, fields, where, orderBy, descending, limit, count);
     }
 
     private Condition or() {

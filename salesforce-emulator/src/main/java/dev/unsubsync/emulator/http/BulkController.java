@@ -28,7 +28,7 @@ import java.util.Map;
 public class BulkController {
 
     private static final MediaType CSV = MediaType.of("text/csv");
-    private static final String INTEGRATION_USER = "005Dn0000000001AAA";
+    private static final String INTEGRATION_USER = dev.unsubsync.emulator.domain.Identity.USER_ID;
 
     private final BulkJobs jobs;
     private final JsonMapper json;
@@ -38,15 +38,19 @@ public class BulkController {
         this.json = json;
     }
 
-    @Post(value = "/query", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    public Map<String, Object> createQuery(@PathVariable String version, @Body String body) {
+    /**
+     * Creates a query job. The answer is the job's info in JSON whatever the request's {@code Accept} says (clients ask
+     * for {@code text/csv}, the format of the results to come, and Salesforce answers the job info in JSON anyway).
+     */
+    @Post(value = "/query", consumes = MediaType.APPLICATION_JSON, produces = {MediaType.APPLICATION_JSON, "text/csv", MediaType.ALL})
+    public HttpResponse<Map<String, Object>> createQuery(@PathVariable String version, @Body String body) {
         Map<String, Object> request = parse(body);
         Object query = request.get("query");
         if (!(query instanceof String soql) || soql.isBlank()) {
             throw new SalesforceException(400, "INVALIDJOB", "query is required");
         }
         String operation = request.get("operation") == null ? "query" : String.valueOf(request.get("operation"));
-        return info(jobs.createQuery(operation, soql, version), false);
+        return HttpResponse.ok(info(jobs.createQuery(operation, soql, version), false)).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
     @Get(value = "/query", produces = MediaType.APPLICATION_JSON)
@@ -83,14 +87,15 @@ public class BulkController {
         return HttpResponse.noContent();
     }
 
-    @Post(value = "/ingest", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    public Map<String, Object> createIngest(@PathVariable String version, @Body String body) {
+    @Post(value = "/ingest", consumes = MediaType.APPLICATION_JSON, produces = {MediaType.APPLICATION_JSON, "text/csv", MediaType.ALL})
+    public HttpResponse<Map<String, Object>> createIngest(@PathVariable String version, @Body String body) {
         Map<String, Object> request = parse(body);
         Object contentType = request.getOrDefault("contentType", "CSV");
         if (!"CSV".equals(contentType)) {
             throw new SalesforceException(400, "INVALIDJOB", "contentType must be CSV");
         }
-        return info(jobs.createIngest((String) request.get("object"), (String) request.get("operation"), version), false);
+        return HttpResponse.ok(info(jobs.createIngest((String) request.get("object"), (String) request.get("operation"), version), false))
+                .contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
     @Get(value = "/ingest", produces = MediaType.APPLICATION_JSON)

@@ -1,5 +1,6 @@
 package dev.unsubsync.emulator.http;
 
+import dev.unsubsync.emulator.domain.Identity;
 import dev.unsubsync.emulator.domain.ApiUsage;
 import dev.unsubsync.emulator.domain.FieldDef;
 import dev.unsubsync.emulator.domain.Org;
@@ -69,6 +70,58 @@ public class DataController {
         return versions;
     }
 
+    /** The resources of one API version, by name ({@code GET /services/data/vXX.X}). */
+    @Get(value = "/{version}", produces = MediaType.APPLICATION_JSON)
+    public Map<String, String> resources(@PathVariable String version) {
+        Map<String, String> resources = new java.util.TreeMap<>();
+        for (String name : List.of("composite", "identity", "jobs", "limits", "query", "queryAll", "sobjects")) {
+            resources.put(name, "/services/data/" + version + "/" + name);
+        }
+        resources.put("identity", "/id/" + Identity.ORG_ID + "/" + Identity.USER_ID);
+        return resources;
+    }
+
+    /** Describe global ({@code GET /sobjects}): every sObject this org has, with its URLs. */
+    @Get(value = "/{version}/sobjects", produces = MediaType.APPLICATION_JSON)
+    public Map<String, Object> describeGlobal(@PathVariable String version) {
+        List<Map<String, Object>> sobjects = new ArrayList<>();
+        for (SObjectType type : org.schema().types()) {
+            sobjects.add(sObjectSummary(version, type.name(), type.prefix(), true));
+        }
+        sobjects.add(sObjectSummary(version, "Organization", "00D", false));
+        sobjects.add(sObjectSummary(version, "User", "005", false));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("encoding", "UTF-8");
+        body.put("maxBatchSize", MAX_COLLECTION_RECORDS);
+        body.put("sobjects", sobjects);
+        return body;
+    }
+
+    /** An sObject's basic information ({@code GET /sobjects/{type}}): its summary and the recently viewed (none here). */
+    @Get(value = "/{version}/sobjects/{type}", produces = MediaType.APPLICATION_JSON)
+    public Map<String, Object> basicInfo(@PathVariable String version, @PathVariable String type) {
+        SObjectType sObject = org.schema().require(type);
+        return Map.of("objectDescribe", sObjectSummary(version, sObject.name(), sObject.prefix(), true), "recentItems", List.of());
+    }
+
+    private static Map<String, Object> sObjectSummary(String version, String name, String prefix, boolean writable) {
+        String base = "/services/data/" + version + "/sobjects/" + name;
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("name", name);
+        summary.put("label", name);
+        summary.put("labelPlural", name + "s");
+        summary.put("keyPrefix", prefix);
+        summary.put("custom", false);
+        summary.put("queryable", true);
+        summary.put("retrieveable", true);
+        summary.put("searchable", writable);
+        summary.put("createable", writable);
+        summary.put("updateable", writable);
+        summary.put("deletable", writable);
+        summary.put("urls", Map.of("sobject", base, "describe", base + "/describe", "rowTemplate", base + "/{ID}"));
+        return summary;
+    }
+
     @Get(value = "/{version}/limits", produces = MediaType.APPLICATION_JSON)
     public Map<String, Object> limits(@PathVariable String version) {
         return Map.of("DailyApiRequests", Map.of("Max", usage.max(), "Remaining", usage.max() - usage.used()));
@@ -126,6 +179,13 @@ public class DataController {
     @Get(value = "/{version}/sobjects/{type}/{id}", produces = MediaType.APPLICATION_JSON)
     public Map<String, Object> read(@PathVariable String version, @PathVariable String type, @PathVariable String id,
                                     @Nullable @QueryValue String fields) {
+        if (type.equalsIgnoreCase("User")) {
+            // The org's one user: the integration user the tokens are for.
+            if (!Identity.USER_ID.startsWith(id.length() >= 15 ? id.substring(0, 15) : id + "?")) {
+                throw new SalesforceException(404, "NOT_FOUND", "Provided external ID field does not exist or is not accessible: " + id);
+            }
+            return Json.record(version, "User", Identity.userRecord());
+        }
         SObjectType sObject = org.schema().require(type);
         Map<String, Object> record = org.get(sObject, id);
         if (fields != null && !fields.isBlank()) {
@@ -261,7 +321,10 @@ public class DataController {
 
     @Get(value = "/{version}/query", produces = MediaType.APPLICATION_JSON)
     public Map<String, Object> query(@PathVariable String version, @Nullable @QueryValue String q,
-                                     @Nullable @Header("Sforce-Query-Options") String options) {
+                                     @Nullable @Header("Sforce-Query-Options") String options, @Nullable @QueryValue String columns) {
+        if ("true".equalsIgnoreCase(columns)) {
+            return QueryColumns.of(q, org.schema());
+        }
         return firstPage(version, q, options, false);
     }
 
@@ -294,7 +357,15 @@ public class DataController {
         if (q == null) {
             throw new SalesforceException(400, "MALFORMED_QUERY", "q parameter is required");
         }
+        Optional<Map<String, Object>> organization = QueryColumns.organizationRow(q);
+        if (organization.isPresent()) {
+            List<Map<String, Object>> one = List.of(Json.record(version, "Organization", organization.get()));
+            return Map.of("totalSize", 1, "done", true, "records", QueryColumns.countsOnly(q) ? List.of() : one);
+        }
         Soql.Query query = Soql.parse(q, org.schema());
+        if (query.countOnly()) {
+            return Map.of("totalSize", org.query(query, includeDeleted).size(), "done", true, "records", List.of());
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Map<String, Object> row : org.query(query, includeDeleted)) {
             rows.add(Json.record(version, query.type().name(), row));

@@ -27,7 +27,6 @@ import java.util.Optional;
 @Controller("/services/oauth2")
 public class OAuthController {
 
-    private static final String INTEGRATION_USER_ID = "005Dn0000000001";
 
     private static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
@@ -87,7 +86,7 @@ public class OAuthController {
         }
         body.put("scope", "api");
         body.put("instance_url", instanceUrl);
-        body.put("id", instanceUrl + "/id/" + Tokens.ORG_ID + "AAA/" + INTEGRATION_USER_ID + "AAA");
+        body.put("id", instanceUrl + "/id/" + dev.unsubsync.emulator.domain.Identity.ORG_ID + "/" + dev.unsubsync.emulator.domain.Identity.USER_ID);
         body.put("token_type", "Bearer");
         body.put("issued_at", String.valueOf(clock.millis()));
         if (clientCredentials) {
