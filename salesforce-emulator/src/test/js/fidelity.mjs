@@ -146,6 +146,20 @@ await check('sObject Collections create, allOrNone true', async () => {
   assert.ok(created.every((r) => r.success && r.id.length === 18), JSON.stringify(created));
 });
 
+await check('composite/batch and composite with a reference', async () => {
+  const batch = await conn.request({ method: 'POST', url: '/services/data/v62.0/composite/batch',
+    body: JSON.stringify({ batchRequests: [{ method: 'GET', url: 'v62.0/limits' }, { method: 'GET', url: 'v62.0/sobjects/Contact/' + contactId }] }),
+    headers: { 'Content-Type': 'application/json' } });
+  assert.equal(batch.hasErrors, false, JSON.stringify(batch));
+  assert.equal(batch.results[1].result.Id, contactId);
+  const composite = await conn.request({ method: 'POST', url: '/services/data/v62.0/composite',
+    body: JSON.stringify({ allOrNone: false, compositeRequest: [
+      { method: 'POST', url: '/services/data/v62.0/sobjects/Contact', referenceId: 'c', body: { LastName: 'Ref', Email: 'ref@example.com' } },
+      { method: 'GET', url: '/services/data/v62.0/sobjects/Contact/@{c.id}', referenceId: 'r' }] }),
+    headers: { 'Content-Type': 'application/json' } });
+  assert.equal(composite.compositeResponse[1].body.Email, 'ref@example.com', JSON.stringify(composite));
+});
+
 await check('errors the framework would answer come in Salesforce\'s shape', async () => {
   await assert.rejects(conn.request('/services/data/v62.0/nowhere'), (e) => e.errorCode === 'NOT_FOUND');
   await assert.rejects(conn.request({ method: 'DELETE', url: '/services/data/v62.0/limits' }), (e) => e.errorCode === 'METHOD_NOT_ALLOWED');

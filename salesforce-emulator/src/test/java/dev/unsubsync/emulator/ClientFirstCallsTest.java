@@ -168,6 +168,40 @@ class ClientFirstCallsTest {
         assertEquals("UNSUPPORTED_MEDIA_TYPE", errorCode(wrongType));
     }
 
+    @Test
+    void compositeBatchAndCompositeWithReferences() throws Exception {
+        HttpResponse<String> batch = post(V + "/composite/batch", "{\"haltOnError\":true,\"batchRequests\":["
+                + "{\"method\":\"GET\",\"url\":\"v62.0/limits\"},"
+                + "{\"method\":\"GET\",\"url\":\"v62.0/sobjects/Contact/003000000000000AAA\"},"
+                + "{\"method\":\"GET\",\"url\":\"v62.0/limits\"}]}");
+        assertEquals(200, batch.statusCode(), batch.body());
+        Map<String, Object> answered = object(batch.body());
+        assertEquals(Boolean.TRUE, answered.get("hasErrors"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> results = (List<Map<String, Object>>) answered.get("results");
+        assertEquals(List.of(200, 404, 412), results.stream().map(r -> ((Number) r.get("statusCode")).intValue()).toList(), batch.body());
+
+        HttpResponse<String> composite = post(V + "/composite", "{\"allOrNone\":false,\"compositeRequest\":["
+                + "{\"method\":\"POST\",\"url\":\"/services/data/v62.0/sobjects/Contact\",\"referenceId\":\"newContact\","
+                + "\"body\":{\"LastName\":\"Composite\",\"Email\":\"composite@example.com\"}},"
+                + "{\"method\":\"GET\",\"url\":\"/services/data/v62.0/sobjects/Contact/@{newContact.id}?fields=Email\",\"referenceId\":\"readBack\"}]}");
+        assertEquals(200, composite.statusCode(), composite.body());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> responses = (List<Map<String, Object>>) object(composite.body()).get("compositeResponse");
+        assertEquals(201, ((Number) responses.get(0).get("httpStatusCode")).intValue(), composite.body());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> readBack = (Map<String, Object>) responses.get(1).get("body");
+        assertEquals("composite@example.com", readBack.get("Email"), composite.body());
+
+        HttpResponse<String> rollback = post(V + "/composite", "{\"allOrNone\":true,\"compositeRequest\":[{\"method\":\"GET\",\"url\":\"/services/data/v62.0/limits\",\"referenceId\":\"a\"}]}");
+        assertEquals(400, rollback.statusCode(), "refused rather than pretended");
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.getURL() + path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> get(String path, String accept) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(server.getURL() + path)).header("Authorization", "Bearer " + token)
                 .header("Accept", accept).build(), HttpResponse.BodyHandlers.ofString());

@@ -80,6 +80,10 @@ public class ApiFilter {
         if (token == null || !tokens.isValid(token)) {
             return Errors.response(401, "INVALID_SESSION_ID", "Session expired or invalid", List.of());
         }
+        if (CompositeController.SECRET.equals(request.getHeaders().get(CompositeController.SUBREQUEST))) {
+            // A subrequest of a composite call: the composite call itself was counted, as Salesforce counts it.
+            return null;
+        }
         calls.computeIfAbsent(endpoint(request), k -> new AtomicLong()).incrementAndGet();
         long latency = faults.latency().toMillis();
         if (latency > 0) {
