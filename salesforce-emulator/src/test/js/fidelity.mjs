@@ -160,9 +160,25 @@ await check('composite/batch and composite with a reference', async () => {
   assert.equal(composite.compositeResponse[1].body.Email, 'ref@example.com', JSON.stringify(composite));
 });
 
+await check('a query job created with Accept: text/csv, and a Bulk API 2.0 ingest', async () => {
+  const job = await conn.request({ method: 'POST', url: '/services/data/v62.0/jobs/query',
+    body: JSON.stringify({ operation: 'query', query: 'SELECT Id FROM Contact' }),
+    headers: { 'Content-Type': 'application/json', Accept: 'text/csv; charset=UTF-8' } });
+  assert.equal(job.state, 'UploadComplete', JSON.stringify(job));
+  conn.bulk2.pollInterval = 100;
+  conn.bulk2.pollTimeout = 60000;
+  const results = await conn.bulk2.loadAndWaitForResults({ object: 'Contact', operation: 'update',
+    input: [{ Id: contactId, HasOptedOutOfEmail: true }] });
+  assert.equal(results.successfulResults.length, 1, JSON.stringify(results));
+});
+
 await check('errors the framework would answer come in Salesforce\'s shape', async () => {
   await assert.rejects(conn.request('/services/data/v62.0/nowhere'), (e) => e.errorCode === 'NOT_FOUND');
   await assert.rejects(conn.request({ method: 'DELETE', url: '/services/data/v62.0/limits' }), (e) => e.errorCode === 'METHOD_NOT_ALLOWED');
+  await assert.rejects(conn.request({ method: 'GET', url: '/services/data/v62.0/limits', headers: { Accept: 'application/xml' } }),
+    (e) => e.errorCode === 'NOT_ACCEPTABLE');
+  await assert.rejects(conn.request({ method: 'POST', url: '/services/data/v62.0/sobjects/Contact', body: 'LastName=X',
+    headers: { 'Content-Type': 'text/plain' } }), (e) => e.errorCode === 'UNSUPPORTED_MEDIA_TYPE');
 });
 
 await check('a bad session is refused with INVALID_SESSION_ID', async () => {
