@@ -166,6 +166,14 @@ class ClientFirstCallsTest {
                 .POST(HttpRequest.BodyPublishers.ofString("LastName=X")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(415, wrongType.statusCode(), wrongType.body());
         assertEquals("UNSUPPORTED_MEDIA_TYPE", errorCode(wrongType));
+        HttpResponse<String> unconvertible = get(V + "/jobs/query/750000000000000AAA/results?maxRecords=many", "text/csv");
+        assertEquals(400, unconvertible.statusCode(), unconvertible.body());
+        assertEquals("INVALID_FIELD", errorCode(unconvertible));
+        HttpResponse<String> noBody = http.send(HttpRequest.newBuilder(URI.create(server.getURL() + V + "/sobjects/Contact"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, noBody.statusCode(), noBody.body());
+        assertTrue(noBody.body().startsWith("[{"), "Salesforce's shape: " + noBody.body());
     }
 
     @Test
