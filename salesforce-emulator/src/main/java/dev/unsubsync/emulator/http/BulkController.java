@@ -3,7 +3,6 @@ package dev.unsubsync.emulator.http;
 import dev.unsubsync.emulator.domain.BulkJobs;
 import dev.unsubsync.emulator.domain.SalesforceException;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -17,7 +16,6 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.json.JsonMapper;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 
@@ -44,7 +42,7 @@ public class BulkController {
      */
     @Post(value = "/query", consumes = MediaType.APPLICATION_JSON, produces = {MediaType.APPLICATION_JSON, "text/csv", MediaType.ALL})
     public HttpResponse<Map<String, Object>> createQuery(@PathVariable String version, @Body String body) {
-        Map<String, Object> request = parse(body);
+        Map<String, Object> request = Json.object(json, body);
         Object query = request.get("query");
         if (!(query instanceof String soql) || soql.isBlank()) {
             throw new SalesforceException(400, "INVALIDJOB", "query is required");
@@ -74,7 +72,7 @@ public class BulkController {
 
     @Patch(value = "/query/{id}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public Map<String, Object> abortQuery(@PathVariable String version, @PathVariable String id, @Body String body) {
-        Object state = parse(body).get("state");
+        Object state = Json.object(json, body).get("state");
         if (!"Aborted".equals(state)) {
             throw new SalesforceException(400, "INVALIDREQUEST", "a query job can only be set to Aborted");
         }
@@ -89,7 +87,7 @@ public class BulkController {
 
     @Post(value = "/ingest", consumes = MediaType.APPLICATION_JSON, produces = {MediaType.APPLICATION_JSON, "text/csv", MediaType.ALL})
     public HttpResponse<Map<String, Object>> createIngest(@PathVariable String version, @Body String body) {
-        Map<String, Object> request = parse(body);
+        Map<String, Object> request = Json.object(json, body);
         Object contentType = request.getOrDefault("contentType", "CSV");
         if (!"CSV".equals(contentType)) {
             throw new SalesforceException(400, "INVALIDJOB", "contentType must be CSV");
@@ -111,7 +109,7 @@ public class BulkController {
 
     @Patch(value = "/ingest/{id}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public Map<String, Object> changeIngest(@PathVariable String version, @PathVariable String id, @Body String body) {
-        BulkJobs.State state = jobs.changeIngestState(id, String.valueOf(parse(body).get("state")));
+        BulkJobs.State state = jobs.changeIngestState(id, String.valueOf(Json.object(json, body).get("state")));
         Map<String, Object> info = info(jobs.ingestStatus(id), true);
         // The answer names the state the job was moved to, as Salesforce's does, even if processing already moved on.
         info.put("state", state.name());
@@ -179,18 +177,6 @@ public class BulkController {
         info.put("lineEnding", "LF");
         info.put("columnDelimiter", "COMMA");
         return info;
-    }
-
-    private Map<String, Object> parse(String body) {
-        try {
-            Map<String, Object> map = json.readValue(body, Argument.mapOf(String.class, Object.class));
-            if (map == null) {
-                throw new SalesforceException(400, "JSON_PARSER_ERROR", "The request body is empty");
-            }
-            return map;
-        } catch (IOException e) {
-            throw new SalesforceException(400, "JSON_PARSER_ERROR", "Unexpected character in the request body: " + e.getMessage());
-        }
     }
 
 }

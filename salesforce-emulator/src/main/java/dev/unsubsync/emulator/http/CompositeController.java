@@ -1,7 +1,6 @@
 package dev.unsubsync.emulator.http;
 
 import dev.unsubsync.emulator.domain.SalesforceException;
-import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
@@ -53,7 +52,7 @@ public class CompositeController {
 
     @Post(value = "/batch", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public Map<String, Object> batch(HttpRequest<?> request, @PathVariable String version, @Body String body) {
-        Map<String, Object> parsed = parse(body);
+        Map<String, Object> parsed = Json.object(json, body);
         List<Map<String, Object>> subrequests = list(parsed.get("batchRequests"), "batchRequests");
         boolean haltOnError = Boolean.TRUE.equals(parsed.get("haltOnError"));
         List<Map<String, Object>> results = new ArrayList<>();
@@ -77,7 +76,7 @@ public class CompositeController {
 
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public Map<String, Object> composite(HttpRequest<?> request, @PathVariable String version, @Body String body) {
-        Map<String, Object> parsed = parse(body);
+        Map<String, Object> parsed = Json.object(json, body);
         if (Boolean.TRUE.equals(parsed.get("allOrNone"))) {
             throw new SalesforceException(400, "INVALID_FIELD", "allOrNone true is not supported by this emulator (it cannot roll back subrequests)");
         }
@@ -154,18 +153,6 @@ public class CompositeController {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer(500, List.of(Map.of("errorCode", "UNKNOWN_EXCEPTION", "message", "interrupted")), null);
-        }
-    }
-
-    private Map<String, Object> parse(String body) {
-        try {
-            Map<String, Object> parsed = json.readValue(body, Argument.mapOf(String.class, Object.class));
-            if (parsed == null) {
-                throw new SalesforceException(400, "JSON_PARSER_ERROR", "The request body is empty");
-            }
-            return parsed;
-        } catch (IOException e) {
-            throw new SalesforceException(400, "JSON_PARSER_ERROR", "Unexpected character in the request body: " + e.getMessage());
         }
     }
 

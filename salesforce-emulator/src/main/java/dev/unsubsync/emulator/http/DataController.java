@@ -9,7 +9,6 @@ import dev.unsubsync.emulator.domain.SObjectType;
 import dev.unsubsync.emulator.domain.SalesforceException;
 import dev.unsubsync.emulator.domain.Soql;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -23,7 +22,6 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.json.JsonMapper;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -172,7 +170,7 @@ public class DataController {
     @Post(value = "/{version}/sobjects/{type}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> create(@PathVariable String version, @PathVariable String type, @Body String body) {
         SObjectType sObject = org.schema().require(type);
-        String id = org.create(sObject, parseObject(body));
+        String id = org.create(sObject, Json.object(json, body));
         return HttpResponse.status(HttpStatus.CREATED).body(Map.of("id", id, "success", true, "errors", List.of()));
     }
 
@@ -204,7 +202,7 @@ public class DataController {
     @Patch(value = "/{version}/sobjects/{type}/{id}", consumes = MediaType.APPLICATION_JSON)
     public HttpResponse<?> update(@PathVariable String version, @PathVariable String type, @PathVariable String id, @Body String body) {
         SObjectType sObject = org.schema().require(type);
-        Optional<RecordError> error = org.update(sObject, id, parseObject(body));
+        Optional<RecordError> error = org.update(sObject, id, Json.object(json, body));
         if (error.isPresent()) {
             throw error.get().asRequestError();
         }
@@ -219,7 +217,7 @@ public class DataController {
 
     @Patch(value = "/{version}/composite/sobjects", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public List<Map<String, Object>> updateCollection(@PathVariable String version, @Body String body) {
-        Map<String, Object> request = parseObject(body);
+        Map<String, Object> request = Json.object(json, body);
         List<?> records = collectionRecords(request);
         boolean allOrNone = Boolean.TRUE.equals(request.get("allOrNone"));
         List<Org.Change> changes = new ArrayList<>();
@@ -257,7 +255,7 @@ public class DataController {
     /** sObject Collections create: up to 200 records of any supported type, one save result per record, in order. */
     @Post(value = "/{version}/composite/sobjects", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public List<Map<String, Object>> createCollection(@PathVariable String version, @Body String body) {
-        Map<String, Object> request = parseObject(body);
+        Map<String, Object> request = Json.object(json, body);
         List<?> records = collectionRecords(request);
         List<Org.NewRecord> newRecords = new ArrayList<>();
         for (Object element : records) {
@@ -408,18 +406,6 @@ public class DataController {
             }
         }
         return DEFAULT_BATCH_SIZE;
-    }
-
-    private Map<String, Object> parseObject(String body) {
-        try {
-            Map<String, Object> parsed = json.readValue(body, Argument.mapOf(String.class, Object.class));
-            if (parsed == null) {
-                throw new SalesforceException(400, "JSON_PARSER_ERROR", "The request body is empty");
-            }
-            return parsed;
-        } catch (IOException e) {
-            throw new SalesforceException(400, "JSON_PARSER_ERROR", "Unexpected character in the request body: " + e.getMessage());
-        }
     }
 
     private static Instant parseHttpDate(String value) {

@@ -28,4 +28,17 @@ final class Json {
         fields.forEach((name, value) -> out.put(name, value instanceof Instant instant ? DATE_TIME.format(instant) : value));
         return out;
     }
+
+    /** A request body that must be a JSON object; anything else is Salesforce's {@code 400 JSON_PARSER_ERROR}. */
+    static Map<String, Object> object(io.micronaut.json.JsonMapper json, String body) {
+        try {
+            Map<String, Object> map = json.readValue(body, io.micronaut.core.type.Argument.mapOf(String.class, Object.class));
+            if (map == null) {
+                throw new dev.unsubsync.emulator.domain.SalesforceException(400, "JSON_PARSER_ERROR", "The request body is empty");
+            }
+            return map;
+        } catch (java.io.IOException e) {
+            throw new dev.unsubsync.emulator.domain.SalesforceException(400, "JSON_PARSER_ERROR", "Unexpected character in the request body: " + e.getMessage());
+        }
+    }
 }
