@@ -16,9 +16,12 @@ import org.slf4j.LoggerFactory;
 public final class SettingsView implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SettingsView.class);
+    private static final Duration PENDING_LIMIT = Duration.ofSeconds(30);
 
     private final AtomicReference<SyncSettings> current = new AtomicReference<>(SyncSettings.newBuilder().build());
     private final CompactedView view;
+    private SyncSettings pending;
+    private long pendingSince;
 
     /**
      * Starts following the settings topic.
@@ -28,7 +31,7 @@ public final class SettingsView implements AutoCloseable {
     public SettingsView(Map<String, Object> clientConfig) {
         this.view = new CompactedView("settings-view", Topics.SETTINGS, clientConfig, (key, value) -> {
             if (Topics.SETTINGS_KEY.equals(key) && value instanceof SyncSettings settings) {
-                current.set(settings);
+                apply(settings);
             }
         }, () -> LOG.info("Settings in force: {}", current.get()));
     }
@@ -44,12 +47,30 @@ public final class SettingsView implements AutoCloseable {
     }
 
     /** Applies settings just written by this instance, before they come back from the topic. */
-    public void accept(SyncSettings settings) {
+    public synchronized void accept(SyncSettings settings) {
         current.set(settings);
+        pending = settings;
+        pendingSince = System.nanoTime();
     }
 
     @Override
     public void close() {
         view.close();
+    }
+
+    /**
+     * A record from the topic. The one partition delivers every write in order, but this instance's own write may come
+     * back after {@link #accept} applied it: the records before it are older and must not undo it, so until it comes
+     * back (or 30 s have passed, should it have been compacted away unseen) they are skipped.
+     */
+    private synchronized void apply(SyncSettings settings) {
+        if (pending != null) {
+            if (settings.equals(pending) || System.nanoTime() - pendingSince > PENDING_LIMIT.toNanos()) {
+                pending = null;
+            } else {
+                return;
+            }
+        }
+        current.set(settings);
     }
 }
