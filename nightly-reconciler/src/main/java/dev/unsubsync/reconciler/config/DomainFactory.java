@@ -7,6 +7,7 @@ import dev.unsubsync.kit.kafka.ServiceTopics;
 import dev.unsubsync.kit.security.ApiKeys;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
+import java.util.List;
 
 /** Wires the framework-free parts. */
 @Factory
@@ -18,10 +19,13 @@ public class DomainFactory {
         return ApiKeys.configured(config.getApiToken(), config.getApiKeysFile(), environment.getActiveNames());
     }
 
-    /** Every topic of the system (the reconciler's Streams application uses most), and every schema it writes. */
+    /** Every topic of the system (the reconciler's Streams application uses most), and the schemas it writes. */
     @Singleton
     ServiceTopics topics() {
-        return new ServiceTopics("nightly-reconciler", Topics.ALL, SchemaWarmup.valuesOf(Topics.ALL,
+        return new ServiceTopics("nightly-reconciler", Topics.ALL, SchemaWarmup.valuesOf(List.of(Topics.UNSUBSCRIBE_LEDGER,
+                Topics.SALESFORCE_OPTOUTS, Topics.RECONCILE_SALES, Topics.RECONCILE_CONTROL, Topics.RECONCILE_CANDIDATES, Topics.RECONCILE_PUSHES,
+                Topics.RECONCILE_TALLIES, Topics.RECONCILE_RUNS, Topics.SALESFORCE_RECORDS, Topics.SALESFORCE_PEOPLE_CHANGES,
+                Topics.SALESFORCE_PEOPLE, Topics.DIRECTORY_STATE),
                 new SchemaWarmup.Written(Topics.UNSUBSCRIBE_EVENTS, UnsubscribeRecorded.getClassSchema())), "Kafka Streams waits for them");
     }
 }

@@ -74,9 +74,7 @@ public class ApiFilter {
             return Errors.response(404, "NOT_FOUND", "The requested resource does not exist", List.of());
         }
         String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        String token = authorization == null ? null
-                : authorization.startsWith("Bearer ") ? authorization.substring(7).trim()
-                : authorization.startsWith("OAuth ") ? authorization.substring(6).trim() : null;
+        String token = Sessions.token(authorization);
         if (token == null || !tokens.isValid(token)) {
             return Errors.response(401, "INVALID_SESSION_ID", "Session expired or invalid", List.of());
         }

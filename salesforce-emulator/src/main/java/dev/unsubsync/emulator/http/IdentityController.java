@@ -40,7 +40,7 @@ public class IdentityController {
             return HttpResponse.notFound().body("Bad_Id");
         }
         String v = version == null ? null : version.equals("latest") ? "62.0" : version;
-        return HttpResponse.ok(Identity.identity(instanceUrl(request), v));
+        return HttpResponse.ok(Identity.identity(Sessions.instanceUrl(config, request), v));
     }
 
     @Get(value = "/services/oauth2/userinfo", produces = MediaType.APPLICATION_JSON)
@@ -48,13 +48,12 @@ public class IdentityController {
         if (!authorized(request, oauthToken)) {
             return HttpResponse.status(io.micronaut.http.HttpStatus.FORBIDDEN).body("Bad_OAuth_Token");
         }
-        return HttpResponse.ok(Identity.userInfo(instanceUrl(request)));
+        return HttpResponse.ok(Identity.userInfo(Sessions.instanceUrl(config, request)));
     }
 
     private boolean authorized(HttpRequest<?> request, @Nullable String oauthToken) {
         String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        String token = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7).trim()
-                : authorization != null && authorization.startsWith("OAuth ") ? authorization.substring(6).trim() : oauthToken;
+        String token = authorization != null ? Sessions.token(authorization) : oauthToken;
         return token != null && tokens.isValid(token);
     }
 
@@ -62,13 +61,5 @@ public class IdentityController {
     private static boolean sameId(String given, String id18) {
         return (given.length() == 15 || given.length() == 18) && id18.startsWith(given.substring(0, 15))
                 && (given.length() == 15 || given.equalsIgnoreCase(id18));
-    }
-
-    private String instanceUrl(HttpRequest<?> request) {
-        if (config.getInstanceUrl() != null) {
-            return config.getInstanceUrl();
-        }
-        String host = request.getHeaders().get(HttpHeaders.HOST);
-        return "http://" + (host != null ? host : request.getServerAddress().getHostString() + ":" + request.getServerAddress().getPort());
     }
 }

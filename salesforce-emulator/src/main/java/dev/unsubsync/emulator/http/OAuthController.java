@@ -77,7 +77,7 @@ public class OAuthController {
 
     /** A token response; the client-credentials flow also carries {@code signature} and {@code token_format}. */
     private Map<String, String> session(HttpRequest<?> request, boolean clientCredentials) {
-        String instanceUrl = instanceUrl(request);
+        String instanceUrl = Sessions.instanceUrl(config, request);
         String accessToken = tokens.issue();
         Map<String, String> body = new LinkedHashMap<>();
         body.put("access_token", accessToken);
@@ -93,14 +93,6 @@ public class OAuthController {
             body.put("token_format", "opaque");
         }
         return body;
-    }
-
-    private String instanceUrl(HttpRequest<?> request) {
-        if (config.getInstanceUrl() != null) {
-            return config.getInstanceUrl();
-        }
-        String host = request.getHeaders().get(HttpHeaders.HOST);
-        return "http://" + (host != null ? host : request.getServerAddress().getHostString() + ":" + request.getServerAddress().getPort());
     }
 
     private static boolean same(String given, String expected) {

@@ -1,6 +1,7 @@
 package dev.unsubsync.pusher.kafka;
 
 import dev.unsubsync.pusher.domain.OptOutPusher;
+import dev.unsubsync.pusher.domain.Parking;
 import dev.unsubsync.schemas.DeadLetterHeaders;
 import dev.unsubsync.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ final class BatchRecords {
     }
 
     /** The event, byte for byte, for the parked topic, with what it waits for and where it came from. */
-    static ProducerRecord<byte[], byte[]> parked(ConsumerRecord<String, byte[]> record, OptOutPusher.Parking parking) {
+    static ProducerRecord<byte[], byte[]> parked(ConsumerRecord<String, byte[]> record, Parking parking) {
         RecordHeaders headers = new RecordHeaders();
         for (Header header : record.headers()) {
             if (!header.key().equals(PARKED_FIELDS) && !header.key().equals(PARKED_REASON)) {

@@ -8,6 +8,7 @@ import dev.unsubsync.pusher.config.PusherConfiguration;
 import dev.unsubsync.pusher.domain.AllowanceGovernor;
 import dev.unsubsync.pusher.domain.FieldCheck;
 import dev.unsubsync.pusher.domain.OptOutPusher;
+import dev.unsubsync.pusher.domain.Parking;
 import dev.unsubsync.pusher.domain.TransientPushFailure;
 import dev.unsubsync.salesforce.SalesforceClient;
 import dev.unsubsync.schemas.PersonKey;
@@ -299,7 +300,7 @@ public final class PushLoop {
         metrics.batch(batch.size(), System.nanoTime() - started);
     }
 
-    private Future<?> park(ConsumerRecord<String, byte[]> record, OptOutPusher.Parking parking) {
+    private Future<?> park(ConsumerRecord<String, byte[]> record, Parking parking) {
         return raw.send(BatchRecords.parked(record, parking));
     }
 

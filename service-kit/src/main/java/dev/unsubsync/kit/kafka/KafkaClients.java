@@ -136,11 +136,4 @@ public class KafkaClients {
         deserializer.configure(new HashMap<>(common), false);
         return deserializer;
     }
-
-    /** Avro values in the Confluent wire format, registering their schema on first use. */
-    public <T> Serializer<T> avroSerializer() {
-        AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>();
-        serializer.configure(new HashMap<>(common), false);
-        return serializer;
-    }
 }
