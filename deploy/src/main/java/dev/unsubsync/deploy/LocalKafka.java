@@ -24,9 +24,16 @@ final class LocalKafka implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Duration startTimeout;
+    private final String adminPassword;
     private volatile Process broker;
 
-    LocalKafka(Path root, Path kafkaDir, Path logs, int port, int controllerPort, Duration startTimeout) {
+    /**
+     * @param adminPassword null for a plaintext broker that lets every client do anything (the local stack); otherwise
+     *                      clients authenticate with SCRAM-SHA-512 and are authorized by ACL, and {@code admin} (this
+     *                      password) is the one super user, as on a platform's cluster
+     */
+    LocalKafka(Path root, Path kafkaDir, Path logs, int port, int controllerPort, Duration startTimeout, String adminPassword) {
+        this.adminPassword = adminPassword;
         this.root = root;
         this.kafkaDir = kafkaDir;
         this.logs = logs;
@@ -40,34 +47,58 @@ final class LocalKafka implements AutoCloseable {
         Path logDir = kafkaDir.resolve("data");
         Path config = kafkaDir.resolve("server.properties");
         Files.createDirectories(kafkaDir);
-        Files.writeString(config, String.join("\n",
+        String listener = adminPassword == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(
                 "# Written by ./run local on every start.",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=" + listener + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=" + listener + "://127.0.0.1:" + port,
                 "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "inter.broker.listener.name=" + listener,
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT," + listener + ":" + listener,
                 "log.dirs=" + logDir,
                 "offsets.topic.replication.factor=1",
                 "transaction.state.log.replication.factor=1",
                 "transaction.state.log.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
                 "# Topics exist as Topics declares them, created by the services; never by a client that merely asks for one.",
-                "auto.create.topics.enable=false",
-                ""));
+                "auto.create.topics.enable=false"));
+        if (adminPassword != null) {
+            lines.addAll(java.util.List.of(
+                    "# Every client authenticates (SCRAM-SHA-512) and is authorized by ACL; admin is the one super user. The",
+                    "# controller listener (loopback only) carries the node's own traffic, unauthenticated, as ANONYMOUS.",
+                    "sasl.enabled.mechanisms=SCRAM-SHA-512",
+                    "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
+                    "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=" + jaasConfig("admin", adminPassword),
+                    "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                    "super.users=User:admin;User:ANONYMOUS",
+                    "allow.everyone.if.no.acl.found=false"));
+        }
+        lines.add("");
+        Files.writeString(config, String.join("\n", lines));
         String classpath = ServiceProcess.classpath(root.resolve("deploy"));
         if (!Files.exists(logDir.resolve("meta.properties"))) {
             // Format once; later starts reuse the data.
-            Process format = new ProcessBuilder(java().toString(), "-cp", classpath, "kafka.tools.StorageTool",
-                    "format", "--standalone", "-t", clusterId(), "-c", config.toString())
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(java().toString(), "-cp", classpath,
+                    "kafka.tools.StorageTool", "format", "--standalone", "-t", clusterId(), "-c", config.toString()));
+            if (adminPassword != null) {
+                // The super user's credential exists from the first start: nobody else could create it.
+                command.addAll(java.util.List.of("--add-scram", "SCRAM-SHA-512=[name=admin,password=" + adminPassword + "]"));
+            }
+            Process format = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(logs.resolve("kafka-format.log").toFile()).start();
             if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
                 throw new IllegalStateException("Formatting the Kafka data folder failed; see " + logs.resolve("kafka-format.log"));
             }
         }
         startBroker();
+    }
+
+    /** A client's {@code sasl.jaas.config} for a SCRAM user. */
+    static String jaasConfig(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";";
     }
 
     /** Stops the broker cleanly and starts it again on the same data. */

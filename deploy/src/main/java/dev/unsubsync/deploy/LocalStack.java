@@ -54,6 +54,26 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
+    /**
+     * A broker that authenticates and authorizes every client, as a platform's does: each service is the SCRAM-SHA-512
+     * user of its module's name with the password given here; {@code setUp} runs once the broker is up, before any
+     * service starts, with an admin client's settings (super user {@code admin}), to create the users, their ACLs and
+     * the topics, as Strimzi's operators would.
+     */
+    public record SecuredKafka(String adminPassword, Map<String, String> servicePasswords, SetUp setUp) {
+
+        /** What runs as the super user before the services start. */
+        public interface SetUp {
+            void run(Map<String, Object> adminClientConfig) throws Exception;
+        }
+
+        /** A SCRAM user's client settings, as {@code kafka.*} service properties or, without the prefix, a client's. */
+        public static Map<String, String> clientSettings(String prefix, String user, String password) {
+            return Map.of(prefix + "security.protocol", "SASL_PLAINTEXT", prefix + "sasl.mechanism", "SCRAM-SHA-512",
+                    prefix + "sasl.jaas.config", LocalKafka.jaasConfig(user, password));
+        }
+    }
+
     private final Path root;
     private final Path data;
     private final Ports ports;
@@ -64,13 +84,16 @@ public final class LocalStack implements AutoCloseable {
     private final LocalKafka kafka;
     private volatile RegistryServer registry;
     private final LocalSecrets secrets;
+    private final SecuredKafka secured;
 
-    private LocalStack(Path root, Path data, Ports ports) {
+    private LocalStack(Path root, Path data, Ports ports, SecuredKafka secured) {
         this.root = root;
         this.data = data;
         this.ports = ports;
+        this.secured = secured;
         this.secrets = new LocalSecrets(data, data.resolve("logs"));
-        this.kafka = new LocalKafka(root, data.resolve("kafka"), data.resolve("logs"), ports.kafka(), ports.kafkaController(), START_TIMEOUT);
+        this.kafka = new LocalKafka(root, data.resolve("kafka"), data.resolve("logs"), ports.kafka(), ports.kafkaController(), START_TIMEOUT,
+                secured == null ? null : secured.adminPassword());
     }
 
     /**
@@ -80,7 +103,12 @@ public final class LocalStack implements AutoCloseable {
      * @param data  folder for broker data, registry storage and logs
      */
     public static LocalStack start(Path root, Path data, Ports ports) throws IOException, InterruptedException {
-        LocalStack stack = new LocalStack(root.toAbsolutePath(), data.toAbsolutePath(), ports);
+        return start(root, data, ports, null);
+    }
+
+    /** As {@link #start(Path, Path, Ports)}, on a broker that authenticates and authorizes every client. */
+    public static LocalStack start(Path root, Path data, Ports ports, SecuredKafka secured) throws IOException, InterruptedException {
+        LocalStack stack = new LocalStack(root.toAbsolutePath(), data.toAbsolutePath(), ports, secured);
         try {
             stack.startAll();
         } catch (IOException | RuntimeException | InterruptedException e) {
@@ -96,6 +124,17 @@ public final class LocalStack implements AutoCloseable {
         kafka.start();
         started.push(kafka::close);
         pids.add("kafka " + kafka.pid());
+        if (secured != null) {
+            Map<String, Object> admin = new LinkedHashMap<>(SecuredKafka.clientSettings("", "admin", secured.adminPassword()));
+            admin.put("bootstrap.servers", bootstrapServers());
+            try {
+                secured.setUp().run(admin);
+            } catch (IOException | RuntimeException | InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("Setting up the secured broker failed: " + e.getMessage(), e);
+            }
+        }
         startRegistry();
         started.push(() -> {
             if (registry != null) {
@@ -153,6 +192,13 @@ public final class LocalStack implements AutoCloseable {
 
     private void service(String module, String mainClass, int port, Map<String, String> config) throws IOException, InterruptedException {
         Map<String, String> properties = new LinkedHashMap<>(config);
+        if (secured != null && config.containsKey("kafka.bootstrap.servers")) {
+            String password = secured.servicePasswords().get(module);
+            if (password == null) {
+                throw new IllegalArgumentException("No Kafka password for " + module);
+            }
+            properties.putAll(SecuredKafka.clientSettings("kafka.", module, password));
+        }
         properties.put("micronaut.server.port", String.valueOf(port));
         ServiceProcess process = launch(module, mainClass, port, properties);
         started.push(() -> services.get(module).close());

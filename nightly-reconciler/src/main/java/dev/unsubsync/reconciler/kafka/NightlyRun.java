@@ -56,7 +56,7 @@ public class NightlyRun implements AutoCloseable {
         this.runs = runs;
         this.clock = clock;
         this.config = config;
-        Map<String, Object> adminConfig = new HashMap<>(kafka.config());
+        Map<String, Object> adminConfig = new HashMap<>(kafka.adminConfig());
         adminConfig.put("request.timeout.ms", 10_000);
         adminConfig.put("default.api.timeout.ms", 15_000);
         this.admin = Admin.create(adminConfig);

@@ -12,13 +12,17 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The Kafka clients a service builds by hand, from the one config surface ({@code kafka.bootstrap.servers} and
- * Apicurio's {@code kafka.apicurio.registry.*}), in a few named profiles. Every setting that differs from Kafka's default
+ * The Kafka clients a service builds by hand, from the one config surface ({@code kafka.bootstrap.servers}, Kafka's
+ * security settings as {@code kafka.security.protocol}, {@code kafka.sasl.*}, {@code kafka.ssl.*}, and Apicurio's
+ * {@code kafka.apicurio.registry.*}), in a few named profiles. Every setting that differs from Kafka's default
  * says why.
  */
 @Singleton
@@ -31,6 +35,7 @@ public class KafkaClients {
         this.environment = environment;
         Map<String, Object> config = new HashMap<>();
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, environment.getRequiredProperty("kafka.bootstrap.servers", String.class));
+        config.putAll(securitySettings(environment));
         environment.getProperties("kafka.apicurio.registry", StringConvention.RAW)
                 .forEach((key, value) -> config.put("apicurio.registry." + key, value));
         // Readers decode into our generated classes rather than generic records.
@@ -38,7 +43,35 @@ public class KafkaClients {
         this.common = Map.copyOf(config);
     }
 
-    /** Bootstrap servers and registry settings: what every client of the service starts from. */
+    /**
+     * How every client authenticates and encrypts: each of Kafka's own client security settings ({@code security.protocol},
+     * {@code sasl.*}, {@code ssl.*}) configured as {@code kafka.<setting>} (environment: {@code KAFKA_SECURITY_PROTOCOL},
+     * {@code KAFKA_SASL_MECHANISM}, {@code KAFKA_SASL_JAAS_CONFIG}, {@code KAFKA_SSL_TRUSTSTORE_LOCATION}, ...). Only
+     * names Kafka knows are taken, so the many spellings an environment variable maps to never reach a client.
+     */
+    static Map<String, Object> securitySettings(Environment environment) {
+        ConfigDef known = new ConfigDef();
+        SaslConfigs.addClientSaslSupport(known);
+        SslConfigs.addClientSslSupport(known);
+        Map<String, Object> settings = new HashMap<>();
+        for (String name : known.names()) {
+            environment.getProperty("kafka." + name, String.class).filter(value -> !value.isBlank())
+                    .ifPresent(value -> settings.put(name, value));
+        }
+        environment.getProperty("kafka." + CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, String.class)
+                .filter(value -> !value.isBlank())
+                .ifPresent(value -> settings.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, value));
+        return settings;
+    }
+
+    /** Admin settings: the common ones without the registry's, for an {@code Admin} client. */
+    public Map<String, Object> adminConfig() {
+        Map<String, Object> config = new HashMap<>(common);
+        config.keySet().removeIf(key -> key.startsWith("apicurio."));
+        return config;
+    }
+
+    /** Bootstrap servers, security and registry settings: what every client of the service starts from. */
     public Map<String, Object> config() {
         return common;
     }

@@ -31,12 +31,13 @@ public final class TopicProvisioner {
      * @param consequence what the service does meanwhile, for the log line
      * @return whether the topics are known to exist
      */
-    public static boolean ensureAtStartUp(String bootstrapServers, Collection<Topic<?, ?>> topics, String consequence) {
-        try (Admin admin = Admin.create(java.util.Map.of(
-                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                // Fail fast at start-up instead of the default minute-long wait when the broker is down.
-                org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000,
-                org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000))) {
+    public static boolean ensureAtStartUp(java.util.Map<String, Object> adminConfig, Collection<Topic<?, ?>> topics, String consequence) {
+        java.util.Map<String, Object> config = new java.util.HashMap<>(adminConfig);
+        // Fail fast at start-up instead of the default minute-long wait when the broker is down.
+        config.put(org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        config.put(org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        Object bootstrapServers = config.get(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        try (Admin admin = Admin.create(config)) {
             ensure(admin, topics, Duration.ofSeconds(15));
             return true;
         } catch (InterruptedException e) {

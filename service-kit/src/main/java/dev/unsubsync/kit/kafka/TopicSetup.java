@@ -34,7 +34,7 @@ public class TopicSetup implements ApplicationEventListener<StartupEvent> {
         if (done) {
             return;
         }
-        TopicProvisioner.ensureAtStartUp(kafka.bootstrapServers(), topics.provisioned(), topics.meanwhile());
+        TopicProvisioner.ensureAtStartUp(kafka.adminConfig(), topics.provisioned(), topics.meanwhile());
         SchemaWarmup.start(topics.service(), kafka.config(), topics.written());
         done = true;
     }

@@ -43,14 +43,21 @@ public class HistoryStreams implements ApplicationEventListener<ServerStartupEve
     private volatile KafkaStreams streams;
     private volatile HostInfo self;
 
-    public HistoryStreams(KafkaClients kafka) {
+    private final String advertisedHost;
+
+    /**
+     * @param advertisedHost where the other instances reach this one ({@code capture.advertised-host}, e.g. the pod's IP);
+     *                       blank: the address the server binds to, which is right only when that is not a wildcard
+     */
+    public HistoryStreams(KafkaClients kafka, @io.micronaut.context.annotation.Value("${capture.advertised-host:}") String advertisedHost) {
         this.kafka = kafka;
+        this.advertisedHost = advertisedHost;
     }
 
     @Override
     public void onApplicationEvent(ServerStartupEvent event) {
         EmbeddedServer server = event.getSource();
-        self = new HostInfo(server.getHost(), server.getPort());
+        self = new HostInfo(advertisedHost.isBlank() ? server.getHost() : advertisedHost, server.getPort());
         // Its source topics were made by TopicSetup at start-up, before the server started.
         Map<String, Object> registry = new HashMap<>(kafka.config());
         registry.put("apicurio.registry.use-specific-avro-reader", true);

@@ -34,8 +34,7 @@ public class PipelineFigures {
     private final String pusherGroup;
 
     public PipelineFigures(KafkaClients kafka, @Value("${capture.pusher-group-id:salesforce-pusher}") String pusherGroup) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("bootstrap.servers", kafka.config().get("bootstrap.servers"));
+        Map<String, Object> config = new HashMap<>(kafka.adminConfig());
         config.put("default.api.timeout.ms", 5000);
         config.put("request.timeout.ms", 5000);
         this.admin = Admin.create(config);
