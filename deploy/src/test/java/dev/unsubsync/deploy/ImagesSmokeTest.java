@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -56,7 +54,7 @@ class ImagesSmokeTest {
         data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "images-smoke-");
         Files.createDirectories(data.resolve("logs"));
         int kafkaPort = EndToEndTest.freePort();
-        kafka = new LocalKafka(root, data.resolve("kafka"), data.resolve("logs"), kafkaPort, EndToEndTest.freePort(), Duration.ofSeconds(120), null);
+        kafka = new LocalKafka(root, data.resolve("kafka"), data.resolve("logs"), kafkaPort, EndToEndTest.freePort(), Duration.ofSeconds(120), (String) null);
         kafka.start();
         registry = RegistryServer.start(Path.of(System.getProperty("java.home"), "bin", "java"), root.resolve("target/apicurio-registry"),
                 EndToEndTest.freePort(), data.resolve("logs/registry.log"), Duration.ofSeconds(120), null);
@@ -149,22 +147,7 @@ class ImagesSmokeTest {
         return map;
     }
 
-    /** Runs podman with the project's containers.conf (runc, cgroupfs, bounded ulimits); its output, or an error. */
-    static String podman(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("podman"));
-        command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putIfAbsent("CONTAINERS_CONF", root.resolve("deploy/images/containers.conf").toString());
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new IllegalStateException("podman is needed to run the images (apt-get install podman runc): " + e.getMessage(), e);
-        }
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException("podman " + String.join(" ", arguments) + " failed: " + out);
-        }
-        return out;
+    private static String podman(String... arguments) throws IOException, InterruptedException {
+        return Podman.run(root, arguments);
     }
 }

@@ -67,7 +67,7 @@ public class SalesforceConfiguration {
 
     /** Names every required setting that is missing at once, rather than one per restart. */
     @PostConstruct
-    void requireSettings() {
+    public void requireSettings() {
         List<String> missing = new ArrayList<>();
         if (loginUrl == null || loginUrl.isBlank()) {
             missing.add("salesforce.login-url (SALESFORCE_LOGIN_URL): the org's My Domain URL, e.g. https://acme.my.salesforce.com");

@@ -1,0 +1,302 @@
+package dev.unsubsync.deploy;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unsubsync.schemas.Topics;
+import dev.unsubsync.testsupport.EmulatorClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cluster a platform runs ({@link LocalCluster}: three brokers, two instances of each service) under a steady load
+ * of unsubscribes through both capture instances, while a broker is killed and brought back, a pusher is killed, capture
+ * is restarted instance by instance, and a reconciler instance leading a nightly run is killed. Afterwards: every
+ * accepted unsubscribe is opted out in Salesforce, none was lost, no opt-out was ever cleared, the nightly run
+ * succeeded, and the pusher's lag is back to zero. The figures go to {@code target/cluster-figures.md}.
+ *
+ * <p>Minutes long: runs with {@code -Pimages} only (see the README), on the images when they are built.
+ */
+@Tag("platform")
+class ClusterFaultTest {
+
+    private static final int RATE = Integer.getInteger("cluster.rate", 200);
+    private static final int SECONDS = Integer.getInteger("cluster.seconds", 150);
+    private static final String TOKEN = LocalStack.CAPTURE_TOKEN;
+
+    private static LocalCluster cluster;
+    private static EmulatorClient salesforce;
+    private static Admin admin;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Map<String, Long> timeline = new LinkedHashMap<>();
+    private final long began = System.nanoTime();
+    private volatile LocalCluster.Instance survivor;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        Path root = Path.of(System.getProperty("project.root"));
+        Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "cluster-");
+        cluster = LocalCluster.start(root, data, freeBlock(), null);
+        salesforce = new EmulatorClient(cluster.emulator().url(), LocalStack.EMULATOR_CLIENT_ID, LocalStack.EMULATOR_CLIENT_SECRET);
+        admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers(), "default.api.timeout.ms", 10_000, "request.timeout.ms", 5_000));
+    }
+
+    /** 20 free ports in a row, below the ephemeral range. */
+    private static int freeBlock() throws Exception {
+        for (int k = 0; k < 120; k++) {
+            int base = 20000 + (int) ((ProcessHandle.current().pid() + k) % 120) * 100;
+            boolean free = true;
+            for (int port = base; port < base + 20 && free; port++) {
+                try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                    socket.setReuseAddress(true);
+                } catch (java.io.IOException taken) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no block of 20 free ports");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (admin != null) {
+            admin.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void nothingAcceptedIsLostThroughABrokerCrashAPusherCrashARollingRestartAndAReconcilerCrashDuringARun() throws Exception {
+        int total = RATE * SECONDS;
+        salesforce.admin("POST", "/seed", "{\"contacts\":" + total + ",\"leads\":0}");
+        List<Map<String, Object>> people = salesforce.queryAll("SELECT Id, Email FROM Contact WHERE HasOptedOutOfEmail = false");
+        assertTrue(people.size() >= total, "seeded " + people.size());
+        put("/v1/settings", "{\"nightlySyncEnabled\":true,\"syncToEmailOptOut\":true,\"syncToMarketoSalesOptOut\":false}");
+
+        Set<String> accepted = ConcurrentHashMap.newKeySet();
+        AtomicInteger retries = new AtomicInteger();
+        AtomicLong slowest = new AtomicLong();
+        List<LocalCluster.Instance> captures = cluster.instances("unsubscribe-capture");
+        ExecutorService senders = Executors.newFixedThreadPool(32);
+        Thread faults = Thread.ofPlatform().name("faults").start(() -> runFaults());
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long due = start + TimeUnit.SECONDS.toNanos(1) * i / RATE;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            Map<String, Object> person = people.get(i);
+            int n = i;
+            senders.execute(() -> {
+                long sent = System.nanoTime();
+                String body = "{\"email\":\"" + person.get("Email") + "\",\"salesforceId\":\"" + person.get("Id") + "\",\"source\":\"api\","
+                        + "\"upstreamEventId\":\"cluster-" + n + "\"}";
+                // An upstream system behind a load balancer: the next instance when one does not answer, until acknowledged.
+                for (int attempt = 0; ; attempt++) {
+                    LocalCluster.Instance capture = captures.get((n + attempt) % captures.size());
+                    try {
+                        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(capture.url() + "/v1/unsubscribes"))
+                                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + TOKEN)
+                                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (response.statusCode() / 100 == 2) {
+                            accepted.add((String) person.get("Id"));
+                            slowest.accumulateAndGet(System.nanoTime() - sent, Math::max);
+                            return;
+                        }
+                    } catch (Exception e) {
+                        // not answered: try the other instance
+                    }
+                    retries.incrementAndGet();
+                    try {
+                        Thread.sleep(Math.min(1000, 50L << Math.min(attempt, 4)));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+        senders.shutdown();
+        assertTrue(senders.awaitTermination(5, TimeUnit.MINUTES), "every unsubscribe acknowledged");
+        mark("load ended");
+        faults.join(TimeUnit.MINUTES.toMillis(6));
+        assertEquals(total, accepted.size(), "accepted");
+
+        long drainStart = System.nanoTime();
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+                .until(() -> pusherLag() == 0);
+        long lagZero = System.nanoTime() - drainStart;
+        Set<String> optedOut = new HashSet<>();
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().until(() -> {
+            optedOut.clear();
+            salesforce.queryAll("SELECT Id FROM Contact WHERE HasOptedOutOfEmail = true").forEach(r -> optedOut.add((String) r.get("Id")));
+            return optedOut.containsAll(accepted);
+        });
+        long allWritten = System.nanoTime() - drainStart;
+        Set<String> lost = new HashSet<>(accepted);
+        lost.removeAll(optedOut);
+        long cleared = ((Number) salesforce.admin("GET", "", null).get("optOutsCleared")).longValue();
+        String run = get((survivor != null ? survivor : cluster.instances("nightly-reconciler").getFirst()).url() + "/v1/runs");
+
+        StringBuilder figures = new StringBuilder("| figure | value |\n| --- | --- |\n");
+        figures.append("| services run as | ").append(cluster.runner()).append(" |\n");
+        figures.append("| load | ").append(RATE).append("/s for ").append(SECONDS).append(" s through 2 capture instances |\n");
+        figures.append("| accepted (2xx) | ").append(accepted.size()).append(" |\n");
+        figures.append("| in Salesforce | ").append(accepted.size() - lost.size()).append(" |\n");
+        figures.append("| lost | ").append(lost.size()).append(" |\n");
+        figures.append("| opt-outs cleared (false written) | ").append(cleared).append(" |\n");
+        figures.append("| client retries (an instance not answering) | ").append(retries.get()).append(" |\n");
+        figures.append("| slowest acknowledgement | ").append(TimeUnit.NANOSECONDS.toMillis(slowest.get())).append(" ms |\n");
+        figures.append("| pusher lag 0 after the load ended | ").append(TimeUnit.NANOSECONDS.toSeconds(lagZero)).append(" s |\n");
+        figures.append("| all written after the load ended | ").append(TimeUnit.NANOSECONDS.toSeconds(allWritten)).append(" s |\n");
+        timeline.forEach((what, at) -> figures.append("| ").append(what).append(" | at ").append(at / 1000.0).append(" s |\n"));
+        Files.writeString(Path.of(System.getProperty("project.root")).resolve("deploy/target/cluster-figures.md"), figures);
+        System.out.println(figures);
+
+        assertEquals(Set.of(), lost, "accepted but not opted out");
+        assertEquals(0, cleared, "an opt-out was cleared");
+        assertTrue(run.contains("\"state\":\"SUCCEEDED\""), "the nightly run during the reconciler crash: " + run);
+    }
+
+    /** The faults, at fixed points of the load. */
+    private void runFaults() {
+        try {
+            sleepUntil(20);
+            cluster.killBroker(2);
+            mark("broker 2 killed (SIGKILL)");
+            sleepUntil(45);
+            cluster.startBroker(2);
+            mark("broker 2 started again");
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(ClusterFaultTest::fullyReplicated);
+            mark("broker 2 back in every in-sync replica set");
+            sleepUntil(60);
+            cluster.instances("salesforce-pusher").getFirst().kill();
+            mark("pusher 1 killed (SIGKILL)");
+            sleepUntil(80);
+            for (LocalCluster.Instance capture : cluster.instances("unsubscribe-capture")) {
+                capture.stop();
+                capture.start();
+            }
+            mark("capture rolled (both instances, one at a time)");
+            cluster.instances("salesforce-pusher").getFirst().start();
+            mark("pusher 1 started again");
+            String reconciler = cluster.instances("nightly-reconciler").getFirst().url();
+            String started = post(reconciler + "/v1/runs");
+            mark("nightly run started: " + started.replaceAll(".*\"runId\":\"([^\"]+)\".*", "$1"));
+            LocalCluster.Instance leader = null;
+            for (LocalCluster.Instance instance : cluster.instances("nightly-reconciler")) {
+                if (get(instance.url() + "/health").contains("\"leadsRuns\":true")) {
+                    leader = instance;
+                }
+            }
+            if (leader != null) {
+                Thread.sleep(2000);
+                leader.kill();
+                mark("the reconciler leading the run killed (SIGKILL)");
+            }
+            LocalCluster.Instance killed = leader;
+            LocalCluster.Instance other = cluster.instances("nightly-reconciler").stream().filter(i -> i != killed).findFirst().orElseThrow();
+            survivor = other;
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                    .until(() -> get(other.url() + "/v1/runs"), body -> body.contains("\"state\":\"SUCCEEDED\"") || body.contains("\"state\":\"FAILED\""));
+            mark("nightly run finished");
+            if (leader != null) {
+                leader.start();
+            }
+        } catch (Exception e) {
+            mark("fault schedule failed: " + e);
+        }
+    }
+
+    private static boolean fullyReplicated() throws Exception {
+        for (TopicDescription topic : admin.describeTopics(Topics.ALL.stream().map(t -> t.name()).toList()).allTopicNames().get().values()) {
+            if (topic.partitions().stream().anyMatch(p -> p.isr().size() < 3)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long pusherLag() throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("salesforce-pusher").partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+        for (int p = 0; p < Topics.UNSUBSCRIBE_EVENTS.partitions(); p++) {
+            latest.put(new TopicPartition(Topics.UNSUBSCRIBE_EVENTS.name(), p), OffsetSpec.latest());
+        }
+        long lag = 0;
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end : admin.listOffsets(latest).all().get().entrySet()) {
+            OffsetAndMetadata at = committed.get(end.getKey());
+            lag += end.getValue().offset() - (at == null ? 0 : at.offset());
+        }
+        return lag;
+    }
+
+    private void sleepUntil(int second) throws InterruptedException {
+        long wait = began + TimeUnit.SECONDS.toNanos(second) - System.nanoTime();
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+
+    private synchronized void mark(String what) {
+        timeline.put(what, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+        System.out.printf("%6.1f s  %s%n", (System.nanoTime() - began) / 1e9, what);
+    }
+
+    private void put(String path, String body) throws Exception {
+        String url = cluster.instances("unsubscribe-capture").getFirst().url() + path;
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+    }
+
+    private String post(String url) throws Exception {
+        // The reconciler follows the settings topic: a run is refused until it has seen them.
+        for (int attempt = 0; ; attempt++) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 202 || attempt > 60) {
+                return response.body();
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private String get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
