@@ -182,6 +182,8 @@ class ClusterFaultTest {
         figures.append("| slowest acknowledgement | ").append(TimeUnit.NANOSECONDS.toMillis(slowest.get())).append(" ms |\n");
         figures.append("| pusher lag 0 after the load ended | ").append(TimeUnit.NANOSECONDS.toSeconds(lagZero)).append(" s |\n");
         figures.append("| all written after the load ended | ").append(TimeUnit.NANOSECONDS.toSeconds(allWritten)).append(" s |\n");
+        figures.append("| the nightly run | ").append(run.replaceAll("(?s).*?\"state\":\"([A-Z]+)\".*", "$1"))
+                .append(", attempt ").append(run.replaceAll("(?s).*?\"attempt\":(\\d+).*", "$1")).append(" |\n");
         timeline.forEach((what, at) -> figures.append("| ").append(what).append(" | at ").append(at / 1000.0).append(" s |\n"));
         Files.writeString(Path.of(System.getProperty("project.root")).resolve("deploy/target/cluster-figures.md"), figures);
         System.out.println(figures);
