@@ -6,14 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unsubsync.events.DirectoryState;
 import dev.unsubsync.events.SalesforcePeople;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unsubsync.schemas.Subjects;
+import dev.unsubsync.schemas.Topic;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;
 import dev.unsubsync.testsupport.TopicClients;
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import java.io.IOException;
@@ -50,7 +56,7 @@ class EndToEndTest {
 
     @BeforeAll
     static void startStack() throws Exception {
-        dev.unsubsync.kit.kafka.EventClasses.trust();
+        dev.unsubsync.schemas.EventClasses.trust();
         Path root = Path.of(System.getProperty("project.root"));
         Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "local-stack-");
         stack = LocalStack.start(root, data, new LocalStack.Ports(freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()));
@@ -245,6 +251,95 @@ class EndToEndTest {
 
         awaitDirectory(email, 0);
         assertEquals(loadBefore, directoryState().getFullLoadId(), "the restarted reconciler went on polling from its watermark");
+    }
+
+    /**
+     * After every flow above: each Avro topic read whole by Node's kafkajs and {@code @kafkajs/confluent-schema-registry},
+     * configured as docs/analysts.md says, decodes by schema id and by the subject a Confluent client computes.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void aConfluentClientReadsEveryTopicBySubjectAndById() throws Exception {
+        List<String> command = new ArrayList<>(List.of("node", "read-topics.mjs", stack.bootstrapServers(), stack.registryUrl() + "/apis/ccompat/v7"));
+        for (Topic<?, ?> topic : Topics.ALL) {
+            if (topic.valueType() != byte[].class) {
+                command.add(topic.name() + "=" + (Subjects.singleTyped(topic.name()) ? "value" : "record"));
+            }
+        }
+        Path errors = Files.createTempFile(Path.of(System.getProperty("java.io.tmpdir")), "read-topics-", ".err");
+        Process node = new ProcessBuilder(command).directory(Path.of(System.getProperty("project.root"), "deploy/src/test/js").toFile())
+                .redirectError(errors.toFile()).start();
+        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(node.waitFor(5, TimeUnit.MINUTES), "node finished");
+        assertEquals(0, node.exitValue(), out + Files.readString(errors));
+        JsonNode summary = new ObjectMapper().readTree(out);
+        List<String> read = new ArrayList<>();
+        summary.properties().forEach(topic -> {
+            JsonNode result = topic.getValue();
+            int values = result.path("messages").asInt() - result.path("tombstones").asInt();
+            assertEquals(List.of(), toList(result.path("errors")), topic.getKey());
+            assertEquals(values, result.path("byId").asInt(), topic.getKey() + " by id: " + result);
+            assertEquals(values, result.path("bySubject").asInt(), topic.getKey() + " by subject: " + result);
+            if (values > 0) {
+                read.add(topic.getKey());
+            }
+        });
+        for (Topic<?, ?> topic : List.of(Topics.UNSUBSCRIBE_EVENTS, Topics.PUSH_RESULTS, Topics.SETTINGS, Topics.UNSUBSCRIBE_LEDGER,
+                Topics.SALESFORCE_OPTOUTS, Topics.RECONCILE_SALES, Topics.RECONCILE_CONTROL, Topics.RECONCILE_TALLIES, Topics.RECONCILE_RUNS,
+                Topics.SALESFORCE_RECORDS, Topics.SALESFORCE_PEOPLE, Topics.DIRECTORY_STATE)) {
+            assertTrue(read.contains(topic.name()), topic.name() + " was read with records in it: " + summary);
+        }
+    }
+
+    private static List<String> toList(JsonNode array) {
+        List<String> items = new ArrayList<>();
+        array.forEach(item -> items.add(item.asText()));
+        return items;
+    }
+
+    /**
+     * The analysts' worked questions (docs/analysts.md) answered by the tool from the topics alone, on this stack's
+     * data: a person's timeline is the one capture's history API gives, who was unsubscribed now, and the nightly runs.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theAnalystToolAnswersTheWorkedQuestionsFromTheTopicsAlone() throws Exception {
+        String person = "pat.webhook@example.com";
+        HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/v1/unsubscribes/" + person))
+                .header("Authorization", "Bearer " + LocalStack.CAPTURE_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, api.statusCode(), api.body());
+        String[] connection = {"--bootstrap-servers", stack.bootstrapServers(), "--registry", stack.registryUrl()};
+        ToolRun timeline = tool("person", person, connection);
+        assertEquals(0, timeline.status(), timeline.err());
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(json.readTree(api.body()), json.readTree(timeline.out()), "the tool's timeline is the history API's");
+
+        ToolRun now = tool("as-of", Instant.now().toString(), connection);
+        assertEquals(0, now.status(), now.err());
+        int unsubscribed = json.readTree(now.out()).path("unsubscribed").asInt();
+        assertTrue(unsubscribed >= 4, "ada, grace, alan (from Salesforce), pat and the providers' people: " + now.out());
+
+        ToolRun runs = tool("runs", connection);
+        assertEquals(0, runs.status(), runs.err());
+        assertTrue(runs.out().contains("SUCCEEDED"), runs.out());
+    }
+
+    private record ToolRun(int status, String out, String err) {
+    }
+
+    private static ToolRun tool(String command, Object... args) {
+        List<String> all = new ArrayList<>(List.of(command));
+        for (Object arg : args) {
+            if (arg instanceof String[] many) {
+                all.addAll(List.of(many));
+            } else {
+                all.add((String) arg);
+            }
+        }
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int status = dev.unsubsync.tool.Tool.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), all.toArray(String[]::new));
+        return new ToolRun(status, out.toString(), err.toString());
     }
 
     private void awaitDirectory(String person, int records) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unsubsync.events.OptOutPushResult;
 import dev.unsubsync.events.PushOutcome;
-import dev.unsubsync.kit.kafka.EventClasses;
+import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;
 import dev.unsubsync.testsupport.TopicClients;

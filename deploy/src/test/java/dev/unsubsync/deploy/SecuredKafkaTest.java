@@ -60,7 +60,7 @@ class SecuredKafkaTest {
 
     @BeforeAll
     static void startOnASecuredBroker() throws Exception {
-        dev.unsubsync.kit.kafka.EventClasses.trust();
+        dev.unsubsync.schemas.EventClasses.trust();
         List<KafkaUser> users = Manifests.baseFile("users.yaml").all(KafkaUser.class);
         for (String service : SERVICES) {
             passwords.put(service, UUID.randomUUID().toString());

@@ -76,7 +76,7 @@ class NightlyRunTest {
 
     @BeforeAll
     void start() throws Exception {
-        dev.unsubsync.kit.kafka.EventClasses.trust();
+        dev.unsubsync.schemas.EventClasses.trust();
         topics = TopicClients.of(TestInfrastructure.get());
         int emulatorPort = freePort();
         emulatorUrl = "http://127.0.0.1:" + emulatorPort;

@@ -80,11 +80,12 @@ public final class Topics {
     /**
      * Salesforce's side for the nightly diff: every Contact and Lead the last run's Bulk API snapshot found opted out, one
      * {@link SalesforceOptOut} per 18-character Salesforce ID (the key); a record no longer opted out is tombstoned.
-     * Co-partitioned with {@link #RECONCILE_SALES} and {@link #RECONCILE_CONTROL}.
+     * Co-partitioned with {@link #RECONCILE_SALES} and {@link #RECONCILE_CONTROL}. Tombstones are kept 30 days (not
+     * Kafka's one): for an audit, an opt-out cleared in Salesforce stays visible for a month.
      */
     public static final Topic<String, SalesforceOptOut> SALESFORCE_OPTOUTS = new Topic<>(
             "salesforce-optouts", String.class, SalesforceOptOut.class, 6,
-            Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+            Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0", "delete.retention.ms", String.valueOf(30L * 24 * 3600 * 1000)));
 
     /**
      * The sales-side ledger re-keyed for the diff: key {@code <salesforce-id>|<person>} (or {@code ~|<person>} without a

@@ -59,7 +59,7 @@ public final class TopicClients {
         config.put("apicurio.registry.url", registryApiUrl);
         config.put("apicurio.registry.auto-register", true);
         config.put("apicurio.registry.dereference-schema", true);
-        config.put("apicurio.registry.artifact-resolver-strategy", "io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy");
+        config.put("apicurio.registry.artifact-resolver-strategy", dev.unsubsync.schemas.Subjects.STRATEGY);
         AvroKafkaSerializer<SpecificRecord> serializer = new AvroKafkaSerializer<>();
         serializer.configure(config, false);
         return new KafkaProducer<>(config, new StringSerializer(), serializer);

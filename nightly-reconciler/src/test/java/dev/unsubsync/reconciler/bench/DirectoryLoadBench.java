@@ -12,7 +12,7 @@ import dev.unsubsync.reconciler.kafka.StreamsBarrier;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.SalesforceClient;
 import dev.unsubsync.salesforce.SalesforceConfiguration;
-import dev.unsubsync.kit.kafka.EventClasses;
+import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;

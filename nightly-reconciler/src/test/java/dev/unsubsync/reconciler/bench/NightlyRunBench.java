@@ -14,7 +14,7 @@ import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
 import dev.unsubsync.reconciler.kafka.ReconcileStreams;
 import dev.unsubsync.reconciler.kafka.StreamsBarrier;
-import dev.unsubsync.kit.kafka.EventClasses;
+import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.schemas.Topics;
@@ -312,7 +312,7 @@ class NightlyRunBench {
         config.put("apicurio.registry.url", infra.registry().apiUrl());
         config.put("apicurio.registry.auto-register", true);
         config.put("apicurio.registry.dereference-schema", true);
-        config.put("apicurio.registry.artifact-resolver-strategy", "io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy");
+        config.put("apicurio.registry.artifact-resolver-strategy", dev.unsubsync.schemas.Subjects.STRATEGY);
         AvroKafkaSerializer<SpecificRecord> serializer = new AvroKafkaSerializer<>();
         serializer.configure(config, false);
         return new KafkaProducer<>(config, new StringSerializer(), serializer);

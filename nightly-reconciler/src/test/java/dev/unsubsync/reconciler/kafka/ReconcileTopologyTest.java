@@ -16,7 +16,7 @@ import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
 import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
-import dev.unsubsync.kit.kafka.EventClasses;
+import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.schemas.SalesforceId;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.TestInfrastructure;
@@ -84,7 +84,7 @@ class ReconcileTopologyTest {
                 "apicurio.registry.auto-register", true,
                 "apicurio.registry.dereference-schema", true,
                 "apicurio.registry.use-specific-avro-reader", true,
-                "apicurio.registry.artifact-resolver-strategy", "io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy");
+                "apicurio.registry.artifact-resolver-strategy", dev.unsubsync.schemas.Subjects.STRATEGY);
         anyEvent = serde(registry);
         recorded = serde(registry);
         optOuts = serde(registry);

@@ -33,7 +33,7 @@ class RunSequenceTest {
 
     @org.junit.jupiter.api.BeforeAll
     static void trust() {
-        dev.unsubsync.kit.kafka.EventClasses.trust();
+        dev.unsubsync.schemas.EventClasses.trust();
     }
 
     /** Parts whose diff answers for every partition and whose pusher writes every push. */

@@ -44,7 +44,7 @@ final class BenchKafka {
         config.put("apicurio.registry.url", infra.registry().apiUrl());
         config.put("apicurio.registry.auto-register", true);
         config.put("apicurio.registry.dereference-schema", true);
-        config.put("apicurio.registry.artifact-resolver-strategy", "io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy");
+        config.put("apicurio.registry.artifact-resolver-strategy", dev.unsubsync.schemas.Subjects.STRATEGY);
         AvroKafkaSerializer<SpecificRecord> serializer = new AvroKafkaSerializer<>();
         serializer.configure(config, false);
         return new KafkaProducer<>(config, new StringSerializer(), serializer);

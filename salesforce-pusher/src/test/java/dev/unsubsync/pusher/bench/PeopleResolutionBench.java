@@ -10,7 +10,7 @@ import dev.unsubsync.events.SalesforcePeople;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
-import dev.unsubsync.kit.kafka.EventClasses;
+import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.schemas.Topics;

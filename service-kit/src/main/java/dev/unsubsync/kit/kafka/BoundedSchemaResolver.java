@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * <li><b>One cache per process, kept for the life of the process</b>, of what the registry answered: a schema's id for a
  * (registry, topic, schema) and a schema for an id never change, so once any serializer of the process has resolved a
  * schema (see {@link SchemaWarmup}, run at start-up), no other ever asks the registry for it again.</li>
+ * <li><b>A schema registered under each topic's subject</b>, not only under the first topic it was written to.</li>
  * </ul>
  */
 public class BoundedSchemaResolver<S, T> extends DefaultSchemaResolver<S, T> {
@@ -73,7 +74,14 @@ public class BoundedSchemaResolver<S, T> extends DefaultSchemaResolver<S, T> {
     @Override
     public SchemaLookupResult<S> resolveSchema(Record<T> data) {
         if (data.metadata() instanceof SerdeMetadata metadata && data.payload() instanceof GenericContainer container) {
-            return cached(new ByTopic(registry, metadata.getTopic(), metadata.isKey(), container.getSchema()), () -> super.resolveSchema(data));
+            return cached(new ByTopic(registry, metadata.getTopic(), metadata.isKey(), container.getSchema()), () -> {
+                // Apicurio's own cache finds a schema by its content alone: a schema already registered for one topic
+                // would then never be registered under its subject for the next (unsubscribe-ledger, then
+                // reconcile-sales-by-id), and a Confluent client looking it up by subject would not find it. Only a
+                // first write of a schema to a topic gets here, so forgetting that cache costs nothing.
+                schemaCache.clear();
+                return super.resolveSchema(data);
+            });
         }
         return bounded(() -> super.resolveSchema(data));
     }

@@ -1,5 +1,6 @@
 package dev.unsubsync.kit.kafka;
 
+import dev.unsubsync.schemas.EventClasses;
 import io.micronaut.context.ApplicationContextBuilder;
 import io.micronaut.context.ApplicationContextConfigurer;
 import io.micronaut.context.annotation.ContextConfigurer;

@@ -5,9 +5,9 @@ import dev.unsubsync.kit.security.RequiresScope;
 import dev.unsubsync.kit.security.Scope;
 import dev.unsubsync.capture.kafka.HistoryStreams;
 import dev.unsubsync.events.HistoryEntry;
-import dev.unsubsync.events.HistoryKind;
 import dev.unsubsync.events.PersonHistory;
 import dev.unsubsync.schemas.PersonKey;
+import dev.unsubsync.schemas.PersonTimeline;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -26,10 +26,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code GET /v1/unsubscribes/{person}}: the person's current state on the sales side and in Salesforce (as the pusher
@@ -62,41 +59,14 @@ public class HistoryController {
         }
     }
 
-    /**
-     * The person now: {@code unsubscribed} from all email on the sales side (their last all-email record or removal), the
-     * topics they left, and what Salesforce last answered for their latest unsubscribe.
-     */
+    /** The person now ({@link PersonTimeline#state}) and their whole history. */
     @Serdeable
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
     public record Person(String person, String email, boolean unsubscribed, List<String> topics, @Nullable Entry salesforce, List<Entry> history) {
         static Person of(String key, PersonHistory history) {
-            List<HistoryEntry> entries = history.getEntries();
-            boolean unsubscribed = false;
-            Set<String> topics = new LinkedHashSet<>();
-            String latestRecorded = null;
-            for (HistoryEntry e : entries) {
-                if (e.getKind() == HistoryKind.RECORDED || e.getKind() == HistoryKind.REMOVED) {
-                    boolean on = e.getKind() == HistoryKind.RECORDED;
-                    if (e.getTopic() == null) {
-                        unsubscribed = on;
-                    } else if (on) {
-                        topics.add(e.getTopic());
-                    } else {
-                        topics.remove(e.getTopic());
-                    }
-                    if (on) {
-                        latestRecorded = e.getEventId();
-                    }
-                }
-            }
-            Entry salesforce = null;
-            for (HistoryEntry e : entries) {
-                if (e.getKind() == HistoryKind.PUSH_RESULT && e.getEventId().equals(latestRecorded)) {
-                    salesforce = Entry.of(e);
-                }
-            }
-            String email = entries.isEmpty() ? key : entries.getLast().getEmail();
-            return new Person(key, email, unsubscribed, new ArrayList<>(topics), salesforce, entries.stream().map(Entry::of).toList());
+            PersonTimeline.State state = PersonTimeline.state(key, history);
+            return new Person(key, state.email(), state.unsubscribed(), state.topics(), state.salesforce() == null ? null : Entry.of(state.salesforce()),
+                    history.getEntries().stream().map(Entry::of).toList());
         }
     }
 

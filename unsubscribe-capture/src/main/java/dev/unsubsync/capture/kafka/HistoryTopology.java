@@ -1,15 +1,12 @@
 package dev.unsubsync.capture.kafka;
 
-import dev.unsubsync.events.HistoryEntry;
-import dev.unsubsync.events.HistoryKind;
 import dev.unsubsync.events.OptOutPushResult;
 import dev.unsubsync.events.PersonHistory;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
+import dev.unsubsync.schemas.PersonTimeline;
 import dev.unsubsync.schemas.Topics;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -29,7 +26,7 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * Each person's history, for {@code GET /v1/unsubscribes/{person}}: {@code unsubscribe-events} and
  * {@code optout-push-results}, both keyed by person and co-partitioned, folded into one {@link PersonHistory} per person
- * in the {@link #STORE} store (RocksDB, logged), queried where it lives (interactive queries).
+ * in the {@link #STORE} store (the fold is {@link PersonTimeline}'s) (RocksDB, logged), queried where it lives (interactive queries).
  */
 public final class HistoryTopology {
 
@@ -40,9 +37,6 @@ public final class HistoryTopology {
      * tasks of every instance.
      */
     public static final String DAILY_STORE = "daily-by-source";
-    /** Entries kept per person (the newest). */
-    public static final int MAX_ENTRIES = 500;
-
     private HistoryTopology() {
     }
 
@@ -54,7 +48,7 @@ public final class HistoryTopology {
                 .filter((person, value) -> person != null && (value instanceof UnsubscribeRecorded || value instanceof UnsubscribeRemoved
                         || value instanceof OptOutPushResult))
                 .groupByKey(Grouped.with(Serdes.String(), values))
-                .aggregate(() -> PersonHistory.newBuilder().build(), (person, value, history) -> append(history, entry(value)),
+                .aggregate(() -> PersonHistory.newBuilder().build(), (person, value, history) -> PersonTimeline.append(history, PersonTimeline.entry(value)),
                         Materialized.<String, PersonHistory, KeyValueStore<Bytes, byte[]>>as(STORE).withKeySerde(Serdes.String()).withValueSerde(histories)
                                 // Most events are a person's first: a record cache in front would evict on nearly every
                                 // write and save no changelog record, at a quarter of this thread's time (measured).
@@ -86,35 +80,5 @@ public final class HistoryTopology {
                 counts.put(key, count == null ? 1 : count + 1);
             }
         }
-    }
-
-    static PersonHistory append(PersonHistory history, HistoryEntry entry) {
-        List<HistoryEntry> entries = new ArrayList<>(history.getEntries());
-        // A retried event (same id, same kind) is the same event: kept once.
-        boolean seen = entries.stream().anyMatch(e -> e.getKind() == entry.getKind() && e.getEventId().equals(entry.getEventId())
-                && (entry.getKind() != HistoryKind.PUSH_RESULT || String.valueOf(e.getOutcome()).equals(String.valueOf(entry.getOutcome()))));
-        if (!seen) {
-            entries.add(entry);
-        }
-        if (entries.size() > MAX_ENTRIES) {
-            entries = new ArrayList<>(entries.subList(entries.size() - MAX_ENTRIES, entries.size()));
-        }
-        return PersonHistory.newBuilder().setEntries(entries).build();
-    }
-
-    static HistoryEntry entry(SpecificRecord value) {
-        return switch (value) {
-            case UnsubscribeRecorded r -> HistoryEntry.newBuilder().setKind(HistoryKind.RECORDED).setEventId(r.getEventId()).setEmail(r.getEmail())
-                    .setAt(r.getRecordedAt()).setSource(r.getSource().name()).setProvider(r.getProvider()).setOrigin(r.getOrigin())
-                    .setReason(r.getReason()).setTopic(r.getTopic()).setSalesforceId(r.getSalesforceId()).build();
-            case UnsubscribeRemoved r -> HistoryEntry.newBuilder().setKind(HistoryKind.REMOVED).setEventId(r.getEventId()).setEmail(r.getEmail())
-                    .setAt(r.getRecordedAt()).setOrigin(r.getRemovedBy()).setReason(r.getReason()).setTopic(r.getTopic())
-                    .setSalesforceId(r.getSalesforceId()).build();
-            case OptOutPushResult r -> HistoryEntry.newBuilder().setKind(HistoryKind.PUSH_RESULT).setEventId(r.getUnsubscribeEventId())
-                    .setEmail(r.getEmail()).setAt(r.getDecidedAt()).setSalesforceId(r.getSalesforceId()).setOutcome(r.getOutcome().name())
-                    .setSalesforceErrorCode(r.getSalesforceErrorCode()).setSalesforceMessage(r.getSalesforceMessage())
-                    .setFieldsWritten(r.getFieldsWritten()).build();
-            case null, default -> null;
-        };
     }
 }

@@ -7,7 +7,7 @@ import dev.unsubsync.events.PersonType;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
-import dev.unsubsync.kit.kafka.EventClasses;
+import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.ServiceProcess;
@@ -174,7 +174,7 @@ class CaptureIngestBench {
         AvroKafkaSerializer<UnsubscribeRecorded> serializer = new AvroKafkaSerializer<>();
         serializer.configure(Map.of("apicurio.registry.url", infra.registry().apiUrl(), "apicurio.registry.auto-register", true,
                 "apicurio.registry.dereference-schema", true,
-                "apicurio.registry.artifact-resolver-strategy", "io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy"), false);
+                "apicurio.registry.artifact-resolver-strategy", dev.unsubsync.schemas.Subjects.STRATEGY), false);
         Instant now = Instant.now();
         UnsubscribeRecorded event = UnsubscribeRecorded.newBuilder().setEventId(UUID.randomUUID().toString()).setEmail("bench12345-0a1b2c3d@example.com")
                 .setSalesforceId("003Dn0000000001IAA").setPersonType(PersonType.CONTACT).setSource(UnsubscribeSource.LINK_CLICK)

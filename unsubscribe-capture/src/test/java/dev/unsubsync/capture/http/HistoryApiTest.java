@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unsubsync.events.OptOutPushResult;
 import dev.unsubsync.events.PushOutcome;
-import dev.unsubsync.kit.kafka.EventClasses;
+import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;

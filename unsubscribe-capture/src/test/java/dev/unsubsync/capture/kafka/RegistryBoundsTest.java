@@ -88,7 +88,7 @@ class RegistryBoundsTest {
         Map<String, Object> config = new HashMap<>();
         config.put("apicurio.registry.url", relay.url());
         config.put("apicurio.registry.auto-register", true);
-        config.put("apicurio.registry.artifact-resolver-strategy", "io.apicurio.registry.serde.avro.strategy.TopicRecordIdStrategy");
+        config.put("apicurio.registry.artifact-resolver-strategy", dev.unsubsync.schemas.Subjects.STRATEGY);
         config.put("apicurio.registry.schema-resolver", BoundedSchemaResolver.class.getName());
         config.put(BoundedSchemaResolver.TIMEOUT, "1000");
         config.put(BoundedSchemaResolver.ATTEMPTS, "2");
@@ -96,7 +96,7 @@ class RegistryBoundsTest {
     }
 
     private static AvroKafkaSerializer<ConsoleSessionEnded> serializer(Relay relay) {
-        dev.unsubsync.kit.kafka.EventClasses.trust();
+        dev.unsubsync.schemas.EventClasses.trust();
         AvroKafkaSerializer<ConsoleSessionEnded> serializer = new AvroKafkaSerializer<>();
         serializer.configure(config(relay), false);
         return serializer;

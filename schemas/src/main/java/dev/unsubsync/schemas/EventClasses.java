@@ -1,4 +1,4 @@
-package dev.unsubsync.kit.kafka;
+package dev.unsubsync.schemas;
 
 import org.apache.avro.util.ClassSecurityValidator;
 
