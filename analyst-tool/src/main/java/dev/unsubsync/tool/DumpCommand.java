@@ -1,13 +1,16 @@
 package dev.unsubsync.tool;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unsubsync.schemas.Subjects;
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -25,12 +28,12 @@ import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -50,6 +53,9 @@ final class DumpCommand implements Runnable {
 
     @Mixin
     Connection connection;
+
+    @ParentCommand
+    Tool parent;
 
     @Parameters(index = "0", paramLabel = "TOPIC", description = "the topic, e.g. unsubscribe-events")
     String topic;
@@ -99,7 +105,7 @@ final class DumpCommand implements Runnable {
             Map<TopicPartition, Long> start = scan.offsets(chosen, from, false);
             Map<TopicPartition, Long> end = to == null ? scan.offsets(chosen, null, true) : scan.offsets(chosen, to, false);
             count = switch (format) {
-                case jsonl -> withWriter(writer -> jsonLines(scan, start, end, records, bytesTopic, writer));
+                case jsonl -> jsonLines(scan, start, end, bytesTopic);
                 case csv -> withWriter(writer -> csv(scan, start, end, records, bytesTopic, registry, writer));
                 case avro -> avro(scan, start, end, wire, registry);
             };
@@ -128,22 +134,90 @@ final class DumpCommand implements Runnable {
         }
     }
 
-    private long jsonLines(TopicScan scan, Map<TopicPartition, Long> start, Map<TopicPartition, Long> end, Records records, boolean bytesTopic,
-                           Writer writer) throws IOException {
-        JsonGenerator json = JSON.getFactory().createGenerator(writer);
-        json.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
-        long n = scan.scan(start, end, "dump " + topic, record -> {
-            try {
-                JSON.writeTree(json, records.json(record, bytesTopic));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+    /**
+     * JSON lines, streamed as UTF-8 bytes to the file or to stdout (through the command line's writer in tests). Each
+     * record goes to a line buffer first: a value whose body does not match its schema is caught midway, its partial
+     * line dropped and the record written as {@link Records#json} shows it (bytes and why).
+     */
+    private long jsonLines(TopicScan scan, Map<TopicPartition, Long> start, Map<TopicPartition, Long> end, boolean bytesTopic) {
+        OutputStream stdout = parent == null ? null : parent.stdout();
+        try (OutputStream file = out == null ? null : new BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
+            OutputStream bytes = file != null ? file : stdout;
+            Writer text = bytes == null ? spec.commandLine().getOut() : null;
+            JsonFactory lines = JSON.getFactory().copy().setRootValueSeparator(null);
+            Records records = new Records(new WireFormat(connection.registry()));
+            LineBuffer line = new LineBuffer();
+            JsonGenerator[] json = {lines.createGenerator(line, JsonEncoding.UTF8)};
+            long n = scan.scan(start, end, "dump " + topic, record -> {
+                try {
+                    try {
+                        records.write(json[0], record, bytesTopic);
+                        json[0].flush();
+                    } catch (ToolException unavailable) {
+                        throw unavailable;
+                    } catch (IOException | RuntimeException broken) {
+                        line.truncate(0);
+                        json[0] = lines.createGenerator(line, JsonEncoding.UTF8);
+                        JSON.writeTree(json[0], records.json(record, bytesTopic));
+                        json[0].flush();
+                    }
+                    line.write('\n');
+                    if (bytes != null) {
+                        line.writeTo(bytes);
+                    } else {
+                        text.write(line.toString(StandardCharsets.UTF_8));
+                    }
+                    line.truncate(0);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            if (bytes != null) {
+                bytes.flush();
+            } else {
+                text.flush();
             }
-        });
-        json.flush();
-        if (n > 0) {
-            writer.write('\n');
+            return n;
+        } catch (IOException | UncheckedIOException e) {
+            throw new ToolException(2, "cannot write " + (out == null ? "to stdout" : out) + ": " + e.getMessage());
         }
-        return n;
+    }
+
+    /** A reusable line: {@link java.io.ByteArrayOutputStream} without its locking. */
+    private static final class LineBuffer extends OutputStream {
+        private byte[] bytes = new byte[4096];
+        private int count;
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            bytes[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, bytes, count, len);
+            count += len;
+        }
+
+        private void ensure(int more) {
+            if (count + more > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, count + more));
+            }
+        }
+
+        void writeTo(OutputStream target) throws IOException {
+            target.write(bytes, 0, count);
+        }
+
+        String toString(java.nio.charset.Charset charset) {
+            return new String(bytes, 0, count, charset);
+        }
+
+        void truncate(int size) {
+            count = size;
+        }
     }
 
     private long csv(TopicScan scan, Map<TopicPartition, Long> start, Map<TopicPartition, Long> end, Records records, boolean bytesTopic,

@@ -62,7 +62,7 @@ public final class JsonValues {
                 LogicalType logical = schema.getLogicalType();
                 long n = (Long) value;
                 if (logical != null && logical.getName().equals("timestamp-millis")) {
-                    yield NODES.textNode(Instant.ofEpochMilli(n).toString());
+                    yield NODES.textNode(IsoTime.of(n));
                 }
                 if (logical != null && logical.getName().equals("timestamp-micros")) {
                     yield NODES.textNode(Instant.EPOCH.plusNanos(n * 1000).toString());

@@ -66,7 +66,7 @@ final class RunsCommand implements Runnable {
             newestFirst.forEach(out::println);
             return;
         }
-        String line = "%-34s %-9s %-9s %-20s %-20s %14s %14s %s%n";
+        String line = "%-34s %-9s %-9s %-20s %-20s %14s %14s  %s%n";
         out.printf(line, "RUN", "TRIGGER", "STATE", "STARTED", "ENDED", "TO SALESFORCE", "TO SALES SIDE", "FAILED");
         for (JsonNode r : newestFirst) {
             out.printf(line, r.path("runId").asText(), r.path("trigger").asText(), r.path("state").asText(), shortTime(r.path("startedAt")),

@@ -73,6 +73,10 @@ public final class TopicScan implements AutoCloseable {
 
     /** Reads every record from {@code from} (inclusive) to {@code to} (exclusive), in offset order per partition. */
     public long scan(Map<TopicPartition, Long> from, Map<TopicPartition, Long> to, String label, Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        return scanBatches(from, to, label, batch -> batch.forEach(each));
+    }
+
+    private long scanBatches(Map<TopicPartition, Long> from, Map<TopicPartition, Long> to, String label, BatchSink sink) {
         List<TopicPartition> open = new ArrayList<>();
         long total = 0;
         for (Map.Entry<TopicPartition, Long> start : from.entrySet()) {
@@ -89,12 +93,18 @@ public final class TopicScan implements AutoCloseable {
         long lastProgress = System.nanoTime();
         while (!open.isEmpty()) {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                if (record.offset() < to.get(tp)) {
-                    each.accept(record);
-                    read++;
+            List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(records.count());
+            for (TopicPartition tp : records.partitions()) {
+                long stop = to.get(tp);
+                for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+                    if (record.offset() < stop) {
+                        batch.add(record);
+                    }
                 }
+            }
+            if (!batch.isEmpty()) {
+                sink.accept(batch);
+                read += batch.size();
             }
             if (!records.isEmpty()) {
                 lastProgress = System.nanoTime();
@@ -121,6 +131,10 @@ public final class TopicScan implements AutoCloseable {
     public long scanAll(String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
         List<TopicPartition> partitions = partitions(topic);
         return scan(offsets(partitions, null, false), offsets(partitions, null, true), topic, each);
+    }
+
+    private interface BatchSink {
+        void accept(List<ConsumerRecord<byte[], byte[]>> batch);
     }
 
     @Override

@@ -24,6 +24,7 @@ public final class WireFormat {
     /** Per schema id, per reader schema (by identity; the writer itself for none). */
     private final Map<Integer, Map<Schema, GenericDatumReader<GenericRecord>>> readers = new HashMap<>();
     private final Map<Integer, SpecificDatumReader<SpecificRecord>> specificReaders = new HashMap<>();
+    private final Map<Integer, AvroJson.Step> steps = new HashMap<>();
     private BinaryDecoder decoder;
 
     public WireFormat(Registry registry) {
@@ -43,6 +44,22 @@ public final class WireFormat {
             throw new Unreadable(value.length == 0 ? "empty value" : "not the Confluent wire format (first byte " + value[0] + ", length " + value.length + ")");
         }
         return ByteBuffer.wrap(value, 1, 4).getInt();
+    }
+
+    /** The compiled Avro-to-JSON step of a schema id ({@link AvroJson}). */
+    public AvroJson.Step step(int id) {
+        return steps.computeIfAbsent(id, k -> AvroJson.compile(registry.byId(k)));
+    }
+
+    /** The writer schema of a schema id. */
+    public Schema writer(int id) {
+        return registry.byId(id);
+    }
+
+    /** A decoder over a wire-format value's Avro body (reused between calls). */
+    public BinaryDecoder body(byte[] value) {
+        decoder = DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, decoder);
+        return decoder;
     }
 
     /** The value as our event class of the writer's record (read with that class's schema). */

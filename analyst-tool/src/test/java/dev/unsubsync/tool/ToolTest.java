@@ -199,6 +199,24 @@ class ToolTest {
     }
 
     @Test
+    void aValueThatDoesNotMatchItsSchemaIsShownWithItsBytesAndWhyAndCostsNoOtherRecord() throws Exception {
+        TopicClients kafka = TopicClients.of(infrastructure);
+        byte[] good = kafka.readRaw(Topics.PUSH_RESULTS.name(), r -> "ada@example.com".equals(r.key()), 1, Duration.ofSeconds(10)).getFirst().value();
+        kafka.sendRaw(Topics.PUSH_RESULTS.name(), "broken@example.com".getBytes(), java.util.Arrays.copyOf(good, 9));
+        Result result = tool("dump", "optout-push-results");
+        assertEquals(0, result.status(), result.err());
+        List<JsonNode> lines = lines(result.out());
+        assertEquals(2, lines.size(), result.out());
+        JsonNode broken = lines.stream().filter(l -> l.path("key").asText().equals("broken@example.com")).findFirst().orElseThrow();
+        assertEquals("UNREADABLE", broken.path("type").asText());
+        assertTrue(broken.path("unreadable").asText().startsWith("Avro body does not match schema id"), broken.toString());
+        assertEquals(java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(good, 9)), broken.path("valueBase64").asText());
+        JsonNode ada = lines.stream().filter(l -> l.path("key").asText().equals("ada@example.com")).findFirst().orElseThrow();
+        assertEquals("WRITTEN", ada.path("value").path("outcome").asText());
+        assertEquals("[\"HasOptedOutOfEmail\"]", ada.path("value").path("fieldsWritten").toString());
+    }
+
+    @Test
     void personShowsTheStateAndTimelineFromTheTopicsAlone() throws Exception {
         Result ada = tool("person", "ADA@example.COM");
         assertEquals(0, ada.status(), ada.err());
