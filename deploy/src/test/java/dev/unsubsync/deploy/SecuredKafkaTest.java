@@ -51,6 +51,8 @@ class SecuredKafkaTest {
 
     private static final Pattern REFUSED = Pattern.compile("AuthorizationException|Not authorized|SaslAuthenticationException|TOPIC_AUTHORIZATION_FAILED|GROUP_AUTHORIZATION_FAILED");
     private static final List<String> SERVICES = List.of("unsubscribe-capture", "salesforce-pusher", "nightly-reconciler");
+    /** The KafkaUser an upstream system producing to unsubscribe-requests gets. */
+    private static final String UPSTREAM = "upstream-producer";
 
     private static LocalStack stack;
     private static Path data;
@@ -65,6 +67,7 @@ class SecuredKafkaTest {
         for (String service : SERVICES) {
             passwords.put(service, UUID.randomUUID().toString());
         }
+        passwords.put(UPSTREAM, UUID.randomUUID().toString());
         Path root = Path.of(System.getProperty("project.root"));
         data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "secured-stack-");
         LocalStack.SecuredKafka secured = new LocalStack.SecuredKafka(UUID.randomUUID().toString(), passwords, admin -> {
@@ -156,6 +159,26 @@ class SecuredKafkaTest {
 
     @Test
     @Order(5)
+    void anUpstreamSystemWithTheProducerUserAloneGetsAnUnsubscribeToSalesforceAndNothingElseIn() throws Exception {
+        String email = "upstream." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String contact = salesforce.create("Contact", Map.of("LastName", "Upstream", "Email", email));
+        Map<String, Object> config = new HashMap<>(LocalStack.SecuredKafka.clientSettings("", UPSTREAM, passwordOf(UPSTREAM)));
+        config.put("bootstrap.servers", stack.bootstrapServers());
+        config.put("max.block.ms", 10_000);
+        config.put("acks", "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.UNSUBSCRIBE_REQUESTS.name(), "upstream-1",
+                    "{\"email\":\"" + email + "\",\"source\":\"api\",\"upstreamEventId\":\"upstream-1\"}")).get();
+            Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                    () -> producer.send(new ProducerRecord<>(Topics.UNSUBSCRIBE_EVENTS.name(), "k", "v")).get());
+            assertTrue(refused instanceof TopicAuthorizationException || refused.getCause() instanceof TopicAuthorizationException, refused.toString());
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> Boolean.TRUE.equals(salesforce.get("Contact", contact).get("HasOptedOutOfEmail")));
+    }
+
+    @Test
+    @Order(6)
     void noServiceWasRefusedAnything() throws Exception {
         for (String service : SERVICES) {
             Path log = data.resolve("logs").resolve(service + ".log");

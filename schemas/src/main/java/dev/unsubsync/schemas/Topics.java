@@ -43,6 +43,23 @@ public final class Topics {
             Map.of("retention.ms", "-1"));
 
     /**
+     * Unsubscribes produced by upstream systems that live on Kafka, instead of calling capture's API: one JSON object per
+     * record, the same fields as {@code POST /v1/unsubscribes} (docs/integrators.md), in UTF-8; the key is the sender's
+     * own id for the request (its idempotency key when the body has no {@code upstreamEventId}) or the email. Capture
+     * consumes it with the API's rules; kept 7 days (what it leads to is on {@link #UNSUBSCRIBE_EVENTS} for ever).
+     */
+    public static final Topic<String, byte[]> UNSUBSCRIBE_REQUESTS = new Topic<>(
+            "unsubscribe-requests", String.class, byte[].class, 6,
+            Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000)));
+
+    /**
+     * Requests from {@link #UNSUBSCRIBE_REQUESTS} that can never be recorded (not JSON, a rule broken), byte for byte with
+     * the reasons and the original coordinates in headers ({@link DeadLetterHeaders}).
+     */
+    public static final Topic<byte[], byte[]> UNSUBSCRIBE_REQUESTS_DLT = new Topic<>(
+            "unsubscribe-requests-dlt", byte[].class, byte[].class, 1, Map.of("retention.ms", "-1"));
+
+    /**
      * The admin's settings: one compacted record under {@link #SETTINGS_KEY}, read from the beginning by every instance of
      * every service, so a change takes effect everywhere without a restart.
      */
@@ -184,7 +201,8 @@ public final class Topics {
     public static final String RUN_ID_HEADER = "unsubsync.run-id";
 
     /** All topics, for provisioning. */
-    public static final List<Topic<?, ?>> ALL = List.of(UNSUBSCRIBE_EVENTS, PUSH_RESULTS, PUSH_DEAD_LETTERS, SETTINGS, PUSH_PARKED, UNSUBSCRIBE_LEDGER,
+    public static final List<Topic<?, ?>> ALL = List.of(UNSUBSCRIBE_EVENTS, PUSH_RESULTS, PUSH_DEAD_LETTERS, UNSUBSCRIBE_REQUESTS,
+            UNSUBSCRIBE_REQUESTS_DLT, SETTINGS, PUSH_PARKED, UNSUBSCRIBE_LEDGER,
             WEBHOOK_DEAD_LETTERS, SALESFORCE_OPTOUTS, RECONCILE_SALES, RECONCILE_CONTROL, RECONCILE_CANDIDATES, RECONCILE_PUSHES, RECONCILE_TALLIES,
             RECONCILE_RUNS, SALESFORCE_RECORDS, SALESFORCE_PEOPLE_CHANGES, SALESFORCE_PEOPLE, DIRECTORY_STATE, CONSOLE_SESSIONS_ENDED);
 

@@ -57,7 +57,7 @@ class DeploymentManifestsTest {
     static final Set<String> OPERATOR_SECRETS = Set.of("unsubsync-tokens", "unsubsync-api-keys", "unsubsync-monitoring", "salesforce-credentials");
     /** Consumer groups, Streams applications and transactional ids the services use. */
     static final Map<String, Set<String>> GROUPS = Map.of(
-            "unsubscribe-capture", Set.of("unsubscribe-capture-history", "salesforce-pusher", "salesforce-pusher-parked"),
+            "unsubscribe-capture", Set.of("unsubscribe-capture-history", "unsubscribe-capture-requests", "salesforce-pusher", "salesforce-pusher-parked"),
             "salesforce-pusher", Set.of("salesforce-pusher", "salesforce-pusher-parked", "salesforce-pusher-reconcile"),
             "nightly-reconciler", Set.of("nightly-reconciler", "nightly-reconciler-runs"),
             "pusher-lag-reader", Set.of("salesforce-pusher"));
@@ -196,7 +196,7 @@ class DeploymentManifestsTest {
         Manifests manifests = Manifests.overlay("prod");
         Set<String> topicNames = Topics.ALL.stream().map(Topic::name).collect(Collectors.toSet());
         List<KafkaUser> users = manifests.all(KafkaUser.class);
-        assertEquals(Set.of("unsubscribe-capture", "salesforce-pusher", "nightly-reconciler", "schema-registry", "pusher-lag-reader"),
+        assertEquals(Set.of("unsubscribe-capture", "salesforce-pusher", "nightly-reconciler", "schema-registry", "pusher-lag-reader", "upstream-producer"),
                 users.stream().map(u -> u.getMetadata().getName()).collect(Collectors.toSet()));
         for (KafkaUser user : users) {
             String name = user.getMetadata().getName();

@@ -74,7 +74,7 @@ public class DomainFactory {
     @Singleton
     ServiceTopics topics() {
         return new ServiceTopics("unsubscribe-capture", java.util.List.of(Topics.UNSUBSCRIBE_EVENTS, Topics.PUSH_RESULTS, Topics.SETTINGS,
-                Topics.WEBHOOK_DEAD_LETTERS, Topics.CONSOLE_SESSIONS_ENDED),
+                Topics.WEBHOOK_DEAD_LETTERS, Topics.CONSOLE_SESSIONS_ENDED, Topics.UNSUBSCRIBE_REQUESTS, Topics.UNSUBSCRIBE_REQUESTS_DLT),
                 SchemaWarmup.valuesOf(java.util.List.of(Topics.SETTINGS, Topics.CONSOLE_SESSIONS_ENDED),
                         new SchemaWarmup.Written(Topics.UNSUBSCRIBE_EVENTS, UnsubscribeRecorded.getClassSchema()),
                         new SchemaWarmup.Written(Topics.UNSUBSCRIBE_EVENTS, UnsubscribeRemoved.getClassSchema())),

@@ -124,6 +124,15 @@ public final class UnsubscribeRecorder {
      * are awaited together, and each item gets its own outcome.
      */
     public List<ItemOutcome> recordAll(List<UnsubscribeRequest> requests, String origin) {
+        return recordAll(requests, java.util.Collections.nCopies(requests.size(), null), origin);
+    }
+
+    /**
+     * As {@link #recordAll(List, String)}, with an idempotency key per item for the items without an
+     * {@code upstreamEventId} (a Kafka record's key or place): the event id is derived from it, so the item recorded
+     * again is the same event.
+     */
+    public List<ItemOutcome> recordAll(List<UnsubscribeRequest> requests, List<String> keys, String origin) {
         if (requests.size() > MAX_BATCH) {
             throw new InvalidUnsubscribeException(List.of(new FieldError("unsubscribes", "at most " + MAX_BATCH + " per request, got " + requests.size())));
         }
@@ -136,6 +145,8 @@ public final class UnsubscribeRecorder {
                 if (event.getUpstreamEventId() != null) {
                     // The same derived id as a single request with this upstream id: a re-sent item is the same event.
                     event.setEventId(keyedEventId(origin, event.getUpstreamEventId()));
+                } else if (keys.get(i) != null) {
+                    event.setEventId(keyedEventId(origin, keys.get(i)));
                 }
                 valid.add(java.util.Map.entry(PersonKey.of(event.getEmail()), event));
                 validIndex.add(i);
