@@ -277,12 +277,17 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
 
     @PreDestroy
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
         Thread t = thread;
         if (t != null) {
             t.interrupt();
-            t.join(Duration.ofSeconds(10));
+            try {
+                t.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                // Stopping anyway: what follows closes the view and the producer.
+                Thread.currentThread().interrupt();
+            }
         }
         if (stateView != null) {
             stateView.close();

@@ -104,7 +104,6 @@ public final class OrgSchema {
         return marketoField;
     }
 
-    /** The type with this API name (case-insensitive). */
     /** Every sObject type of the org. */
     public java.util.Collection<SObjectType> types() {
         return types.values();
