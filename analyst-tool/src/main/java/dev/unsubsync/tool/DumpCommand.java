@@ -183,43 +183,6 @@ final class DumpCommand implements Runnable {
         }
     }
 
-    /** A reusable line: {@link java.io.ByteArrayOutputStream} without its locking. */
-    private static final class LineBuffer extends OutputStream {
-        private byte[] bytes = new byte[4096];
-        private int count;
-
-        @Override
-        public void write(int b) {
-            ensure(1);
-            bytes[count++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            ensure(len);
-            System.arraycopy(b, off, bytes, count, len);
-            count += len;
-        }
-
-        private void ensure(int more) {
-            if (count + more > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, count + more));
-            }
-        }
-
-        void writeTo(OutputStream target) throws IOException {
-            target.write(bytes, 0, count);
-        }
-
-        String toString(java.nio.charset.Charset charset) {
-            return new String(bytes, 0, count, charset);
-        }
-
-        void truncate(int size) {
-            count = size;
-        }
-    }
-
     private long csv(TopicScan scan, Map<TopicPartition, Long> start, Map<TopicPartition, Long> end, Records records, boolean bytesTopic,
                      Registry registry, Writer writer) throws IOException {
         Set<String> fields = new LinkedHashSet<>();

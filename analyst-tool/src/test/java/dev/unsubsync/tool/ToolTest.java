@@ -1,5 +1,6 @@
 package dev.unsubsync.tool;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -91,9 +92,9 @@ class ToolTest {
                 .setSalesforceId("003000000000001AAA").setObjectType("Contact").setFieldsWritten(List.of("HasOptedOutOfEmail"))
                 .setOutcome(PushOutcome.WRITTEN).setAttempts(1).setDecidedAt(T1.plusSeconds(1)).build());
         kafka.send(events, "bob@example.com", recorded("e-bob", "bob@example.com", T1, null));
-        Thread.sleep(20);
-        betweenBatches = Instant.now();
-        Thread.sleep(20);
+        // A millisecond after every record so far (Kafka stamps records in milliseconds), and every later record at or after it.
+        betweenBatches = Instant.ofEpochMilli(System.currentTimeMillis() + 1);
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(1)).until(() -> System.currentTimeMillis() >= betweenBatches.toEpochMilli());
         kafka.send(events, "bob@example.com", UnsubscribeRemoved.newBuilder().setEventId("r-bob").setEmail("bob@example.com").setRemovedBy("admin")
                 .setReason("asked back in").setOccurredAt(T2).setRecordedAt(T2).build());
         kafka.send(events, "cy@example.com", recorded("e-cy", "cy@example.com", T2, "newsletter"));

@@ -28,6 +28,10 @@ import java.util.concurrent.TimeUnit;
  * capture, pusher and reconciler — as the service images under podman when they are built and podman runs here, as
  * processes otherwise (the choice is printed). Behind {@code ./run cluster} and the fault test; every part can be killed
  * and brought back.
+ *
+ * <p>Over 300 lines on purpose: it is a launcher, and its one job is the order and wiring of the parts (ports, the
+ * environment each container or process gets, start and stop order); split, that wiring would be read in several
+ * places. The broker nodes' own start and kill are in {@link LocalKafka}, the containers' in {@link Podman}.
  */
 public final class LocalCluster implements AutoCloseable {
 

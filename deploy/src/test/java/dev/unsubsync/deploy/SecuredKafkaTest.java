@@ -115,11 +115,8 @@ class SecuredKafkaTest {
                 "{\"nightlySyncEnabled\":true,\"syncToEmailOptOut\":true,\"syncToMarketoSalesOptOut\":false}");
         assertEquals(200, settings.statusCode(), settings.body());
         // The reconciler follows the settings topic: the run is refused until it has seen the change.
-        HttpResponse<String> started = send("POST", stack.reconcilerUrl() + "/v1/runs", null);
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); started.statusCode() == 409 && System.nanoTime() < deadline; ) {
-            Thread.sleep(250);
-            started = send("POST", stack.reconcilerUrl() + "/v1/runs", null);
-        }
+        HttpResponse<String> started = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> send("POST", stack.reconcilerUrl() + "/v1/runs", null), response -> response.statusCode() != 409);
         assertEquals(202, started.statusCode(), started.body());
         String location = started.headers().firstValue("Location").orElseThrow();
         String run = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))

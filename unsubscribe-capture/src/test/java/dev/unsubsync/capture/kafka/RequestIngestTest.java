@@ -1,5 +1,6 @@
 package dev.unsubsync.capture.kafka;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -63,8 +63,10 @@ class RequestIngestTest {
                 }
             }
             producer.flush();
-            // Capture restarts while requests keep coming: the second half is produced while it is away.
-            Thread.sleep(300);
+            // Capture restarts while requests keep coming: once it has taken its first batch, it stops, and the second
+            // half is produced while it is away.
+            RequestIngest first = capture.getApplicationContext().getBean(RequestIngest.class);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> first.recorded() + first.deadLettered() > 0);
             capture.getApplicationContext().close();
             for (int i = BEFORE; i < BEFORE + AFTER; i++) {
                 // Every other one without an upstream id: its record key makes it idempotent instead.
@@ -99,10 +101,8 @@ class RequestIngestTest {
             assertTrue(reasons.stream().anyMatch(r -> r.startsWith("INVALID_REQUEST") && r.contains("email")), reasons.toString());
             assertTrue(reasons.stream().anyMatch(r -> r.startsWith("INVALID_REQUEST") && r.contains("salesforceId")), reasons.toString());
             RequestIngest ingest = capture.getApplicationContext().getBean(RequestIngest.class);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline && committedLag(infrastructure) > 0) {
-                Thread.sleep(200);
-            }
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> committedLag(infrastructure) == 0);
             assertEquals(0, committedLag(infrastructure), "every request's offset committed once its outcome was durable");
             assertTrue(ingest.recorded() + ingest.deadLettered() > 0, "the restarted instance took over");
         } finally {
