@@ -1,31 +1,96 @@
 package dev.unsubsync.tool;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.util.Utf8;
 
 /**
- * Avro binary straight to JSON, in one pass and without building records: the writer schema compiled once into a tree
- * of steps that read a value and write it. The JSON is {@link JsonValues}' (a union shows its value, an enum its
- * symbol, {@code timestamp-millis} an ISO-8601 instant, bytes base64).
+ * Avro binary straight to JSON, in one pass over the value's bytes and without building records or strings: the writer
+ * schema compiled once into a tree of steps that read a value and write it ({@link JsonOut}). The JSON is
+ * {@link JsonValues}' (a union shows its value, an enum its symbol, {@code timestamp-millis} an ISO-8601 instant, bytes
+ * base64). A body that ends early or holds a length or index its schema cannot have throws {@link IOException}.
  */
 final class AvroJson {
 
-    /** Reads one value from the decoder and writes it. */
+    /** Reads one value at the cursor and writes it. */
     interface Step {
-        void copy(BinaryDecoder in, JsonGenerator out) throws IOException;
+        void copy(Cursor in, JsonOut out) throws IOException;
     }
+
+    /** A position in an Avro binary body; every read is checked against the body's end. */
+    static final class Cursor {
+        private byte[] bytes;
+        private int at;
+        private int end;
+
+        Cursor over(byte[] value, int offset, int length) {
+            this.bytes = value;
+            this.at = offset;
+            this.end = offset + length;
+            return this;
+        }
+
+        long readLong() throws IOException {
+            long raw = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                if (at >= end) {
+                    throw new IOException("the body ends inside a number");
+                }
+                byte b = bytes[at++];
+                raw |= (long) (b & 0x7F) << shift;
+                if (b >= 0) {
+                    return (raw >>> 1) ^ -(raw & 1);
+                }
+            }
+            throw new IOException("a number longer than 10 bytes");
+        }
+
+        int readInt() throws IOException {
+            long n = readLong();
+            if (n != (int) n) {
+                throw new IOException("an int out of range: " + n);
+            }
+            return (int) n;
+        }
+
+        /** A count or length: never negative, never more than the bytes left. */
+        int readLength() throws IOException {
+            long n = readLong();
+            if (n < 0 || n > end - at) {
+                throw new IOException("a length of " + n + " with " + (end - at) + " bytes left");
+            }
+            return (int) n;
+        }
+
+        int take(int n) throws IOException {
+            if (n > end - at) {
+                throw new IOException("the body ends " + (n - (end - at)) + " bytes early");
+            }
+            int start = at;
+            at += n;
+            return start;
+        }
+
+        long readFixedLong(int size) throws IOException {
+            int start = take(size);
+            long n = 0;
+            for (int i = size - 1; i >= 0; i--) {
+                n = (n << 8) | (bytes[start + i] & 0xFF);
+            }
+            return n;
+        }
+    }
+
+    private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
 
     private AvroJson() {
     }
@@ -38,113 +103,149 @@ final class AvroJson {
         LogicalType logical = schema.getLogicalType();
         String logicalName = logical == null ? "" : logical.getName();
         return switch (schema.getType()) {
-            case RECORD -> {
-                Step[] self = records.get(schema);
-                if (self != null) {
-                    // A record that contains itself: the step is filled in once compiled.
-                    yield (in, out) -> self[0].copy(in, out);
-                }
-                Step[] holder = new Step[1];
-                records.put(schema, holder);
-                List<Schema.Field> fields = schema.getFields();
-                SerializableString[] names = new SerializableString[fields.size()];
-                Step[] steps = new Step[fields.size()];
-                for (int i = 0; i < names.length; i++) {
-                    names[i] = new SerializedString(fields.get(i).name());
-                    steps[i] = compile(fields.get(i).schema(), records);
-                }
-                holder[0] = (in, out) -> {
-                    out.writeStartObject();
-                    for (int i = 0; i < steps.length; i++) {
-                        out.writeFieldName(names[i]);
-                        steps[i].copy(in, out);
-                    }
-                    out.writeEndObject();
-                };
-                yield holder[0];
-            }
+            case RECORD -> record(schema, records);
             case UNION -> {
                 Step[] branches = schema.getTypes().stream().map(branch -> compile(branch, records)).toArray(Step[]::new);
                 yield (in, out) -> {
-                    int branch = in.readIndex();
+                    int branch = in.readInt();
                     if (branch < 0 || branch >= branches.length) {
                         throw new IOException("union branch " + branch + " of " + branches.length);
                     }
                     branches[branch].copy(in, out);
                 };
             }
-            case NULL -> (in, out) -> {
-                in.readNull();
-                out.writeNull();
+            case NULL -> (in, out) -> out.nullValue();
+            case BOOLEAN -> (in, out) -> {
+                int at = in.take(1);
+                out.raw(in.bytes[at] != 0 ? TRUE : FALSE);
             };
-            case BOOLEAN -> (in, out) -> out.writeBoolean(in.readBoolean());
             case INT -> logicalName.equals("date")
-                    ? (in, out) -> out.writeString(LocalDate.ofEpochDay(in.readInt()).toString())
-                    : (in, out) -> out.writeNumber(in.readInt());
+                    ? (in, out) -> out.string(LocalDate.ofEpochDay(in.readInt()).toString())
+                    : (in, out) -> out.number(in.readInt());
             case LONG -> switch (logicalName) {
-                case "timestamp-millis" -> (in, out) -> out.writeString(IsoTime.of(in.readLong()));
-                case "timestamp-micros" -> (in, out) -> out.writeString(java.time.Instant.EPOCH.plusNanos(in.readLong() * 1000).toString());
-                default -> (in, out) -> out.writeNumber(in.readLong());
+                case "timestamp-millis" -> (in, out) -> out.raw('"').ascii(IsoTime.of(in.readLong())).raw('"');
+                case "timestamp-micros" -> (in, out) -> out.string(Instant.EPOCH.plusNanos(in.readLong() * 1000).toString());
+                default -> (in, out) -> out.number(in.readLong());
             };
-            case FLOAT -> (in, out) -> out.writeNumber(in.readFloat());
-            case DOUBLE -> (in, out) -> out.writeNumber(in.readDouble());
-            case STRING -> {
-                Utf8 text = new Utf8();
-                yield (in, out) -> {
-                    in.readString(text);
-                    out.writeUTF8String(text.getBytes(), 0, text.getByteLength());
-                };
-            }
-            case BYTES -> (in, out) -> {
-                ByteBuffer bytes = in.readBytes(null);
-                byte[] copy = new byte[bytes.remaining()];
-                bytes.get(copy);
-                out.writeString(Base64.getEncoder().encodeToString(copy));
+            case FLOAT -> (in, out) -> {
+                float f = Float.intBitsToFloat((int) in.readFixedLong(4));
+                out.number(f, Float.toString(f));
             };
+            case DOUBLE -> (in, out) -> {
+                double d = Double.longBitsToDouble(in.readFixedLong(8));
+                out.number(d, Double.toString(d));
+            };
+            case STRING -> (in, out) -> {
+                int length = in.readLength();
+                out.string(in.bytes, in.take(length), length);
+            };
+            case BYTES -> (in, out) -> base64(in, out, in.readLength());
             case FIXED -> {
                 int size = schema.getFixedSize();
-                yield (in, out) -> {
-                    byte[] bytes = new byte[size];
-                    in.readFixed(bytes);
-                    out.writeString(Base64.getEncoder().encodeToString(bytes));
-                };
+                yield (in, out) -> base64(in, out, size);
             }
             case ENUM -> {
-                SerializableString[] symbols = schema.getEnumSymbols().stream().map(SerializedString::new).toArray(SerializableString[]::new);
+                byte[][] symbols = schema.getEnumSymbols().stream().map(s -> quoted(s)).toArray(byte[][]::new);
                 yield (in, out) -> {
-                    int symbol = in.readEnum();
+                    int symbol = in.readInt();
                     if (symbol < 0 || symbol >= symbols.length) {
                         throw new IOException("enum symbol " + symbol + " of " + symbols.length);
                     }
-                    out.writeString(symbols[symbol]);
+                    out.raw(symbols[symbol]);
                 };
             }
             case ARRAY -> {
                 Step item = compile(schema.getElementType(), records);
                 yield (in, out) -> {
-                    out.writeStartArray();
-                    for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+                    out.raw('[');
+                    boolean first = true;
+                    for (long n = blockCount(in); n != 0; n = blockCount(in)) {
                         for (long i = 0; i < n; i++) {
+                            if (!first) {
+                                out.raw(',');
+                            }
+                            first = false;
                             item.copy(in, out);
                         }
                     }
-                    out.writeEndArray();
+                    out.raw(']');
                 };
             }
             case MAP -> {
                 Step value = compile(schema.getValueType(), records);
-                Utf8 key = new Utf8();
                 yield (in, out) -> {
-                    out.writeStartObject();
-                    for (long n = in.readMapStart(); n != 0; n = in.mapNext()) {
+                    out.raw('{');
+                    boolean first = true;
+                    for (long n = blockCount(in); n != 0; n = blockCount(in)) {
                         for (long i = 0; i < n; i++) {
-                            out.writeFieldName(in.readString(key).toString());
+                            if (!first) {
+                                out.raw(',');
+                            }
+                            first = false;
+                            int length = in.readLength();
+                            out.string(in.bytes, in.take(length), length).raw(':');
                             value.copy(in, out);
                         }
                     }
-                    out.writeEndObject();
+                    out.raw('}');
                 };
             }
         };
+    }
+
+    private static Step record(Schema schema, Map<Schema, Step[]> records) {
+        Step[] self = records.get(schema);
+        if (self != null) {
+            // A record that contains itself: the step is filled in once compiled.
+            return (in, out) -> self[0].copy(in, out);
+        }
+        Step[] holder = new Step[1];
+        records.put(schema, holder);
+        List<Schema.Field> fields = schema.getFields();
+        byte[][] names = new byte[fields.size()][];
+        Step[] steps = new Step[fields.size()];
+        for (int i = 0; i < names.length; i++) {
+            // Each field's name with its punctuation, encoded once: {"name": then ,"name":
+            byte[] name = quoted(fields.get(i).name());
+            names[i] = new byte[name.length + 2];
+            names[i][0] = (byte) (i == 0 ? '{' : ',');
+            System.arraycopy(name, 0, names[i], 1, name.length);
+            names[i][name.length + 1] = ':';
+            steps[i] = compile(fields.get(i).schema(), records);
+        }
+        holder[0] = steps.length == 0 ? (in, out) -> out.raw('{').raw('}') : (in, out) -> {
+            for (int i = 0; i < steps.length; i++) {
+                out.raw(names[i]);
+                steps[i].copy(in, out);
+            }
+            out.raw('}');
+        };
+        return holder[0];
+    }
+
+    /** An array or map block's item count; a negative count is followed by the block's size in bytes. */
+    private static long blockCount(Cursor in) throws IOException {
+        long n = in.readLong();
+        if (n < 0) {
+            in.readLong();
+            n = -n;
+        }
+        // Items take at least a byte each, but for nulls; a count far beyond the bytes left is a broken body.
+        if (n > Math.max(in.end - in.at, 1 << 20)) {
+            throw new IOException("a block of " + n + " items with " + (in.end - in.at) + " bytes left");
+        }
+        return n;
+    }
+
+    private static void base64(Cursor in, JsonOut out, int length) throws IOException {
+        int start = in.take(length);
+        out.raw('"').ascii(Base64.getEncoder().encodeToString(Arrays.copyOfRange(in.bytes, start, start + length))).raw('"');
+    }
+
+    /** A name or symbol as a JSON string, escaped. */
+    static byte[] quoted(String text) {
+        JsonOut out = new JsonOut();
+        out.string(text);
+        return out.drain().getBytes(StandardCharsets.UTF_8);
     }
 }

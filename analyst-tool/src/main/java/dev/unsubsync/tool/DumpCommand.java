@@ -1,13 +1,8 @@
 package dev.unsubsync.tool;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unsubsync.schemas.Subjects;
-import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -77,8 +72,6 @@ final class DumpCommand implements Runnable {
     @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "write here instead of stdout (required for avro)")
     Path out;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Override
     public void run() {
         if (format == Format.avro && out == null) {
@@ -135,43 +128,37 @@ final class DumpCommand implements Runnable {
     }
 
     /**
-     * JSON lines, streamed as UTF-8 bytes to the file or to stdout (through the command line's writer in tests). Each
-     * record goes to a line buffer first: a value whose body does not match its schema is caught midway, its partial
-     * line dropped and the record written as {@link Records#json} shows it (bytes and why).
+     * JSON lines, streamed as UTF-8 bytes to the file or to stdout (through the command line's writer in tests), a
+     * buffer of lines at a time. A value whose body does not match its schema is caught midway, its partial line dropped
+     * and the record written as {@link Records#json} shows it (bytes and why).
      */
     private long jsonLines(TopicScan scan, Map<TopicPartition, Long> start, Map<TopicPartition, Long> end, boolean bytesTopic) {
         OutputStream stdout = parent == null ? null : parent.stdout();
-        try (OutputStream file = out == null ? null : new BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
+        try (OutputStream file = out == null ? null : Files.newOutputStream(out)) {
             OutputStream bytes = file != null ? file : stdout;
             Writer text = bytes == null ? spec.commandLine().getOut() : null;
-            JsonFactory lines = JSON.getFactory().copy().setRootValueSeparator(null);
             Records records = new Records(new WireFormat(connection.registry()));
-            LineBuffer line = new LineBuffer();
-            JsonGenerator[] json = {lines.createGenerator(line, JsonEncoding.UTF8)};
+            JsonOut json = new JsonOut();
             long n = scan.scan(start, end, "dump " + topic, record -> {
                 try {
+                    json.mark();
                     try {
-                        records.write(json[0], record, bytesTopic);
-                        json[0].flush();
+                        records.write(json, record, bytesTopic);
                     } catch (ToolException unavailable) {
                         throw unavailable;
                     } catch (IOException | RuntimeException broken) {
-                        line.truncate(0);
-                        json[0] = lines.createGenerator(line, JsonEncoding.UTF8);
-                        JSON.writeTree(json[0], records.json(record, bytesTopic));
-                        json[0].flush();
+                        json.reset();
+                        records.writeTree(json, record, bytesTopic);
                     }
-                    line.write('\n');
-                    if (bytes != null) {
-                        line.writeTo(bytes);
-                    } else {
-                        text.write(line.toString(StandardCharsets.UTF_8));
+                    json.raw('\n');
+                    if (json.size() >= 1 << 16) {
+                        drain(json, bytes, text);
                     }
-                    line.truncate(0);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             });
+            drain(json, bytes, text);
             if (bytes != null) {
                 bytes.flush();
             } else {
@@ -180,6 +167,14 @@ final class DumpCommand implements Runnable {
             return n;
         } catch (IOException | UncheckedIOException e) {
             throw new ToolException(2, "cannot write " + (out == null ? "to stdout" : out) + ": " + e.getMessage());
+        }
+    }
+
+    private static void drain(JsonOut json, OutputStream bytes, Writer text) throws IOException {
+        if (bytes != null) {
+            json.drainTo(bytes);
+        } else {
+            text.write(json.drain());
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.unsubsync.tool;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +11,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -76,43 +77,95 @@ final class Records {
     /**
      * Writes the record as {@link #json} shows it, streaming its value from Avro binary to JSON ({@link AvroJson}). A
      * value that is not in the wire format is written as {@link #json} writes it; one whose body does not match its
-     * schema throws midway (the caller discards what was written and falls back to {@link #json}).
+     * schema throws midway (the caller drops what was written and calls {@link #writeTree}).
      */
-    void write(JsonGenerator json, ConsumerRecord<byte[], byte[]> record, boolean bytesTopic) throws IOException {
+    void write(JsonOut out, ConsumerRecord<byte[], byte[]> record, boolean bytesTopic) throws IOException {
         byte[] value = record.value();
         int id = -1;
         if (value != null) {
             try {
                 id = WireFormat.schemaId(value);
             } catch (WireFormat.Unreadable e) {
-                JSON.writeTree(json, json(record, bytesTopic));
+                writeTree(out, record, bytesTopic);
                 return;
             }
         }
-        json.writeStartObject();
-        json.writeStringField("topic", record.topic());
-        json.writeNumberField("partition", record.partition());
-        json.writeNumberField("offset", record.offset());
-        json.writeStringField("timestamp", IsoTime.of(record.timestamp()));
-        json.writeStringField("key", record.key() == null ? null : text(record.key()));
+        if (!record.topic().equals(topic)) {
+            topic = record.topic();
+            topicJson = ("{\"topic\":" + new String(AvroJson.quoted(topic), StandardCharsets.UTF_8) + ",\"partition\":").getBytes(StandardCharsets.UTF_8);
+        }
+        out.raw(topicJson).number(record.partition()).raw(OFFSET).number(record.offset()).raw(TIMESTAMP).ascii(IsoTime.of(record.timestamp())).raw(KEY);
+        text(out, record.key());
         if (record.headers().iterator().hasNext()) {
-            json.writeObjectFieldStart("headers");
+            out.raw(HEADERS);
+            boolean first = true;
             for (Header header : record.headers()) {
-                json.writeStringField(header.key(), header.value() == null ? null : text(header.value()));
+                if (!first) {
+                    out.raw(',');
+                }
+                first = false;
+                out.string(header.key()).raw(':');
+                text(out, header.value());
             }
-            json.writeEndObject();
+            out.raw('}');
         }
         if (value == null) {
-            json.writeNullField("type");
-            json.writeNullField("value");
-        } else {
-            AvroJson.Step step = wire.step(id);
-            json.writeNumberField("schemaId", id);
-            json.writeStringField("type", wire.writer(id).getFullName());
-            json.writeFieldName("value");
-            step.copy(wire.body(value), json);
+            out.raw(NO_VALUE);
+            return;
         }
-        json.writeEndObject();
+        Compiled compiled = compiled(id);
+        out.raw(SCHEMA_ID).number(id).raw(compiled.typeAndValue());
+        compiled.step().copy(cursor.over(value, 5, value.length - 5), out);
+        out.raw('}');
+    }
+
+    /** The record as {@link #json} shows it, written by Jackson: for values the streaming path cannot read. */
+    void writeTree(JsonOut out, ConsumerRecord<byte[], byte[]> record, boolean bytesTopic) throws IOException {
+        JSON.writeValue(out.stream(), json(record, bytesTopic));
+    }
+
+    private static final byte[] OFFSET = ascii(",\"offset\":");
+    private static final byte[] TIMESTAMP = ascii(",\"timestamp\":\"");
+    private static final byte[] KEY = ascii("\",\"key\":");
+    private static final byte[] HEADERS = ascii(",\"headers\":{");
+    private static final byte[] NO_VALUE = ascii(",\"type\":null,\"value\":null}");
+    private static final byte[] SCHEMA_ID = ascii(",\"schemaId\":");
+
+    private record Compiled(AvroJson.Step step, byte[] typeAndValue) {
+    }
+
+    private final Map<Integer, Compiled> compiled = new HashMap<>();
+    private final AvroJson.Cursor cursor = new AvroJson.Cursor();
+    private String topic = "";
+    private byte[] topicJson;
+
+    private Compiled compiled(int id) {
+        Compiled known = compiled.get(id);
+        if (known == null) {
+            String type = new String(AvroJson.quoted(wire.writer(id).getFullName()), StandardCharsets.UTF_8);
+            known = new Compiled(AvroJson.compile(wire.writer(id)), (",\"type\":" + type + ",\"value\":").getBytes(StandardCharsets.UTF_8));
+            compiled.put(id, known);
+        }
+        return known;
+    }
+
+    private static byte[] ascii(String json) {
+        return json.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Bytes as {@link #text} shows them, as a JSON string; ASCII goes straight through. */
+    private static void text(JsonOut out, byte[] bytes) {
+        if (bytes == null) {
+            out.nullValue();
+            return;
+        }
+        for (byte b : bytes) {
+            if (b < 0) {
+                out.string(text(bytes));
+                return;
+            }
+        }
+        out.string(bytes, 0, bytes.length);
     }
 
     static String text(byte[] bytes) {

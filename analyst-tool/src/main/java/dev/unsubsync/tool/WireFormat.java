@@ -24,7 +24,6 @@ public final class WireFormat {
     /** Per schema id, per reader schema (by identity; the writer itself for none). */
     private final Map<Integer, Map<Schema, GenericDatumReader<GenericRecord>>> readers = new HashMap<>();
     private final Map<Integer, SpecificDatumReader<SpecificRecord>> specificReaders = new HashMap<>();
-    private final Map<Integer, AvroJson.Step> steps = new HashMap<>();
     private BinaryDecoder decoder;
 
     public WireFormat(Registry registry) {
@@ -46,20 +45,9 @@ public final class WireFormat {
         return ByteBuffer.wrap(value, 1, 4).getInt();
     }
 
-    /** The compiled Avro-to-JSON step of a schema id ({@link AvroJson}). */
-    public AvroJson.Step step(int id) {
-        return steps.computeIfAbsent(id, k -> AvroJson.compile(registry.byId(k)));
-    }
-
     /** The writer schema of a schema id. */
     public Schema writer(int id) {
         return registry.byId(id);
-    }
-
-    /** A decoder over a wire-format value's Avro body (reused between calls). */
-    public BinaryDecoder body(byte[] value) {
-        decoder = DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, decoder);
-        return decoder;
     }
 
     /** The value as our event class of the writer's record (read with that class's schema). */
