@@ -39,6 +39,11 @@ final class AvroJson {
         }
 
         long readLong() throws IOException {
+            if (at < end && bytes[at] >= 0) {
+                // One byte: union branches, lengths under 64, small numbers; most of what a body holds.
+                long raw = bytes[at++];
+                return (raw >>> 1) ^ -(raw & 1);
+            }
             long raw = 0;
             for (int shift = 0; shift < 64; shift += 7) {
                 if (at >= end) {
@@ -123,7 +128,10 @@ final class AvroJson {
                     ? (in, out) -> out.string(LocalDate.ofEpochDay(in.readInt()).toString())
                     : (in, out) -> out.number(in.readInt());
             case LONG -> switch (logicalName) {
-                case "timestamp-millis" -> (in, out) -> out.raw('"').ascii(IsoTime.of(in.readLong())).raw('"');
+                case "timestamp-millis" -> {
+                    IsoTime time = new IsoTime();
+                    yield (in, out) -> time.write(in.readLong(), out);
+                }
                 case "timestamp-micros" -> (in, out) -> out.string(Instant.EPOCH.plusNanos(in.readLong() * 1000).toString());
                 default -> (in, out) -> out.number(in.readLong());
             };
@@ -244,7 +252,7 @@ final class AvroJson {
 
     /** A name or symbol as a JSON string, escaped. */
     static byte[] quoted(String text) {
-        JsonOut out = new JsonOut();
+        JsonOut out = new JsonOut(text.length() * 6 + 2);
         out.string(text);
         return out.drain().getBytes(StandardCharsets.UTF_8);
     }

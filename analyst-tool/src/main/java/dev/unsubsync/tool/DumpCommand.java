@@ -136,46 +136,49 @@ final class DumpCommand implements Runnable {
         OutputStream stdout = parent == null ? null : parent.stdout();
         try (OutputStream file = out == null ? null : Files.newOutputStream(out)) {
             OutputStream bytes = file != null ? file : stdout;
-            Writer text = bytes == null ? spec.commandLine().getOut() : null;
-            Records records = new Records(new WireFormat(connection.registry()));
-            JsonOut json = new JsonOut();
-            long n = scan.scan(start, end, "dump " + topic, record -> {
-                try {
-                    json.mark();
-                    try {
-                        records.write(json, record, bytesTopic);
-                    } catch (ToolException unavailable) {
-                        throw unavailable;
-                    } catch (IOException | RuntimeException broken) {
-                        json.reset();
-                        records.writeTree(json, record, bytesTopic);
-                    }
-                    json.raw('\n');
-                    if (json.size() >= 1 << 16) {
-                        drain(json, bytes, text);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            drain(json, bytes, text);
-            if (bytes != null) {
-                bytes.flush();
-            } else {
+            if (bytes == null) {
+                Writer text = spec.commandLine().getOut();
+                long n = jsonLines(scan, start, end, bytesTopic, json -> text.write(json.drain()));
                 text.flush();
+                return n;
             }
-            return n;
+            try (BackgroundWriter writer = new BackgroundWriter(bytes)) {
+                return jsonLines(scan, start, end, bytesTopic, json -> json.drainTo(writer));
+            }
         } catch (IOException | UncheckedIOException e) {
             throw new ToolException(2, "cannot write " + (out == null ? "to stdout" : out) + ": " + e.getMessage());
         }
     }
 
-    private static void drain(JsonOut json, OutputStream bytes, Writer text) throws IOException {
-        if (bytes != null) {
-            json.drainTo(bytes);
-        } else {
-            text.write(json.drain());
-        }
+    private interface Drain {
+        void drain(JsonOut json) throws IOException;
+    }
+
+    private long jsonLines(TopicScan scan, Map<TopicPartition, Long> start, Map<TopicPartition, Long> end, boolean bytesTopic, Drain drain)
+            throws IOException {
+        Records records = new Records(new WireFormat(connection.registry()));
+        JsonOut json = new JsonOut();
+        long n = scan.scan(start, end, "dump " + topic, record -> {
+            try {
+                json.mark();
+                try {
+                    records.write(json, record, bytesTopic);
+                } catch (ToolException unavailable) {
+                    throw unavailable;
+                } catch (IOException | RuntimeException broken) {
+                    json.reset();
+                    records.writeTree(json, record, bytesTopic);
+                }
+                json.raw('\n');
+                if (json.size() >= 1 << 20) {
+                    drain.drain(json);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        drain.drain(json);
+        return n;
     }
 
     private long csv(TopicScan scan, Map<TopicPartition, Long> start, Map<TopicPartition, Long> end, Records records, boolean bytesTopic,

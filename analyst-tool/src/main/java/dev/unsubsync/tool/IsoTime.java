@@ -1,69 +1,75 @@
 package dev.unsubsync.tool;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 
-/** Epoch milliseconds as {@link Instant#toString()} writes them, without its formatter (a dump writes millions). */
+/**
+ * Epoch milliseconds as {@link Instant#toString()} writes them, without its formatter (a dump writes millions). An
+ * instance remembers the last second it formatted, which records close in time share; it belongs to one thread.
+ */
 final class IsoTime {
 
     private static final long MIN = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
     private static final long MAX = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
 
-    private IsoTime() {
-    }
-
-    /** The last second formatted, per thread: records close in time share it. */
-    private static final ThreadLocal<Object[]> LAST = ThreadLocal.withInitial(() -> new Object[] {Long.MIN_VALUE, null});
+    private final byte[] text = new byte[24];
+    private long lastSecond = Long.MIN_VALUE;
 
     static String of(long millis) {
         if (millis < MIN || millis > MAX) {
             return Instant.ofEpochMilli(millis).toString();
         }
-        long second = Math.floorDiv(millis, 1000L);
-        int ms = (int) Math.floorMod(millis, 1000L);
-        Object[] last = LAST.get();
-        if ((Long) last[0] == second) {
-            char[] prefix = (char[]) last[1];
-            if (ms == 0) {
-                return new String(prefix, 0, 19) + "Z";
-            }
-            char[] text = java.util.Arrays.copyOf(prefix, 24);
-            text[19] = '.';
-            digits(text, 20, ms, 3);
-            text[23] = 'Z';
-            return new String(text);
-        }
-        long day = Math.floorDiv(millis, 86_400_000L);
-        int inDay = (int) Math.floorMod(millis, 86_400_000L);
-        LocalDate date = LocalDate.ofEpochDay(day);
-        char[] text = new char[24];
-        int n = 0;
-        n = digits(text, n, date.getYear(), 4);
-        text[n++] = '-';
-        n = digits(text, n, date.getMonthValue(), 2);
-        text[n++] = '-';
-        n = digits(text, n, date.getDayOfMonth(), 2);
-        text[n++] = 'T';
-        n = digits(text, n, inDay / 3_600_000, 2);
-        text[n++] = ':';
-        n = digits(text, n, inDay / 60_000 % 60, 2);
-        text[n++] = ':';
-        n = digits(text, n, inDay / 1000 % 60, 2);
-        last[0] = second;
-        last[1] = java.util.Arrays.copyOf(text, 19);
-        if (ms != 0) {
-            text[n++] = '.';
-            n = digits(text, n, ms, 3);
-        }
-        text[n++] = 'Z';
-        return new String(text, 0, n);
+        IsoTime time = new IsoTime();
+        int length = time.format(millis);
+        return new String(time.text, 0, length, StandardCharsets.US_ASCII);
     }
 
-    private static int digits(char[] text, int at, int value, int width) {
+    /** Writes the instant as a JSON string. */
+    void write(long millis, JsonOut out) {
+        if (millis < MIN || millis > MAX) {
+            out.string(Instant.ofEpochMilli(millis).toString());
+            return;
+        }
+        int length = format(millis);
+        out.raw('"').raw(text, 0, length).raw('"');
+    }
+
+    /** Fills {@link #text} with the instant, which is in years 1 to 9999; returns its length. */
+    private int format(long millis) {
+        long second = Math.floorDiv(millis, 1000L);
+        int ms = (int) Math.floorMod(millis, 1000L);
+        if (second != lastSecond) {
+            long day = Math.floorDiv(millis, 86_400_000L);
+            int inDay = (int) Math.floorMod(millis, 86_400_000L);
+            LocalDate date = LocalDate.ofEpochDay(day);
+            digits(0, date.getYear(), 4);
+            text[4] = '-';
+            digits(5, date.getMonthValue(), 2);
+            text[7] = '-';
+            digits(8, date.getDayOfMonth(), 2);
+            text[10] = 'T';
+            digits(11, inDay / 3_600_000, 2);
+            text[13] = ':';
+            digits(14, inDay / 60_000 % 60, 2);
+            text[16] = ':';
+            digits(17, inDay / 1000 % 60, 2);
+            lastSecond = second;
+        }
+        if (ms == 0) {
+            text[19] = 'Z';
+            return 20;
+        }
+        text[19] = '.';
+        digits(20, ms, 3);
+        text[23] = 'Z';
+        return 24;
+    }
+
+    private void digits(int at, int value, int width) {
         for (int i = width - 1; i >= 0; i--) {
-            text[at + i] = (char) ('0' + value % 10);
+            text[at + i] = (byte) ('0' + value % 10);
             value /= 10;
         }
-        return at + width;
     }
 }

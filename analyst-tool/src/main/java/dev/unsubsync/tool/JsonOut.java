@@ -2,6 +2,9 @@ package dev.unsubsync.tool;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -13,9 +16,9 @@ import java.util.Arrays;
  */
 final class JsonOut {
 
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    /** Per ASCII byte: 0 copied as is, -1 written as a six-character escape (backslash, u, four hex digits), else the letter after the backslash. */
-    private static final byte[] ESCAPES = new byte[128];
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    /** Per byte value: 0 copied as is, -1 written as a six-character escape (backslash, u, four hex digits), else the letter after the backslash. */
+    private static final byte[] ESCAPES = new byte[256];
 
     static {
         Arrays.fill(ESCAPES, 0, 32, (byte) -1);
@@ -28,9 +31,18 @@ final class JsonOut {
         ESCAPES['\r'] = 'r';
     }
 
-    private byte[] bytes = new byte[1 << 17];
+    private byte[] bytes;
     private int count;
     private int mark;
+
+    /** Room for a megabyte of lines and the record that crosses it, the size {@code dump} hands over at a time. */
+    JsonOut() {
+        this((1 << 20) + (1 << 16));
+    }
+
+    JsonOut(int capacity) {
+        bytes = new byte[capacity];
+    }
 
     int size() {
         return count;
@@ -39,6 +51,11 @@ final class JsonOut {
     /** Where the record being written starts. */
     void mark() {
         mark = count;
+    }
+
+    /** Drops what was written after {@code size}. */
+    void truncate(int size) {
+        count = size;
     }
 
     /** Drops what was written since the {@link #mark()}. */
@@ -57,6 +74,13 @@ final class JsonOut {
         ensure(json.length);
         System.arraycopy(json, 0, bytes, count, json.length);
         count += json.length;
+        return this;
+    }
+
+    JsonOut raw(byte[] json, int offset, int length) {
+        ensure(length);
+        System.arraycopy(json, offset, bytes, count, length);
+        count += length;
         return this;
     }
 
@@ -96,27 +120,65 @@ final class JsonOut {
     JsonOut ascii(String text) {
         int length = text.length();
         ensure(length);
-        text.getBytes(0, length, bytes, count);
-        count += length;
+        for (int i = 0; i < length; i++) {
+            bytes[count++] = (byte) text.charAt(i);
+        }
         return this;
     }
 
     /** A quoted string of UTF-8 bytes, escaped. */
     JsonOut string(byte[] utf8, int offset, int length) {
+        stringReportingAscii(utf8, offset, length);
+        return this;
+    }
+
+    /**
+     * A quoted string of bytes, escaped; whether they were all ASCII (else the caller may have to check they are UTF-8).
+     * Runs of bytes that need no escape are found eight at a time and copied in one go.
+     */
+    boolean stringReportingAscii(byte[] utf8, int offset, int length) {
         ensure(length + 2);
         bytes[count++] = '"';
         int end = offset + length;
-        for (int i = offset; i < end; i++) {
-            byte b = utf8[i];
-            if (b >= 0 && ESCAPES[b] != 0) {
-                escape(b);
-                ensure(end - i + 1);
-            } else {
-                bytes[count++] = b;
+        int i = offset;
+        long high = 0;
+        while (i < end) {
+            int run = i;
+            while (run + 8 <= end) {
+                long word = (long) WORD.get(utf8, run);
+                if (needsEscape(word)) {
+                    break;
+                }
+                high |= word;
+                run += 8;
             }
+            while (run < end && ESCAPES[utf8[run] & 0xFF] == 0) {
+                high |= utf8[run];
+                run++;
+            }
+            System.arraycopy(utf8, i, bytes, count, run - i);
+            count += run - i;
+            if (run < end) {
+                escape(utf8[run]);
+                ensure(end - run + 1);
+                run++;
+            }
+            i = run;
         }
         bytes[count++] = '"';
-        return this;
+        return (high & 0x8080808080808080L) == 0;
+    }
+
+    private static final VarHandle WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /** Whether any of the eight bytes is below 0x20, a quote or a backslash (exact, by the usual has-zero-byte trick). */
+    private static boolean needsEscape(long word) {
+        long control = (word - 0x20 * ONES) & ~word;
+        long quote = word ^ ('"' * ONES);
+        long backslash = word ^ ('\\' * ONES);
+        return ((control | ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash)) & HIGHS) != 0;
     }
 
     JsonOut string(String text) {
@@ -148,6 +210,13 @@ final class JsonOut {
     /** Writes everything and empties the buffer. */
     void drainTo(OutputStream out) throws IOException {
         out.write(bytes, 0, count);
+        count = 0;
+        mark = 0;
+    }
+
+    /** Hands everything to the writer and goes on in an empty buffer. */
+    void drainTo(BackgroundWriter writer) throws IOException {
+        bytes = writer.swap(bytes, count);
         count = 0;
         mark = 0;
     }

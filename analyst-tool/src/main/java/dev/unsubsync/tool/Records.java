@@ -94,7 +94,9 @@ final class Records {
             topic = record.topic();
             topicJson = ("{\"topic\":" + new String(AvroJson.quoted(topic), StandardCharsets.UTF_8) + ",\"partition\":").getBytes(StandardCharsets.UTF_8);
         }
-        out.raw(topicJson).number(record.partition()).raw(OFFSET).number(record.offset()).raw(TIMESTAMP).ascii(IsoTime.of(record.timestamp())).raw(KEY);
+        out.raw(topicJson).number(record.partition()).raw(OFFSET).number(record.offset()).raw(TIMESTAMP);
+        time.write(record.timestamp(), out);
+        out.raw(KEY);
         text(out, record.key());
         if (record.headers().iterator().hasNext()) {
             out.raw(HEADERS);
@@ -125,8 +127,8 @@ final class Records {
     }
 
     private static final byte[] OFFSET = ascii(",\"offset\":");
-    private static final byte[] TIMESTAMP = ascii(",\"timestamp\":\"");
-    private static final byte[] KEY = ascii("\",\"key\":");
+    private static final byte[] TIMESTAMP = ascii(",\"timestamp\":");
+    private static final byte[] KEY = ascii(",\"key\":");
     private static final byte[] HEADERS = ascii(",\"headers\":{");
     private static final byte[] NO_VALUE = ascii(",\"type\":null,\"value\":null}");
     private static final byte[] SCHEMA_ID = ascii(",\"schemaId\":");
@@ -136,6 +138,7 @@ final class Records {
 
     private final Map<Integer, Compiled> compiled = new HashMap<>();
     private final AvroJson.Cursor cursor = new AvroJson.Cursor();
+    private final IsoTime time = new IsoTime();
     private String topic = "";
     private byte[] topicJson;
 
@@ -153,19 +156,17 @@ final class Records {
         return json.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Bytes as {@link #text} shows them, as a JSON string; ASCII goes straight through. */
+    /** Bytes as {@link #text} shows them, as a JSON string: written as they are in one pass, unless they are not UTF-8. */
     private static void text(JsonOut out, byte[] bytes) {
         if (bytes == null) {
             out.nullValue();
             return;
         }
-        for (byte b : bytes) {
-            if (b < 0) {
-                out.string(text(bytes));
-                return;
-            }
+        int start = out.size();
+        if (!out.stringReportingAscii(bytes, 0, bytes.length)) {
+            out.truncate(start);
+            out.string(text(bytes));
         }
-        out.string(bytes, 0, bytes.length);
     }
 
     static String text(byte[] bytes) {

@@ -6,6 +6,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -76,14 +81,81 @@ public final class TopicScan implements AutoCloseable {
         return scanBatches(from, to, label, batch -> batch.forEach(each));
     }
 
+    /**
+     * Fetching runs on a thread of its own, up to eight batches ahead of the caller's work (decompressing and parsing
+     * records is a third of a dump's time; the two overlap on two cores). The consumer is touched by that thread only
+     * while the scan runs; the caller's code runs on the caller's thread, in order.
+     */
     private long scanBatches(Map<TopicPartition, Long> from, Map<TopicPartition, Long> to, String label, BatchSink sink) {
+        BlockingQueue<List<ConsumerRecord<byte[], byte[]>>> batches = new ArrayBlockingQueue<>(8);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread fetcher = Thread.ofPlatform().name("scan-fetcher").daemon().start(() -> {
+            try {
+                fetch(from, to, label, batches, stop);
+            } catch (RuntimeException | Error e) {
+                failure.set(e);
+            } finally {
+                putQuietly(batches, END, stop);
+            }
+        });
+        long read = 0;
+        try {
+            for (List<ConsumerRecord<byte[], byte[]>> batch = take(batches); batch != END; batch = take(batches)) {
+                sink.accept(batch);
+                read += batch.size();
+            }
+        } finally {
+            stop.set(true);
+            batches.clear();
+            try {
+                fetcher.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        switch (failure.get()) {
+            case null -> {
+                return read;
+            }
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            default -> throw new IllegalStateException(failure.get());
+        }
+    }
+
+    private static final List<ConsumerRecord<byte[], byte[]>> END = List.of();
+
+    private static List<ConsumerRecord<byte[], byte[]>> take(BlockingQueue<List<ConsumerRecord<byte[], byte[]>>> batches) {
+        try {
+            return batches.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolException(ToolException.UNAVAILABLE, "interrupted");
+        }
+    }
+
+    /** Waits for room unless the reader has stopped (then nobody takes it). */
+    private static void putQuietly(BlockingQueue<List<ConsumerRecord<byte[], byte[]>>> batches, List<ConsumerRecord<byte[], byte[]>> batch,
+                                   AtomicBoolean stop) {
+        try {
+            while (!stop.get() && !batches.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+                // The reader is busy; wait for room.
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void fetch(Map<TopicPartition, Long> from, Map<TopicPartition, Long> to, String label,
+                       BlockingQueue<List<ConsumerRecord<byte[], byte[]>>> batches, AtomicBoolean stop) {
         List<TopicPartition> open = new ArrayList<>();
         long total = 0;
         for (Map.Entry<TopicPartition, Long> start : from.entrySet()) {
-            long stop = to.get(start.getKey());
-            if (stop > start.getValue()) {
+            long stopAt = to.get(start.getKey());
+            if (stopAt > start.getValue()) {
                 open.add(start.getKey());
-                total += stop - start.getValue();
+                total += stopAt - start.getValue();
             }
         }
         consumer.assign(open);
@@ -91,19 +163,19 @@ public final class TopicScan implements AutoCloseable {
         long read = 0;
         long lastReport = System.nanoTime();
         long lastProgress = System.nanoTime();
-        while (!open.isEmpty()) {
+        while (!open.isEmpty() && !stop.get()) {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
             List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(records.count());
             for (TopicPartition tp : records.partitions()) {
-                long stop = to.get(tp);
+                long stopAt = to.get(tp);
                 for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
-                    if (record.offset() < stop) {
+                    if (record.offset() < stopAt) {
                         batch.add(record);
                     }
                 }
             }
             if (!batch.isEmpty()) {
-                sink.accept(batch);
+                putQuietly(batches, batch, stop);
                 read += batch.size();
             }
             if (!records.isEmpty()) {
@@ -124,7 +196,6 @@ public final class TopicScan implements AutoCloseable {
                         + " unfinished; is Kafka at " + bootstrapServers + " up?");
             }
         }
-        return read;
     }
 
     /** The whole of a topic as it is now. */

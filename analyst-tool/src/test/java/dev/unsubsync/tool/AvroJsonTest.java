@@ -99,6 +99,23 @@ class AvroJsonTest {
     }
 
     @Test
+    void stringsAreEscapedAsJacksonEscapesThemWhereverTheEscapeFalls() throws Exception {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        int[] alphabet = {'a', 'Z', '0', ' ', '"', '\\', '\n', '\t', 0x01, 0x1f, 0x7f, 0xe9, 0x6f22, 0x1F600, '/', '<'};
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(0, 40);
+            for (int c = 0; c < length; c++) {
+                // Mostly plain letters (long clean runs), now and then something to escape or a multi-byte character.
+                text.appendCodePoint(random.nextInt(10) < 7 ? 'a' + random.nextInt(26) : alphabet[random.nextInt(alphabet.length)]);
+            }
+            JsonOut out = new JsonOut();
+            out.string(text.toString());
+            assertEquals(JSON.writeValueAsString(text.toString()), out.drain(), text.toString());
+        }
+    }
+
+    @Test
     void aBodyCutShortAnywhereIsRefusedNotReadPastItsEnd() throws Exception {
         byte[] body = binary(everything());
         for (int length = 0; length < body.length; length++) {

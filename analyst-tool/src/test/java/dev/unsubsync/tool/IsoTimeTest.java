@@ -16,11 +16,15 @@ class IsoTimeTest {
         for (long millis : edges) {
             assertEquals(Instant.ofEpochMilli(millis).toString(), IsoTime.of(millis), String.valueOf(millis));
         }
+        IsoTime time = new IsoTime();
+        JsonOut out = new JsonOut();
         long at = 1_767_225_600_000L;
         for (int i = 0; i < 200_000; i++) {
-            // Mostly close together (the cached second), sometimes anywhere.
-            at = i % 100 == 0 ? random.nextLong(-62_000_000_000_000L, 253_000_000_000_000L) : at + random.nextInt(0, 700);
+            // Mostly close together (the instance's cached second), sometimes anywhere, now and then before the last.
+            at = i % 100 == 0 ? random.nextLong(-62_000_000_000_000L, 253_000_000_000_000L) : at + random.nextInt(-300, 700);
             assertEquals(Instant.ofEpochMilli(at).toString(), IsoTime.of(at), String.valueOf(at));
+            time.write(at, out);
+            assertEquals('"' + Instant.ofEpochMilli(at).toString() + '"', out.drain(), String.valueOf(at));
         }
     }
 }
