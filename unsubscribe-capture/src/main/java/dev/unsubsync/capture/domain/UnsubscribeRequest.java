@@ -1,5 +1,10 @@
 package dev.unsubsync.capture.domain;
 
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.NOT_REQUIRED;
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /**
  * An unsubscribe as an API client submits it; any field may be missing. Every field is text here so that each mistake
  * can be named precisely.
@@ -14,7 +19,10 @@ package dev.unsubsync.capture.domain;
  * @param upstreamEventId the sender's own event id (optional)
  * @param topic           the list, group or topic unsubscribed from (optional; absent means all email)
  */
-public record UnsubscribeRequest(String email, String salesforceId, String source,
-                                 String provider, String scope, String occurredAt,
-                                 String reason, String upstreamEventId, String topic) {
+// The OpenAPI contract's annotations: which fields a request must carry (the others may be left out).
+public record UnsubscribeRequest(@Schema(requiredMode = REQUIRED) String email, @Schema(requiredMode = NOT_REQUIRED) String salesforceId,
+                                 @Schema(requiredMode = REQUIRED) String source, @Schema(requiredMode = NOT_REQUIRED) String provider,
+                                 @Schema(requiredMode = NOT_REQUIRED) String scope, @Schema(requiredMode = NOT_REQUIRED) String occurredAt,
+                                 @Schema(requiredMode = NOT_REQUIRED) String reason, @Schema(requiredMode = NOT_REQUIRED) String upstreamEventId,
+                                 @Schema(requiredMode = NOT_REQUIRED) String topic) {
 }

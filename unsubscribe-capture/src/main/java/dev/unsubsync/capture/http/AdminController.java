@@ -1,5 +1,10 @@
 package dev.unsubsync.capture.http;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.kit.security.RequiresScope;
 import dev.unsubsync.kit.security.Scope;
@@ -86,6 +91,11 @@ public class AdminController {
     }
 
     /** The pusher's health (its own {@code /health}) and its figures from Kafka. */
+    @Operation(summary = "The pusher's health and the pipeline's figures (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "Health and figures", content = @Content(mediaType = "application/json", schema = @Schema(implementation = PusherView.class)))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @Get(value = "/pusher", produces = MediaType.APPLICATION_JSON)
     public PusherView pusher() {
         PipelineFigures.Figures counts = figures.figures();
@@ -105,47 +115,110 @@ public class AdminController {
         }
     }
 
+    @Operation(summary = "The pusher's check of the opt-out fields (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
+    @ApiResponse(responseCode = "502", description = "The peer service did not answer", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @Get(value = "/salesforce/fields", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> fields(@Nullable @QueryValue String marketoField) {
         return relay("pusher", config.getPusherUrl(), "GET", "/v1/salesforce/fields" + query("marketoField", marketoField));
     }
 
+    @Operation(summary = "Search Salesforce fields by label, through the pusher (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
+    @ApiResponse(responseCode = "502", description = "The peer service did not answer", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @Get(value = "/salesforce/fields/search", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> searchFields(@Nullable @QueryValue String label) {
         return relay("pusher", config.getPusherUrl(), "GET", "/v1/salesforce/fields/search" + query("label", label));
     }
 
+    @Operation(summary = "Salesforce's API allowance, through the pusher (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
+    @ApiResponse(responseCode = "502", description = "The peer service did not answer", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @Get(value = "/salesforce/limits", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> limits() {
         return relay("pusher", config.getPusherUrl(), "GET", "/v1/salesforce/limits");
     }
 
+    @Operation(summary = "Every Contact and Lead with an email, through the pusher (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
+    @ApiResponse(responseCode = "502", description = "The peer service did not answer", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @Get(value = "/salesforce/people", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> salesforcePeople(@Nullable @QueryValue String email) {
         return relay("pusher", config.getPusherUrl(), "GET", "/v1/salesforce/people" + query("email", email));
     }
 
+    @Operation(summary = "One Contact or Lead, through the pusher (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
+    @ApiResponse(responseCode = "502", description = "The peer service did not answer", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @Get(value = "/salesforce/people/{id}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> salesforcePerson(@PathVariable String id) {
         return relay("pusher", config.getPusherUrl(), "GET", "/v1/salesforce/people/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
     }
 
+    @Operation(summary = "The nightly runs, through the reconciler (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
+    @ApiResponse(responseCode = "502", description = "The peer service did not answer", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @Get(value = "/runs", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> runs() {
         return relay("reconciler", config.getReconcilerUrl(), "GET", "/v1/runs");
     }
 
+    @Operation(summary = "One nightly run, through the reconciler (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
+    @ApiResponse(responseCode = "502", description = "The peer service did not answer", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @Get(value = "/runs/{id}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> run(@PathVariable String id) {
         return relay("reconciler", config.getReconcilerUrl(), "GET", "/v1/runs/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
     }
 
+    @Operation(summary = "Start a nightly run now, through the reconciler (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
+    @ApiResponse(responseCode = "502", description = "The peer service did not answer", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @Post(value = "/runs", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> runNow() {
         return relay("reconciler", config.getReconcilerUrl(), "POST", "/v1/runs");
     }
 
     /** Unsubscribes recorded per UTC day and source over the last {@code days} days (1–366, default 30), today included. */
+    @Operation(summary = "Unsubscribes per UTC day and source (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "Counts per day", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Daily.class)))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @Get(value = "/daily", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> daily(HttpRequest<?> request, @Nullable @QueryValue Integer days, @Nullable @QueryValue Boolean local) {
         int span = days == null ? 30 : days;

@@ -1,5 +1,10 @@
 package dev.unsubsync.capture.http;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.capture.domain.AdminSessions;
 import dev.unsubsync.capture.domain.EventNotDurableException;
@@ -52,11 +57,19 @@ public class AdminSessionController {
     }
 
     /** {@code /admin} and {@code /admin/} (one route to the router) open the console's page. */
+    @Operation(summary = "The console: redirects to its page")
+    @ApiResponse(responseCode = "303", description = "To /admin/index.html")
     @Get("/admin")
     public HttpResponse<?> console() {
         return HttpResponse.redirect(URI.create("/admin/index.html"));
     }
 
+    @Operation(summary = "Log in to the console with an admin API key; sets the session cookie")
+    @ApiResponse(responseCode = "200", description = "Logged in", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Who.class)))
+    @ApiResponse(responseCode = "400", description = "No API key given", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "401", description = "Not a valid API key", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "403", description = "The key lacks the admin scope", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "429", description = "Too many login attempts on this instance", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @Post(value = "/admin/session", consumes = {MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED}, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> login(HttpRequest<?> request, @Nullable @Body Login login) {
         // All logins on this instance share one bucket of the API's per-key limit: a bound on a runaway client, not a
@@ -76,6 +89,9 @@ public class AdminSessionController {
         };
     }
 
+    @Operation(summary = "Who is logged in to the console")
+    @ApiResponse(responseCode = "200", description = "The session's key name", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Who.class)))
+    @ApiResponse(responseCode = "401", description = "Not logged in", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @Get(value = "/admin/session", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> who(HttpRequest<?> request) {
         return request.getCookies().findCookie(AdminSessions.COOKIE).flatMap(c -> sessions.check(c.getValue()))
@@ -88,6 +104,9 @@ public class AdminSessionController {
      * cookie kept elsewhere is worthless too), and the browser's cookie is cleared. 503 when the record could not be
      * made durable: the session is then still valid, and the console says so.
      */
+    @Operation(summary = "Log out of the console: the session ends on every instance")
+    @ApiResponse(responseCode = "204", description = "Logged out; the cookie is cleared")
+    @ApiResponse(responseCode = "503", description = "The logout could not be recorded; the session is still valid", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @Delete("/admin/session")
     @ExecuteOn(TaskExecutors.BLOCKING)
     public HttpResponse<?> logout(HttpRequest<?> request) {

@@ -1,5 +1,10 @@
 package dev.unsubsync.capture.http;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.kit.security.RequiresScope;
 import dev.unsubsync.kit.security.Scope;
@@ -70,6 +75,14 @@ public class HistoryController {
         }
     }
 
+    @Operation(summary = "A person's state and full history, from the topics", security = @SecurityRequirement(name = "apiKey"))
+    @ApiResponse(responseCode = "200", description = "The person's state and timeline", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Person.class)))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @RequiresScope(Scope.READ)
     @Get(value = "/{person}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> person(HttpRequest<?> request, @PathVariable String person, @Nullable @QueryValue Boolean forwarded) {

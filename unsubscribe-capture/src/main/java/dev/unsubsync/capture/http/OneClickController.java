@@ -1,5 +1,10 @@
 package dev.unsubsync.capture.http;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.unsubsync.kit.security.RequiresScope;
 import dev.unsubsync.kit.security.Scope;
 import dev.unsubsync.capture.config.CaptureConfiguration;
@@ -41,6 +46,9 @@ public class OneClickController {
         this.recorder = recorder;
     }
 
+    @Operation(summary = "The page a one-click link opens: asks to confirm")
+    @ApiResponse(responseCode = "200", description = "A page with the confirm button", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "404", description = "The link is not valid (altered or not ours)", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @Get(value = "/{token}", produces = "text/html")
     public HttpResponse<String> confirm(@PathVariable String token) {
         Optional<OneClickTokens.Person> person = tokens.verify(token);
@@ -53,6 +61,11 @@ public class OneClickController {
     }
 
     /** RFC 8058's one-click POST, as mail clients send it: {@code List-Unsubscribe=One-Click}, url-encoded. */
+    @Operation(summary = "RFC 8058 one-click unsubscribe (List-Unsubscribe=One-Click)")
+    @ApiResponse(responseCode = "200", description = "Unsubscribed", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "Not a one-click unsubscribe body", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "404", description = "The link is not valid", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "503", description = "Not recorded yet: try again in a moment", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @Post(value = "/{token}", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = "text/html")
     public HttpResponse<String> unsubscribe(@PathVariable String token, @Nullable @Body String body) {
         Map<String, Object> form;
@@ -65,6 +78,11 @@ public class OneClickController {
     }
 
     /** The same, sent as multipart form data. */
+    @Operation(summary = "The same, as multipart form data")
+    @ApiResponse(responseCode = "200", description = "Unsubscribed", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "Not a one-click unsubscribe body", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "404", description = "The link is not valid", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "503", description = "Not recorded yet: try again in a moment", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @Post(value = "/{token}", consumes = MediaType.MULTIPART_FORM_DATA, produces = "text/html")
     public HttpResponse<String> unsubscribeMultipart(@PathVariable String token, @Nullable @Body Map<String, Object> form) {
         return unsubscribe(token, form);
@@ -133,7 +151,13 @@ public class OneClickController {
             this.config = config;
         }
 
-        @RequiresScope(Scope.INGEST)
+        @Operation(summary = "Mint a one-click link and the exact headers for a person's email", security = @SecurityRequirement(name = "apiKey"))
+        @ApiResponse(responseCode = "200", description = "The URL and the List-Unsubscribe headers", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Link.class)))
+        @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+        @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+        @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+        @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @RequiresScope(Scope.INGEST)
         @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
         public HttpResponse<Link> create(@Body LinkRequest request) {
             recorder.validatePerson(request.email(), request.salesforceId());

@@ -1,5 +1,10 @@
 package dev.unsubsync.capture.http;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.kit.http.ApiFilter;
 import dev.unsubsync.kit.security.RequiresScope;
@@ -51,6 +56,11 @@ public class SettingsController {
     }
 
     /** The settings in force; {@code ETag} is their version, for an {@code If-Match} on the change. */
+    @Operation(summary = "The sync settings in force; ETag is their version", security = @SecurityRequirement(name = "apiKey"))
+    @ApiResponse(responseCode = "200", description = "The settings", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Settings.class)))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @RequiresScope(Scope.READ)
     @Get(produces = MediaType.APPLICATION_JSON)
     public HttpResponse<Settings> get() {
@@ -62,6 +72,14 @@ public class SettingsController {
      * Changes the settings: fields left out keep their stored value. With {@code If-Match} (the {@code ETag} of a
      * {@code GET}), only if nobody changed them since (412 otherwise); 503 while the stored settings are not read yet.
      */
+    @Operation(summary = "Change the sync settings (fields left out keep their value); If-Match makes it conditional", security = @SecurityRequirement(name = "apiKey"))
+    @ApiResponse(responseCode = "200", description = "The settings now in force", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Settings.class)))
+    @ApiResponse(responseCode = "412", description = "Changed by someone else since the ETag sent in If-Match", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @RequiresScope(Scope.ADMIN)
     @Put(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> put(HttpRequest<?> http, @Nullable @Body SettingsRequest request, @Nullable @Header("If-Match") String ifMatch) {

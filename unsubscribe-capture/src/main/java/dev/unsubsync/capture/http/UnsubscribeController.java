@@ -1,5 +1,10 @@
 package dev.unsubsync.capture.http;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.kit.http.ApiFilter;
 import dev.unsubsync.kit.security.RequiresScope;
@@ -61,6 +66,13 @@ public class UnsubscribeController {
      * either accepted or invalid; {@code 503} (with the same per-item results) when Kafka did not take some, so the sender
      * retries just those.
      */
+    @Operation(summary = "Record up to 500 unsubscribes, one result per item", security = @SecurityRequirement(name = "apiKey"))
+    @ApiResponse(responseCode = "200", description = "Every item is either accepted (202 in its result) or invalid (400 with its errors)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = BatchResult.class)))
+    @ApiResponse(responseCode = "503", description = "Kafka did not take some items (503 in their results): send those again; the others are recorded", content = @Content(mediaType = "application/json", schema = @Schema(implementation = BatchResult.class)))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @RequiresScope(Scope.INGEST)
     @Post(value = "/batch", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> recordBatch(HttpRequest<?> http, @Nullable @Body BatchRequest request) {
@@ -98,6 +110,13 @@ public class UnsubscribeController {
      * {@code DELETE /v1/unsubscribes/{person}}: an admin removes a person's unsubscribe on the sales side. Never pushed to
      * Salesforce; the admin unchecks it there separately, or the nightly sync brings it back.
      */
+    @Operation(summary = "Remove a person's unsubscribe on the sales side (never pushed to Salesforce)", security = @SecurityRequirement(name = "apiKey"))
+    @ApiResponse(responseCode = "202", description = "The removal is recorded", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Removed.class)))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @RequiresScope(Scope.ADMIN)
     @io.micronaut.http.annotation.Delete(value = "/{person}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> remove(HttpRequest<?> http, @io.micronaut.http.annotation.PathVariable String person,
@@ -108,6 +127,13 @@ public class UnsubscribeController {
                 .body(new Removed(removed.getEventId(), removed.getEmail(), removed.getRemovedBy(), removed.getRecordedAt().toString()));
     }
 
+    @Operation(summary = "Record one unsubscribe; 202 once Kafka holds it", security = @SecurityRequirement(name = "apiKey"))
+    @ApiResponse(responseCode = "202", description = "Recorded durably. With an Idempotency-Key sent again, the first answer, marked Idempotent-Replayed: true", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Accepted.class)))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @RequiresScope(Scope.INGEST)
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public java.util.concurrent.CompletableFuture<HttpResponse<?>> record(HttpRequest<?> http, @Nullable @Body UnsubscribeRequest request) {

@@ -1,5 +1,10 @@
 package dev.unsubsync.capture.http;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.unsubsync.kit.kafka.TopicRecords;
 import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.capture.domain.EventNotDurableException;
@@ -47,6 +52,13 @@ import org.slf4j.LoggerFactory;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class WebhookController {
 
+    /** The answer to a webhook call that was taken (documents the maps {@link #receive} answers with). */
+    @Schema(name = "WebhookAnswer")
+    public record WebhookAnswer(int recorded, @io.micronaut.core.annotation.Nullable Integer ignored, @io.micronaut.core.annotation.Nullable List<String> unusable,
+                                @io.micronaut.core.annotation.Nullable Boolean keptOnDeadLetterTopic,
+                                @io.micronaut.core.annotation.Nullable String reason) {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(WebhookController.class);
 
     private final Map<String, WebhookProvider> providers;
@@ -62,6 +74,14 @@ public class WebhookController {
         this.clock = clock;
     }
 
+    @Operation(summary = "A provider's webhook call, in its native payload, verified by its own signature scheme")
+    @ApiResponse(responseCode = "200", description = "Taken: recorded events counted; an authenticated payload that can never be used is kept on webhooks-dlt and acknowledged", content = @Content(mediaType = "application/json", schema = @Schema(implementation = WebhookAnswer.class)))
+    @ApiResponse(responseCode = "400", description = "Not a payload of this provider", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "401", description = "The signature, token or credentials do not verify on the raw bytes", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "403", description = "Verified, but for another account, or a replay outside the allowed window", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "404", description = "No webhook for this provider is configured here", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "406", description = "A request the provider must not send again as it is", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @Post(value = "/{provider}", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> receive(@PathVariable String provider, HttpRequest<?> request, @Body byte[] body) {
         byte[] raw = body;
