@@ -1,8 +1,11 @@
 package dev.unsubsync.reconciler;
 
 import io.micronaut.runtime.Micronaut;
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.info.Info;
 
-/** Starts nightly-reconciler. Its nightly run arrives with its own issue; until then it starts, joins the cluster and reports health.. */
+/** Starts nightly-reconciler: the nightly run, its schedule and its API. */
+@OpenAPIDefinition(info = @Info(title = "nightly-reconciler", version = "1"))
 public final class Application {
 
     private Application() {

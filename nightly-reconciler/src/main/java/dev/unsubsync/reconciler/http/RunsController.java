@@ -1,5 +1,10 @@
 package dev.unsubsync.reconciler.http;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.kit.http.ApiFilter;
 import dev.unsubsync.kit.security.RequiresScope;
@@ -95,6 +100,12 @@ public class RunsController {
     public record RunList(boolean nightlySyncEnabled, Instant nextScheduledRun, String nightlyTime, String nightlyZone, List<RunView> runs) {
     }
 
+    @Operation(summary = "Start a nightly run now", security = @SecurityRequirement(name = "apiKey"))
+    @ApiResponse(responseCode = "202", description = "Requested; Location is the run", content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunView.class)))
+    @ApiResponse(responseCode = "409", description = "The nightly sync is disabled, or a run is in progress (runs never overlap)", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @RequiresScope(Scope.ADMIN)
     @Post
     public HttpResponse<?> start(HttpRequest<?> request) throws Exception {
@@ -117,6 +128,10 @@ public class RunsController {
         return HttpResponse.accepted(URI.create("/v1/runs/" + run.getRunId())).body(RunView.of(run));
     }
 
+    @Operation(summary = "The latest runs, newest first, and when the next one is scheduled", security = @SecurityRequirement(name = "apiKey"))
+    @ApiResponse(responseCode = "200", description = "The runs", content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunList.class)))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @RequiresScope(Scope.READ)
     @Get
     public RunList list(@QueryValue(defaultValue = "50") int limit) {
@@ -125,6 +140,11 @@ public class RunsController {
         return new RunList(in.getNightlySyncEnabled(), coordinator.nextScheduled(), in.getNightlyTime(), in.getNightlyZone(), views);
     }
 
+    @Operation(summary = "One run with its report", security = @SecurityRequirement(name = "apiKey"))
+    @ApiResponse(responseCode = "200", description = "The run", content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunView.class)))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
     @RequiresScope(Scope.READ)
     @Get("/{runId}")
     public HttpResponse<?> get(@PathVariable String runId) {

@@ -1,5 +1,10 @@
 package dev.unsubsync.pusher.http;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.kit.security.RequiresScope;
 import dev.unsubsync.kit.security.Scope;
@@ -81,6 +86,11 @@ public class SalesforceController {
      * The opt-out fields on Contact and Lead. {@code marketoField} checks another API name than the saved one (the
      * console checks a name before it is saved).
      */
+    @Operation(summary = "Whether the opt-out fields exist on Contact and Lead and can be written", security = @SecurityRequirement(name = "apiKey"))
+    @ApiResponse(responseCode = "200", description = "One line per object and field", content = @Content(mediaType = "application/json", schema = @Schema(implementation = FieldReport.class)))
+    @ApiResponse(responseCode = "502", description = "Salesforce did not answer or refused the call", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @Get(value = "/fields", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> fields(@Nullable @QueryValue String marketoField) {
         SyncSettings current = settings.current();
@@ -103,6 +113,12 @@ public class SalesforceController {
     }
 
     /** Fields of Contact and Lead whose label contains {@code label} (case-insensitive), checkbox fields first. */
+    @Operation(summary = "Contact and Lead fields whose label contains the text, checkboxes first", security = @SecurityRequirement(name = "apiKey"))
+    @ApiResponse(responseCode = "200", description = "The fields found", content = @Content(mediaType = "application/json", array = @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @Schema(implementation = FoundField.class))))
+    @ApiResponse(responseCode = "502", description = "Salesforce did not answer or refused the call", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @Get(value = "/fields/search", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> search(@Nullable @QueryValue String label) {
         if (label == null || label.isBlank()) {
@@ -129,6 +145,13 @@ public class SalesforceController {
     }
 
     /** The Contact or Lead with this 15- or 18-character ID, live from Salesforce. */
+    @Operation(summary = "One Contact or Lead by its ID, with its opt-out fields", security = @SecurityRequirement(name = "apiKey"))
+    @ApiResponse(responseCode = "200", description = "The record", content = @Content(mediaType = "application/json", schema = @Schema(implementation = PersonRecord.class)))
+    @ApiResponse(responseCode = "502", description = "Salesforce did not answer or refused the call", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
+    @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
     @Get(value = "/people/{id}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> person(@PathVariable String id) {
         SalesforceId parsed;
@@ -171,6 +194,12 @@ public class SalesforceController {
      * Every Contact and Lead whose Email is this address (compared as Salesforce does), read live, each marked with
      * whether the people directory lists it: what an unsubscribe by email reaches.
      */
+    @Operation(summary = "Every Contact and Lead with an email, as the directory links them", security = @SecurityRequirement(name = "apiKey"))
+    @ApiResponse(responseCode = "200", description = "The linked records", content = @Content(mediaType = "application/json", schema = @Schema(implementation = LinkedPeople.class)))
+    @ApiResponse(responseCode = "502", description = "Salesforce did not answer or refused the call", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @Get(value = "/people", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> peopleByEmail(@Nullable @QueryValue String email) {
         if (email == null || email.isBlank() || email.length() > 320 || email.indexOf('@') < 1) {
@@ -206,6 +235,11 @@ public class SalesforceController {
     }
 
     /** The daily API allowance, from {@code /limits}. */
+    @Operation(summary = "Salesforce's daily API allowance, as Salesforce reports it", security = @SecurityRequirement(name = "apiKey"))
+    @ApiResponse(responseCode = "200", description = "The allowance", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Allowance.class)))
+    @ApiResponse(responseCode = "502", description = "Salesforce did not answer or refused the call", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @Get(value = "/limits", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> limits() {
         Outcome<SalesforceClient.Limits> limits = client.limits();
