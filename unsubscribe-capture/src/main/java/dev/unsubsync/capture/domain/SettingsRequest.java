@@ -1,5 +1,9 @@
 package dev.unsubsync.capture.domain;
 
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.NOT_REQUIRED;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /**
  * Settings as an admin submits them. A field left out keeps its current value.
  *
@@ -10,6 +14,9 @@ package dev.unsubsync.capture.domain;
  * @param nightlyTime              HH:mm
  * @param nightlyZone              IANA zone, e.g. America/Los_Angeles
  */
-public record SettingsRequest(Boolean nightlySyncEnabled, Boolean syncToEmailOptOut, Boolean syncToMarketoSalesOptOut,
-                              String marketoSalesOptOutField, String nightlyTime, String nightlyZone) {
+// The OpenAPI contract's annotations: every field may be left out.
+public record SettingsRequest(@Schema(requiredMode = NOT_REQUIRED) Boolean nightlySyncEnabled, @Schema(requiredMode = NOT_REQUIRED) Boolean syncToEmailOptOut,
+                              @Schema(requiredMode = NOT_REQUIRED) Boolean syncToMarketoSalesOptOut,
+                              @Schema(requiredMode = NOT_REQUIRED) String marketoSalesOptOutField, @Schema(requiredMode = NOT_REQUIRED) String nightlyTime,
+                              @Schema(requiredMode = NOT_REQUIRED) String nightlyZone) {
 }

@@ -56,7 +56,7 @@ public class HistoryController {
     @Serdeable
     public record Entry(String kind, String eventId, String email, String at, @Nullable String source, @Nullable String provider,
                         @Nullable String origin, @Nullable String reason, @Nullable String topic, @Nullable String salesforceId,
-                        @Nullable String outcome, @Nullable String salesforceErrorCode, @Nullable String salesforceMessage, List<String> fieldsWritten) {
+                        @Nullable String outcome, @Nullable String salesforceErrorCode, @Nullable String salesforceMessage, @Nullable List<String> fieldsWritten) {
         static Entry of(HistoryEntry e) {
             return new Entry(e.getKind().name(), e.getEventId(), e.getEmail(), e.getAt().toString(), e.getSource(), e.getProvider(), e.getOrigin(),
                     e.getReason(), e.getTopic(), e.getSalesforceId(), e.getOutcome(), e.getSalesforceErrorCode(), e.getSalesforceMessage(),

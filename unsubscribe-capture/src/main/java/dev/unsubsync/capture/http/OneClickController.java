@@ -99,8 +99,14 @@ public class OneClickController {
         OneClickTokens.Person p = person.get();
         // The same link posted again the same (UTC) day is the same unsubscribe: recorded once, so a link replayed by a
         // mail scanner or an attacker cannot spend one Salesforce call per request.
-        recorder.record(new UnsubscribeRequest(p.email(), p.salesforceId(), "one_click", null, null, null,
-                p.campaign() == null ? null : "campaign " + p.campaign(), null, null), "one-click", repeatKey(token));
+        try {
+            recorder.record(new UnsubscribeRequest(p.email(), p.salesforceId(), "one_click", null, null, null,
+                    p.campaign() == null ? null : "campaign " + p.campaign(), null, null), "one-click", repeatKey(token));
+        } catch (dev.unsubsync.capture.domain.EventNotDurableException e) {
+            // A person in a browser reads a page, not a problem document; a mail client retries on the status.
+            return HttpResponse.<String>status(HttpStatus.SERVICE_UNAVAILABLE).header(io.micronaut.http.HttpHeaders.RETRY_AFTER, "5").contentType(HTML)
+                    .body(html("Not unsubscribed yet", "<p>We could not record it just now. Please try again in a moment.</p>"));
+        }
         return page(HttpStatus.OK, "You are unsubscribed", escape(p.email()) + " will receive no more of these emails.");
     }
 
