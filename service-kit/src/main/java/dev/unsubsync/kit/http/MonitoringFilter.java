@@ -65,6 +65,10 @@ public class MonitoringFilter {
             String status = response.getBody(HealthResult.class).map(result -> result.getStatus().getName())
                     .orElse(response.getStatus().getCode() < 300 ? "UP" : "DOWN");
             response.body(Map.of("status", status));
+            // Micronaut maps DOWN to 503 from the HealthResult body, which is gone now: probes read the code, so set it.
+            if (status.equals("DOWN")) {
+                response.status(HttpStatus.SERVICE_UNAVAILABLE);
+            }
         }
     }
 }

@@ -52,6 +52,6 @@ public class OpenApiController {
     /** {@code /openapi/ui} → the page, so the relative paths of its scripts resolve. */
     @Get("/ui")
     public HttpResponse<?> page() {
-        return HttpResponse.redirect(URI.create("/openapi/ui/index.html"));
+        return HttpResponse.seeOther(URI.create("/openapi/ui/index.html"));
     }
 }

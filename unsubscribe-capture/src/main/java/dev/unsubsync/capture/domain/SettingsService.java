@@ -40,6 +40,11 @@ public final class SettingsService {
         return current.get();
     }
 
+    /** Whether the stored settings have been read: until then {@link #current()} is only the defaults. */
+    public boolean read() {
+        return read.getAsBoolean();
+    }
+
     /** The version of settings: changes with every save ({@code "0"} for settings never saved); the API's ETag. */
     public static String version(SyncSettings settings) {
         return settings.getUpdatedAt() == null ? "0" : String.valueOf(settings.getUpdatedAt().toEpochMilli());

@@ -57,7 +57,8 @@ public class AdminController {
     /** The pusher as the console shows it. */
     @Serdeable
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
-    public record PusherView(String status, @Nullable Object health, PipelineFigures.Figures figures) {
+    public record PusherView(String status,
+                             @io.swagger.v3.oas.annotations.media.Schema(types = {"object", "null"}, description = "the pusher's own /health answer") @Nullable Object health, PipelineFigures.Figures figures) {
     }
 
     /** One day of the chart. */

@@ -58,7 +58,7 @@ public class AdminSessionController {
 
     /** {@code /admin} and {@code /admin/} (one route to the router) open the console's page. */
     @Operation(summary = "The console: redirects to its page")
-    @ApiResponse(responseCode = "303", description = "To /admin/index.html")
+    @ApiResponse(responseCode = "301", description = "To /admin/index.html")
     @Get("/admin")
     public HttpResponse<?> console() {
         return HttpResponse.redirect(URI.create("/admin/index.html"));
@@ -92,6 +92,7 @@ public class AdminSessionController {
     @Operation(summary = "Who is logged in to the console")
     @ApiResponse(responseCode = "200", description = "The session's key name", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Who.class)))
     @ApiResponse(responseCode = "401", description = "Not logged in", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @Get(value = "/admin/session", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> who(HttpRequest<?> request) {
         return request.getCookies().findCookie(AdminSessions.COOKIE).flatMap(c -> sessions.check(c.getValue()))
@@ -106,6 +107,7 @@ public class AdminSessionController {
      */
     @Operation(summary = "Log out of the console: the session ends on every instance")
     @ApiResponse(responseCode = "204", description = "Logged out; the cookie is cleared")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @ApiResponse(responseCode = "503", description = "The logout could not be recorded; the session is still valid", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @Delete("/admin/session")
     @ExecuteOn(TaskExecutors.BLOCKING)

@@ -49,6 +49,7 @@ public class OneClickController {
     @Operation(summary = "The page a one-click link opens: asks to confirm")
     @ApiResponse(responseCode = "200", description = "A page with the confirm button", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "404", description = "The link is not valid (altered or not ours)", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @Get(value = "/{token}", produces = "text/html")
     public HttpResponse<String> confirm(@PathVariable String token) {
         Optional<OneClickTokens.Person> person = tokens.verify(token);
@@ -65,6 +66,7 @@ public class OneClickController {
     @ApiResponse(responseCode = "200", description = "Unsubscribed", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "400", description = "Not a one-click unsubscribe body", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "404", description = "The link is not valid", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @ApiResponse(responseCode = "503", description = "Not recorded yet: try again in a moment", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @Post(value = "/{token}", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = "text/html")
     public HttpResponse<String> unsubscribe(@PathVariable String token, @Nullable @Body String body) {
@@ -82,6 +84,7 @@ public class OneClickController {
     @ApiResponse(responseCode = "200", description = "Unsubscribed", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "400", description = "Not a one-click unsubscribe body", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "404", description = "The link is not valid", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @ApiResponse(responseCode = "503", description = "Not recorded yet: try again in a moment", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @Post(value = "/{token}", consumes = MediaType.MULTIPART_FORM_DATA, produces = "text/html")
     public HttpResponse<String> unsubscribeMultipart(@PathVariable String token, @Nullable @Body Map<String, Object> form) {

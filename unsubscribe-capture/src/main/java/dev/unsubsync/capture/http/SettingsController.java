@@ -61,9 +61,15 @@ public class SettingsController {
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @RequiresScope(Scope.READ)
     @Get(produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<Settings> get() {
+    public HttpResponse<?> get() {
+        if (!settings.read()) {
+            // The defaults are not the settings: an ETag of them would make a conditional change apply to the wrong thing.
+            return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "settings-not-read", "Settings not read yet",
+                    "the stored settings have not been read yet (is the schema registry reachable?)", null).header("Retry-After", "5");
+        }
         SyncSettings now = settings.current();
         return HttpResponse.ok(Settings.of(now)).header("ETag", etag(now));
     }

@@ -76,12 +76,16 @@ public class WebhookController {
 
     @Operation(summary = "A provider's webhook call, in its native payload, verified by its own signature scheme")
     @ApiResponse(responseCode = "200", description = "Taken: recorded events counted; an authenticated payload that can never be used is kept on webhooks-dlt and acknowledged", content = @Content(mediaType = "application/json", schema = @Schema(implementation = WebhookAnswer.class)))
-    @ApiResponse(responseCode = "400", description = "Not a payload of this provider", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "400", description = "Not a payload this provider's scheme can read (Mandrill's form)", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "401", description = "The signature, token or credentials do not verify on the raw bytes", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "403", description = "Verified, but for another account, or a replay outside the allowed window", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "403", description = "Postmark's answer to a payload it authenticated but that can never be used (kept on webhooks-dlt), or an SES topic not allowed here", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "404", description = "No webhook for this provider is configured here", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "406", description = "A request the provider must not send again as it is", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "406", description = "Mailgun's answer to a payload it signed but that can never be used (kept on webhooks-dlt)", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The provider's own payload, byte for byte as it signed it: JSON (SendGrid, "
+            + "Mailgun, Postmark, SparkPost), a form (Mandrill) or an SNS message (Amazon SES)", required = true, content = {
+            @Content(mediaType = "application/json"), @Content(mediaType = "application/x-www-form-urlencoded"), @Content(mediaType = "text/plain")})
     @Post(value = "/{provider}", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> receive(@PathVariable String provider, HttpRequest<?> request, @Body byte[] body) {
         byte[] raw = body;

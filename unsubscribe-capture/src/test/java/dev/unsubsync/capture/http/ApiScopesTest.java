@@ -64,6 +64,12 @@ class ApiScopesTest implements TestPropertyProvider {
         return properties;
     }
 
+    /** The settings are served once the stored ones are read (503 until then), as every test here reads them. */
+    @org.junit.jupiter.api.BeforeEach
+    void settingsRead() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> call(ADMIN, "GET", "/v1/settings", null).statusCode() == 200);
+    }
+
     @Test
     void anIngestKeyPostsUnsubscribesAndMintsLinksButReadsAndChangesNothing() throws Exception {
         String email = "scopes." + UUID.randomUUID() + "@example.com";

@@ -45,8 +45,14 @@ class SettingsApiTest implements TestPropertyProvider {
         return properties;
     }
 
+    /** Until the service has read the stored settings it answers 503 (with Retry-After), as a client then waits. */
+    private void readyToServeSettings() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> send("GET", null).statusCode() == 200);
+    }
+
     @Test
     void savedSettingsAreServedBackAndReachAnotherInstanceThroughTheTopic() throws Exception {
+        readyToServeSettings();
         HttpResponse<String> saved = send("PUT", "{\"nightlySyncEnabled\":true,\"syncToMarketoSalesOptOut\":true,\"nightlyZone\":\"Europe/Paris\"}");
         assertEquals(200, saved.statusCode(), saved.body());
         Map<String, Object> body = json.readValue(send("GET", null).body(), Argument.mapOf(String.class, Object.class));
@@ -70,6 +76,7 @@ class SettingsApiTest implements TestPropertyProvider {
 
     @Test
     void aChangeMadeAgainstSettingsThatChangedMeanwhileIs412AndChangesNothing() throws Exception {
+        readyToServeSettings();
         String version = send("GET", null).headers().firstValue("ETag").orElseThrow();
         HttpResponse<String> first = send("PUT", "{\"nightlyTime\":\"21:00\"}", version);
         assertEquals(200, first.statusCode(), first.body());
