@@ -30,6 +30,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +109,12 @@ public class RunsController {
     @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @RequiresScope(Scope.ADMIN)
     @Post
-    public HttpResponse<?> start(HttpRequest<?> request) throws Exception {
+    public HttpResponse<?> start(HttpRequest<?> request) throws InterruptedException {
+        if (!settings.awaitCaughtUp(Duration.ZERO)) {
+            // The defaults are not the settings: a run started on them could be one the settings forbid.
+            return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "settings-not-read", "Settings not read yet",
+                    "the stored settings have not been read yet (is Kafka reachable?); retry in a moment").header("Retry-After", "5");
+        }
         if (!settings.current().getNightlySyncEnabled()) {
             return Problem.response(HttpStatus.CONFLICT, "nightly-sync-disabled", "Nightly sync is disabled",
                     "the nightly sync is disabled in the settings, so no run is started; enable it first "
@@ -123,8 +129,14 @@ public class RunsController {
         }
         Instant now = clock.instant();
         String caller = request.getAttribute(ApiFilter.CALLER, String.class).orElse("api");
-        ReconcileRun run = runs.publish(ReconcileRun.newBuilder().setRunId(RunCoordinator.newRunId(now)).setTrigger(RunTrigger.MANUAL)
-                .setState(RunState.REQUESTED).setPhase(RunPhase.PENDING).setRequestedAt(now).setRequestedBy(caller).build());
+        ReconcileRun run;
+        try {
+            run = runs.publish(ReconcileRun.newBuilder().setRunId(RunCoordinator.newRunId(now)).setTrigger(RunTrigger.MANUAL)
+                    .setState(RunState.REQUESTED).setPhase(RunPhase.PENDING).setRequestedAt(now).setRequestedBy(caller).build());
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "not-durable", "Run not requested",
+                    "Kafka did not take the request (" + e.getMessage() + "); nothing was started: retry in a moment").header("Retry-After", "5");
+        }
         return HttpResponse.accepted(URI.create("/v1/runs/" + run.getRunId())).body(RunView.of(run));
     }
 
@@ -134,9 +146,11 @@ public class RunsController {
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @RequiresScope(Scope.READ)
     @Get
-    public RunList list(@QueryValue(defaultValue = "50") int limit) {
+    public RunList list(@io.swagger.v3.oas.annotations.Parameter(description = "how many runs, newest first: 1 to 500, default 50")
+                        @Nullable @QueryValue Integer limit) {
         var in = settings.current();
-        List<RunView> views = runs.all().stream().limit(Math.max(1, Math.min(limit, 500))).map(RunView::of).toList();
+        int count = limit == null ? 50 : Math.max(1, Math.min(limit, 500));
+        List<RunView> views = runs.all().stream().limit(count).map(RunView::of).toList();
         return new RunList(in.getNightlySyncEnabled(), coordinator.nextScheduled(), in.getNightlyTime(), in.getNightlyZone(), views);
     }
 

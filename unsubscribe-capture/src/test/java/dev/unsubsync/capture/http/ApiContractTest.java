@@ -4,27 +4,15 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.atlassian.oai.validator.OpenApiInteractionValidator;
-import com.atlassian.oai.validator.model.Request;
-import com.atlassian.oai.validator.model.SimpleRequest;
-import com.atlassian.oai.validator.model.SimpleResponse;
-import com.atlassian.oai.validator.report.ValidationReport;
+import dev.unsubsync.testsupport.ContractCheck;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;
 import dev.unsubsync.testsupport.TestInfrastructure;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.web.router.Router;
 import io.micronaut.web.router.UriRouteInfo;
-import io.swagger.v3.oas.models.OpenAPI;
-import io.swagger.v3.oas.models.Operation;
-import io.swagger.v3.oas.models.PathItem;
-import io.swagger.v3.parser.OpenAPIV3Parser;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,11 +22,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,8 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Capture's contract, as it serves it at {@code /openapi}, held against the running service by an off-the-shelf OpenAPI
- * 3.1 validator (Atlassian's openapi-request-validator): every documented answer of the operations an upstream system
- * uses is provoked, its status checked, and request and answer validated against the contract. One capture runs on the
+ * 3.1 validator ({@link ContractCheck}): every documented answer of every route is provoked, its status checked, and
+ * request and answer validated against the contract. One capture runs on the
  * real broker and registry; a second one, its Kafka unreachable and its callers limited, gives the outage (503) and
  * over-allowance (429) answers. And no route exists that the contract does not list.
  */
@@ -65,12 +51,9 @@ class ApiContractTest {
     private static final String SECRET = "test-one-click-secret-0123456789abcdef";
 
 
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private EmbeddedServer live;
     private EmbeddedServer down;
-    private OpenApiInteractionValidator validator;
-    private OpenAPI contract;
-    private final Set<String> provoked = new java.util.concurrent.ConcurrentSkipListSet<>();
+    private ContractCheck contract;
     private com.sun.net.httpserver.HttpServer peers;
 
     @BeforeAll
@@ -121,9 +104,7 @@ class ApiContractTest {
         downProperties.put("capture.failed-auth-limit.per-minute", "20");
         down = ApplicationContext.run(EmbeddedServer.class, downProperties);
 
-        String served = send(live, "GET", "/openapi", null, null, null).body();
-        contract = new OpenAPIV3Parser().readContents(served).getOpenAPI();
-        validator = OpenApiInteractionValidator.createForInlineApiSpecification(served).build();
+        contract = new ContractCheck(live.getURI());
     }
 
     @AfterAll
@@ -272,6 +253,9 @@ class ApiContractTest {
         // The contract itself, and health.
         expect(200, live, "GET", "/openapi", "/openapi", null, null, null);
         expect(303, live, "GET", "/openapi/ui", "/openapi/ui", null, null, null);
+        expect(200, live, "GET", "/prometheus", "/prometheus", READER, null, null);
+        expect(401, live, "GET", "/prometheus", "/prometheus", null, null, null);
+        expect(403, live, "GET", "/prometheus", "/prometheus", INGEST, null, null);
         expect(200, live, "GET", "/health", "/health", null, null, null);
         expect(200, live, "GET", "/health/liveness", "/health/{selector}", null, null, null);
         // Kafka unreachable: not ready, and not healthy.
@@ -298,7 +282,7 @@ class ApiContractTest {
         do {
             refused = send(down, "GET", "/admin/session", null, null, null);
         } while (refused.statusCode() == 401);
-        check(429, refused, "GET", "/admin/session", "/admin/session", null, null, null);
+        check(429, refused, "GET", "/admin/session", "/admin/session", null, null);
         expect(429, down, "DELETE", "/admin/session", "/admin/session", null, null, null);
     }
 
@@ -307,7 +291,7 @@ class ApiContractTest {
         do {
             answer = send(down, method, path, null, contentType, body);
         } while (answer.statusCode() != 429);
-        check(429, answer, method, path, template, null, contentType, body);
+        check(429, answer, method, path, template, contentType, body);
     }
 
     /** The throttled key spends its allowance on a cheap call (the limit is per key), then calls the operation: 429. */
@@ -317,7 +301,7 @@ class ApiContractTest {
         }
         boolean body = method.equals("POST") || method.equals("PUT");
         HttpResponse<String> answer = send(down, method, path, THROTTLED, body ? "application/json" : null, body ? "{}" : null);
-        check(429, answer, method, path, template, null, null, null);
+        check(429, answer, method, path, template, null, null);
     }
 
     /** Documented answers this test cannot provoke, each with why and where it is held instead. */
@@ -325,37 +309,17 @@ class ApiContractTest {
             "DELETE /admin/session 503", "needs Kafka lost between a login and its logout: an instance that never reached Kafka refuses every "
                     + "session (fail-closed), so logging out there is a 204 with nothing to record");
 
+    @Test
+    void noRouteExistsThatTheContractDoesNotList() {
+        Map<String, Set<String>> differences = contract.routeDifferences(live.getApplicationContext().getBean(Router.class).uriRoutes()
+                .map(route -> (UriRouteInfo<?, ?>) route).map(route -> route.getHttpMethodName() + " " + route.getUriMatchTemplate().toPathString()));
+        differences.forEach((what, which) -> assertEquals(Set.of(), which, what));
+    }
+
     /** Runs last (the methods run in name order): every answer the contract documents was provoked by the tests above. */
     @Test
     void zzEveryDocumentedAnswerWasProvoked() {
-        Set<String> missing = new TreeSet<>();
-        contract.getPaths().forEach((template, item) -> item.readOperationsMap().forEach((method, operation) ->
-                operation.getResponses().keySet().forEach(code -> {
-                    String key = method + " " + template + " " + code;
-                    if (!provoked.contains(key) && !NOT_PROVOKED_HERE.containsKey(key)) {
-                        missing.add(key);
-                    }
-                })));
-        assertEquals(Set.of(), missing, "documented answers no test provoked");
-    }
-
-    @Test
-    void noRouteExistsThatTheContractDoesNotList() {
-        Set<String> documented = contract.getPaths().entrySet().stream()
-                .flatMap(e -> e.getValue().readOperationsMap().keySet().stream().map(m -> m + " " + e.getKey()))
-                .collect(Collectors.toCollection(TreeSet::new));
-        Set<String> routed = live.getApplicationContext().getBean(Router.class).uriRoutes()
-                .map(route -> ((UriRouteInfo<?, ?>) route))
-                .map(route -> route.getHttpMethodName() + " " + route.getUriMatchTemplate().toPathString().replaceAll("\\{([^}?/:]+)[^}]*}", "{$1}"))
-                .collect(Collectors.toCollection(TreeSet::new));
-        // HEAD is GET without its body (the framework answers it for every GET): documented by the GET.
-        routed.removeIf(route -> route.startsWith("HEAD ") && routed.contains("GET " + route.substring(5)));
-        Set<String> undocumented = new TreeSet<>(routed);
-        undocumented.removeAll(documented);
-        assertEquals(Set.of(), undocumented, "routes the contract does not list");
-        Set<String> unrouted = new TreeSet<>(documented);
-        unrouted.removeAll(routed);
-        assertEquals(Set.of(), unrouted, "operations the contract lists that no route serves");
+        assertEquals(Set.of(), contract.unprovoked(NOT_PROVOKED_HERE.keySet()), "documented answers no test provoked");
     }
 
     private HttpResponse<String> expect(int status, EmbeddedServer server, String method, String path, String template, String key, String contentType,
@@ -365,84 +329,16 @@ class ApiContractTest {
 
     private HttpResponse<String> expect(int status, EmbeddedServer server, String method, String path, String template, String key, String contentType,
                                         String body, Map<String, String> headers) {
-        long started = System.nanoTime();
-        HttpResponse<String> answer = send(server, method, path, key, contentType, body, headers);
-        long took = (System.nanoTime() - started) / 1_000_000;
-        if (took > 1000) {
-            System.out.println("SLOW " + took + " ms: " + method + " " + path + " -> " + answer.statusCode());
-        }
-        check(status, answer, method, path, template, key, contentType, body, headers);
-        return answer;
+        Map<String, String> all = new HashMap<>(headers);
+        all.putAll(ContractCheck.bearer(key));
+        return contract.expect(status, server.getURI(), method, path, template, all, contentType, body);
     }
 
-    /** The status is the one expected; the request (for a success) and the answer are what the contract says. */
-    private void check(int status, HttpResponse<String> answer, String method, String path, String template, String key, String contentType, String body) {
-        check(status, answer, method, path, template, key, contentType, body, Map.of());
-    }
-
-    private void check(int status, HttpResponse<String> answer, String method, String path, String template, String key, String contentType, String body,
-                       Map<String, String> headers) {
-        assertEquals(status, answer.statusCode(), method + " " + path + ": " + answer.body());
-        provoked.add(method + " " + template + " " + status);
-        String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-        SimpleRequest.Builder request = new SimpleRequest.Builder(method, bare);
-        if (path.contains("?")) {
-            for (String pair : path.substring(path.indexOf('?') + 1).split("&")) {
-                String[] kv = pair.split("=", 2);
-                request.withQueryParam(kv[0], kv.length > 1 ? kv[1] : "");
-            }
-        }
-        if (key != null) {
-            request.withAuthorization("Bearer " + key);
-        }
-        if (contentType != null) {
-            request.withContentType(contentType);
-        }
-        if (body != null) {
-            request.withBody(body);
-        }
-        headers.forEach(request::withHeader);
-        SimpleResponse.Builder response = SimpleResponse.Builder.status(answer.statusCode());
-        answer.headers().map().forEach((name, values) -> response.withHeader(name, values));
-        answer.headers().firstValue("Content-Type").ifPresent(response::withContentType);
-        if (!answer.body().isEmpty()) {
-            response.withBody(answer.body());
-        }
-        ValidationReport report = status < 300 ? validator.validate(request.build(), response.build())
-                : validator.validateResponse(bare, Request.Method.valueOf(method), response.build());
-        assertTrue(report.getMessages().isEmpty(), method + " " + path + " → " + status + " breaks the contract:\n" + report.getMessages().stream()
-                .map(m -> "  " + m.getKey() + ": " + m.getMessage()).collect(Collectors.joining("\n")) + "\nanswer: " + answer.body());
+    private void check(int status, HttpResponse<String> answer, String method, String path, String template, String contentType, String body) {
+        contract.check(status, answer, method, path, template, Map.of(), contentType, body);
     }
 
     private HttpResponse<String> send(EmbeddedServer server, String method, String path, String key, String contentType, String body) {
-        return send(server, method, path, key, contentType, body, Map.of());
+        return contract.send(server.getURI(), method, path, ContractCheck.bearer(key), contentType, body);
     }
-
-    private HttpResponse<String> send(EmbeddedServer server, String method, String path, String key, String contentType, String body,
-                                      Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.getURI() + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (key != null) {
-            request.header("Authorization", "Bearer " + key);
-        }
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        headers.forEach(request::header);
-        try {
-            try {
-                return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException closed) {
-                // A kept-alive connection the server closed as it was reused: sent again once, as any client does.
-                return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-
 }
