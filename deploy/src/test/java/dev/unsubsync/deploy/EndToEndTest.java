@@ -83,6 +83,30 @@ class EndToEndTest {
                 .until(() -> Boolean.TRUE.equals(salesforce.get("Contact", id).get("HasOptedOutOfEmail")));
     }
 
+    /**
+     * An upstream system's view: a client generated from the contract capture serves (OpenAPI 3.1, by
+     * openapi-generator at build time; no line of it written by hand) posts an unsubscribe and reads the person's
+     * history back, against the running stack.
+     */
+    @Test
+    void aClientGeneratedFromTheContractPostsAnUnsubscribeAndReadsTheHistory() throws Exception {
+        dev.unsubsync.client.ApiClient client = new dev.unsubsync.client.ApiClient();
+        client.updateBaseUri(stack.captureUrl());
+        client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + LocalStack.CAPTURE_TOKEN));
+        dev.unsubsync.client.api.DefaultApi capture = new dev.unsubsync.client.api.DefaultApi(client);
+        String email = "generated.client." + System.nanoTime() + "@example.com";
+
+        dev.unsubsync.client.model.UnsubscribeControllerAccepted accepted = capture.record(
+                new dev.unsubsync.client.model.UnsubscribeRequest().email(email).source("api").reason("from the generated client"));
+        assertEquals(email, accepted.getEmail());
+
+        dev.unsubsync.client.model.HistoryControllerPerson person = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptionsMatching(e -> e instanceof dev.unsubsync.client.ApiException api && (api.getCode() == 404 || api.getCode() == 503))
+                .until(() -> capture.person(email, null), found -> found != null && Boolean.TRUE.equals(found.getUnsubscribed()));
+        assertEquals(accepted.getEventId(), person.getHistory().getFirst().getEventId());
+        assertEquals("RECORDED", person.getHistory().getFirst().getKind());
+    }
+
     @Test
     void fifteenCharacterLeadIdIsOptedOutToo() throws Exception {
         Map<String, Object> grace = salesforce.query("SELECT Id FROM Lead WHERE Email = 'grace.hopper@example.com'").getFirst();
