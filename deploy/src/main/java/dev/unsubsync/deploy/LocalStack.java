@@ -155,6 +155,8 @@ public final class LocalStack implements AutoCloseable {
         pusher.put("salesforce.login-url", emulatorUrl());
         // Capture serves the admin console, which reads the reconciler's and the pusher's APIs through it.
         Map<String, String> capture = new LinkedHashMap<>(kafka);
+        // One-click links point at this stack's capture, whichever port it listens on.
+        capture.put("capture.public-url", captureUrl());
         capture.put("capture.reconciler-url", reconcilerUrl());
         capture.put("capture.pusher-url", pusherUrl());
         // A SendGrid Event Webhook key pair of this machine's own: the walk-through signs with the private half.

@@ -107,6 +107,42 @@ class EndToEndTest {
         assertEquals("RECORDED", person.getHistory().getFirst().getKind());
     }
 
+    /**
+     * docs/integrators.md's examples (curl, Python, Node: one unsubscribe, a batch, Retry-After, a one-click link, the
+     * ingest topic) run as written against this stack, and what they sent is recorded.
+     */
+    @Test
+    void theIntegratorExamplesRunAsWritten() throws Exception {
+        Path root = Path.of(System.getProperty("project.root"));
+        List<DocExamples.Example> examples = DocExamples.of(root.resolve("docs/integrators.md"));
+        assertEquals(List.of("curl-post-one", "curl-post-batch", "curl-retry-after", "curl-one-click", "python-http", "python-kafka", "node-http",
+                "node-kafka"), examples.stream().map(DocExamples.Example::name).toList(), "the examples the document promises");
+        Map<String, String> environment = Map.of("CAPTURE_URL", stack.captureUrl(), "CAPTURE_KEY", LocalStack.CAPTURE_TOKEN,
+                "KAFKA_BOOTSTRAP", stack.bootstrapServers());
+        Path directory = Path.of(System.getProperty("java.io.tmpdir"), "integrator-examples");
+        for (DocExamples.Example example : examples) {
+            DocExamples.Outcome outcome = DocExamples.run(example, directory, root.resolve("deploy/src/test/js/node_modules"), environment, 90);
+            assertEquals(0, outcome.status(), example.name() + " failed:\n" + outcome.output());
+        }
+        // Their Retry-After path: through a front that answers every first POST of a path with 503, Retry-After: 1.
+        try (FlakyFront front = new FlakyFront(URI.create(stack.captureUrl()))) {
+            Map<String, String> flaky = Map.of("CAPTURE_URL", front.url(), "CAPTURE_KEY", LocalStack.CAPTURE_TOKEN, "KAFKA_BOOTSTRAP", stack.bootstrapServers());
+            for (DocExamples.Example example : examples) {
+                if (List.of("curl-retry-after", "python-http", "node-http").contains(example.name())) {
+                    DocExamples.Outcome outcome = DocExamples.run(example, directory, root.resolve("deploy/src/test/js/node_modules"), flaky, 90);
+                    assertEquals(0, outcome.status(), example.name() + " failed behind the flaky front:\n" + outcome.output());
+                }
+            }
+            assertTrue(front.refused() >= 5, "the examples met the 503s: " + front.refused());
+        }
+        for (String person : List.of("ada@example.com", "grace@example.com", "katherine@example.com", "margaret@example.com", "hedy@example.com",
+                "joan@example.com")) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> http.send(HttpRequest.newBuilder(
+                    URI.create(stack.captureUrl() + "/v1/unsubscribes/" + person)).header("Authorization", "Bearer " + LocalStack.CAPTURE_TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().contains("\"unsubscribed\":true"));
+        }
+    }
+
     @Test
     void fifteenCharacterLeadIdIsOptedOutToo() throws Exception {
         Map<String, Object> grace = salesforce.query("SELECT Id FROM Lead WHERE Email = 'grace.hopper@example.com'").getFirst();
