@@ -120,6 +120,16 @@ public final class ContractCheck {
         return Map.of("routes the contract does not list", undocumented, "operations the contract lists that no route serves", unrouted);
     }
 
+    /** Fails unless the routes ({@code METHOD /template}) are exactly the contract's operations (see {@link #routeDifferences}). */
+    public void assertRoutesAreTheContract(Stream<String> routes) {
+        routeDifferences(routes).forEach((what, which) -> assertEquals(Set.of(), which, what));
+    }
+
+    /** Fails unless every documented answer was provoked, but those named (each with its reason in the caller). */
+    public void assertEveryAnswerProvoked(Set<String> exempt) {
+        assertEquals(Set.of(), unprovoked(exempt), "documented answers no test provoked");
+    }
+
     /** Sends one call (a kept-alive connection the server closed as it was reused is sent again once, as clients do). */
     public HttpResponse<String> send(URI server, String method, String path, Map<String, String> headers, String contentType, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path)).timeout(Duration.ofSeconds(30))
