@@ -379,7 +379,7 @@ class EndToEndTest {
         int unsubscribed = json.readTree(now.out()).path("unsubscribed").asInt();
         assertTrue(unsubscribed >= 4, "ada, grace, alan (from Salesforce), pat and the providers' people: " + now.out());
 
-        ToolRun runs = tool("runs", connection);
+        ToolRun runs = tool("runs", (Object) connection);
         assertEquals(0, runs.status(), runs.err());
         assertTrue(runs.out().contains("SUCCEEDED"), runs.out());
     }
