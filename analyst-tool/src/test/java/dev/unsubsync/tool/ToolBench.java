@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -87,22 +86,14 @@ class ToolBench {
         System.gc();
         long baseline = memory.getHeapMemoryUsage().getUsed();
         AtomicLong peak = new AtomicLong(baseline);
-        AtomicBoolean sampling = new AtomicBoolean(true);
-        Thread sampler = Thread.ofPlatform().daemon().start(() -> {
-            while (sampling.get()) {
-                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        // Heap sampled every 20 ms while as-of runs.
+        java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max), 0, 20, TimeUnit.MILLISECONDS);
         long asOfStart = System.nanoTime();
         Result asOf = tool(infrastructure, "as-of", Instant.now().toString());
         double asOfSeconds = (System.nanoTime() - asOfStart) / 1e9;
-        sampling.set(false);
-        sampler.join();
+        sampler.shutdown();
+        sampler.awaitTermination(5, TimeUnit.SECONDS);
         System.gc();
         assertEquals(0, asOf.status(), asOf.err());
 

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * (Over 250 lines: the launcher's wiring of every part, their ports and local settings; the broker and the key material
+ * (Over 300 lines on purpose, not split: the launcher's wiring of every part, their ports and local settings; the broker and the key material
  * are LocalKafka and LocalSecrets.)
  *
  * <p>The whole system on this machine, on 127.0.0.1: a single-node KRaft broker as its own JVM (data kept under the data

@@ -40,7 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A consumer loop of the pusher. (One job over ~320 lines: a consumer's life from gathering a batch to committing it,
+ * A consumer loop of the pusher. (Over 300 lines on purpose, one job: a consumer's life from gathering a batch to committing it,
  * kept in one place so "commit only once every outcome is on Kafka" can be read top to bottom; what a batch's records
  * become is {@link BatchRecords}, the rules are {@link OptOutPusher}.)
  *
