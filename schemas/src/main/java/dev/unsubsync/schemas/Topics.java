@@ -150,18 +150,22 @@ public final class Topics {
     /**
      * The people directory's raw input: every Contact and Lead the directory read from Salesforce (full Bulk API loads and
      * the incremental poll), one {@link SalesforceRecord} per 18-character ID (the key), tombstoned when the record is
-     * deleted or gone. A record with the key {@link #DIRECTORY_SWEEP_KEY}, sent to every partition after a full load,
-     * tells the directory to drop what that load did not see.
+     * deleted or gone (a full load tombstones every record it did not read). Each record carries its fingerprint
+     * ({@link #DIRECTORY_FINGERPRINT_HEADER}), so a full load writes only what changed.
      */
     public static final Topic<String, SalesforceRecord> SALESFORCE_RECORDS = new Topic<>(
             "salesforce-records", String.class, SalesforceRecord.class, 6,
             Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
 
-    /** Key of the in-band "drop what this full load did not see" marker on {@link #SALESFORCE_RECORDS}. */
+    /**
+     * Key of the in-band "drop what this full load did not see" marker that versions before 2026-12-02 sent to every
+     * partition of {@link #SALESFORCE_RECORDS} after a full load. Still on the topic (compaction keeps one per partition);
+     * ignored: a full load now tombstones what it did not read itself.
+     */
     public static final String DIRECTORY_SWEEP_KEY = "~sweep";
 
-    /** Header of the sweep marker: the full load's id. */
-    public static final String DIRECTORY_LOAD_HEADER = "unsubsync.directory-load";
+    /** Header of each {@link #SALESFORCE_RECORDS} record: the 8-byte fingerprint of its value, compared by the next full load. */
+    public static final String DIRECTORY_FINGERPRINT_HEADER = "unsubsync.directory-fingerprint";
 
     /**
      * The directory's re-partitioning step: a {@link SalesforceRecord} keyed by the person it joins or leaves

@@ -54,7 +54,8 @@ public final class TopicClients {
         }
     }
 
-    private KafkaProducer<String, SpecificRecord> avroProducer() {
+    /** A producer of Avro values through the registry (registering schemas as the services do); the caller closes it. */
+    public KafkaProducer<String, SpecificRecord> avroProducer() {
         Map<String, Object> config = producerConfig();
         config.put("apicurio.registry.url", registryApiUrl);
         config.put("apicurio.registry.auto-register", true);

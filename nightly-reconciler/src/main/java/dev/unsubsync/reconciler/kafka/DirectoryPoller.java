@@ -22,7 +22,6 @@ import io.micronaut.context.event.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,17 +37,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * (Over 250 lines: one reader's life — full loads, polls, watermarks and the sweep — kept together because their order
- * is the correctness argument.)
+ * (Over 250 lines: one reader's life — full loads, polls and watermarks — kept together because their order is the
+ * correctness argument.)
  *
  * <p>Reads Salesforce's Contacts and Leads into the people directory, on the instance that leads the nightly runs (one
  * reader for every instance): a full load through Bulk API 2.0 when none was ever made, with every nightly run and at
- * least once a day (followed by a sweep of what it did not see), and between them an incremental poll every
+ * least once a day (writing only what changed, and tombstoning what it did not see: {@link DirectoryLoad}), and between them an incremental poll every
  * {@code reconciler.directory-poll-interval}: {@code queryAll} of what changed since the last SystemModstamp seen (minus
  * an overlap window), deleted records included. Where it stands is kept on {@code salesforce-directory-state}, so a
  * restarted or new leader goes on from there without a full reload. {@link DirectoryTopology} turns the records into
@@ -61,6 +59,8 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
     private static final List<String> OBJECTS = List.of("Contact", "Lead");
     private static final Duration DESCRIBE_FOR = Duration.ofHours(1);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The longest reading what salesforce-records holds may take at the start of a full load (millions of records). */
+    private static final Duration IMAGE_TIMEOUT = Duration.ofMinutes(10);
 
     private final SalesforceClient salesforce;
     private final SettingsView settings;
@@ -74,6 +74,8 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
     private final Counter pollCalls;
     private final Counter loadCalls;
     private final Counter recordsRead;
+    private final Counter recordsWritten;
+    private final Counter recordsGone;
     private final Timer pollTime;
     private volatile CompactedView stateView;
     private volatile KafkaProducer<String, SpecificRecord> producer;
@@ -98,6 +100,10 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
         this.loadCalls = Counter.builder("unsubsync.directory.api.calls").tag("kind", "load")
                 .description("Salesforce API requests the people directory made (poll: queryAll pages and describes; load: Bulk API job requests)").register(metrics);
         this.recordsRead = Counter.builder("unsubsync.directory.records.read").description("Contacts and Leads the directory read from Salesforce").register(metrics);
+        this.recordsWritten = Counter.builder("unsubsync.directory.load.records").tag("outcome", "written")
+                .description("Records a full load wrote to salesforce-records (written: new or changed; gone: tombstoned, not in Salesforce any more)").register(metrics);
+        this.recordsGone = Counter.builder("unsubsync.directory.load.records").tag("outcome", "gone")
+                .description("Records a full load wrote to salesforce-records (written: new or changed; gone: tombstoned, not in Salesforce any more)").register(metrics);
         this.pollTime = Timer.builder("unsubsync.directory.poll.duration").description("One incremental poll of Contacts and Leads").register(metrics);
     }
 
@@ -147,24 +153,30 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
         }
     }
 
-    /** Reads every Contact and Lead with Bulk API 2.0, then asks every partition to drop what this load did not see. */
+    /**
+     * Reads every Contact and Lead with Bulk API 2.0 into {@code salesforce-records}, writing only what the topic does not
+     * already hold as read, then tombstones what the load did not read: it is gone from Salesforce.
+     */
     void fullLoad() throws Exception {
         Instant started = clock.instant();
         String loadId = "load-" + started.toEpochMilli() + "-" + HexFormat.of().formatHex(bytes(3));
         LOG.info("People directory: full load {} starting", loadId);
         DirectoryState before = state.get();
+        long expected = before == null ? 0 : before.getFullLoadRecords();
+        DirectoryLoad load = new DirectoryLoad(producer, DirectoryLoad.image(kafka.config(), (int) Math.min(Integer.MAX_VALUE / 2, expected + expected / 10),
+                IMAGE_TIMEOUT));
         Map<String, Instant> watermarks = new HashMap<>();
-        long[] rows = {0};
-        AtomicReference<Exception> sendFailure = new AtomicReference<>();
         for (String objectType : OBJECTS) {
             String marketo = marketoField(objectType, loadCalls);
             Instant[] newest = {null};
-            Outcome<Long> read = salesforce.bulkQuery(DirectoryReads.fullLoad(objectType, marketo), config.getSnapshotPageSize(), row ->
-                    DirectoryReads.record(objectType, row, marketo, loadId).ifPresent(record -> {
-                        newest[0] = DirectoryReads.later(newest[0], record.getSystemModstamp());
-                        send(record.getId(), record, sendFailure);
-                        rows[0]++;
-                    }));
+            long[] rows = {0};
+            Outcome<Long> read = salesforce.bulkQuery(DirectoryReads.fullLoad(objectType, marketo), config.getSnapshotPageSize(), row -> {
+                rows[0]++;
+                DirectoryReads.record(objectType, row, marketo, loadId).ifPresent(record -> {
+                    newest[0] = DirectoryReads.later(newest[0], record.getSystemModstamp());
+                    load.accept(record);
+                });
+            });
             // A Bulk query job: create, a few status polls, one request per results page.
             loadCalls.increment(3 + Math.max(1, rows[0] / config.getSnapshotPageSize()));
             if (!(read instanceof Outcome.Ok<Long>)) {
@@ -172,25 +184,22 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
             }
             watermarks.put(objectType, newest[0]);
         }
+        load.sweep();
         producer.flush();
-        if (sendFailure.get() != null) {
-            throw new IllegalStateException("full load " + loadId + " could not be written to Kafka: " + sendFailure.get());
+        if (load.failure() != null) {
+            throw new IllegalStateException("full load " + loadId + " could not be written to Kafka: " + load.failure());
         }
-        // The sweep rides behind the load's records on each partition, so it is applied after all of them.
-        int partitions = producer.partitionsFor(Topics.SALESFORCE_RECORDS.name()).size();
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(Topics.DIRECTORY_LOAD_HEADER, loadId.getBytes(StandardCharsets.UTF_8));
-        for (int partition = 0; partition < partitions; partition++) {
-            producer.send(TopicRecords.of(Topics.SALESFORCE_RECORDS, partition, Topics.DIRECTORY_SWEEP_KEY, null, headers)).get(30, TimeUnit.SECONDS);
-        }
-        recordsRead.increment(rows[0]);
+        recordsRead.increment(load.read());
+        recordsWritten.increment(load.written());
+        recordsGone.increment(load.gone());
         Instant ended = clock.instant();
         publish(DirectoryState.newBuilder(before == null ? DirectoryState.newBuilder().build() : before)
                 .setContactWatermark(DirectoryReads.later(watermarks.get("Contact"), before == null ? null : before.getContactWatermark()))
                 .setLeadWatermark(DirectoryReads.later(watermarks.get("Lead"), before == null ? null : before.getLeadWatermark()))
-                .setFullLoadId(loadId).setFullLoadStartedAt(started).setFullLoadEndedAt(ended).setFullLoadRecords(rows[0])
+                .setFullLoadId(loadId).setFullLoadStartedAt(started).setFullLoadEndedAt(ended).setFullLoadRecords(load.read())
                 .build());
-        LOG.info("People directory: full load {} read {} Contacts and Leads in {} ms", loadId, rows[0], Duration.between(started, ended).toMillis());
+        LOG.info("People directory: full load {} read {} Contacts and Leads in {} ms; {} new or changed written, {} gone from Salesforce tombstoned",
+                loadId, load.read(), Duration.between(started, ended).toMillis(), load.written(), load.gone());
     }
 
     /** Reads what changed or was deleted since the watermarks. */
@@ -233,7 +242,7 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
     }
 
     private void send(String id, SalesforceRecord record, AtomicReference<Exception> failure) {
-        producer.send(TopicRecords.of(Topics.SALESFORCE_RECORDS, id, record), (metadata, e) -> {
+        producer.send(DirectoryLoad.toTopic(id, record), (metadata, e) -> {
             if (e != null) {
                 failure.compareAndSet(null, e);
             }

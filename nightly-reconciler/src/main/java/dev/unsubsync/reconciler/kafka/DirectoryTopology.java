@@ -10,7 +10,6 @@ import dev.unsubsync.events.UnsubscribeSource;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.SalesforceId;
 import dev.unsubsync.schemas.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,33 +17,27 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * (Over 250 lines: the directory's two Streams steps and their processors; each processor is small, and they share the
- * stores and the sweep rule.)
- *
- * <p>The people directory, built from what the reconciler reads of Salesforce ({@code salesforce-records}, keyed by
+ * The people directory, built from what the reconciler reads of Salesforce ({@code salesforce-records}, keyed by
  * record ID) into one entry per person ({@code salesforce-people}, keyed by person key), in two steps that scale with
  * partitions:
  *
  * <ol>
  *   <li><b>Index</b> (by record ID): remembers which person each record belongs to, so a record whose email changed, that
- *       was deleted, or that the latest full load did not see (the in-band sweep marker) is taken from its old person;
+ *       was deleted, or that the latest full load did not see (tombstoned by the load) is taken from its old person;
  *       every change goes to {@code salesforce-people-changes}, keyed by the person it joins or leaves.</li>
  *   <li><b>People</b> (by person, co-partitioned with the ledger): applies the changes to the person's entry and
  *       publishes it. A record that <em>joins</em> a person the ledger holds as unsubscribed, and is not opted out yet,
@@ -59,7 +52,7 @@ public final class DirectoryTopology {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryTopology.class);
 
-    /** Record ID → {@code <person key>\t<load id>\t<content>}. */
+    /** Record ID → {@code <person key>\t\t<content>}. */
     public static final String INDEX_STORE = "directory-index";
     /** Person key → the person's directory entry. */
     public static final String PEOPLE_STORE = "directory-people";
@@ -123,10 +116,7 @@ public final class DirectoryTopology {
                 return;
             }
             if (id.equals(Topics.DIRECTORY_SWEEP_KEY)) {
-                Header load = record.headers().lastHeader(Topics.DIRECTORY_LOAD_HEADER);
-                if (load != null) {
-                    sweep(new String(load.value(), StandardCharsets.UTF_8), record.timestamp());
-                }
+                // An older version's sweep marker: a full load now tombstones what it did not read (DirectoryLoad).
                 return;
             }
             String previous = index.get(id);
@@ -144,12 +134,14 @@ public final class DirectoryTopology {
                 return;
             }
             String content = content(value);
-            index.put(id, newPerson + "\t" + Objects.toString(value.getLoadId(), "") + "\t" + content);
             if (newPerson.equals(oldPerson) && was.length > 2 && was[2].equals(content)) {
-                // Seen again with nothing the directory keeps changed (a nightly reload, a poll's overlap, an edit of
-                // another field): only the load it was seen by moves on; the person's entry stays as it is.
+                // Seen again with nothing the directory keeps changed (a poll's overlap, an edit of another field): the
+                // person's entry stays as it is, and so does the index.
                 return;
             }
+            // The middle part held the load that last saw the record while full loads swept in-band; kept empty so the
+            // layout of entries written before stays readable.
+            index.put(id, newPerson + "\t\t" + content);
             value.setDeleted(false);
             context.forward(new Record<>(newPerson, value, record.timestamp()));
         }
@@ -160,26 +152,6 @@ public final class DirectoryTopology {
             Boolean marketo = record.getMarketoSalesOptOut();
             return (record.getEmailOptOut() ? "1" : "0") + (marketo == null ? "-" : marketo ? "1" : "0") + (record.getIsConverted() ? "1" : "0")
                     + Objects.toString(record.getConvertedContactId(), "") + " " + record.getEmail();
-        }
-
-        /** Drops every record of this partition the full load {@code loadId} did not see: it is gone from Salesforce. */
-        private void sweep(String loadId, long timestamp) {
-            List<KeyValue<String, String>> gone = new ArrayList<>();
-            try (KeyValueIterator<String, String> all = index.all()) {
-                while (all.hasNext()) {
-                    KeyValue<String, String> entry = all.next();
-                    String[] parts = entry.value.split("\t", -1);
-                    if (parts.length < 2 || !parts[1].equals(loadId)) {
-                        gone.add(entry);
-                    }
-                }
-            }
-            for (KeyValue<String, String> entry : gone) {
-                index.delete(entry.key);
-                context.forward(new Record<>(entry.value.substring(0, entry.value.indexOf('\t')), leaving(entry.key), timestamp));
-            }
-            LOG.info("Directory sweep after full load {} on partition {}: {} record(s) gone from Salesforce dropped", loadId,
-                    context.recordMetadata().map(m -> m.partition()).orElse(-1), gone.size());
         }
     }
 

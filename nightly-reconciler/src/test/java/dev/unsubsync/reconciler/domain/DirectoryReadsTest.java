@@ -11,8 +11,11 @@ import dev.unsubsync.schemas.SalesforceId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** What the people directory asks Salesforce, and how it reads the answers. */
@@ -66,5 +69,31 @@ class DirectoryReadsTest {
         assertFalse(DirectoryReads.fullLoadDue(loaded, Optional.of(NOW.minus(Duration.ofHours(3))), NOW, Duration.ofHours(24)));
         assertTrue(DirectoryReads.fullLoadDue(loaded, Optional.of(NOW.minus(Duration.ofMinutes(1))), NOW, Duration.ofHours(24)), "a run started since");
         assertTrue(DirectoryReads.fullLoadDue(loaded, Optional.empty(), NOW, Duration.ofHours(2)), "a day (here: two hours) went by");
+    }
+
+    @Test
+    void aRecordsFingerprintFollowsEveryFieldButTheLoadThatReadIt() {
+        SalesforceRecord base = new SalesforceRecord(SalesforceId.of("00Q", "Dn0000000007").to18(), "Lead", "pat@example.com", false, null, false,
+                null, NOW, "load-1", false);
+        long fingerprint = DirectoryReads.fingerprint(base);
+        SalesforceRecord sameOtherLoad = SalesforceRecord.newBuilder(base).setLoadId("load-2").build();
+        assertEquals(fingerprint, DirectoryReads.fingerprint(sameOtherLoad), "the load that read it is not what it says");
+        List<SalesforceRecord> changed = List.of(
+                SalesforceRecord.newBuilder(base).setId(SalesforceId.of("00Q", "Dn0000000008").to18()).build(),
+                SalesforceRecord.newBuilder(base).setObjectType("Contact").build(),
+                SalesforceRecord.newBuilder(base).setEmail("Pat@example.com").build(),
+                SalesforceRecord.newBuilder(base).setEmail(null).build(),
+                SalesforceRecord.newBuilder(base).setEmailOptOut(true).build(),
+                SalesforceRecord.newBuilder(base).setMarketoSalesOptOut(false).build(),
+                SalesforceRecord.newBuilder(base).setMarketoSalesOptOut(true).build(),
+                SalesforceRecord.newBuilder(base).setIsConverted(true).build(),
+                SalesforceRecord.newBuilder(base).setConvertedContactId(SalesforceId.of("003", "Dn0000000007").to18()).build(),
+                SalesforceRecord.newBuilder(base).setSystemModstamp(NOW.plusMillis(1)).build(),
+                SalesforceRecord.newBuilder(base).setSystemModstamp(null).build());
+        Set<Long> seen = new HashSet<>(Set.of(fingerprint));
+        for (SalesforceRecord record : changed) {
+            assertTrue(seen.add(DirectoryReads.fingerprint(record)), "a change of one field changes the fingerprint: " + record);
+        }
+        assertTrue(seen.stream().noneMatch(f -> f == 0), "0 is the image's \"unknown\"");
     }
 }
