@@ -27,6 +27,9 @@ public final class RecordImage {
     private long[] fingerprints;
     private int used;
     private int present;
+    /** The ID last packed, as {@link #slot} looks it up (one thread: no object made per lookup). */
+    private long packedHigh;
+    private long packedLow;
 
     /** @param expected how many IDs the topic is likely to hold (the table grows past it) */
     public RecordImage(int expected) {
@@ -42,19 +45,29 @@ public final class RecordImage {
      * IDs that are not 15 or 18 letters and digits are not records (an old sweep marker's key) and are ignored.
      */
     public void put(String id, long fingerprint) {
-        int slot = slotOf(id, true);
-        if (slot >= 0) {
-            low[slot] &= ~GONE;
-            fingerprints[slot] = fingerprint;
+        if (pack(id)) {
+            put(fingerprint);
+        }
+    }
+
+    /** As {@link #put(String, long)}, the ID as the topic's key bytes (ASCII): no string made per record. */
+    public void put(byte[] id, long fingerprint) {
+        if (pack(id)) {
+            put(fingerprint);
+        }
+    }
+
+    /** The topic's latest value for {@code id} (its key bytes) is a tombstone. */
+    public void remove(byte[] id) {
+        if (pack(id)) {
+            remove();
         }
     }
 
     /** The topic's latest value for {@code id} is a tombstone. */
     public void remove(String id) {
-        int slot = slotOf(id, false);
-        if (slot >= 0 && (low[slot] & GONE) == 0) {
-            low[slot] |= GONE;
-            present--;
+        if (pack(id)) {
+            remove();
         }
     }
 
@@ -63,7 +76,7 @@ public final class RecordImage {
      * A fingerprint of 0 never matches.
      */
     public boolean readUnchanged(String id, long fingerprint) {
-        int slot = slotOf(id, false);
+        int slot = pack(id) ? slot(false) : -1;
         if (slot < 0 || (low[slot] & GONE) != 0) {
             return false;
         }
@@ -85,17 +98,31 @@ public final class RecordImage {
         return present;
     }
 
-    /** The slot of {@code id}: found, or (when {@code add}) taken; -1 when absent or not an ID. */
-    private int slotOf(String id, boolean add) {
+    private void put(long fingerprint) {
+        int slot = slot(true);
+        low[slot] &= ~GONE;
+        fingerprints[slot] = fingerprint;
+    }
+
+    private void remove() {
+        int slot = slot(false);
+        if (slot >= 0 && (low[slot] & GONE) == 0) {
+            low[slot] |= GONE;
+            present--;
+        }
+    }
+
+    /** Packs an ID's first 15 characters into {@link #packedHigh} and {@link #packedLow}; false when it is not an ID. */
+    private boolean pack(String id) {
         if (id == null || id.length() != 15 && id.length() != 18) {
-            return -1;
+            return false;
         }
         long h = 0;
         long l = 0;
         for (int i = 0; i < 15; i++) {
             int code = code(id.charAt(i));
             if (code < 0) {
-                return -1;
+                return false;
             }
             if (i < 10) {
                 h = h << 6 | code;
@@ -103,7 +130,37 @@ public final class RecordImage {
                 l = l << 6 | code;
             }
         }
-        h |= USED;
+        packedHigh = h | USED;
+        packedLow = l;
+        return true;
+    }
+
+    private boolean pack(byte[] id) {
+        if (id == null || id.length != 15 && id.length != 18) {
+            return false;
+        }
+        long h = 0;
+        long l = 0;
+        for (int i = 0; i < 15; i++) {
+            int code = code((char) (id[i] & 0xFF));
+            if (code < 0) {
+                return false;
+            }
+            if (i < 10) {
+                h = h << 6 | code;
+            } else {
+                l = l << 6 | code;
+            }
+        }
+        packedHigh = h | USED;
+        packedLow = l;
+        return true;
+    }
+
+    /** The slot of the packed ID: found, or (when {@code add}) taken; -1 when absent. */
+    private int slot(boolean add) {
+        long h = packedHigh;
+        long l = packedLow;
         if (add && (used + 1) * 10L > high.length * 7L) {
             grow();
         }

@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
@@ -24,7 +27,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * One full load's writes to {@code salesforce-records}, the topic the directory is built from: a record read exactly as the
@@ -40,15 +42,47 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class DirectoryLoad {
 
     private final Producer<String, SpecificRecord> producer;
-    private final RecordImage image;
+    private final Future<RecordImage> reading;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private RecordImage image;
     private long read;
     private long written;
     private long gone;
 
-    DirectoryLoad(Producer<String, SpecificRecord> producer, RecordImage image) {
+    /**
+     * @param image what the topic holds, possibly still being read (on another thread while Salesforce prepares the Bulk
+     *              query's results): the first record read waits for it
+     */
+    DirectoryLoad(Producer<String, SpecificRecord> producer, Future<RecordImage> image) {
         this.producer = producer;
-        this.image = image;
+        this.reading = image;
+    }
+
+    /** Reads what the topic holds on a thread of its own, from now, while the caller starts the Bulk query. */
+    static Future<RecordImage> readImage(Map<String, Object> clientConfig, int expected, Duration timeout) {
+        CompletableFuture<RecordImage> image = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("people-directory-image").start(() -> {
+            try {
+                image.complete(image(clientConfig, expected, timeout));
+            } catch (Exception | Error e) {
+                image.completeExceptionally(e);
+            }
+        });
+        return image;
+    }
+
+    private RecordImage image() {
+        if (image == null) {
+            try {
+                image = reading.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading " + Topics.SALESFORCE_RECORDS.name(), e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("could not read what " + Topics.SALESFORCE_RECORDS.name() + " holds: " + e.getCause().getMessage(), e.getCause());
+            }
+        }
+        return image;
     }
 
     /** The record as the topic gets it: keyed by its ID, its fingerprint in a header ({@code null}: a tombstone). */
@@ -63,7 +97,7 @@ final class DirectoryLoad {
     /** A record the load read. */
     void accept(SalesforceRecord record) {
         read++;
-        if (image.readUnchanged(record.getId(), DirectoryReads.fingerprint(record))) {
+        if (image().readUnchanged(record.getId(), DirectoryReads.fingerprint(record))) {
             return;
         }
         send(toTopic(record.getId(), record));
@@ -72,7 +106,7 @@ final class DirectoryLoad {
 
     /** Tombstones every record the topic holds that the load did not read; call once, after the last {@link #accept}. */
     void sweep() {
-        image.forEachUnread(id -> {
+        image().forEachUnread(id -> {
             send(toTopic(id, null));
             gone++;
         });
@@ -120,9 +154,11 @@ final class DirectoryLoad {
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         // Millions of small records read once, as fast as they come: fewer, larger polls.
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20_000);
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
         RecordImage image = new RecordImage(expected);
         Instant deadline = Instant.now().plus(timeout);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+        // Keys as bytes: an ID is packed from them, no string made per record.
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             consumer.partitionsFor(Topics.SALESFORCE_RECORDS.name(), timeout)
                     .forEach(info -> partitions.add(new TopicPartition(info.topic(), info.partition())));
@@ -137,7 +173,7 @@ final class DirectoryLoad {
                 if (Instant.now().isAfter(deadline)) {
                     throw new TimeoutException("reading " + Topics.SALESFORCE_RECORDS.name() + " took over " + timeout + "; " + ends.size() + " partition(s) not read to their end");
                 }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.value() == null) {
                         image.remove(record.key());
                     } else {

@@ -163,7 +163,8 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
         LOG.info("People directory: full load {} starting", loadId);
         DirectoryState before = state.get();
         long expected = before == null ? 0 : before.getFullLoadRecords();
-        DirectoryLoad load = new DirectoryLoad(producer, DirectoryLoad.image(kafka.config(), (int) Math.min(Integer.MAX_VALUE / 2, expected + expected / 10),
+        // What salesforce-records holds is read while Salesforce prepares the first Bulk query's results.
+        DirectoryLoad load = new DirectoryLoad(producer, DirectoryLoad.readImage(kafka.config(), (int) Math.min(Integer.MAX_VALUE / 2, expected + expected / 10),
                 IMAGE_TIMEOUT));
         Map<String, Instant> watermarks = new HashMap<>();
         for (String objectType : OBJECTS) {

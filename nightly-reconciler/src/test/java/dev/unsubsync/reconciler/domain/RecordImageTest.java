@@ -28,6 +28,9 @@ class RecordImageTest {
         assertFalse(image.readUnchanged(BEA, 0), "written before fingerprints: counts as changed");
         assertFalse(image.readUnchanged(SalesforceId.of("003", "Dn00000000ab").to18(), 42), "new");
         assertFalse(image.readUnchanged(ADA.toLowerCase(), 42), "IDs differ by case in their first 15 characters");
+
+        image.put(BEA.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 7);
+        assertTrue(image.readUnchanged(BEA, 7), "read from the topic's key bytes, looked up by the record's ID");
     }
 
     @Test

@@ -104,7 +104,7 @@ class DirectoryLoadTest {
     private static DirectoryLoad load(Consumer<DirectoryLoad> reads) throws Exception {
         Map<String, Object> config = new HashMap<>(Map.of("bootstrap.servers", TestInfrastructure.get().bootstrapServers()));
         try (KafkaProducer<String, SpecificRecord> producer = topics.avroProducer()) {
-            DirectoryLoad load = new DirectoryLoad(producer, DirectoryLoad.image(config, 0, Duration.ofMinutes(1)));
+            DirectoryLoad load = new DirectoryLoad(producer, DirectoryLoad.readImage(config, 0, Duration.ofMinutes(1)));
             reads.accept(load);
             load.sweep();
             producer.flush();
