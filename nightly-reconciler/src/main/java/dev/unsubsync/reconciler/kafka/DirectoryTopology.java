@@ -13,11 +13,15 @@ import dev.unsubsync.schemas.Topics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -52,9 +56,13 @@ public final class DirectoryTopology {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryTopology.class);
 
-    /** Record ID → {@code <person key>\t\t<content>}. */
-    public static final String INDEX_STORE = "directory-index";
-    /** Person key → the person's directory entry. */
+    /**
+     * Record ID → the record as {@code salesforce-records} holds it (its bytes), restored from that topic. Named anew when
+     * it replaced the changelogged {@code directory-index} (ID → person and content): the old store and its changelog topic
+     * ({@code nightly-reconciler-directory-index-changelog}) are no longer read.
+     */
+    public static final String INDEX_STORE = "directory-records";
+    /** Person key → the person's directory entry, as the bytes published on {@code salesforce-people}. */
     public static final String PEOPLE_STORE = "directory-people";
     /** Origin of the pushes the directory asks for. */
     public static final String ORIGIN = "nightly-reconciler/people-directory";
@@ -71,16 +79,19 @@ public final class DirectoryTopology {
                       String ledgerPersons, Clock clock) {
         StringDeserializer keys = new StringDeserializer();
         StringSerializer keyWriter = new StringSerializer();
-        topology.addSource("directory-records", keys, records.deserializer(), Topics.SALESFORCE_RECORDS.name());
-        topology.addProcessor("directory-index", Index::new, "directory-records");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INDEX_STORE), Serdes.String(), Serdes.String()), "directory-index");
-        topology.addSink("to-people-changes", Topics.SALESFORCE_PEOPLE_CHANGES.name(), keyWriter, records.serializer(), "directory-index");
+        // The index is salesforce-records itself, kept as the topic's bytes in a store the topic restores: no changelog of
+        // its own (a write less per record), and a record written again byte for byte costs a lookup.
+        topology.addReadOnlyStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INDEX_STORE), Serdes.String(), Serdes.ByteArray()),
+                "directory-records", keys, new ByteArrayDeserializer(), Topics.SALESFORCE_RECORDS.name(), "directory-index",
+                () -> new Index(records.deserializer(), records.serializer()));
+        topology.addSink("to-people-changes", Topics.SALESFORCE_PEOPLE_CHANGES.name(), keyWriter, new ByteArraySerializer(), "directory-index");
 
         topology.addSource("directory-changes", keys, records.deserializer(), Topics.SALESFORCE_PEOPLE_CHANGES.name());
-        topology.addProcessor("directory-people", () -> new People(clock), "directory-changes");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PEOPLE_STORE), Serdes.String(), people), "directory-people");
+        topology.addProcessor("directory-people", () -> new People(clock, people.deserializer(), people.serializer()), "directory-changes");
+        // Entries kept as the bytes published: each change is encoded once, for the store (and its changelog) and the topic.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PEOPLE_STORE), Serdes.String(), Serdes.ByteArray()), "directory-people");
         topology.connectProcessorAndStateStores("directory-people", ledgerPersons);
-        topology.addSink("to-people", Topics.SALESFORCE_PEOPLE.name(), keyWriter, people.serializer(), "directory-people");
+        topology.addSink("to-people", Topics.SALESFORCE_PEOPLE.name(), keyWriter, new ByteArraySerializer(), "directory-people");
         topology.addSink("to-directory-pushes", Topics.RECONCILE_PUSHES.name(), keyWriter, recorded.serializer(), "directory-people");
     }
 
@@ -98,52 +109,64 @@ public final class DirectoryTopology {
         return SalesforceRecord.newBuilder().setId(id).setObjectType(type).setDeleted(true).build();
     }
 
-    /** Keeps which person each record belongs to and turns record changes into person changes. */
-    static final class Index implements Processor<String, SalesforceRecord, String, SalesforceRecord> {
-        private ProcessorContext<String, SalesforceRecord> context;
-        private KeyValueStore<String, String> index;
+    /**
+     * Keeps every record as {@code salesforce-records} holds it (the store's only writer; the topic restores it) and turns
+     * record changes into person changes: a record that joins a person, and one that leaves its old person (its email
+     * changed, it was deleted, or a full load did not read it).
+     */
+    static final class Index implements Processor<String, byte[], Void, Void> {
+        private final Deserializer<SalesforceRecord> reader;
+        private final Serializer<SalesforceRecord> writer;
+        private ProcessorContext<String, byte[]> context;
+        private KeyValueStore<String, byte[]> index;
+
+        Index(Deserializer<SalesforceRecord> reader, Serializer<SalesforceRecord> writer) {
+            this.reader = reader;
+            this.writer = writer;
+        }
 
         @Override
-        public void init(ProcessorContext<String, SalesforceRecord> context) {
-            this.context = context;
+        @SuppressWarnings("unchecked") // Streams types a read-only store's processor as forwarding nothing; this one forwards each change (bytes) to the sink added after it.
+        public void init(ProcessorContext<Void, Void> context) {
+            this.context = (ProcessorContext<String, byte[]>) (ProcessorContext<?, ?>) context;
             this.index = context.getStateStore(INDEX_STORE);
         }
 
         @Override
-        public void process(Record<String, SalesforceRecord> record) {
+        public void process(Record<String, byte[]> record) {
             String id = record.key();
-            if (id == null) {
-                return;
-            }
-            if (id.equals(Topics.DIRECTORY_SWEEP_KEY)) {
+            if (id == null || id.equals(Topics.DIRECTORY_SWEEP_KEY)) {
                 // An older version's sweep marker: a full load now tombstones what it did not read (DirectoryLoad).
                 return;
             }
-            String previous = index.get(id);
-            String[] was = previous == null ? null : previous.split("\t", -1);
-            String oldPerson = was == null ? null : was[0];
-            SalesforceRecord value = record.value();
+            byte[] previous = index.get(id);
+            byte[] bytes = record.value();
+            if (bytes != null && Arrays.equals(previous, bytes)) {
+                return;
+            }
+            SalesforceRecord was = previous == null ? null : reader.deserialize(Topics.SALESFORCE_RECORDS.name(), previous);
+            SalesforceRecord value = bytes == null ? null : reader.deserialize(Topics.SALESFORCE_RECORDS.name(), bytes);
+            if (bytes == null) {
+                index.delete(id);
+            } else {
+                index.put(id, bytes);
+            }
+            String oldPerson = was == null ? null : personOf(was.getEmail());
             String newPerson = value == null ? null : personOf(value.getEmail());
             if (oldPerson != null && !oldPerson.equals(newPerson)) {
-                context.forward(new Record<>(oldPerson, leaving(id), record.timestamp()));
+                context.forward(new Record<>(oldPerson, writer.serialize(Topics.SALESFORCE_PEOPLE_CHANGES.name(), leaving(id)), record.timestamp()));
             }
-            if (newPerson == null) {
-                if (previous != null) {
-                    index.delete(id);
-                }
+            if (newPerson == null || newPerson.equals(oldPerson) && content(was).equals(content(value))) {
+                // No person, or seen again with nothing the directory keeps changed (a poll's overlap, an edit of another
+                // field): the person's entry stays as it is.
                 return;
             }
-            String content = content(value);
-            if (newPerson.equals(oldPerson) && was.length > 2 && was[2].equals(content)) {
-                // Seen again with nothing the directory keeps changed (a poll's overlap, an edit of another field): the
-                // person's entry stays as it is, and so does the index.
-                return;
+            if (value.getDeleted()) {
+                value.setDeleted(false);
+                bytes = writer.serialize(Topics.SALESFORCE_PEOPLE_CHANGES.name(), value);
             }
-            // The middle part held the load that last saw the record while full loads swept in-band; kept empty so the
-            // layout of entries written before stays readable.
-            index.put(id, newPerson + "\t\t" + content);
-            value.setDeleted(false);
-            context.forward(new Record<>(newPerson, value, record.timestamp()));
+            // The record's own bytes: its schema is the same on both topics.
+            context.forward(new Record<>(newPerson, bytes, record.timestamp()));
         }
 
         /** What of a record the directory keeps, besides its person: a change of any of it must reach the person's entry. */
@@ -156,18 +179,22 @@ public final class DirectoryTopology {
     }
 
     /** Applies record changes to each person's entry; pushes a record that joins an unsubscribed person. */
-    static final class People implements Processor<String, SalesforceRecord, String, SpecificRecord> {
+    static final class People implements Processor<String, SalesforceRecord, String, Object> {
         private final Clock clock;
-        private ProcessorContext<String, SpecificRecord> context;
-        private KeyValueStore<String, SalesforcePeople> people;
+        private final Deserializer<SalesforcePeople> reader;
+        private final Serializer<SalesforcePeople> writer;
+        private ProcessorContext<String, Object> context;
+        private KeyValueStore<String, byte[]> people;
         private KeyValueStore<String, String> ledgerPersons;
 
-        People(Clock clock) {
+        People(Clock clock, Deserializer<SalesforcePeople> reader, Serializer<SalesforcePeople> writer) {
             this.clock = clock;
+            this.reader = reader;
+            this.writer = writer;
         }
 
         @Override
-        public void init(ProcessorContext<String, SpecificRecord> context) {
+        public void init(ProcessorContext<String, Object> context) {
             this.context = context;
             this.people = context.getStateStore(PEOPLE_STORE);
             this.ledgerPersons = context.getStateStore(ReconcileTopology.PERSON_STORE);
@@ -180,7 +207,8 @@ public final class DirectoryTopology {
             if (person == null || change == null) {
                 return;
             }
-            SalesforcePeople current = people.get(person);
+            byte[] stored = people.get(person);
+            SalesforcePeople current = stored == null ? null : reader.deserialize(Topics.SALESFORCE_PEOPLE.name(), stored);
             List<DirectoryEntry> entries = current == null ? new ArrayList<>() : new ArrayList<>(current.getRecords());
             int at = -1;
             for (int i = 0; i < entries.size(); i++) {
@@ -209,16 +237,16 @@ public final class DirectoryTopology {
             Instant now = clock.instant();
             if (entries.isEmpty()) {
                 people.delete(person);
-                context.forward(new Record<String, SpecificRecord>(person, null, record.timestamp()), "to-people");
+                context.forward(new Record<String, Object>(person, null, record.timestamp()), "to-people");
             } else {
                 entries.sort(Comparator.comparing((DirectoryEntry e) -> !e.getObjectType().equals("Contact")).thenComparing(DirectoryEntry::getId));
-                SalesforcePeople updated = SalesforcePeople.newBuilder().setRecords(entries).setUpdatedAt(now).build();
+                byte[] updated = writer.serialize(Topics.SALESFORCE_PEOPLE.name(), SalesforcePeople.newBuilder().setRecords(entries).setUpdatedAt(now).build());
                 people.put(person, updated);
-                context.forward(new Record<String, SpecificRecord>(person, updated, record.timestamp()), "to-people");
+                context.forward(new Record<String, Object>(person, updated, record.timestamp()), "to-people");
             }
             if (joined && ledgerPersons.get(person) != null && !change.getIsConverted() && notOptedOut(change)) {
                 LOG.info("{} {} joined {}, who is unsubscribed: asking the pusher to opt it out", change.getObjectType(), change.getId(), PersonKey.masked(person));
-                context.forward(new Record<String, SpecificRecord>(person, push(person, change, now), record.timestamp()), "to-directory-pushes");
+                context.forward(new Record<String, Object>(person, push(person, change, now), record.timestamp()), "to-directory-pushes");
             }
         }
 

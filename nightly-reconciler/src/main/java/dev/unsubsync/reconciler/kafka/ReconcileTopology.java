@@ -132,7 +132,8 @@ public final class ReconcileTopology {
         topology.addReadOnlyStateStore(store(SALESFORCE_STORE, Serdes.ByteArray()).withLoggingDisabled(), "salesforce", keys,
                 new ByteArrayDeserializer(), Topics.SALESFORCE_OPTOUTS.name(), "keep-salesforce", () -> new Keep<byte[]>(SALESFORCE_STORE));
         topology.addSource("control", keys, serdes.values(Topics.RECONCILE_CONTROL).deserializer(), Topics.RECONCILE_CONTROL.name());
-        topology.addProcessor("scan", () -> new Scan(clock, serdes.values(Topics.UNSUBSCRIBE_LEDGER).deserializer(), serdes.values(Topics.SALESFORCE_OPTOUTS).deserializer()), "control");
+        topology.addProcessor("scan", () -> new Scan(clock, serdes.values(Topics.UNSUBSCRIBE_LEDGER).deserializer(), serdes.values(Topics.SALESFORCE_OPTOUTS).deserializer(),
+                serdes.values(Topics.SALESFORCE_PEOPLE).deserializer()), "control");
         topology.connectProcessorAndStateStores("scan", SALES_STORE, SALESFORCE_STORE);
         topology.addSink("to-pushes", Topics.RECONCILE_PUSHES.name(), keyWriter, serdes.values(Topics.UNSUBSCRIBE_LEDGER).serializer(), "scan");
         topology.addSink("to-candidates", Topics.RECONCILE_CANDIDATES.name(), keyWriter, serdes.values(Topics.UNSUBSCRIBE_LEDGER).serializer(), "scan");
@@ -280,12 +281,14 @@ public final class ReconcileTopology {
         private ProcessorContext<String, SpecificRecord> context;
         private KeyValueStore<String, byte[]> sales;
         private KeyValueStore<String, byte[]> salesforce;
-        private KeyValueStore<String, SalesforcePeople> directory;
+        private final Deserializer<SalesforcePeople> peopleValues;
+        private KeyValueStore<String, byte[]> directory;
 
-        Scan(Clock clock, Deserializer<UnsubscribeRecorded> salesValues, Deserializer<SalesforceOptOut> salesforceValues) {
+        Scan(Clock clock, Deserializer<UnsubscribeRecorded> salesValues, Deserializer<SalesforceOptOut> salesforceValues, Deserializer<SalesforcePeople> peopleValues) {
             this.clock = clock;
             this.salesValues = salesValues;
             this.salesforceValues = salesforceValues;
+            this.peopleValues = peopleValues;
         }
 
         private UnsubscribeRecorded salesEntry(byte[] value) {
@@ -395,7 +398,8 @@ public final class ReconcileTopology {
          */
         private void compareByEmail(String person, byte[] value, DiffScanRequest request, String runId, long now, RecordHeaders runHeader,
                                     Map<String, Long> counts) {
-            SalesforcePeople linked = directory.get(person);
+            byte[] listed = directory.get(person);
+            SalesforcePeople linked = listed == null ? null : peopleValues.deserialize(Topics.SALESFORCE_PEOPLE.name(), listed);
             if (linked == null || linked.getRecords().isEmpty()) {
                 counts.merge(NO_ID, 1L, Long::sum);
                 return;
