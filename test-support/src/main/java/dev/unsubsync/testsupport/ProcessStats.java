@@ -7,12 +7,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Memory of a process on this machine, for the benchmark harnesses' reports. */
+/** Memory and CPU time of a process on this machine, for the benchmark harnesses' reports. */
 public final class ProcessStats {
 
     private static final Pattern HEAP = Pattern.compile("committed (\\d+)K, used (\\d+)K");
 
     private ProcessStats() {
+    }
+
+    /** CPU time (user and system) the process has used so far, in seconds; -1 when unknown. */
+    public static double cpuSeconds(long pid) {
+        return ProcessHandle.of(pid).flatMap(handle -> handle.info().totalCpuDuration()).map(d -> d.toMillis() / 1000.0).orElse(-1.0);
     }
 
     /** Resident set size in MiB, from {@code /proc}; -1 when unknown. */

@@ -200,19 +200,23 @@ public final class DirectoryReads {
         if (text == null) {
             return mix(h, -1L);
         }
-        // The length first, so that ("ab", "c") and ("a", "bc") differ.
+        // The length first, so that ("ab", "c") and ("a", "bc") differ; then four characters to a step.
         h = mix(h, (long) text.length());
-        for (int i = 0; i < text.length(); i++) {
-            h = (h ^ text.charAt(i)) * 0x100000001B3L;
+        int length = text.length();
+        int i = 0;
+        for (; i + 4 <= length; i += 4) {
+            h = mix(h, (long) text.charAt(i) | (long) text.charAt(i + 1) << 16 | (long) text.charAt(i + 2) << 32 | (long) text.charAt(i + 3) << 48);
         }
-        return h;
+        long rest = 0;
+        for (int shift = 0; i < length; i++, shift += 16) {
+            rest |= (long) text.charAt(i) << shift;
+        }
+        return mix(h, rest);
     }
 
     private static long mix(long h, long value) {
-        for (int shift = 0; shift < 64; shift += 16) {
-            h = (h ^ (value >>> shift & 0xFFFF)) * 0x100000001B3L;
-        }
-        return h;
+        h = (h ^ value) * 0x9E3779B97F4A7C15L;
+        return h ^ h >>> 29;
     }
 
     /** The later of two watermarks (either may be null). */

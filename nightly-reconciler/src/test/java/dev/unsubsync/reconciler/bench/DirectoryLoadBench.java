@@ -1,5 +1,6 @@
 package dev.unsubsync.reconciler.bench;
 
+import static dev.unsubsync.testsupport.ProcessStats.cpuSeconds;
 import static dev.unsubsync.testsupport.ProcessStats.heapLive;
 import static dev.unsubsync.testsupport.ProcessStats.heapUsed;
 import static dev.unsubsync.testsupport.ProcessStats.rssMiB;
@@ -89,6 +90,9 @@ class DirectoryLoadBench {
             }
 
             int port = freePort();
+            long self = ProcessHandle.current().pid();
+            double emulatorCpu = cpuSeconds(emulator.pid());
+            double brokerCpu = cpuSeconds(self);
             long launched = System.nanoTime();
             try (ServiceProcess reconciler = ServiceProcess.start("nightly-reconciler", ServiceProcess.projectRoot(), "nightly-reconciler",
                     "dev.unsubsync.reconciler.Application",
@@ -113,6 +117,10 @@ class DirectoryLoadBench {
                 System.out.printf("reconciler: salesforce-people built %.1f s after the load ended (%.1f s after it ended on the state topic); RSS %d MiB, heap %s, after a full GC %s (-Xmx1g)%n",
                         seconds(built), Duration.between(state.getFullLoadEndedAt(), java.time.Instant.now()).toMillis() / 1000.0,
                         rssMiB(reconciler.pid()), heapUsed(reconciler.pid()), heapLive(reconciler.pid()));
+                // Where the 2 cores went from launch to the directory built: the reconciler (start-up included), the
+                // emulator (serving the Bulk results) and this JVM (the broker and the registry; the harness idles).
+                System.out.printf("cpu from launch to built: reconciler %.1f s, emulator %.1f s, broker and registry (test JVM) %.1f s; wall %.1f s%n",
+                        cpuSeconds(reconciler.pid()), cpuSeconds(emulator.pid()) - emulatorCpu, cpuSeconds(self) - brokerCpu, seconds(launched));
 
                 DirectoryState reload = await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(2)).until(() -> latestState(topics),
                         s -> s != null && !s.getFullLoadId().equals(state.getFullLoadId()) && s.getFullLoadEndedAt() != null);
