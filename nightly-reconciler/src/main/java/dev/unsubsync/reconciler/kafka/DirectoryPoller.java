@@ -46,9 +46,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reads Salesforce's Contacts and Leads into the people directory, on the instance that leads the nightly runs (one
  * reader for every instance): a full load through Bulk API 2.0 when none was ever made, with every nightly run and at
- * least once a day (writing only what changed, and tombstoning what it did not see: {@link DirectoryLoad}), and between them an incremental poll every
- * {@code reconciler.directory-poll-interval}: {@code queryAll} of what changed since the last SystemModstamp seen (minus
- * an overlap window), deleted records included. Where it stands is kept on {@code salesforce-directory-state}, so a
+ * least once a day (writing only what changed, and tombstoning what it did not see: {@link DirectoryLoad}), and between
+ * them an incremental poll every {@code reconciler.directory-poll-interval}: {@code queryAll} of what changed since the
+ * last SystemModstamp seen (minus an overlap window), deleted records included. Where it stands is kept on {@code salesforce-directory-state}, so a
  * restarted or new leader goes on from there without a full reload. {@link DirectoryTopology} turns the records into
  * people.
  */
