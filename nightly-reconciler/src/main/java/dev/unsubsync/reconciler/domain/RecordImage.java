@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  *
  * <p>Compact on purpose, for a few million records: an ID is held as its first 15 characters (the last three are a
  * checksum of them), six bits a character in two longs, beside the fingerprint: 24 bytes a slot in three open-addressed
- * arrays, about 50–100 MiB for 2,000,000 records, and only for the length of a load. Not thread-safe: one load's thread.
+ * arrays, about 50–100 MiB for 2,000,000 records. Not thread-safe: the directory's one reader thread.
  */
 public final class RecordImage {
 
@@ -84,11 +84,35 @@ public final class RecordImage {
         return fingerprint != 0 && fingerprints[slot] == fingerprint;
     }
 
-    /** Every ID the topic holds that the load did not read: records gone from Salesforce since the topic last heard of them. */
-    public void forEachUnread(Consumer<String> action) {
+    /**
+     * The load wrote {@code id} with this fingerprint (new or changed): the topic holds it now, and the load read it (the
+     * sweep leaves it alone).
+     */
+    public void written(String id, long fingerprint) {
+        if (pack(id)) {
+            int slot = slot(true);
+            low[slot] = low[slot] & ~GONE | SEEN;
+            fingerprints[slot] = fingerprint;
+        }
+    }
+
+    /** Forgets which IDs were read: the image, kept, is ready for the next load. */
+    public void forgetReads() {
+        for (int slot = 0; slot < low.length; slot++) {
+            low[slot] &= ~SEEN;
+        }
+    }
+
+    /**
+     * Every ID the topic holds that the load did not read — records gone from Salesforce since the topic last heard of
+     * them — handed to {@code action} (which tombstones it) and from then on held as tombstoned.
+     */
+    public void removeUnread(Consumer<String> action) {
         for (int slot = 0; slot < high.length; slot++) {
             if (high[slot] != 0 && (low[slot] & (SEEN | GONE)) == 0) {
                 action.accept(idOf(high[slot], low[slot]));
+                low[slot] |= GONE;
+                present--;
             }
         }
     }

@@ -33,8 +33,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * topic already holds it is not written again (a nightly reload of an org that barely changed writes almost nothing, and
  * nothing downstream has to look at it), a changed or new one is, and when the read is over every record the topic holds
  * that the load did not read is tombstoned: it is gone from Salesforce (deleted and purged, or out of the integration
- * user's sight). What the topic holds is read from the topic itself at the start of each load ({@link #image}): the
- * loader is its only writer, so nothing else has to be kept in step with it.
+ * user's sight). What the topic holds is read from the topic itself ({@link #image}) at a leader's first load; the
+ * leader then keeps it, up to date with every write of its loads and polls, for as long as it leads without a break
+ * (its term) and no write failed: the loader is the topic's only writer, so nothing else changes the topic meanwhile.
  *
  * <p>Each written record carries its {@link DirectoryReads#fingerprint fingerprint} in a header, so the next load's image
  * is built from keys and headers alone, without decoding a value.
@@ -50,8 +51,8 @@ final class DirectoryLoad {
     private long gone;
 
     /**
-     * @param image what the topic holds, possibly still being read (on another thread while Salesforce prepares the Bulk
-     *              query's results): the first record read waits for it
+     * @param image what the topic holds: kept from the last load, or still being read (on another thread while Salesforce
+     *              prepares the Bulk query's results); the first record read waits for it
      */
     DirectoryLoad(Producer<String, SpecificRecord> producer, Future<RecordImage> image) {
         this.producer = producer;
@@ -87,9 +88,13 @@ final class DirectoryLoad {
 
     /** The record as the topic gets it: keyed by its ID, its fingerprint in a header ({@code null}: a tombstone). */
     static ProducerRecord<String, SpecificRecord> toTopic(String id, SalesforceRecord record) {
+        return toTopic(id, record, record == null ? 0 : DirectoryReads.fingerprint(record));
+    }
+
+    private static ProducerRecord<String, SpecificRecord> toTopic(String id, SalesforceRecord record, long fingerprint) {
         RecordHeaders headers = new RecordHeaders();
         if (record != null) {
-            headers.add(Topics.DIRECTORY_FINGERPRINT_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(DirectoryReads.fingerprint(record)).array());
+            headers.add(Topics.DIRECTORY_FINGERPRINT_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(fingerprint).array());
         }
         return TopicRecords.of(Topics.SALESFORCE_RECORDS, null, id, record, headers);
     }
@@ -97,19 +102,31 @@ final class DirectoryLoad {
     /** A record the load read. */
     void accept(SalesforceRecord record) {
         read++;
-        if (image().readUnchanged(record.getId(), DirectoryReads.fingerprint(record))) {
+        long fingerprint = DirectoryReads.fingerprint(record);
+        if (image().readUnchanged(record.getId(), fingerprint)) {
             return;
         }
-        send(toTopic(record.getId(), record));
+        send(toTopic(record.getId(), record, fingerprint));
+        image.written(record.getId(), fingerprint);
         written++;
     }
 
     /** Tombstones every record the topic holds that the load did not read; call once, after the last {@link #accept}. */
     void sweep() {
-        image().forEachUnread(id -> {
+        image().removeUnread(id -> {
             send(toTopic(id, null));
             gone++;
         });
+    }
+
+    /**
+     * What the topic holds once this load's writes are on it (call after {@link #sweep} and a successful flush), ready
+     * for the next load: the poller keeps it while it leads, and the next load then starts without reading the topic.
+     */
+    RecordImage imageAfter() {
+        RecordImage after = image();
+        after.forgetReads();
+        return after;
     }
 
     /** The first send that failed, or null. */

@@ -8,6 +8,7 @@ import dev.unsubsync.events.SalesforceRecord;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.reconciler.config.ReconcilerConfiguration;
 import dev.unsubsync.reconciler.domain.DirectoryReads;
+import dev.unsubsync.reconciler.domain.RecordImage;
 import dev.unsubsync.salesforce.Describe;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.SalesforceClient;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
@@ -81,6 +83,13 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
     private volatile KafkaProducer<String, SpecificRecord> producer;
     private volatile Thread thread;
     private volatile boolean running = true;
+    /**
+     * What salesforce-records holds, kept from one full load to the next by this leader (the reader thread alone touches
+     * it), with every write of its loads and polls applied; null when it must be read from the topic again: before the
+     * first load, after a write that failed, or once {@link #keptTerm} is not the leadership term any more.
+     */
+    private RecordImage kept;
+    private long keptTerm;
 
     /** What describe said of the field asked for: its name when it exists on the object, else null. */
     private record MarketoField(String asked, String name, Instant until) {
@@ -131,6 +140,10 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
         Instant nextPoll = Instant.EPOCH;
         while (running) {
             try {
+                if (!coordinator.get().leading()) {
+                    // Another instance may write salesforce-records from now on: what this one kept is not the topic.
+                    kept = null;
+                }
                 if (coordinator.get().leading() && stateView.caughtUp() && settings.awaitCaughtUp(Duration.ZERO) && runs.caughtUp()
                         && !clock.instant().isBefore(nextPoll)) {
                     Optional<Instant> lastRunStarted = runs.all().stream().map(ReconcileRun::getStartedAt).filter(Objects::nonNull).max(Instant::compareTo);
@@ -163,9 +176,13 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
         LOG.info("People directory: full load {} starting", loadId);
         DirectoryState before = state.get();
         long expected = before == null ? 0 : before.getFullLoadRecords();
-        // What salesforce-records holds is read while Salesforce prepares the first Bulk query's results.
-        DirectoryLoad load = new DirectoryLoad(producer, DirectoryLoad.readImage(kafka.config(), (int) Math.min(Integer.MAX_VALUE / 2, expected + expected / 10),
-                IMAGE_TIMEOUT));
+        long term = coordinator.get().term();
+        RecordImage known = kept != null && keptTerm == term ? kept : null;
+        // Until this load's writes are all on the topic, nothing is known of it for the next one.
+        kept = null;
+        // Kept by this leader since its last load, or read while Salesforce prepares the first Bulk query's results.
+        DirectoryLoad load = new DirectoryLoad(producer, known != null ? CompletableFuture.completedFuture(known)
+                : DirectoryLoad.readImage(kafka.config(), (int) Math.min(Integer.MAX_VALUE / 2, expected + expected / 10), IMAGE_TIMEOUT));
         Map<String, Instant> watermarks = new HashMap<>();
         for (String objectType : OBJECTS) {
             String marketo = marketoField(objectType, loadCalls);
@@ -190,6 +207,10 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
         if (load.failure() != null) {
             throw new IllegalStateException("full load " + loadId + " could not be written to Kafka: " + load.failure());
         }
+        if (coordinator.get().leading() && coordinator.get().term() == term) {
+            kept = load.imageAfter();
+            keptTerm = term;
+        }
         recordsRead.increment(load.read());
         recordsWritten.increment(load.written());
         recordsGone.increment(load.gone());
@@ -199,14 +220,18 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
                 .setLeadWatermark(DirectoryReads.later(watermarks.get("Lead"), before == null ? null : before.getLeadWatermark()))
                 .setFullLoadId(loadId).setFullLoadStartedAt(started).setFullLoadEndedAt(ended).setFullLoadRecords(load.read())
                 .build());
-        LOG.info("People directory: full load {} read {} Contacts and Leads in {} ms; {} new or changed written, {} gone from Salesforce tombstoned",
-                loadId, load.read(), Duration.between(started, ended).toMillis(), load.written(), load.gone());
+        LOG.info("People directory: full load {} read {} Contacts and Leads in {} ms ({}); {} new or changed written, {} gone from Salesforce tombstoned",
+                loadId, load.read(), Duration.between(started, ended).toMillis(), known != null ? "compared with what this leader kept of the topic"
+                        : "compared with the topic, read first", load.written(), load.gone());
     }
 
     /** Reads what changed or was deleted since the watermarks. */
     void poll() throws Exception {
         long began = System.nanoTime();
         DirectoryState before = state.get();
+        long term = coordinator.get().term();
+        RecordImage image = kept != null && keptTerm == term ? kept : null;
+        kept = null;
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
         long[] rows = {0};
         Map<String, Instant> watermarks = new HashMap<>();
@@ -221,7 +246,13 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
                         seen[0]++;
                         DirectoryReads.record(objectType, row, marketo, before.getFullLoadId()).ifPresent(record -> {
                             newest[0] = DirectoryReads.later(newest[0], record.getSystemModstamp());
-                            send(record.getId(), DirectoryReads.isTrue(row.get("IsDeleted")) ? null : record, sendFailure);
+                            SalesforceRecord written = DirectoryReads.isTrue(row.get("IsDeleted")) ? null : record;
+                            send(record.getId(), written, sendFailure);
+                            if (image != null && written == null) {
+                                image.remove(record.getId());
+                            } else if (image != null) {
+                                image.put(record.getId(), DirectoryReads.fingerprint(written));
+                            }
                         });
                     });
             // One request, and one more per 2,000 rows (nextRecordsUrl).
@@ -235,6 +266,9 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
         producer.flush();
         if (sendFailure.get() != null) {
             throw new IllegalStateException("poll could not be written to Kafka: " + sendFailure.get());
+        }
+        if (image != null && coordinator.get().leading() && coordinator.get().term() == term) {
+            kept = image;
         }
         recordsRead.increment(rows[0]);
         pollTime.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);

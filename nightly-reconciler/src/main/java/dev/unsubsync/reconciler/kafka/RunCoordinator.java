@@ -65,6 +65,8 @@ public class RunCoordinator implements ApplicationEventListener<StartupEvent> {
     private final Clock clock;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("nightly-run").factory());
     private volatile boolean leading;
+    /** Moves on every time this instance starts or stops leading: what a leader keeps is good only within one term. */
+    private final java.util.concurrent.atomic.AtomicLong term = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
@@ -95,6 +97,14 @@ public class RunCoordinator implements ApplicationEventListener<StartupEvent> {
     /** Whether this instance leads (runs the schedule and the runs). */
     public boolean leading() {
         return leading;
+    }
+
+    /**
+     * This instance's leadership term: it changes whenever leadership is gained or lost, so something kept while leading
+     * (the directory's image of {@code salesforce-records}) is known to be this leader's own, unbroken, while it is equal.
+     */
+    public long term() {
+        return term.get();
     }
 
     /** When the next scheduled run is due, per the settings in force. */
@@ -133,6 +143,7 @@ public class RunCoordinator implements ApplicationEventListener<StartupEvent> {
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                     if (!partitions.isEmpty()) {
                         LOG.info("This instance now leads the nightly runs");
+                        term.incrementAndGet();
                         leading = true;
                         synchronized (RunCoordinator.this) {
                             planner.startLeading();
@@ -165,6 +176,7 @@ public class RunCoordinator implements ApplicationEventListener<StartupEvent> {
     private synchronized void stepDown() {
         if (leading) {
             LOG.info("This instance no longer leads the nightly runs");
+            term.incrementAndGet();
         }
         leading = false;
         if (current != null && !current.isDone()) {

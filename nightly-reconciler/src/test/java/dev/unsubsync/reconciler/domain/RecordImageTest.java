@@ -49,8 +49,29 @@ class RecordImageTest {
         image.readUnchanged(ADA, 1);
         image.readUnchanged(BEA, 9);
         List<String> unread = new ArrayList<>();
-        image.forEachUnread(unread::add);
+        image.removeUnread(unread::add);
         assertEquals(List.of(gone), unread);
+    }
+
+    @Test
+    void aKeptImageKnowsWhatTheLoadWroteAndWhatItTombstonedAndForgetsWhatWasRead() {
+        RecordImage image = new RecordImage(0);
+        image.put(ADA, 1);
+        image.put(BEA, 2);
+        image.written(ADA, 3);
+        String cyd = SalesforceId.of("003", "Dn00000000cC").to18();
+        image.written(cyd, 4);
+        List<String> gone = new ArrayList<>();
+        image.removeUnread(gone::add);
+        assertEquals(List.of(BEA), gone, "a record the load wrote, new or changed, was read");
+        assertEquals(2, image.size());
+
+        image.forgetReads();
+        assertTrue(image.readUnchanged(ADA, 3));
+        assertFalse(image.readUnchanged(BEA, 2), "tombstoned");
+        List<String> next = new ArrayList<>();
+        image.removeUnread(next::add);
+        assertEquals(List.of(cyd), next, "the next load starts with nothing read");
     }
 
     @Test
@@ -82,7 +103,7 @@ class RecordImageTest {
         List<String> read = new ArrayList<>(ids).subList(0, 50_000);
         read.forEach(id -> assertTrue(image.readUnchanged(id, id.hashCode() | 1L), id));
         Set<String> unread = new HashSet<>();
-        image.forEachUnread(unread::add);
+        image.removeUnread(unread::add);
         Set<String> expected = new HashSet<>(ids);
         read.forEach(expected::remove);
         assertEquals(expected, unread);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unsubsync.events.SalesforceRecord;
+import dev.unsubsync.reconciler.domain.RecordImage;
 import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.schemas.SalesforceId;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
@@ -87,6 +89,36 @@ class DirectoryLoadTest {
     }
 
     @Test
+    void aLeaderThatKeepsTheImageWritesWhatOneReadFromTheTopicWould() throws Exception {
+        String run = randomNumber();
+        String ada = SalesforceId.of("003", run + "001").to18();
+        String bea = SalesforceId.of("00Q", run + "002").to18();
+        String cyd = SalesforceId.of("003", run + "003").to18();
+        DirectoryLoad first = load(null, load -> {
+            load.accept(record(ada, "ada@example.com", false));
+            load.accept(record(bea, "bea@example.com", false));
+        });
+
+        DirectoryLoad second = load(first.imageAfter(), load -> {
+            load.accept(record(ada, "ada@example.com", true));
+            load.accept(record(cyd, "cyd@example.com", false));
+        });
+        assertEquals(2, second.written(), "Ada changed, Cyd is new");
+        assertEquals(1, second.gone(), "Bea is gone: the kept image held her");
+
+        DirectoryLoad third = load(second.imageAfter(), load -> {
+            load.accept(record(ada, "ada@example.com", true));
+            load.accept(record(cyd, "cyd@example.com", false));
+        });
+        assertEquals(0, third.written(), "what the last load wrote is known as written");
+        assertEquals(0, third.gone(), "a record the last load wrote new is not taken for gone");
+
+        Map<String, ConsumerRecord<String, byte[]>> latest = latest(List.of(ada, bea, cyd), 5);
+        assertNull(latest.get(bea).value());
+        assertNotNull(latest.get(cyd).value());
+    }
+
+    @Test
     void aRecordWrittenBeforeFingerprintsIsWrittenOnceMoreThenLeftAlone() throws Exception {
         String old = SalesforceId.of("003", randomNumber() + "001").to18();
         try (KafkaProducer<String, SpecificRecord> producer = topics.avroProducer()) {
@@ -102,9 +134,15 @@ class DirectoryLoadTest {
 
     /** A full load that reads what {@code reads} gives it, over everything salesforce-records holds now. */
     private static DirectoryLoad load(Consumer<DirectoryLoad> reads) throws Exception {
+        return load(null, reads);
+    }
+
+    /** A full load over {@code kept} (what the last load left), or over the topic read anew when null. */
+    private static DirectoryLoad load(RecordImage kept, Consumer<DirectoryLoad> reads) throws Exception {
         Map<String, Object> config = new HashMap<>(Map.of("bootstrap.servers", TestInfrastructure.get().bootstrapServers()));
         try (KafkaProducer<String, SpecificRecord> producer = topics.avroProducer()) {
-            DirectoryLoad load = new DirectoryLoad(producer, DirectoryLoad.readImage(config, 0, Duration.ofMinutes(1)));
+            DirectoryLoad load = new DirectoryLoad(producer, kept != null ? CompletableFuture.completedFuture(kept)
+                    : DirectoryLoad.readImage(config, 0, Duration.ofMinutes(1)));
             reads.accept(load);
             load.sweep();
             producer.flush();
