@@ -138,35 +138,22 @@ public final class RecordImage {
 
     /** Packs an ID's first 15 characters into {@link #packedHigh} and {@link #packedLow}; false when it is not an ID. */
     private boolean pack(String id) {
-        if (id == null || id.length() != 15 && id.length() != 18) {
-            return false;
-        }
-        long h = 0;
-        long l = 0;
-        for (int i = 0; i < 15; i++) {
-            int code = code(id.charAt(i));
-            if (code < 0) {
-                return false;
-            }
-            if (i < 10) {
-                h = h << 6 | code;
-            } else {
-                l = l << 6 | code;
-            }
-        }
-        packedHigh = h | USED;
-        packedLow = l;
-        return true;
+        return id != null && pack(id, null, id.length());
     }
 
     private boolean pack(byte[] id) {
-        if (id == null || id.length != 15 && id.length != 18) {
+        return id != null && pack(null, id, id.length);
+    }
+
+    /** One of {@code text} and {@code bytes} (ASCII) holds the ID: one loop for both, no string made from the bytes. */
+    private boolean pack(String text, byte[] bytes, int length) {
+        if (length != 15 && length != 18) {
             return false;
         }
         long h = 0;
         long l = 0;
         for (int i = 0; i < 15; i++) {
-            int code = code((char) (id[i] & 0xFF));
+            int code = code(text != null ? text.charAt(i) : (char) (bytes[i] & 0xFF));
             if (code < 0) {
                 return false;
             }
