@@ -171,7 +171,6 @@ final class DirectoryLoad {
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         // Millions of small records read once, as fast as they come: fewer, larger polls.
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20_000);
-        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
         RecordImage image = new RecordImage(expected);
         Instant deadline = Instant.now().plus(timeout);
         // Keys as bytes: an ID is packed from them, no string made per record.

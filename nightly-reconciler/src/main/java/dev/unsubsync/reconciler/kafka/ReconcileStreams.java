@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -68,10 +67,6 @@ public class ReconcileStreams implements ApplicationEventListener<StartupEvent> 
         props.put(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, 60_000);
         // ...all of its share at once (the stateful tasks are 12 on 6 partitions), not two per probing rebalance.
         props.put(StreamsConfig.MAX_WARMUP_REPLICAS_CONFIG, 12);
-        // A directory full load sends millions of small records through the Streams producer: batches of up to 256 KiB
-        // (not 16) mean fewer requests and far fewer wake-ups of its network thread, one per new or full batch (8% of the
-        // stream threads' time in a profile of a 2,000,000-record load). Latency is unchanged: a commit sends everything.
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         streams = new KafkaStreams(ReconcileTopology.build(TopicSerdes.through(kafka.config()), clock), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Reconciler stream failed; replacing the thread", e);
