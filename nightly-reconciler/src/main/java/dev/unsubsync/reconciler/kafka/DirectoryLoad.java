@@ -87,11 +87,7 @@ final class DirectoryLoad {
     }
 
     /** The record as the topic gets it: keyed by its ID, its fingerprint in a header ({@code null}: a tombstone). */
-    static ProducerRecord<String, SpecificRecord> toTopic(String id, SalesforceRecord record) {
-        return toTopic(id, record, record == null ? 0 : DirectoryReads.fingerprint(record));
-    }
-
-    private static ProducerRecord<String, SpecificRecord> toTopic(String id, SalesforceRecord record, long fingerprint) {
+    static ProducerRecord<String, SpecificRecord> toTopic(String id, SalesforceRecord record, long fingerprint) {
         RecordHeaders headers = new RecordHeaders();
         if (record != null) {
             headers.add(Topics.DIRECTORY_FINGERPRINT_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(fingerprint).array());
@@ -114,7 +110,7 @@ final class DirectoryLoad {
     /** Tombstones every record the topic holds that the load did not read; call once, after the last {@link #accept}. */
     void sweep() {
         image().removeUnread(id -> {
-            send(toTopic(id, null));
+            send(toTopic(id, null, 0));
             gone++;
         });
     }

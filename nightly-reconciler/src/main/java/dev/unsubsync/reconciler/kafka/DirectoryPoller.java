@@ -43,16 +43,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * (Over 250 lines: one reader's life — full loads, polls and watermarks — kept together because their order is the
- * correctness argument.)
+ * (Over 300 lines on purpose, not split: one reader's life — full loads, polls, watermarks and the image it keeps —
+ * together because their order is the correctness argument.)
  *
  * <p>Reads Salesforce's Contacts and Leads into the people directory, on the instance that leads the nightly runs (one
  * reader for every instance): a full load through Bulk API 2.0 when none was ever made, with every nightly run and at
  * least once a day (writing only what changed, and tombstoning what it did not see: {@link DirectoryLoad}), and between
  * them an incremental poll every {@code reconciler.directory-poll-interval}: {@code queryAll} of what changed since the
- * last SystemModstamp seen (minus an overlap window), deleted records included. Where it stands is kept on {@code salesforce-directory-state}, so a
- * restarted or new leader goes on from there without a full reload. {@link DirectoryTopology} turns the records into
- * people.
+ * last SystemModstamp seen (minus an overlap window), deleted records included. Where it stands is kept on
+ * {@code salesforce-directory-state}, so a restarted or new leader goes on from there without a full reload.
+ * {@link DirectoryTopology} turns the records into people.
  */
 @Singleton
 public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, AutoCloseable {
@@ -177,9 +177,7 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
         DirectoryState before = state.get();
         long expected = before == null ? 0 : before.getFullLoadRecords();
         long term = coordinator.get().term();
-        RecordImage known = kept != null && keptTerm == term ? kept : null;
-        // Until this load's writes are all on the topic, nothing is known of it for the next one.
-        kept = null;
+        RecordImage known = takeKept(term);
         // Kept by this leader since its last load, or read while Salesforce prepares the first Bulk query's results.
         DirectoryLoad load = new DirectoryLoad(producer, known != null ? CompletableFuture.completedFuture(known)
                 : DirectoryLoad.readImage(kafka.config(), (int) Math.min(Integer.MAX_VALUE / 2, expected + expected / 10), IMAGE_TIMEOUT));
@@ -207,10 +205,7 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
         if (load.failure() != null) {
             throw new IllegalStateException("full load " + loadId + " could not be written to Kafka: " + load.failure());
         }
-        if (coordinator.get().leading() && coordinator.get().term() == term) {
-            kept = load.imageAfter();
-            keptTerm = term;
-        }
+        keep(load.imageAfter(), term);
         recordsRead.increment(load.read());
         recordsWritten.increment(load.written());
         recordsGone.increment(load.gone());
@@ -230,8 +225,7 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
         long began = System.nanoTime();
         DirectoryState before = state.get();
         long term = coordinator.get().term();
-        RecordImage image = kept != null && keptTerm == term ? kept : null;
-        kept = null;
+        RecordImage image = takeKept(term);
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
         long[] rows = {0};
         Map<String, Instant> watermarks = new HashMap<>();
@@ -246,13 +240,7 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
                         seen[0]++;
                         DirectoryReads.record(objectType, row, marketo, before.getFullLoadId()).ifPresent(record -> {
                             newest[0] = DirectoryReads.later(newest[0], record.getSystemModstamp());
-                            SalesforceRecord written = DirectoryReads.isTrue(row.get("IsDeleted")) ? null : record;
-                            send(record.getId(), written, sendFailure);
-                            if (image != null && written == null) {
-                                image.remove(record.getId());
-                            } else if (image != null) {
-                                image.put(record.getId(), DirectoryReads.fingerprint(written));
-                            }
+                            send(record.getId(), DirectoryReads.isTrue(row.get("IsDeleted")) ? null : record, sendFailure, image);
                         });
                     });
             // One request, and one more per 2,000 rows (nextRecordsUrl).
@@ -267,8 +255,8 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
         if (sendFailure.get() != null) {
             throw new IllegalStateException("poll could not be written to Kafka: " + sendFailure.get());
         }
-        if (image != null && coordinator.get().leading() && coordinator.get().term() == term) {
-            kept = image;
+        if (image != null) {
+            keep(image, term);
         }
         recordsRead.increment(rows[0]);
         pollTime.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
@@ -276,12 +264,37 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
                 .setLastPollAt(clock.instant()).setLastPollRecords(rows[0]).build());
     }
 
-    private void send(String id, SalesforceRecord record, AtomicReference<Exception> failure) {
-        producer.send(DirectoryLoad.toTopic(id, record), (metadata, e) -> {
+    /** Sends a poll's record (null: a tombstone) and applies it to the image this leader keeps, if any. */
+    private void send(String id, SalesforceRecord record, AtomicReference<Exception> failure, RecordImage image) {
+        long fingerprint = record == null ? 0 : DirectoryReads.fingerprint(record);
+        producer.send(DirectoryLoad.toTopic(id, record, fingerprint), (metadata, e) -> {
             if (e != null) {
                 failure.compareAndSet(null, e);
             }
         });
+        if (image != null && record == null) {
+            image.remove(id);
+        } else if (image != null) {
+            image.put(id, fingerprint);
+        }
+    }
+
+    /**
+     * The image this leader kept, if it is still good for {@code term}, handed over to one load or poll: until that one's
+     * writes are all on the topic, nothing is kept.
+     */
+    private RecordImage takeKept(long term) {
+        RecordImage image = kept != null && keptTerm == term ? kept : null;
+        kept = null;
+        return image;
+    }
+
+    /** Keeps {@code image} for the next load or poll, if this instance still leads in {@code term}. */
+    private void keep(RecordImage image, long term) {
+        if (coordinator.get().leading() && coordinator.get().term() == term) {
+            kept = image;
+            keptTerm = term;
+        }
     }
 
     private void publish(DirectoryState next) throws Exception {
