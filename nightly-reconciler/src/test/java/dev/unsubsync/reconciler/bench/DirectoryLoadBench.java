@@ -7,6 +7,8 @@ import static dev.unsubsync.testsupport.ProcessStats.rssMiB;
 import static org.awaitility.Awaitility.await;
 
 import dev.unsubsync.events.DirectoryState;
+import dev.unsubsync.events.SalesforceRecord;
+import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.reconciler.domain.DirectoryReads;
 import dev.unsubsync.reconciler.kafka.ReconcileStreams;
 import dev.unsubsync.reconciler.kafka.StreamsBarrier;
@@ -25,11 +27,21 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import io.micronaut.context.ApplicationContext;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -88,6 +100,7 @@ class DirectoryLoadBench {
                 }
                 System.out.printf("floor (raw Bulk read, round %d): %,d rows in %.1f s%n", round, rows, seconds(floorStarted));
             }
+            kafkaFloor(infra, client);
 
             int port = freePort();
             long self = ProcessHandle.current().pid();
@@ -147,6 +160,54 @@ class DirectoryLoadBench {
                     System.out.printf("pusher: directory read %.1f s after launch (%s); heap after a full GC %s (-Xmx2g); RSS %d MiB%n",
                             seconds(pusherLaunched), people, heapLive(pusher.pid()), rssMiB(pusher.pid()));
                 }
+            }
+        }
+    }
+
+    /**
+     * The least any design pays that keeps each record in Kafka: the same Bulk read, each row made into the
+     * {@link SalesforceRecord} the loader writes (fingerprint header included) and sent through the loader's own producer
+     * ({@link KafkaClients#bulkProducer()}, the reconciler's settings) to a scratch topic shaped like
+     * {@code salesforce-records}, nothing reading it; timed to the last acknowledgement. Twice, like the raw read.
+     */
+    private static void kafkaFloor(TestInfrastructure infra, SalesforceClient client) throws Exception {
+        Map<String, Object> settings = Map.of("kafka.bootstrap.servers", infra.bootstrapServers(), "kafka.apicurio.registry.url", infra.registry().apiUrl());
+        try (ApplicationContext context = ApplicationContext.builder().properties(settings).build();
+             Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+            KafkaClients kafka = new KafkaClients(context.getEnvironment().start());
+            for (int round = 1; round <= 2; round++) {
+                String topic = "bench-directory-floor-" + round + "-" + UUID.randomUUID().toString().substring(0, 8);
+                admin.createTopics(List.of(new NewTopic(topic, Optional.of(Topics.SALESFORCE_RECORDS.partitions()), Optional.empty())
+                        .configs(Topics.SALESFORCE_RECORDS.config()))).all().get(30, TimeUnit.SECONDS);
+                long started = System.nanoTime();
+                long sent = 0;
+                AtomicReference<Exception> failure = new AtomicReference<>();
+                try (KafkaProducer<String, SpecificRecord> producer = kafka.bulkProducer()) {
+                    for (String object : List.of("Contact", "Lead")) {
+                        long[] counted = {0};
+                        Outcome<Long> read = client.bulkQuery(DirectoryReads.fullLoad(object, null), 50_000,
+                                row -> DirectoryReads.record(object, row, null, "floor").ifPresent(record -> {
+                                    RecordHeaders headers = new RecordHeaders();
+                                    headers.add(Topics.DIRECTORY_FINGERPRINT_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(DirectoryReads.fingerprint(record)).array());
+                                    producer.send(new ProducerRecord<>(topic, null, record.getId(), record, headers), (metadata, e) -> {
+                                        if (e != null) {
+                                            failure.compareAndSet(null, e);
+                                        }
+                                    });
+                                    counted[0]++;
+                                }));
+                        if (!(read instanceof Outcome.Ok<Long>)) {
+                            throw new IllegalStateException(read.describe());
+                        }
+                        sent += counted[0];
+                    }
+                    producer.flush();
+                }
+                if (failure.get() != null) {
+                    throw failure.get();
+                }
+                System.out.printf("floor (Bulk read, each row sent once to a scratch topic, round %d): %,d records in %.1f s%n", round, sent, seconds(started));
+                admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
             }
         }
     }
