@@ -7,7 +7,11 @@ import static dev.unsubsync.testsupport.ProcessStats.rssMiB;
 import static org.awaitility.Awaitility.await;
 
 import dev.unsubsync.events.DirectoryState;
+import dev.unsubsync.events.DirectoryEntry;
+import dev.unsubsync.events.SalesforcePeople;
 import dev.unsubsync.events.SalesforceRecord;
+import dev.unsubsync.schemas.PersonKey;
+import dev.unsubsync.schemas.Topic;
 import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.reconciler.domain.DirectoryReads;
 import dev.unsubsync.reconciler.kafka.ReconcileStreams;
@@ -30,6 +34,8 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +45,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.micronaut.context.ApplicationContext;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -100,23 +107,29 @@ class DirectoryLoadBench {
                 }
                 System.out.printf("floor (raw Bulk read, round %d): %,d rows in %.1f s%n", round, rows, seconds(floorStarted));
             }
-            kafkaFloor(infra, client);
+            kafkaFloor(infra, client, emulator.pid());
+            if (Boolean.getBoolean("bench.floorOnly")) {
+                return;
+            }
 
             int port = freePort();
             long self = ProcessHandle.current().pid();
             double emulatorCpu = cpuSeconds(emulator.pid());
             double brokerCpu = cpuSeconds(self);
             long launched = System.nanoTime();
+            Map<String, String> settings = new java.util.HashMap<>(Map.of("micronaut.server.port", String.valueOf(port), "kafka.bootstrap.servers", infra.bootstrapServers(),
+                    "kafka.apicurio.registry.url", infra.registry().apiUrl(), "salesforce.login-url", emulatorUrl,
+                    "salesforce.client-id", "bench", "salesforce.client-secret", "bench", "reconciler.api-token", "bench-token",
+                    "reconciler.state-dir", logs.resolve("bench-directory-" + UUID.randomUUID()).toString(),
+                    // A second full load 150 s after the first (once the first is built): the nightly reload of an org
+                    // that barely changed. No poll in between: every seeded record is within a poll's overlap window
+                    // (all were made seconds ago), so a poll would re-read all of them while the load is measured.
+                    "reconciler.directory-full-load-every", "120s", "reconciler.directory-poll-interval", "150s"));
+            // -Dbench.reconciler.<setting>=<value> tries a reconciler setting, e.g. -Dbench.reconciler.reconciler.streams-commit-interval=1s
+            System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("bench.reconciler."))
+                    .forEach(name -> settings.put(name.substring("bench.reconciler.".length()), System.getProperty(name)));
             try (ServiceProcess reconciler = ServiceProcess.start("nightly-reconciler", ServiceProcess.projectRoot(), "nightly-reconciler",
-                    "dev.unsubsync.reconciler.Application",
-                    Map.of("micronaut.server.port", String.valueOf(port), "kafka.bootstrap.servers", infra.bootstrapServers(),
-                            "kafka.apicurio.registry.url", infra.registry().apiUrl(), "salesforce.login-url", emulatorUrl,
-                            "salesforce.client-id", "bench", "salesforce.client-secret", "bench", "reconciler.api-token", "bench-token",
-                            "reconciler.state-dir", logs.resolve("bench-directory-" + UUID.randomUUID()).toString(),
-                            // A second full load 150 s after the first (once the first is built): the nightly reload of an org
-                            // that barely changed. No poll in between: every seeded record is within a poll's overlap window
-                            // (all were made seconds ago), so a poll would re-read all of them while the load is measured.
-                            "reconciler.directory-full-load-every", "120s", "reconciler.directory-poll-interval", "150s"),
+                    "dev.unsubsync.reconciler.Application", settings,
                     reconcilerJvm(), logs.resolve("bench-directory-reconciler.log"), URI.create("http://127.0.0.1:" + port + "/health/liveness"),
                     Duration.ofMinutes(2))) {
                 TopicClients topics = TopicClients.of(infra);
@@ -165,51 +178,83 @@ class DirectoryLoadBench {
     }
 
     /**
-     * The least any design pays that keeps each record in Kafka: the same Bulk read, each row made into the
-     * {@link SalesforceRecord} the loader writes (fingerprint header included) and sent through the loader's own producer
-     * ({@link KafkaClients#bulkProducer()}, the reconciler's settings) to a scratch topic shaped like
-     * {@code salesforce-records}, nothing reading it; timed to the last acknowledgement. Twice, like the raw read.
+     * Two floors, each the same Bulk read followed by the least some design would write, through the loader's own producer
+     * ({@link KafkaClients#bulkProducer()}, the reconciler's settings) to a scratch topic nothing reads, timed to the last
+     * acknowledgement; twice each, like the raw read. <b>Records</b>: each row as the {@link SalesforceRecord} the loader
+     * writes (fingerprint header included), sent as it is read: the least any design pays that keeps each record in Kafka.
+     * <b>Entries</b>: the rows grouped by person in memory, and once both objects are read one {@link SalesforcePeople}
+     * entry per person sent (1,000,001 for 2,000,000 rows): the least a loader pays that writes the directory's topic
+     * itself, with no Kafka Streams step between.
      */
-    private static void kafkaFloor(TestInfrastructure infra, SalesforceClient client) throws Exception {
-        Map<String, Object> settings = Map.of("kafka.bootstrap.servers", infra.bootstrapServers(), "kafka.apicurio.registry.url", infra.registry().apiUrl());
+    private static void kafkaFloor(TestInfrastructure infra, SalesforceClient client, long emulatorPid) throws Exception {
+        Map<String, Object> settings = new java.util.HashMap<>(Map.of("kafka.bootstrap.servers", infra.bootstrapServers(), "kafka.apicurio.registry.url", infra.registry().apiUrl()));
+        // -Dbench.floor.<producer setting>=<value> tries the loader's producer with another setting (kafka.producers.bulk.*).
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("bench.floor."))
+                .forEach(name -> settings.put("kafka.producers.bulk." + name.substring("bench.floor.".length()), System.getProperty(name)));
         try (ApplicationContext context = ApplicationContext.builder().properties(settings).build();
              Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
             KafkaClients kafka = new KafkaClients(context.getEnvironment().start());
             for (int round = 1; round <= 2; round++) {
-                String topic = "bench-directory-floor-" + round + "-" + UUID.randomUUID().toString().substring(0, 8);
-                admin.createTopics(List.of(new NewTopic(topic, Optional.of(Topics.SALESFORCE_RECORDS.partitions()), Optional.empty())
-                        .configs(Topics.SALESFORCE_RECORDS.config()))).all().get(30, TimeUnit.SECONDS);
-                long started = System.nanoTime();
-                long sent = 0;
-                AtomicReference<Exception> failure = new AtomicReference<>();
-                try (KafkaProducer<String, SpecificRecord> producer = kafka.bulkProducer()) {
-                    for (String object : List.of("Contact", "Lead")) {
-                        long[] counted = {0};
-                        Outcome<Long> read = client.bulkQuery(DirectoryReads.fullLoad(object, null), 50_000,
-                                row -> DirectoryReads.record(object, row, null, "floor").ifPresent(record -> {
-                                    RecordHeaders headers = new RecordHeaders();
-                                    headers.add(Topics.DIRECTORY_FINGERPRINT_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(DirectoryReads.fingerprint(record)).array());
-                                    producer.send(new ProducerRecord<>(topic, null, record.getId(), record, headers), (metadata, e) -> {
-                                        if (e != null) {
-                                            failure.compareAndSet(null, e);
-                                        }
-                                    });
-                                    counted[0]++;
-                                }));
-                        if (!(read instanceof Outcome.Ok<Long>)) {
-                            throw new IllegalStateException(read.describe());
+                for (boolean entries : List.of(false, true)) {
+                    Topic<String, ?> shape = entries ? Topics.SALESFORCE_PEOPLE : Topics.SALESFORCE_RECORDS;
+                    String topic = "bench-directory-floor-" + (entries ? "entries-" : "records-") + round + "-" + UUID.randomUUID().toString().substring(0, 8);
+                    admin.createTopics(List.of(new NewTopic(topic, Optional.of(shape.partitions()), Optional.empty()).configs(shape.config())))
+                            .all().get(30, TimeUnit.SECONDS);
+                    long started = System.nanoTime();
+                    double selfCpu = cpuSeconds(ProcessHandle.current().pid());
+                    double emulatorCpu = cpuSeconds(emulatorPid);
+                    AtomicReference<Exception> failure = new AtomicReference<>();
+                    Callback failed = (metadata, e) -> {
+                        if (e != null) {
+                            failure.compareAndSet(null, e);
                         }
-                        sent += counted[0];
+                    };
+                    long sent = 0;
+                    Map<String, List<DirectoryEntry>> people = new java.util.HashMap<>();
+                    try (KafkaProducer<String, SpecificRecord> producer = kafka.bulkProducer()) {
+                        for (String object : List.of("Contact", "Lead")) {
+                            long[] counted = {0};
+                            Outcome<Long> read = client.bulkQuery(DirectoryReads.fullLoad(object, null), 50_000,
+                                    row -> DirectoryReads.record(object, row, null, "floor").ifPresent(record -> {
+                                        if (entries) {
+                                            people.computeIfAbsent(PersonKey.of(record.getEmail()), person -> new ArrayList<>(2)).add(entry(record));
+                                        } else {
+                                            RecordHeaders headers = new RecordHeaders();
+                                            headers.add(Topics.DIRECTORY_FINGERPRINT_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(DirectoryReads.fingerprint(record)).array());
+                                            producer.send(new ProducerRecord<>(topic, null, record.getId(), record, headers), failed);
+                                            counted[0]++;
+                                        }
+                                    }));
+                            if (!(read instanceof Outcome.Ok<Long>)) {
+                                throw new IllegalStateException(read.describe());
+                            }
+                            sent += counted[0];
+                        }
+                        Instant now = Instant.now();
+                        for (Map.Entry<String, List<DirectoryEntry>> person : people.entrySet()) {
+                            producer.send(new ProducerRecord<>(topic, person.getKey(), SalesforcePeople.newBuilder().setRecords(person.getValue()).setUpdatedAt(now).build()), failed);
+                            sent++;
+                        }
+                        producer.flush();
                     }
-                    producer.flush();
+                    if (failure.get() != null) {
+                        throw failure.get();
+                    }
+                    // CPU: this JVM (the Bulk client, the producer, the broker and the registry) and the emulator serving the rows.
+                    System.out.printf("floor (Bulk read, then %s, round %d): %,d sent in %.1f s; cpu: this JVM %.1f s, emulator %.1f s%n",
+                            entries ? "one entry per person sent once both objects are read" : "each row sent once as it is read", round, sent, seconds(started),
+                            cpuSeconds(ProcessHandle.current().pid()) - selfCpu, cpuSeconds(emulatorPid) - emulatorCpu);
+                    admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
                 }
-                if (failure.get() != null) {
-                    throw failure.get();
-                }
-                System.out.printf("floor (Bulk read, each row sent once to a scratch topic, round %d): %,d records in %.1f s%n", round, sent, seconds(started));
-                admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** A record as a person's entry lists it (the directory's own fields). */
+    private static DirectoryEntry entry(SalesforceRecord record) {
+        return DirectoryEntry.newBuilder().setId(record.getId()).setObjectType(record.getObjectType()).setEmail(record.getEmail())
+                .setEmailOptOut(record.getEmailOptOut()).setMarketoSalesOptOut(record.getMarketoSalesOptOut()).setIsConverted(record.getIsConverted())
+                .setConvertedContactId(record.getConvertedContactId()).setSystemModstamp(record.getSystemModstamp()).build();
     }
 
     /** Waits until the reconciler's Streams application has committed past both directory topics' ends. */
