@@ -29,6 +29,22 @@ public class ReconcilerConfiguration {
     @Max(32)
     private int streamThreads = 2;
 
+    /**
+     * How often Kafka Streams commits (each commit ends a transaction: exactly once). Longer means fewer transactions and
+     * fuller batches while millions of records stream through (a full load of the directory); shorter, that what it writes
+     * is readable sooner. Default 100 ms (Kafka's under exactly-once).
+     */
+    @NotNull
+    private Duration streamsCommitInterval = Duration.ofMillis(100);
+
+    /**
+     * Memory all of this instance's RocksDB stores share, in MiB: their block cache, index and filter blocks and (up to
+     * half) their memtables, off the heap. Default 128. Size the container as heap + this + ~250 MiB.
+     */
+    @Min(16)
+    @Max(65_536)
+    private int rocksdbMemoryMib = 128;
+
     /** Rows per Bulk API results page read into memory at a time during the snapshot. Default 50,000. */
     @Min(1)
     @Max(1_000_000)
@@ -141,6 +157,22 @@ public class ReconcilerConfiguration {
 
     public void setStreamThreads(int streamThreads) {
         this.streamThreads = streamThreads;
+    }
+
+    public Duration getStreamsCommitInterval() {
+        return streamsCommitInterval;
+    }
+
+    public void setStreamsCommitInterval(Duration streamsCommitInterval) {
+        this.streamsCommitInterval = streamsCommitInterval;
+    }
+
+    public int getRocksdbMemoryMib() {
+        return rocksdbMemoryMib;
+    }
+
+    public void setRocksdbMemoryMib(int rocksdbMemoryMib) {
+        this.rocksdbMemoryMib = rocksdbMemoryMib;
     }
 
     public int getSnapshotPageSize() {

@@ -1,5 +1,6 @@
 package dev.unsubsync.reconciler.kafka;
 
+import dev.unsubsync.kit.kafka.BoundedRocksDb;
 import dev.unsubsync.kit.kafka.TopicSerdes;
 import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.reconciler.config.ReconcilerConfiguration;
@@ -57,8 +58,11 @@ public class ReconcileStreams implements ApplicationEventListener<StartupEvent> 
         // Local state next to the service's other scratch files; RocksDB keeps it off the heap.
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getStreamThreads());
+        // Every store under one memory budget, so what the service uses off the heap does not grow with its tasks.
+        BoundedRocksDb.apply(props, config.getRocksdbMemoryMib());
         // Exactly once: a task that dies mid-comparison leaves nothing half-written; its next owner compares again.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getStreamsCommitInterval().toMillis());
         // A crashed instance's tasks move to the others after 10 s instead of 45 s.
         props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
         props.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 3_000);

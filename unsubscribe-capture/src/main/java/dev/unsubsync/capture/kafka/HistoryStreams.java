@@ -1,5 +1,6 @@
 package dev.unsubsync.capture.kafka;
 
+import dev.unsubsync.kit.kafka.BoundedRocksDb;
 import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.events.PersonHistory;
 import io.apicurio.registry.serde.avro.AvroSerde;
@@ -44,14 +45,21 @@ public class HistoryStreams implements ApplicationEventListener<ServerStartupEve
     private volatile HostInfo self;
 
     private final String advertisedHost;
+    private final int rocksdbMemoryMib;
 
     /**
-     * @param advertisedHost where the other instances reach this one ({@code capture.advertised-host}, e.g. the pod's IP);
-     *                       blank: the address the server binds to, which is right only when that is not a wildcard
+     * @param advertisedHost   where the other instances reach this one ({@code capture.advertised-host}, e.g. the pod's IP);
+     *                         blank: the address the server binds to, which is right only when that is not a wildcard
+     * @param rocksdbMemoryMib what the history's RocksDB stores share off the heap ({@code capture.history.rocksdb-memory-mib})
      */
-    public HistoryStreams(KafkaClients kafka, @io.micronaut.context.annotation.Value("${capture.advertised-host:}") String advertisedHost) {
+    public HistoryStreams(KafkaClients kafka, @io.micronaut.context.annotation.Value("${capture.advertised-host:}") String advertisedHost,
+                          @io.micronaut.context.annotation.Value("${capture.history.rocksdb-memory-mib:64}") int rocksdbMemoryMib) {
         this.kafka = kafka;
         this.advertisedHost = advertisedHost;
+        if (rocksdbMemoryMib < 16) {
+            throw new IllegalArgumentException("capture.history.rocksdb-memory-mib must be at least 16, was " + rocksdbMemoryMib);
+        }
+        this.rocksdbMemoryMib = rocksdbMemoryMib;
     }
 
     @Override
@@ -79,6 +87,8 @@ public class HistoryStreams implements ApplicationEventListener<ServerStartupEve
         // fetch requests while capture is busy taking writes.
         props.put(StreamsConfig.consumerPrefix("fetch.min.bytes"), 65_536);
         props.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 200);
+        // Every store of the history under one memory budget, so what capture holds off the heap does not grow with its tasks.
+        BoundedRocksDb.apply(props, rocksdbMemoryMib);
         // Any Kafka Streams setting can be given under capture.history.streams.* (e.g. capture.history.streams.num.stream.threads).
         props.putAll(kafka.settingsUnder("capture.history.streams"));
         KafkaStreams s = new KafkaStreams(HistoryTopology.build(values, histories), props);
