@@ -225,7 +225,12 @@ class ClusterFaultTest {
                 }
             }
             if (leader != null) {
-                Thread.sleep(2000);
+                // Killed once the run is under way (its phase on the runs topic past PENDING): the other instance then has to
+                // take over a run in the middle.
+                String runId = started.replaceAll(".*\"runId\":\"([^\"]+)\".*", "$1");
+                LocalCluster.Instance leading = leader;
+                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                        .until(() -> get(leading.url() + "/v1/runs/" + runId), body -> body.matches("(?s).*\"phase\":\"(SNAPSHOT|DIFF|APPLY)\".*"));
                 leader.kill();
                 mark("the reconciler leading the run killed (SIGKILL)");
             }
@@ -285,16 +290,12 @@ class ClusterFaultTest {
         assertEquals(200, response.statusCode(), response.body());
     }
 
-    private String post(String url) throws Exception {
+    private String post(String url) {
         // The reconciler follows the settings topic: a run is refused until it has seen them.
-        for (int attempt = 0; ; attempt++) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN)
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 202 || attempt > 60) {
-                return response.body();
-            }
-            Thread.sleep(500);
-        }
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN)
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()), response -> response.statusCode() == 202)
+                .body();
     }
 
     private String get(String url) throws Exception {
