@@ -1,5 +1,6 @@
 package dev.unsubsync.reconciler.domain;
 
+import dev.unsubsync.events.DirectoryEntry;
 import dev.unsubsync.events.DirectoryState;
 import dev.unsubsync.events.SalesforceRecord;
 import dev.unsubsync.schemas.SalesforceId;
@@ -171,6 +172,20 @@ public final class DirectoryReads {
         return Optional.of(new SalesforceRecord(id, objectType, email instanceof String text && !text.isBlank() ? text : null,
                 isTrue(row.get("HasOptedOutOfEmail")), marketoField == null ? null : isTrue(row.get(marketoField)), isTrue(row.get("IsConverted")),
                 convertedId, dateTime(row.get("SystemModstamp")).orElse(null), loadId, false));
+    }
+
+    /** The record as its person's directory entry lists it (the fields the directory keeps). */
+    public static DirectoryEntry entry(SalesforceRecord record) {
+        return DirectoryEntry.newBuilder()
+                .setId(record.getId())
+                .setObjectType(record.getObjectType())
+                .setEmail(record.getEmail())
+                .setEmailOptOut(record.getEmailOptOut())
+                .setMarketoSalesOptOut(record.getMarketoSalesOptOut())
+                .setIsConverted(record.getIsConverted())
+                .setConvertedContactId(record.getConvertedContactId())
+                .setSystemModstamp(record.getSystemModstamp())
+                .build();
     }
 
     /**

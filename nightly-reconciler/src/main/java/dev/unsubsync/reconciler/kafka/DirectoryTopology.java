@@ -7,6 +7,7 @@ import dev.unsubsync.events.SalesforceRecord;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.reconciler.domain.DirectoryReads;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.SalesforceId;
 import dev.unsubsync.schemas.Topics;
@@ -223,7 +224,7 @@ public final class DirectoryTopology {
                 }
                 entries.remove(at);
             } else {
-                DirectoryEntry entry = entry(change);
+                DirectoryEntry entry = DirectoryReads.entry(change);
                 if (at >= 0 && entries.get(at).equals(entry)) {
                     return;
                 }
@@ -268,19 +269,6 @@ public final class DirectoryTopology {
                     .setRecordedAt(now)
                     .setReason(record.getObjectType() + " " + record.getId() + " appeared in Salesforce with the address of an unsubscribed person")
                     .setOrigin(ORIGIN)
-                    .build();
-        }
-
-        private static DirectoryEntry entry(SalesforceRecord record) {
-            return DirectoryEntry.newBuilder()
-                    .setId(record.getId())
-                    .setObjectType(record.getObjectType())
-                    .setEmail(record.getEmail())
-                    .setEmailOptOut(record.getEmailOptOut())
-                    .setMarketoSalesOptOut(record.getMarketoSalesOptOut())
-                    .setIsConverted(record.getIsConverted())
-                    .setConvertedContactId(record.getConvertedContactId())
-                    .setSystemModstamp(record.getSystemModstamp())
                     .build();
         }
     }

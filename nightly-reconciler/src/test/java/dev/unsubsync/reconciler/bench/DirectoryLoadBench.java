@@ -126,8 +126,7 @@ class DirectoryLoadBench {
                     // (all were made seconds ago), so a poll would re-read all of them while the load is measured.
                     "reconciler.directory-full-load-every", "120s", "reconciler.directory-poll-interval", "150s"));
             // -Dbench.reconciler.<setting>=<value> tries a reconciler setting, e.g. -Dbench.reconciler.reconciler.streams-commit-interval=1s
-            System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("bench.reconciler."))
-                    .forEach(name -> settings.put(name.substring("bench.reconciler.".length()), System.getProperty(name)));
+            settings.putAll(benchSettings("bench.reconciler.", ""));
             try (ServiceProcess reconciler = ServiceProcess.start("nightly-reconciler", ServiceProcess.projectRoot(), "nightly-reconciler",
                     "dev.unsubsync.reconciler.Application", settings,
                     reconcilerJvm(), logs.resolve("bench-directory-reconciler.log"), URI.create("http://127.0.0.1:" + port + "/health/liveness"),
@@ -189,8 +188,7 @@ class DirectoryLoadBench {
     private static void kafkaFloor(TestInfrastructure infra, SalesforceClient client, long emulatorPid) throws Exception {
         Map<String, Object> settings = new java.util.HashMap<>(Map.of("kafka.bootstrap.servers", infra.bootstrapServers(), "kafka.apicurio.registry.url", infra.registry().apiUrl()));
         // -Dbench.floor.<producer setting>=<value> tries the loader's producer with another setting (kafka.producers.bulk.*).
-        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("bench.floor."))
-                .forEach(name -> settings.put("kafka.producers.bulk." + name.substring("bench.floor.".length()), System.getProperty(name)));
+        settings.putAll(benchSettings("bench.floor.", "kafka.producers.bulk."));
         try (ApplicationContext context = ApplicationContext.builder().properties(settings).build();
              Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
             KafkaClients kafka = new KafkaClients(context.getEnvironment().start());
@@ -217,7 +215,7 @@ class DirectoryLoadBench {
                             Outcome<Long> read = client.bulkQuery(DirectoryReads.fullLoad(object, null), 50_000,
                                     row -> DirectoryReads.record(object, row, null, "floor").ifPresent(record -> {
                                         if (entries) {
-                                            people.computeIfAbsent(PersonKey.of(record.getEmail()), person -> new ArrayList<>(2)).add(entry(record));
+                                            people.computeIfAbsent(PersonKey.of(record.getEmail()), person -> new ArrayList<>(2)).add(DirectoryReads.entry(record));
                                         } else {
                                             RecordHeaders headers = new RecordHeaders();
                                             headers.add(Topics.DIRECTORY_FINGERPRINT_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(DirectoryReads.fingerprint(record)).array());
@@ -250,11 +248,12 @@ class DirectoryLoadBench {
         }
     }
 
-    /** A record as a person's entry lists it (the directory's own fields). */
-    private static DirectoryEntry entry(SalesforceRecord record) {
-        return DirectoryEntry.newBuilder().setId(record.getId()).setObjectType(record.getObjectType()).setEmail(record.getEmail())
-                .setEmailOptOut(record.getEmailOptOut()).setMarketoSalesOptOut(record.getMarketoSalesOptOut()).setIsConverted(record.getIsConverted())
-                .setConvertedContactId(record.getConvertedContactId()).setSystemModstamp(record.getSystemModstamp()).build();
+    /** Every {@code -D<prefix><setting>=<value>} given to this run, as {@code <as><setting>=<value>}. */
+    private static Map<String, String> benchSettings(String prefix, String as) {
+        Map<String, String> found = new java.util.HashMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(prefix))
+                .forEach(name -> found.put(as + name.substring(prefix.length()), System.getProperty(name)));
+        return found;
     }
 
     /** Waits until the reconciler's Streams application has committed past both directory topics' ends. */

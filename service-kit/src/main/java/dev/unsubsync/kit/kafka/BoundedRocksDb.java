@@ -28,14 +28,14 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
     /** Share of the cache kept for index and filter blocks, which every read needs. */
     private static final double HIGH_PRIORITY_SHARE = 0.1;
 
+    /** The shared cache of each budget in use: one in a service; a test JVM may run Streams with another. */
+    private static final Map<Long, Budget> BUDGETS = new HashMap<>();
+
     /** Streams settings {@code props} with every store under a budget of {@code mib} MiB. */
     public static void apply(Map<Object, Object> props, int mib) {
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
         props.put(MEMORY_CONFIG, mib * 1024L * 1024L);
     }
-
-    /** The shared cache of each budget in use: one in a service; a test JVM may run Streams with another. */
-    private static final Map<Long, Budget> BUDGETS = new HashMap<>();
 
     private record Budget(Cache cache, WriteBufferManager writeBuffers) {
     }
