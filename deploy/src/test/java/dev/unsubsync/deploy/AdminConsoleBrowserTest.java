@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unsubsync.testsupport.EmulatorClient;
+import dev.unsubsync.testsupport.RequiredTool;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,8 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -44,7 +43,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * pusher follow them in Salesforce, check the fields, run a reconcile from the page and watch the progress bar reach
  * 100%, look a person up and remove their unsubscribe. Screenshots of each page go to {@code target/screenshots}.
  *
- * <p>Without Chromium on the machine the test is skipped with a message, unless {@code BROWSER_REQUIRED=1} (set by
+ * <p>Without Chromium on the machine the test is skipped with a message, unless {@code TOOLS_REQUIRED=1} (set by
  * {@code .ci/run}, which installs both packages), where it fails.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -64,10 +63,7 @@ class AdminConsoleBrowserTest {
         Path driver = Path.of(System.getProperty("browser.driver", "/usr/bin/chromedriver"));
         boolean present = Files.isExecutable(chromium) && Files.isExecutable(driver);
         String missing = "Chromium (" + chromium + ") and ChromeDriver (" + driver + ") are needed: apt-get install chromium chromium-driver";
-        if ("1".equals(System.getenv("BROWSER_REQUIRED"))) {
-            Assertions.assertTrue(present, missing);
-        }
-        Assumptions.assumeTrue(present, missing);
+        RequiredTool.require(present, missing);
 
         Path root = Path.of(System.getProperty("project.root"));
         Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "console-stack-");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.unsubsync.testsupport.RequiredTool;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -17,6 +18,7 @@ import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.user.KafkaUser;
+import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -24,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -73,12 +76,19 @@ public final class Manifests {
 
     /** An overlay ({@code dev}, {@code prod}) as {@code kubectl kustomize} renders it, read strictly. */
     public static Manifests overlay(String name) throws IOException, InterruptedException {
+        RequiredTool.require(onPath("kubectl"), "kubectl is needed to render the manifests (kubectl kustomize):"
+                + " apt-get install kubernetes-client, or any kubectl 1.27+");
         return parse(kustomize(root().resolve("overlays").resolve(name)));
     }
 
     /** One file of the base, read strictly (no kustomize). */
     public static Manifests baseFile(String file) throws IOException {
         return parse(Files.readString(root().resolve("base").resolve(file)));
+    }
+
+    private static boolean onPath(String command) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        return Arrays.stream(path.split(File.pathSeparator)).anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, command)));
     }
 
     static String kustomize(Path dir) throws IOException, InterruptedException {

@@ -1,12 +1,10 @@
 package dev.unsubsync.reconciler.kafka;
 
-import dev.unsubsync.kit.kafka.TopicRecords;
 import dev.unsubsync.kit.kafka.KafkaClients;
-import dev.unsubsync.events.DiffScanRequest;
 import dev.unsubsync.events.ReconcileRun;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.reconciler.config.ReconcilerConfiguration;
-import dev.unsubsync.reconciler.domain.RunOutcome;
+import dev.unsubsync.reconciler.domain.RunFailure;
 import dev.unsubsync.reconciler.salesforce.SalesforceSnapshot;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.SalesforceClient;
@@ -33,7 +31,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * (wait until the Streams application has every record of both sides, then ask every partition to compare), and the
  * apply (count the pusher's answers to the pushes and the sales-side records the diff asked for). Each phase publishes
  * its progress on the runs topic ({@link RunProgress}); the counts of the report are what the diff and the pusher answered
- * ({@link RunAnswers}), not estimates, and the verdict is {@link RunOutcome}'s.
+ * ({@link RunAnswers}), not estimates, and the verdict is {@link dev.unsubsync.reconciler.domain.RunOutcome}'s.
  */
 @Singleton
 public class NightlyRun implements AutoCloseable {
@@ -108,15 +106,8 @@ public class NightlyRun implements AutoCloseable {
             }
 
             @Override
-            public void askDiff(String pass, SyncSettings current, int partitions) {
-                for (int partition = 0; partition < partitions; partition++) {
-                    DiffScanRequest request = DiffScanRequest.newBuilder().setRunId(pass)
-                            .setSyncToEmailOptOut(current.getSyncToEmailOptOut())
-                            .setMarketoSalesOptOutField(current.getSyncToMarketoSalesOptOut() ? current.getMarketoSalesOptOutField() : null)
-                            .setRequestedAt(clock.instant()).build();
-                    producer.send(TopicRecords.of(Topics.RECONCILE_CONTROL, partition, pass, request, List.of()));
-                }
-                producer.flush();
+            public void askDiff(String pass, SyncSettings current, int partitions) throws RunFailure, InterruptedException {
+                DiffRequests.send(producer, pass, current, partitions, clock, config.getPhaseTimeout());
             }
 
             @Override

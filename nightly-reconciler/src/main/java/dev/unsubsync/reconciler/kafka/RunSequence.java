@@ -41,8 +41,8 @@ final class RunSequence {
         /** Starts listening for this pass's answers, from now on. */
         Answers answers(String pass);
 
-        /** Asks each of the diff's {@code partitions} to compare. */
-        void askDiff(String pass, SyncSettings settings, int partitions);
+        /** Asks each of the diff's {@code partitions} to compare; fails the run if a request is not durable. */
+        void askDiff(String pass, SyncSettings settings, int partitions) throws RunFailure, InterruptedException;
 
         /** API calls used today, if Salesforce says. */
         Long apiUsed();
