@@ -12,6 +12,7 @@ import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.SalesforceId;
 import dev.unsubsync.schemas.Topics;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,7 +48,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>People</b> (by person, co-partitioned with the ledger): applies the changes to the person's entry and
  *       publishes it. A record that <em>joins</em> a person the ledger holds as unsubscribed, and is not opted out yet,
  *       goes to {@code reconcile-pushes}: someone unsubscribed before their Contact or Lead existed (or before a duplicate
- *       was created) is opted out as soon as the directory sees the record, without anyone sending anything again.</li>
+ *       was created) is opted out as soon as the directory sees the record, without anyone sending anything again.
+ *       The other order — the record reached the directory first, the person reaches the ledger later (a reconciler
+ *       catching up on a backlog) — is joined by the ledger's re-key ({@link #pushesForNewlyUnsubscribed}).</li>
  * </ol>
  *
  * A record whose opt-out was unchecked in Salesforce is not a newcomer and is not pushed here: bringing it back is the
@@ -102,6 +105,55 @@ public final class DirectoryTopology {
             return null;
         }
         return PersonKey.of(email);
+    }
+
+    /**
+     * How close to an unsubscribe a record must have changed in Salesforce (or the person's entry in the directory) for
+     * the ledger to push it when the person reaches the ledger after the record reached the directory: the pusher, which
+     * handled the unsubscribe on its own, may not have seen such a record yet. Wider than the poll interval and a clock's
+     * skew; a record pushed twice costs a write, never a wrong value.
+     */
+    static final Duration JOIN_WINDOW = Duration.ofMinutes(5);
+
+    /**
+     * The directory's records of {@code person} (entry bytes as kept in {@link #PEOPLE_STORE}) that an unsubscribe recorded
+     * at {@code recordedAt} must be pushed to although no record joined the person since: records not opted out yet, not
+     * converted, that changed in Salesforce or reached the directory within {@link #JOIN_WINDOW} of the unsubscribe.
+     */
+    static List<UnsubscribeRecorded> pushesForNewlyUnsubscribed(String person, SalesforcePeople entry, Instant recordedAt, Instant now) {
+        List<UnsubscribeRecorded> pushes = new ArrayList<>();
+        if (entry == null) {
+            return pushes;
+        }
+        Instant since = recordedAt.minus(JOIN_WINDOW);
+        boolean entryChanged = entry.getUpdatedAt() != null && !entry.getUpdatedAt().isBefore(since);
+        for (DirectoryEntry record : entry.getRecords()) {
+            boolean recordChanged = record.getSystemModstamp() != null && !record.getSystemModstamp().isBefore(since);
+            boolean notOptedOut = !record.getEmailOptOut() || Boolean.FALSE.equals(record.getMarketoSalesOptOut());
+            if ((entryChanged || recordChanged) && notOptedOut && !record.getIsConverted()) {
+                pushes.add(push(person, record.getId(), record.getObjectType(), record.getEmail(), record.getSystemModstamp(), now));
+            }
+        }
+        return pushes;
+    }
+
+    /** The push that opts a record of an unsubscribed person out: one event id per record and version. */
+    static UnsubscribeRecorded push(String person, String id, String objectType, String email, Instant systemModstamp, Instant now) {
+        String modstamp = systemModstamp == null ? "" : String.valueOf(systemModstamp.toEpochMilli());
+        return UnsubscribeRecorded.newBuilder()
+                // One id per record and version: a record that leaves and joins again is pushed again; the ledger's push
+                // and the directory's for the same record and version are one event to the pusher.
+                .setEventId(ReconcileTopology.uuid("directory|" + person + "|" + id + "|" + modstamp))
+                .setEmail(email)
+                .setSalesforceId(id)
+                .setPersonType(id.startsWith(SalesforceId.LEAD_PREFIX) ? PersonType.LEAD : PersonType.CONTACT)
+                .setSource(UnsubscribeSource.SALESFORCE_SYNC)
+                .setScope(UnsubscribeScope.ALL_EMAIL)
+                .setOccurredAt(now)
+                .setRecordedAt(now)
+                .setReason(objectType + " " + id + " appeared in Salesforce with the address of an unsubscribed person")
+                .setOrigin(ORIGIN)
+                .build();
     }
 
     /** A change that takes the record from a person. */
@@ -256,20 +308,7 @@ public final class DirectoryTopology {
         }
 
         private static UnsubscribeRecorded push(String person, SalesforceRecord record, Instant now) {
-            String modstamp = record.getSystemModstamp() == null ? "" : String.valueOf(record.getSystemModstamp().toEpochMilli());
-            return UnsubscribeRecorded.newBuilder()
-                    // One id per record and version: a record that leaves and joins again is pushed again.
-                    .setEventId(ReconcileTopology.uuid("directory|" + person + "|" + record.getId() + "|" + modstamp))
-                    .setEmail(record.getEmail())
-                    .setSalesforceId(record.getId())
-                    .setPersonType(record.getId().startsWith(SalesforceId.LEAD_PREFIX) ? PersonType.LEAD : PersonType.CONTACT)
-                    .setSource(UnsubscribeSource.SALESFORCE_SYNC)
-                    .setScope(UnsubscribeScope.ALL_EMAIL)
-                    .setOccurredAt(now)
-                    .setRecordedAt(now)
-                    .setReason(record.getObjectType() + " " + record.getId() + " appeared in Salesforce with the address of an unsubscribed person")
-                    .setOrigin(ORIGIN)
-                    .build();
+            return DirectoryTopology.push(person, record.getId(), record.getObjectType(), record.getEmail(), record.getSystemModstamp(), now);
         }
     }
 }

@@ -117,7 +117,7 @@ public final class ReconcileTopology {
 
         topology.addSource("ledger", keys, serdes.values(Topics.UNSUBSCRIBE_LEDGER).deserializer(), Topics.UNSUBSCRIBE_LEDGER.name());
         topology.addSource("candidates", keys, serdes.values(Topics.UNSUBSCRIBE_LEDGER).deserializer(), Topics.RECONCILE_CANDIDATES.name());
-        topology.addProcessor("rekey", Rekey::new, "ledger");
+        topology.addProcessor("rekey", () -> new Rekey(serdes.values(Topics.SALESFORCE_PEOPLE).deserializer(), clock), "ledger");
         topology.addProcessor("record-candidates", RecordCandidates::new, "candidates");
         topology.addStateStore(store(PERSON_STORE, Serdes.String()), "rekey", "record-candidates");
         topology.addSink("to-sales-by-id", Topics.RECONCILE_SALES.name(), keyWriter, serdes.values(Topics.UNSUBSCRIBE_LEDGER).serializer(), new BySalesforceId<>(), "rekey");
@@ -141,6 +141,9 @@ public final class ReconcileTopology {
         topology.addSink("to-tallies", Topics.RECONCILE_TALLIES.name(), keyWriter, serdes.values(Topics.RECONCILE_TALLIES).serializer(), "scan", "record-candidates");
 
         DirectoryTopology.addTo(topology, serdes.values(Topics.SALESFORCE_RECORDS), serdes.values(Topics.SALESFORCE_PEOPLE), serdes.values(Topics.UNSUBSCRIBE_LEDGER), PERSON_STORE, clock);
+        // A person new to the ledger whose records reached the directory first: the re-key pushes them (both orders joined).
+        topology.connectProcessorAndStateStores("rekey", DirectoryTopology.PEOPLE_STORE);
+        topology.addSink("to-ledger-pushes", Topics.RECONCILE_PUSHES.name(), keyWriter, serdes.values(Topics.UNSUBSCRIBE_LEDGER).serializer(), "rekey");
         // The diff resolves unsubscribes without an ID through the directory, on the same partition (both by person).
         topology.connectProcessorAndStateStores("scan", DirectoryTopology.PEOPLE_STORE);
         return topology;
@@ -186,15 +189,27 @@ public final class ReconcileTopology {
         }
     }
 
-    /** Re-keys the ledger by Salesforce ID and remembers each person's ID. */
+    /**
+     * Re-keys the ledger by Salesforce ID and remembers each person's ID; a person new to the ledger whose records the
+     * directory already lists, changed near the unsubscribe, has them pushed (the pusher may have missed them).
+     */
     static final class Rekey implements Processor<String, UnsubscribeRecorded, String, UnsubscribeRecorded> {
+        private final Deserializer<SalesforcePeople> people;
+        private final Clock clock;
         private ProcessorContext<String, UnsubscribeRecorded> context;
         private KeyValueStore<String, String> persons;
+        private KeyValueStore<String, byte[]> directory;
+
+        Rekey(Deserializer<SalesforcePeople> people, Clock clock) {
+            this.people = people;
+            this.clock = clock;
+        }
 
         @Override
         public void init(ProcessorContext<String, UnsubscribeRecorded> context) {
             this.context = context;
             this.persons = context.getStateStore(PERSON_STORE);
+            this.directory = context.getStateStore(DirectoryTopology.PEOPLE_STORE);
         }
 
         @Override
@@ -206,13 +221,24 @@ public final class ReconcileTopology {
             String previous = persons.get(person);
             String next = record.value() == null ? null : salesforceKey(record.value());
             if (previous != null && !previous.equals(next)) {
-                context.forward(new Record<String, UnsubscribeRecorded>(previous + "|" + person, null, record.timestamp()));
+                context.forward(new Record<String, UnsubscribeRecorded>(previous + "|" + person, null, record.timestamp()), "to-sales-by-id");
             }
             if (next == null) {
                 persons.delete(person);
-            } else {
-                persons.put(person, next);
-                context.forward(new Record<>(next + "|" + person, record.value(), record.timestamp()));
+                return;
+            }
+            persons.put(person, next);
+            context.forward(new Record<>(next + "|" + person, record.value(), record.timestamp()), "to-sales-by-id");
+            if (previous == null) {
+                byte[] entry = directory.get(person);
+                if (entry != null) {
+                    SalesforcePeople listed = people.deserialize(Topics.SALESFORCE_PEOPLE.name(), entry);
+                    for (UnsubscribeRecorded push : DirectoryTopology.pushesForNewlyUnsubscribed(person, listed, record.value().getRecordedAt(), clock.instant())) {
+                        LOG.info("{} {} was in the directory before {} reached the ledger: asking the pusher to opt it out", push.getPersonType(),
+                                push.getSalesforceId(), PersonKey.masked(person));
+                        context.forward(new Record<>(person, push, record.timestamp()), "to-ledger-pushes");
+                    }
+                }
             }
         }
     }

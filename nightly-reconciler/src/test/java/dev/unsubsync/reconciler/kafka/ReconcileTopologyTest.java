@@ -305,6 +305,34 @@ class ReconcileTopologyTest {
     }
 
     @Test
+    void aRecordThatReachedTheDirectoryBeforeItsPersonReachedTheLedgerIsPushedWhenTheyDo() {
+        // The reconciler catches up on a backlog: the Lead is in the directory first, the unsubscribe reaches the ledger later.
+        directoryIn.pipeInput(LINUS_LEAD, sfRecord(LINUS_LEAD, "linus@example.com", false, "load-1"));
+        directoryIn.pipeInput(ADA_CONTACT, sfRecord(ADA_CONTACT, "linus@example.com", true, "load-1"));
+        assertTrue(pushes.isEmpty(), "nobody is unsubscribed yet");
+
+        events.pipeInput("linus@example.com", recorded("Linus@example.com", null));
+
+        List<TestRecord<String, UnsubscribeRecorded>> pushed = pushes.readRecordsToList();
+        assertEquals(List.of(LINUS_LEAD), pushed.stream().map(r -> r.value().getSalesforceId()).toList(), "the Lead; the Contact is opted out already");
+        assertEquals(UnsubscribeSource.SALESFORCE_SYNC, pushed.getFirst().value().getSource());
+        assertEquals(DirectoryTopology.ORIGIN, pushed.getFirst().value().getOrigin());
+
+        events.pipeInput("linus@example.com", recorded("linus@example.com", LINUS_LEAD));
+        assertTrue(pushes.isEmpty(), "a person already in the ledger: the pusher has the directory's records for them");
+    }
+
+    @Test
+    void aPersonReachingTheLedgerLongAfterTheirRecordsSettledIsLeftToThePusher() {
+        // Records unchanged for a day and listed long before the unsubscribe: the pusher's directory had them.
+        directoryIn.pipeInput(LINUS_LEAD, SalesforceRecord.newBuilder(sfRecord(LINUS_LEAD, "linus@example.com", false, "load-1"))
+                .setSystemModstamp(NOW.minus(java.time.Duration.ofDays(1))).build());
+        events.pipeInput("linus@example.com", UnsubscribeRecorded.newBuilder(recorded("linus@example.com", null))
+                .setRecordedAt(NOW.plus(java.time.Duration.ofHours(1))).build());
+        assertTrue(pushes.isEmpty(), "no second write of what the pusher wrote itself");
+    }
+
+    @Test
     void aTopicOnlyUnsubscribeDoesNotMakeANewRecordOptedOut() {
         events.pipeInput("ada@example.com", UnsubscribeRecorded.newBuilder(recorded("ada@example.com", null)).setTopic("sendgrid:asm-group:3").build());
         directoryIn.pipeInput(ADA_CONTACT, sfRecord(ADA_CONTACT, "ada@example.com", false, "load-1"));
@@ -318,7 +346,7 @@ class ReconcileTopologyTest {
         directoryIn.pipeInput(LINUS_LEAD, sfRecord(LINUS_LEAD, "Linus@Example.com", false, "load-1"));
         events.pipeInput("linus@example.com", recorded("linus@example.com", null));
         events.pipeInput("nobody@example.com", recorded("nobody@example.com", null));
-        pushes.readRecordsToList(); // what the directory itself pushed for the Lead that joined before the unsubscribe: none
+        pushes.readRecordsToList(); // what the ledger pushed at once for the Lead that joined just before the unsubscribe
         eventsOut.readRecordsToList();
 
         control.pipeInput("run-1#1", scan("run-1#1"));
