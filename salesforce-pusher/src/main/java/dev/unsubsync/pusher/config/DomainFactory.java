@@ -47,7 +47,7 @@ public class DomainFactory {
     @Singleton
     @Bean(preDestroy = "close")
     PeopleDirectory peopleDirectory(KafkaClients kafka, Clock clock, PusherConfiguration config, MeterRegistry metrics) {
-        return new PeopleDirectory(kafka.config(), clock, config.getLookupMemory(), metrics);
+        return new PeopleDirectory(kafka.config(), clock, config.getLookupMemory(), config.getDirectoryMaxAge(), metrics);
     }
 
     @Singleton

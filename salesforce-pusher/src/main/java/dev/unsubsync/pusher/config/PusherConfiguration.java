@@ -76,6 +76,22 @@ public class PusherConfiguration {
         this.everyRecordForEmail = everyRecordForEmail;
     }
 
+    /**
+     * How long after the reconciler last read Salesforce (its poll, every minute, or a full load) the people directory is
+     * still trusted to list every record of a person. Past it (the reconciler stopped, or its directory is off), an
+     * unsubscribe that names a record looks up the email's other records live as well. Default 15 min.
+     */
+    @NotNull
+    private Duration directoryMaxAge = Duration.ofMinutes(15);
+
+    public Duration getDirectoryMaxAge() {
+        return directoryMaxAge;
+    }
+
+    public void setDirectoryMaxAge(Duration directoryMaxAge) {
+        this.directoryMaxAge = directoryMaxAge;
+    }
+
     public Duration getLookupMemory() {
         return lookupMemory;
     }

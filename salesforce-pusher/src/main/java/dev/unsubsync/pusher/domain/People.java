@@ -11,9 +11,17 @@ public interface People {
 
     /**
      * The records the directory lists for the person, converted Leads already replaced by their Contact; empty when it
-     * lists none (unknown to the directory, or the directory is not read yet).
+     * lists none (unknown to the directory, or the directory is not {@link #current}: then only what a live lookup found).
      */
     Optional<List<PersonRecord>> known(String personKey);
+
+    /**
+     * Whether the directory may be trusted to list every record of the people it lists, and to push a record that joins
+     * an unsubscribed person later: read to its end, still followed, and kept by a reconciler that has finished a full
+     * load and read Salesforce recently. While it is not, an unsubscribe that names a record looks up the email's other
+     * records live as well.
+     */
+    boolean current();
 
     /**
      * Remembers what a live lookup in Salesforce found for a person (possibly nothing), until the directory lists the
@@ -30,6 +38,11 @@ public interface People {
 
         @Override
         public void learned(String personKey, List<PersonRecord> records) {
+        }
+
+        @Override
+        public boolean current() {
+            return false;
         }
     };
 }

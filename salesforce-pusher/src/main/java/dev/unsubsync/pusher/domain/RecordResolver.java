@@ -13,7 +13,9 @@ import java.util.Optional;
 /**
  * Which Contacts and Leads each all-email unsubscribe of a batch reaches: the record its Salesforce ID names and, by
  * default, every other record with its email; without an ID, every record with its email — from the people directory
- * or, for the people it does not list, from one batched live query for the whole batch.
+ * or, for the people it does not list, from one batched live query for the whole batch. While the directory is not
+ * current (restarting with a backlog, or no reconciler keeping it), an event with an ID is looked up live too, so a
+ * duplicate Contact or Lead with its email is never skipped.
  */
 final class RecordResolver {
 
@@ -47,7 +49,9 @@ final class RecordResolver {
             if (person.isPresent() && (id.isEmpty() || everyRecordForEmail && !inbound.namedRecordOnly())) {
                 Optional<List<PersonRecord>> known = people.known(person.get());
                 known.ifPresent(records -> records.stream().filter(r -> !targets.contains(r)).forEach(targets::add));
-                if (known.isEmpty() && id.isEmpty()) {
+                // Without an ID the directory's silence is never trusted (a record may be newer than its last poll); with one,
+                // it is trusted only while the directory is current: else the email's other records are looked up live.
+                if (known.isEmpty() && (id.isEmpty() || !people.current())) {
                     unknown.put(inbound, person.get());
                 }
             }

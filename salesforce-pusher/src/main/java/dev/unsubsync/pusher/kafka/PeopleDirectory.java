@@ -1,6 +1,7 @@
 package dev.unsubsync.pusher.kafka;
 
 import dev.unsubsync.events.DirectoryEntry;
+import dev.unsubsync.events.DirectoryState;
 import dev.unsubsync.events.SalesforcePeople;
 import dev.unsubsync.pusher.domain.People;
 import dev.unsubsync.pusher.domain.PersonRecord;
@@ -42,14 +43,22 @@ public final class PeopleDirectory implements People, AutoCloseable {
     private final Clock clock;
     private final Duration learnedTtl;
     private final CompactedView view;
+    private final CompactedView stateView;
+    private final Duration maxAge;
+    private volatile DirectoryState state;
 
     private record Learned(List<PersonRecord> records, Instant until) {
     }
 
-    /** @param clientConfig bootstrap servers and registry settings */
-    public PeopleDirectory(Map<String, Object> clientConfig, Clock clock, Duration learnedTtl, MeterRegistry metrics) {
+    /**
+     * @param clientConfig bootstrap servers and registry settings
+     * @param maxAge       how long after the reconciler last read Salesforce (poll or full load) the directory is still
+     *                     trusted to list every record of a person
+     */
+    public PeopleDirectory(Map<String, Object> clientConfig, Clock clock, Duration learnedTtl, Duration maxAge, MeterRegistry metrics) {
         this.clock = clock;
         this.learnedTtl = learnedTtl;
+        this.maxAge = maxAge;
         Map<String, Object> config = new HashMap<>(clientConfig);
         // Large fetches: the directory is read whole at start-up.
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
@@ -57,6 +66,15 @@ public final class PeopleDirectory implements People, AutoCloseable {
         // A cache: an entry that can never be decoded is skipped, and the people it lists are looked up live instead.
         this.view = new CompactedView("people-directory", Topics.SALESFORCE_PEOPLE, config, this::apply,
                 () -> LOG.info("People directory read: {} people", byPerson.size()), true);
+        this.stateView = new CompactedView("people-directory-state", Topics.DIRECTORY_STATE, clientConfig, (key, value) -> {
+            if (Topics.DIRECTORY_STATE_KEY.equals(key)) {
+                state = value instanceof DirectoryState read ? read : null;
+            }
+        }, () -> { }, true);
+        Gauge.builder("unsubsync.directory.current", this, d -> d.current() ? 1 : 0)
+                .description("1 while the directory is trusted to list every record of a person (read, followed, and refreshed from"
+                        + " Salesforce within the pusher's directory-max-age); 0: unsubscribes with an ID look the email up live too")
+                .register(metrics);
         Gauge.builder("unsubsync.directory.people", byPerson, Map::size).description("People (emails) the directory lists").register(metrics);
         Gauge.builder("unsubsync.directory.caught.up", view, v -> v.caughtUp() ? 1 : 0)
                 .description("1 once the directory topic has been read to its end").register(metrics);
@@ -64,7 +82,8 @@ public final class PeopleDirectory implements People, AutoCloseable {
 
     @Override
     public Optional<List<PersonRecord>> known(String personKey) {
-        Object ids = byPerson.get(personKey);
+        // A directory that is not current may list a person without their newest records: not trusted at all then.
+        Object ids = current() ? byPerson.get(personKey) : null;
         if (ids != null) {
             List<PersonRecord> records = new ArrayList<>();
             if (ids instanceof String id) {
@@ -96,7 +115,27 @@ public final class PeopleDirectory implements People, AutoCloseable {
      * runs for every record.
      */
     public boolean lists(String personKey) {
-        return byPerson.containsKey(personKey) || fresh(personKey).isPresent();
+        return current() && byPerson.containsKey(personKey) || fresh(personKey).isPresent();
+    }
+
+    @Override
+    public boolean current() {
+        return view.caughtUp() && stateView.caughtUp() && refreshed(state, clock.instant(), maxAge);
+    }
+
+    /**
+     * Whether the reconciler that keeps the directory has finished a full load and read Salesforce (a poll or a full load)
+     * within {@code maxAge} of {@code now}: false with no state at all (no reconciler, or its directory turned off).
+     */
+    static boolean refreshed(DirectoryState state, Instant now, Duration maxAge) {
+        if (state == null || state.getFullLoadEndedAt() == null) {
+            return false;
+        }
+        Instant last = state.getFullLoadEndedAt();
+        if (state.getLastPollAt() != null && state.getLastPollAt().isAfter(last)) {
+            last = state.getLastPollAt();
+        }
+        return !last.plus(maxAge).isBefore(now);
     }
 
     @Override
@@ -152,5 +191,6 @@ public final class PeopleDirectory implements People, AutoCloseable {
     @Override
     public void close() {
         view.close();
+        stateView.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.unsubsync.pusher.bench;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.unsubsync.events.DirectoryState;
 import dev.unsubsync.events.OptOutPushResult;
 import dev.unsubsync.events.PushOutcome;
 import dev.unsubsync.schemas.Topics;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -48,6 +50,16 @@ final class BenchKafka {
         AvroKafkaSerializer<SpecificRecord> serializer = new AvroKafkaSerializer<>();
         serializer.configure(config, false);
         return new KafkaProducer<>(config, new StringSerializer(), serializer);
+    }
+
+    /**
+     * The state a reconciler keeping the directory publishes (a full load finished, a poll just now), so the pusher
+     * trusts the directory as in production: without it, an unsubscribe that names a record looks its email up live too.
+     */
+    static void directoryRefreshed(KafkaProducer<String, SpecificRecord> producer) throws Exception {
+        Instant now = Instant.now();
+        producer.send(new ProducerRecord<>(Topics.DIRECTORY_STATE.name(), Topics.DIRECTORY_STATE_KEY, DirectoryState.newBuilder()
+                .setFullLoadId("bench").setFullLoadStartedAt(now).setFullLoadEndedAt(now).setLastPollAt(now).build())).get();
     }
 
     /** API requests the emulator counted for one endpoint. */

@@ -95,6 +95,7 @@ class PeopleResolutionBench {
                 byPerson.forEach((person, records) -> producer.send(new ProducerRecord<>(Topics.SALESFORCE_PEOPLE.name(), person,
                         SalesforcePeople.newBuilder().setRecords(records).setUpdatedAt(Instant.now()).build())));
                 producer.flush();
+                BenchKafka.directoryRefreshed(producer);
             }
             System.out.printf("emulator: %,d Contacts and %,d Leads, %,d emails with both; directory written; emulator RSS %d MiB%n",
                     people + 1, people, paired.size(), rssMiB(emulator.pid()));

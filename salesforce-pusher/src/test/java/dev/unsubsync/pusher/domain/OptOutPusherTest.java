@@ -98,7 +98,13 @@ class OptOutPusherTest {
         public void learned(String personKey, List<PersonRecord> records) {
             learned.put(personKey, records);
         }
+
+        @Override
+        public boolean current() {
+            return directoryCurrent;
+        }
     };
+    private boolean directoryCurrent = true;
     private final OptOutPusher pusher = pusher(true);
 
     private OptOutPusher pusher(boolean everyRecordForEmail) {
@@ -191,6 +197,28 @@ class OptOutPusherTest {
         assertTrue(salesforce.lookups.isEmpty(), "the directory answered: no live lookup");
         assertEquals(3, decision.results().size());
         assertTrue(decision.results().stream().allMatch(r -> r.getOutcome() == PushOutcome.WRITTEN), decision.toString());
+    }
+
+    @Test
+    void anUnsubscribeWithAnIdReachesTheEmailsOtherRecordsWhileTheDirectoryIsNotCurrent() {
+        String duplicate = SalesforceId.parse("003000000000002").to18();
+        salesforce.byEmail.put("p@example.com", List.of(PersonRecord.of(CONTACT), PersonRecord.of(duplicate), PersonRecord.of(LEAD)));
+        directoryCurrent = false;
+
+        OptOutPusher.Decision decision = pusher.push(List.of(recorded(CONTACT)), 1).getFirst();
+
+        assertEquals(java.util.Set.of(CONTACT, duplicate, LEAD), salesforce.written().stream().map(RecordUpdate::id).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(List.of(List.of("p@example.com")), salesforce.lookups, "the email's other records looked up live");
+        assertTrue(decision.results().stream().allMatch(r -> r.getOutcome() == PushOutcome.WRITTEN), decision.toString());
+    }
+
+    @Test
+    void anUnsubscribeWithAnIdTrustsACurrentDirectoryThatDoesNotListItsEmail() {
+        OptOutPusher.Decision decision = pusher.push(List.of(recorded(CONTACT)), 1).getFirst();
+
+        assertEquals(List.of(CONTACT), salesforce.written().stream().map(RecordUpdate::id).toList());
+        assertTrue(salesforce.lookups.isEmpty(), "a current directory lists every record the email has; no live lookup");
+        assertEquals(PushOutcome.WRITTEN, only(decision).getOutcome());
     }
 
     @Test
