@@ -235,6 +235,16 @@ public final class DirectoryReads {
     }
 
     /** The later of two watermarks (either may be null). */
+    /**
+     * Where the poll goes on from after a full load of one object: no later than when its Bulk query started, whatever the
+     * newest SystemModstamp it read. A record edited while the job ran, in a part already read, has a SystemModstamp after
+     * the start and is read by the next poll; with the newest SystemModstamp read as the watermark it was missed by every
+     * poll until the next full load.
+     */
+    public static Instant fullLoadWatermark(Instant newestRead, Instant queryStarted) {
+        return newestRead != null && newestRead.isBefore(queryStarted) ? newestRead : queryStarted;
+    }
+
     public static Instant later(Instant a, Instant b) {
         return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
     }

@@ -186,6 +186,7 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
             String marketo = marketoField(objectType, loadCalls);
             Instant[] newest = {null};
             long[] rows = {0};
+            Instant queryStarted = clock.instant();
             Outcome<Long> read = salesforce.bulkQuery(DirectoryReads.fullLoad(objectType, marketo), config.getSnapshotPageSize(), row -> {
                 rows[0]++;
                 DirectoryReads.record(objectType, row, marketo, loadId).ifPresent(record -> {
@@ -198,7 +199,7 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
             if (!(read instanceof Outcome.Ok<Long>)) {
                 throw new IllegalStateException("full load of " + objectType + " failed: " + read.describe());
             }
-            watermarks.put(objectType, newest[0]);
+            watermarks.put(objectType, DirectoryReads.fullLoadWatermark(newest[0], queryStarted));
         }
         load.sweep();
         producer.flush();
@@ -211,8 +212,9 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
         recordsGone.increment(load.gone());
         Instant ended = clock.instant();
         publish(DirectoryState.newBuilder(before == null ? DirectoryState.newBuilder().build() : before)
-                .setContactWatermark(DirectoryReads.later(watermarks.get("Contact"), before == null ? null : before.getContactWatermark()))
-                .setLeadWatermark(DirectoryReads.later(watermarks.get("Lead"), before == null ? null : before.getLeadWatermark()))
+                // The load read everything as of its start: polls go on from there, never from a later watermark kept before.
+                .setContactWatermark(watermarks.get("Contact"))
+                .setLeadWatermark(watermarks.get("Lead"))
                 .setFullLoadId(loadId).setFullLoadStartedAt(started).setFullLoadEndedAt(ended).setFullLoadRecords(load.read())
                 .build());
         LOG.info("People directory: full load {} read {} Contacts and Leads in {} ms ({}); {} new or changed written, {} gone from Salesforce tombstoned",

@@ -24,6 +24,20 @@ class DirectoryReadsTest {
     private static final Instant NOW = Instant.parse("2026-12-01T05:00:00Z");
 
     @Test
+    void aFullLoadsWatermarkIsWhenItsQueryStartedSoARecordEditedMidJobIsPolledNext() {
+        Instant started = NOW.minus(Duration.ofMinutes(10));
+        // A record in a chunk already read is edited at 05:00 (its email changed): the job read 04:50's version.
+        // The newest SystemModstamp read (04:58, from a later chunk) would skip it forever; the job's start does not.
+        assertEquals(started, DirectoryReads.fullLoadWatermark(NOW.minus(Duration.ofMinutes(2)), started));
+        String next = DirectoryReads.changedSince("Contact", null, DirectoryReads.fullLoadWatermark(NOW.minus(Duration.ofMinutes(2)), started),
+                Duration.ofMinutes(2));
+        assertTrue(next.contains("SystemModstamp > 2026-12-01T04:48:00Z"), next);
+        // Nothing newer than the start read: from the newest read (an earlier watermark only reads more).
+        assertEquals(NOW.minus(Duration.ofHours(3)), DirectoryReads.fullLoadWatermark(NOW.minus(Duration.ofHours(3)), started));
+        assertEquals(started, DirectoryReads.fullLoadWatermark(null, started), "no rows at all: from the start");
+    }
+
+    @Test
     void aPollReadsFromTheWatermarkMinusTheOverlapDeletedRecordsIncludedOldestFirst() {
         assertEquals("SELECT Id, Email, HasOptedOutOfEmail, SystemModstamp, IsConverted, ConvertedContactId, IsDeleted FROM Lead"
                         + " WHERE SystemModstamp > 2026-12-01T04:57:59Z ORDER BY SystemModstamp",

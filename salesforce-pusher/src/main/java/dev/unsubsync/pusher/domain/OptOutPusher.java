@@ -43,6 +43,9 @@ public final class OptOutPusher {
     /** Per-record codes that mean "this field cannot be written here": a requirement not met, so park, don't drop. */
     private static final Set<String> FIELD_CODES = Set.of("INVALID_FIELD", "INVALID_FIELD_FOR_INSERT_UPDATE");
 
+    /** Reason prefix of an event parked because Salesforce refused its live lookup for good. */
+    public static final String LOOKUP_REFUSED = "LOOKUP_REFUSED";
+
     /**
      * An event as consumed.
      *
@@ -109,7 +112,7 @@ public final class OptOutPusher {
     public List<Decision> push(List<Inbound> batch, int attempt) {
         List<String> chosen = FieldChoice.fields(settings.get());
         Map<Inbound, Decision> decisions = new LinkedHashMap<>();
-        Map<Inbound, List<PersonRecord>> reach = resolve(batch, decisions, attempt);
+        Map<Inbound, List<PersonRecord>> reach = resolve(batch, decisions, chosen, attempt);
         Map<String, RecordUpdate> writes = new LinkedHashMap<>();
         Map<Inbound, List<String>> writeFor = new LinkedHashMap<>();
         Map<Inbound, Parking> parking = new LinkedHashMap<>();
@@ -227,7 +230,7 @@ public final class OptOutPusher {
      * directory does not list, from one batched live query for the whole batch. Events that reach nothing (a removal, a
      * topic unsubscribe, a person with no record) are decided here.
      */
-    private Map<Inbound, List<PersonRecord>> resolve(List<Inbound> batch, Map<Inbound, Decision> decisions, int attempt) {
+    private Map<Inbound, List<PersonRecord>> resolve(List<Inbound> batch, Map<Inbound, Decision> decisions, List<String> chosen, int attempt) {
         List<Inbound> allEmail = new ArrayList<>();
         for (Inbound inbound : batch) {
             switch (inbound.event()) {
@@ -245,7 +248,17 @@ public final class OptOutPusher {
                         Optional.empty()));
             }
         }
-        Map<Inbound, List<PersonRecord>> reach = resolver.reach(allEmail);
+        Map<Inbound, String> refused = new LinkedHashMap<>();
+        Map<Inbound, List<PersonRecord>> reach = resolver.reach(allEmail, refused);
+        refused.forEach((inbound, why) -> {
+            // A lookup Salesforce will not answer as asked (a field or permission missing): parked on the retry path,
+            // which tries again with backoff until an admin fixes it; the result says why.
+            UnsubscribeRecorded recorded = (UnsubscribeRecorded) inbound.event();
+            Parking parking = new Parking(Parking.Kind.RETRY_LATER, chosen, LOOKUP_REFUSED + " " + why);
+            decisions.put(inbound, new Decision(inbound, List.of(result(recorded, PushOutcome.PARKED, recorded.getSalesforceId(),
+                    salesforceId(recorded).flatMap(SalesforceId::personObjectType).orElse(null), List.of(), parking.kind().name(), parking.describe(),
+                    attempt)), Optional.empty(), Optional.of(parking)));
+        });
         for (Map.Entry<Inbound, List<PersonRecord>> entry : List.copyOf(reach.entrySet())) {
             if (entry.getValue().isEmpty()) {
                 UnsubscribeRecorded recorded = (UnsubscribeRecorded) entry.getKey().event();

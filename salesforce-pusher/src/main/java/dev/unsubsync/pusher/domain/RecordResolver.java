@@ -38,6 +38,16 @@ final class RecordResolver {
      * @throws TransientPushFailure when the live query cannot be answered: an outage is not "no record"
      */
     Map<OptOutPusher.Inbound, List<PersonRecord>> reach(List<OptOutPusher.Inbound> batch) {
+        return reach(batch, new LinkedHashMap<>());
+    }
+
+    /**
+     * As {@link #reach(List)}; events whose live lookup Salesforce refuses for good (a query it will never answer as
+     * asked: {@code INVALID_FIELD}, {@code MALFORMED_QUERY}, {@code INSUFFICIENT_ACCESS}, refused credentials) are left
+     * out of the answer and put in {@code refused} with Salesforce's reason, so the rest of the batch goes on. On the
+     * retry path (an event parked before) such a refusal throws instead: that loop backs off and holds up no one else.
+     */
+    Map<OptOutPusher.Inbound, List<PersonRecord>> reach(List<OptOutPusher.Inbound> batch, Map<OptOutPusher.Inbound, String> refused) {
         Map<OptOutPusher.Inbound, List<PersonRecord>> reach = new LinkedHashMap<>();
         Map<OptOutPusher.Inbound, String> unknown = new LinkedHashMap<>();
         for (OptOutPusher.Inbound inbound : batch) {
@@ -62,8 +72,17 @@ final class RecordResolver {
             unknown.forEach((inbound, person) -> emails.putIfAbsent(person, ((UnsubscribeRecorded) inbound.event()).getEmail()));
             Outcome<Map<String, List<PersonRecord>>> found = salesforce.findByEmail(emails.values());
             if (!(found instanceof Outcome.Ok<Map<String, List<PersonRecord>>>(Map<String, List<PersonRecord>> byPerson))) {
-                // An outage is not an answer: the batch waits and is tried again, nothing is decided.
-                throw new TransientPushFailure("could not look up " + emails.size() + " email(s) in Salesforce: " + found.describe());
+                boolean retryPath = unknown.keySet().stream().anyMatch(inbound -> !inbound.onlyFields().isEmpty());
+                if (found.retryable() || retryPath) {
+                    // An outage is not an answer: the batch waits and is tried again, nothing is decided.
+                    throw new TransientPushFailure("could not look up " + emails.size() + " email(s) in Salesforce: " + found.describe());
+                }
+                // Refused for good: these events wait on the retry path (visible as PARKED), the others are written now.
+                unknown.keySet().forEach(inbound -> {
+                    refused.put(inbound, found.describe());
+                    reach.remove(inbound);
+                });
+                return reach;
             }
             // Found or not, remembered for a while: a person with no record is pending, and a record that appears for
             // them later is opted out by the reconciler's directory, so asking again soon would only spend API calls.

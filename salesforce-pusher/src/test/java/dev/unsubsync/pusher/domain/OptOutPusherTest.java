@@ -213,6 +213,26 @@ class OptOutPusherTest {
     }
 
     @Test
+    void aLookupSalesforceRefusesForGoodParksItsEventsAndTheRestOfTheBatchIsWritten() {
+        salesforce.lookupOutcome = new Outcome.RequestRejected<>(400, "INVALID_FIELD", "No such column 'Email' on entity 'Lead'");
+        directory.put("known@example.com", List.of(PersonRecord.of(CONTACT)));
+
+        List<OptOutPusher.Decision> decisions = pusher.push(List.of(recorded("unknown@example.com", null), recorded("known@example.com", null)), 1);
+
+        OptOutPusher.Decision refused = decisions.getFirst();
+        assertEquals(Parking.Kind.RETRY_LATER, refused.parked().orElseThrow().kind(), refused.toString());
+        assertTrue(refused.parked().get().describe().contains(OptOutPusher.LOOKUP_REFUSED) && refused.parked().get().describe().contains("INVALID_FIELD"),
+                refused.parked().get().describe());
+        assertEquals(PushOutcome.PARKED, only(refused).getOutcome());
+        assertEquals(PushOutcome.WRITTEN, only(decisions.get(1)).getOutcome(), "the known person is not held up");
+        assertEquals(List.of(CONTACT), salesforce.written().stream().map(RecordUpdate::id).toList());
+
+        // On the retry path the refusal holds only that loop, which backs off and asks again.
+        OptOutPusher.Inbound parked = new OptOutPusher.Inbound("unknown@example.com", recorded("unknown@example.com", null).event(), List.of("HasOptedOutOfEmail"));
+        assertThrows(TransientPushFailure.class, () -> pusher.push(List.of(parked), 2));
+    }
+
+    @Test
     void anUnsubscribeWithAnIdTrustsACurrentDirectoryThatDoesNotListItsEmail() {
         OptOutPusher.Decision decision = pusher.push(List.of(recorded(CONTACT)), 1).getFirst();
 
