@@ -192,11 +192,11 @@ class EndToEndTest {
     void aNightlyRunStartedThroughTheApiRecordsASalesforceOnlyOptOutOnTheSalesSide() throws Exception {
         Map<String, Object> alan = salesforce.query("SELECT Id FROM Contact WHERE Email = 'alan.turing@example.com'").getFirst();
         String id = (String) alan.get("Id");
+        // Opted out in Salesforce while the sync is off, and read by the directory so: an opt-out already there when the
+        // sync is turned on is the nightly run's to bring over (with the sync on, the directory would record it at once).
         salesforce.update("Contact", id, Map.of("HasOptedOutOfEmail", true));
-        HttpResponse<String> settings = http.send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/v1/settings"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + LocalStack.CAPTURE_TOKEN)
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"nightlySyncEnabled\":true,\"syncToEmailOptOut\":true,\"syncToMarketoSalesOptOut\":false}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        awaitDirectoryOptedOut("alan.turing@example.com", id);
+        HttpResponse<String> settings = putSettings(true);
         assertEquals(200, settings.statusCode(), settings.body());
 
         // The reconciler follows the settings topic: the run is refused until it has seen the change.
@@ -212,6 +212,48 @@ class EndToEndTest {
                         body -> body.contains("\"state\":\"SUCCEEDED\"") || body.contains("\"state\":\"FAILED\""));
         assertTrue(run.contains("\"state\":\"SUCCEEDED\""), run);
         assertTrue(run.contains("\"recordedOnSalesSide\":1"), run);
+    }
+
+    @Test
+    void anOptOutCheckedInSalesforceUnsubscribesThePersonAndOptsOutTheirLeadWithinAPoll() throws Exception {
+        String contact = salesforce.create("Contact", Map.of("LastName", "Checked", "Email", "sam.checked@example.com"));
+        String lead = salesforce.create("Lead", Map.of("LastName", "Checked", "Company", "Acme", "Email", "Sam.Checked@example.com"));
+        awaitDirectory("sam.checked@example.com", 2);
+        assertEquals(200, putSettings(true).statusCode());
+        try {
+            // Every service follows the settings topic: wait until capture shows the change before the box is checked.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> http.send(HttpRequest.newBuilder(
+                    URI.create(stack.captureUrl() + "/v1/settings")).header("Authorization", "Bearer " + LocalStack.CAPTURE_TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().contains("\"nightlySyncEnabled\":true"));
+            salesforce.update("Contact", contact, Map.of("HasOptedOutOfEmail", true));
+
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> Boolean.TRUE.equals(salesforce.get("Lead", lead).get("HasOptedOutOfEmail")));
+            String person = http.send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/v1/unsubscribes/sam.checked@example.com"))
+                    .header("Authorization", "Bearer " + LocalStack.CAPTURE_TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(person.contains("\"unsubscribed\":true") && person.toLowerCase(java.util.Locale.ROOT).contains("salesforce_sync"), person);
+            assertEquals(0L, ((Number) salesforce.admin("GET", "", null).get("optOutsCleared")).longValue(), "never false");
+        } finally {
+            putSettings(false);
+        }
+    }
+
+    private HttpResponse<String> putSettings(boolean nightlySyncEnabled) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/v1/settings"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + LocalStack.CAPTURE_TOKEN)
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"nightlySyncEnabled\":" + nightlySyncEnabled
+                        + ",\"syncToEmailOptOut\":true,\"syncToMarketoSalesOptOut\":false}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void awaitDirectoryOptedOut(String person, String id) {
+        TopicClients topics = new TopicClients(stack.bootstrapServers(), stack.registryUrl() + "/apis/registry/v3");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            List<ConsumerRecord<String, Object>> entries = topics.collectAvro(Topics.SALESFORCE_PEOPLE.name(), r -> person.equals(r.key()),
+                    found -> false, Duration.ofSeconds(2));
+            return !entries.isEmpty() && entries.getLast().value() instanceof SalesforcePeople latest
+                    && latest.getRecords().stream().anyMatch(r -> r.getId().equals(id) && r.getEmailOptOut());
+        });
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.unsubsync.events.DirectoryEntry;
 import dev.unsubsync.events.PersonType;
 import dev.unsubsync.events.SalesforcePeople;
 import dev.unsubsync.events.SalesforceRecord;
+import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -54,7 +56,10 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * A record whose opt-out was unchecked in Salesforce is not a newcomer and is not pushed here: bringing it back is the
- * nightly run's job, and only while the nightly sync is enabled (rule 4).
+ * nightly run's job, and only while the nightly sync is enabled (rule 4). The other way, while the nightly sync is
+ * enabled, a record whose chosen opt-out field turns true in Salesforce records its person as unsubscribed on the sales
+ * side ({@code unsubscribe-events}, {@code SALESFORCE_SYNC}) unless the ledger holds them already: within a poll, not at
+ * night, and the pusher takes it to the person's other records.
  */
 public final class DirectoryTopology {
 
@@ -80,7 +85,7 @@ public final class DirectoryTopology {
      * @param ledgerPersons the store of persons the ledger holds as unsubscribed (shared with the ledger's re-key)
      */
     static void addTo(Topology topology, Serde<SalesforceRecord> records, Serde<SalesforcePeople> people, Serde<UnsubscribeRecorded> recorded,
-                      String ledgerPersons, Clock clock) {
+                      String ledgerPersons, Clock clock, Supplier<SyncSettings> settings) {
         StringDeserializer keys = new StringDeserializer();
         StringSerializer keyWriter = new StringSerializer();
         // The index is salesforce-records itself, kept as the topic's bytes in a store the topic restores: no changelog of
@@ -91,12 +96,13 @@ public final class DirectoryTopology {
         topology.addSink("to-people-changes", Topics.SALESFORCE_PEOPLE_CHANGES.name(), keyWriter, new ByteArraySerializer(), "directory-index");
 
         topology.addSource("directory-changes", keys, records.deserializer(), Topics.SALESFORCE_PEOPLE_CHANGES.name());
-        topology.addProcessor("directory-people", () -> new People(clock, people.deserializer(), people.serializer()), "directory-changes");
+        topology.addProcessor("directory-people", () -> new People(clock, people.deserializer(), people.serializer(), settings), "directory-changes");
         // Entries kept as the bytes published: each change is encoded once, for the store (and its changelog) and the topic.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PEOPLE_STORE), Serdes.String(), Serdes.ByteArray()), "directory-people");
         topology.connectProcessorAndStateStores("directory-people", ledgerPersons);
         topology.addSink("to-people", Topics.SALESFORCE_PEOPLE.name(), keyWriter, new ByteArraySerializer(), "directory-people");
         topology.addSink("to-directory-pushes", Topics.RECONCILE_PUSHES.name(), keyWriter, recorded.serializer(), "directory-people");
+        topology.addSink("to-directory-events", Topics.UNSUBSCRIBE_EVENTS.name(), keyWriter, recorded.serializer(), "directory-people");
     }
 
     /** The person key of an address, or null when it has none usable. */
@@ -240,8 +246,11 @@ public final class DirectoryTopology {
         private KeyValueStore<String, byte[]> people;
         private KeyValueStore<String, String> ledgerPersons;
 
-        People(Clock clock, Deserializer<SalesforcePeople> reader, Serializer<SalesforcePeople> writer) {
+        private final Supplier<SyncSettings> settings;
+
+        People(Clock clock, Deserializer<SalesforcePeople> reader, Serializer<SalesforcePeople> writer, Supplier<SyncSettings> settings) {
             this.clock = clock;
+            this.settings = settings;
             this.reader = reader;
             this.writer = writer;
         }
@@ -270,6 +279,7 @@ public final class DirectoryTopology {
                 }
             }
             boolean joined = false;
+            DirectoryEntry before = at >= 0 ? entries.get(at) : null;
             if (change.getDeleted()) {
                 if (at < 0) {
                     return;
@@ -297,10 +307,43 @@ public final class DirectoryTopology {
                 people.put(person, updated);
                 context.forward(new Record<String, Object>(person, updated, record.timestamp()), "to-people");
             }
+            SyncSettings inForce = settings.get();
+            if (!change.getDeleted() && inForce.getNightlySyncEnabled() && !change.getIsConverted() && optedOut(DirectoryReads.entry(change), inForce)
+                    && (before == null || !optedOut(before, inForce)) && ledgerPersons.get(person) == null) {
+                // Opted out in Salesforce just now (I2): the sales side learns it within this poll, not at night, and the
+                // pusher takes it to the person's other records.
+                LOG.info("{} {} of {} was opted out in Salesforce: recording the person as unsubscribed on the sales side", change.getObjectType(),
+                        change.getId(), PersonKey.masked(person));
+                context.forward(new Record<String, Object>(person, optedOutInSalesforce(change, inForce, now), record.timestamp()), "to-directory-events");
+            }
             if (joined && ledgerPersons.get(person) != null && !change.getIsConverted() && notOptedOut(change)) {
                 LOG.info("{} {} joined {}, who is unsubscribed: asking the pusher to opt it out", change.getObjectType(), change.getId(), PersonKey.masked(person));
                 context.forward(new Record<String, Object>(person, push(person, change, now), record.timestamp()), "to-directory-pushes");
             }
+        }
+
+        /** Whether a record is opted out in the field(s) the settings choose (Email Opt Out alone while the sync is off). */
+        static boolean optedOut(DirectoryEntry entry, SyncSettings settings) {
+            return settings.getSyncToEmailOptOut() && entry.getEmailOptOut()
+                    || settings.getSyncToMarketoSalesOptOut() && Boolean.TRUE.equals(entry.getMarketoSalesOptOut());
+        }
+
+        private static UnsubscribeRecorded optedOutInSalesforce(SalesforceRecord record, SyncSettings settings, Instant now) {
+            String modstamp = record.getSystemModstamp() == null ? "" : String.valueOf(record.getSystemModstamp().toEpochMilli());
+            String field = settings.getSyncToEmailOptOut() && record.getEmailOptOut() ? "Email Opt Out" : settings.getMarketoSalesOptOutField();
+            return UnsubscribeRecorded.newBuilder()
+                    // One id per record and version: the same change read again (a poll's overlap, a reload) is the same event.
+                    .setEventId(ReconcileTopology.uuid("salesforce-optout|" + record.getId() + "|" + modstamp))
+                    .setEmail(record.getEmail())
+                    .setSalesforceId(record.getId())
+                    .setPersonType(record.getId().startsWith(SalesforceId.LEAD_PREFIX) ? PersonType.LEAD : PersonType.CONTACT)
+                    .setSource(UnsubscribeSource.SALESFORCE_SYNC)
+                    .setScope(UnsubscribeScope.ALL_EMAIL)
+                    .setOccurredAt(record.getSystemModstamp() == null ? now : record.getSystemModstamp())
+                    .setRecordedAt(now)
+                    .setReason(field + " turned true on " + record.getObjectType() + " " + record.getId() + " in Salesforce")
+                    .setOrigin(ORIGIN)
+                    .build();
         }
 
         private static boolean notOptedOut(SalesforceRecord record) {

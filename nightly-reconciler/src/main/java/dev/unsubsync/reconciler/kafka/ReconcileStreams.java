@@ -1,6 +1,7 @@
 package dev.unsubsync.reconciler.kafka;
 
 import dev.unsubsync.kit.kafka.BoundedRocksDb;
+import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.kit.kafka.TopicSerdes;
 import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.reconciler.config.ReconcilerConfiguration;
@@ -37,13 +38,15 @@ public class ReconcileStreams implements ApplicationEventListener<StartupEvent> 
     private final TopicSetup topicSetup;
     private final ReconcilerConfiguration config;
     private final Clock clock;
+    private final SettingsView settings;
     private volatile KafkaStreams streams;
 
-    public ReconcileStreams(KafkaClients kafka, ReconcilerConfiguration config, Clock clock, TopicSetup topicSetup) {
+    public ReconcileStreams(KafkaClients kafka, ReconcilerConfiguration config, Clock clock, TopicSetup topicSetup, SettingsView settings) {
         this.kafka = kafka;
         this.topicSetup = topicSetup;
         this.config = config;
         this.clock = clock;
+        this.settings = settings;
     }
 
     @Override
@@ -73,7 +76,7 @@ public class ReconcileStreams implements ApplicationEventListener<StartupEvent> 
         props.put(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, 60_000);
         // ...all of its share at once (the stateful tasks are 12 on 6 partitions), not two per probing rebalance.
         props.put(StreamsConfig.MAX_WARMUP_REPLICAS_CONFIG, 12);
-        streams = new KafkaStreams(ReconcileTopology.build(TopicSerdes.through(kafka.config()), clock), props);
+        streams = new KafkaStreams(ReconcileTopology.build(TopicSerdes.through(kafka.config()), clock, settings::current), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Reconciler stream failed; replacing the thread", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;

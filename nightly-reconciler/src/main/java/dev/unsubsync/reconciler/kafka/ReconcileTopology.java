@@ -7,6 +7,7 @@ import dev.unsubsync.events.ReconcileTally;
 import dev.unsubsync.events.SalesforceOptOut;
 import dev.unsubsync.events.SalesforcePeople;
 import dev.unsubsync.events.SalesforceRecord;
+import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.events.TallyStep;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
@@ -18,6 +19,7 @@ import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.events.PersonType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -102,7 +104,8 @@ public final class ReconcileTopology {
     private ReconcileTopology() {
     }
 
-    public static Topology build(TopicSerdes serdes, Clock clock) {
+    /** @param settings the settings in force (the directory records Salesforce-side opt-outs only while the sync is enabled) */
+    public static Topology build(TopicSerdes serdes, Clock clock, Supplier<SyncSettings> settings) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(Topics.UNSUBSCRIBE_EVENTS.name(), Consumed.with(Serdes.String(), serdes.values(Topics.UNSUBSCRIBE_EVENTS)))
                 // Unsubscribes from one list or topic are not opt-outs from all email: the ledger (and so the diff) leaves
@@ -140,7 +143,8 @@ public final class ReconcileTopology {
         topology.addSink("to-salesforce-optouts", Topics.SALESFORCE_OPTOUTS.name(), keyWriter, serdes.values(Topics.SALESFORCE_OPTOUTS).serializer(), "scan");
         topology.addSink("to-tallies", Topics.RECONCILE_TALLIES.name(), keyWriter, serdes.values(Topics.RECONCILE_TALLIES).serializer(), "scan", "record-candidates");
 
-        DirectoryTopology.addTo(topology, serdes.values(Topics.SALESFORCE_RECORDS), serdes.values(Topics.SALESFORCE_PEOPLE), serdes.values(Topics.UNSUBSCRIBE_LEDGER), PERSON_STORE, clock);
+        DirectoryTopology.addTo(topology, serdes.values(Topics.SALESFORCE_RECORDS), serdes.values(Topics.SALESFORCE_PEOPLE), serdes.values(Topics.UNSUBSCRIBE_LEDGER), PERSON_STORE, clock,
+                settings);
         // A person new to the ledger whose records reached the directory first: the re-key pushes them (both orders joined).
         topology.connectProcessorAndStateStores("rekey", DirectoryTopology.PEOPLE_STORE);
         topology.addSink("to-ledger-pushes", Topics.RECONCILE_PUSHES.name(), keyWriter, serdes.values(Topics.UNSUBSCRIBE_LEDGER).serializer(), "rekey");

@@ -74,6 +74,9 @@ class ReconcileTopologyTest {
     private static AvroSerde<SalesforceRecord> sfRecords;
     private static AvroSerde<SalesforcePeople> people;
     private TestInputTopic<String, SalesforceRecord> directoryIn;
+    /** The settings the topology follows; the nightly sync off by default, as shipped. */
+    private final java.util.concurrent.atomic.AtomicReference<dev.unsubsync.events.SyncSettings> settings =
+            new java.util.concurrent.atomic.AtomicReference<>(dev.unsubsync.events.SyncSettings.newBuilder().build());
     private TestOutputTopic<String, SalesforcePeople> directory;
 
     @BeforeAll
@@ -108,7 +111,7 @@ class ReconcileTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/reconcile-topology-test-" + System.nanoTime());
         driver = new TopologyTestDriver(ReconcileTopology.build(new dev.unsubsync.kit.kafka.TopicSerdes(anyEvent),
-                Clock.fixed(NOW, ZoneOffset.UTC)), props);
+                Clock.fixed(NOW, ZoneOffset.UTC), settings::get), props);
         events = driver.createInputTopic(Topics.UNSUBSCRIBE_EVENTS.name(), Serdes.String().serializer(), anyEvent.serializer());
         snapshot = driver.createInputTopic(Topics.SALESFORCE_OPTOUTS.name(), Serdes.String().serializer(), optOuts.serializer());
         control = driver.createInputTopic(Topics.RECONCILE_CONTROL.name(), Serdes.String().serializer(), scans.serializer());
@@ -320,6 +323,42 @@ class ReconcileTopologyTest {
 
         events.pipeInput("linus@example.com", recorded("linus@example.com", LINUS_LEAD));
         assertTrue(pushes.isEmpty(), "a person already in the ledger: the pusher has the directory's records for them");
+    }
+
+    @Test
+    void anOptOutTurnedOnInSalesforceRecordsThePersonOnTheSalesSideWithinThePollWhileTheSyncIsEnabled() {
+        settings.set(dev.unsubsync.events.SyncSettings.newBuilder().setNightlySyncEnabled(true).build());
+        directoryIn.pipeInput(ADA_CONTACT, sfRecord(ADA_CONTACT, "Ada@Example.com", false, "load-1"));
+        directoryIn.pipeInput(ADA_LEAD, sfRecord(ADA_LEAD, "ada@example.com", false, "load-1"));
+        assertTrue(eventsOut.isEmpty());
+
+        // A user checks Email Opt Out on Ada's Contact; the next poll reads it.
+        directoryIn.pipeInput(ADA_CONTACT, SalesforceRecord.newBuilder(sfRecord(ADA_CONTACT, "Ada@Example.com", true, "load-1"))
+                .setSystemModstamp(NOW.plusSeconds(30)).build());
+
+        List<TestRecord<String, SpecificRecord>> recordedOnSalesSide = eventsOut.readRecordsToList();
+        assertEquals(List.of("ada@example.com"), recordedOnSalesSide.stream().map(TestRecord::key).toList());
+        UnsubscribeRecorded ada = (UnsubscribeRecorded) recordedOnSalesSide.getFirst().value();
+        assertEquals(UnsubscribeSource.SALESFORCE_SYNC, ada.getSource());
+        assertEquals(DirectoryTopology.ORIGIN, ada.getOrigin());
+        assertEquals(ADA_CONTACT, ada.getSalesforceId());
+        assertNull(ada.getTopic());
+
+        // Read again (a poll's overlap): unchanged, nothing new. Once Ada is in the ledger, another record turning true adds nothing.
+        directoryIn.pipeInput(ADA_CONTACT, SalesforceRecord.newBuilder(sfRecord(ADA_CONTACT, "Ada@Example.com", true, "load-1"))
+                .setSystemModstamp(NOW.plusSeconds(30)).build());
+        events.pipeInput("ada@example.com", ada);
+        eventsOut.readRecordsToList();
+        directoryIn.pipeInput(ADA_LEAD, sfRecord(ADA_LEAD, "ada@example.com", true, "load-1"));
+        assertTrue(eventsOut.isEmpty(), "Ada is unsubscribed on the sales side already");
+    }
+
+    @Test
+    void withTheSyncDisabledNothingIsRecordedFromSalesforce() {
+        directoryIn.pipeInput(ADA_CONTACT, sfRecord(ADA_CONTACT, "ada@example.com", false, "load-1"));
+        directoryIn.pipeInput(ADA_CONTACT, SalesforceRecord.newBuilder(sfRecord(ADA_CONTACT, "ada@example.com", true, "load-1"))
+                .setSystemModstamp(NOW.plusSeconds(30)).build());
+        assertTrue(eventsOut.isEmpty(), "the Salesforce-to-sales direction is tied to the nightly sync (rule 3)");
     }
 
     @Test
