@@ -234,7 +234,6 @@ public final class DirectoryReads {
         return h ^ h >>> 29;
     }
 
-    /** The later of two watermarks (either may be null). */
     /**
      * Where the poll goes on from after a full load of one object: no later than when its Bulk query started, whatever the
      * newest SystemModstamp it read. A record edited while the job ran, in a part already read, has a SystemModstamp after
@@ -245,6 +244,7 @@ public final class DirectoryReads {
         return newestRead != null && newestRead.isBefore(queryStarted) ? newestRead : queryStarted;
     }
 
+    /** The later of two watermarks (either may be null). */
     public static Instant later(Instant a, Instant b) {
         return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
     }

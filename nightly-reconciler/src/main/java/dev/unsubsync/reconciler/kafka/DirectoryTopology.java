@@ -1,19 +1,15 @@
 package dev.unsubsync.reconciler.kafka;
 
 import dev.unsubsync.events.DirectoryEntry;
-import dev.unsubsync.events.PersonType;
 import dev.unsubsync.events.SalesforcePeople;
 import dev.unsubsync.events.SalesforceRecord;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.events.UnsubscribeRecorded;
-import dev.unsubsync.events.UnsubscribeScope;
-import dev.unsubsync.events.UnsubscribeSource;
 import dev.unsubsync.reconciler.domain.DirectoryReads;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.SalesforceId;
 import dev.unsubsync.schemas.Topics;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,7 +48,7 @@ import org.slf4j.LoggerFactory;
  *       goes to {@code reconcile-pushes}: someone unsubscribed before their Contact or Lead existed (or before a duplicate
  *       was created) is opted out as soon as the directory sees the record, without anyone sending anything again.
  *       The other order — the record reached the directory first, the person reaches the ledger later (a reconciler
- *       catching up on a backlog) — is joined by the ledger's re-key ({@link #pushesForNewlyUnsubscribed}).</li>
+ *       catching up on a backlog) — is joined by the ledger's re-key ({@link DirectoryEvents#pushesForNewlyUnsubscribed}).</li>
  * </ol>
  *
  * A record whose opt-out was unchecked in Salesforce is not a newcomer and is not pushed here: bringing it back is the
@@ -111,55 +107,6 @@ public final class DirectoryTopology {
             return null;
         }
         return PersonKey.of(email);
-    }
-
-    /**
-     * How close to an unsubscribe a record must have changed in Salesforce (or the person's entry in the directory) for
-     * the ledger to push it when the person reaches the ledger after the record reached the directory: the pusher, which
-     * handled the unsubscribe on its own, may not have seen such a record yet. Wider than the poll interval and a clock's
-     * skew; a record pushed twice costs a write, never a wrong value.
-     */
-    static final Duration JOIN_WINDOW = Duration.ofMinutes(5);
-
-    /**
-     * The directory's records of {@code person} (entry bytes as kept in {@link #PEOPLE_STORE}) that an unsubscribe recorded
-     * at {@code recordedAt} must be pushed to although no record joined the person since: records not opted out yet, not
-     * converted, that changed in Salesforce or reached the directory within {@link #JOIN_WINDOW} of the unsubscribe.
-     */
-    static List<UnsubscribeRecorded> pushesForNewlyUnsubscribed(String person, SalesforcePeople entry, Instant recordedAt, Instant now) {
-        List<UnsubscribeRecorded> pushes = new ArrayList<>();
-        if (entry == null) {
-            return pushes;
-        }
-        Instant since = recordedAt.minus(JOIN_WINDOW);
-        boolean entryChanged = entry.getUpdatedAt() != null && !entry.getUpdatedAt().isBefore(since);
-        for (DirectoryEntry record : entry.getRecords()) {
-            boolean recordChanged = record.getSystemModstamp() != null && !record.getSystemModstamp().isBefore(since);
-            boolean notOptedOut = !record.getEmailOptOut() || Boolean.FALSE.equals(record.getMarketoSalesOptOut());
-            if ((entryChanged || recordChanged) && notOptedOut && !record.getIsConverted()) {
-                pushes.add(push(person, record.getId(), record.getObjectType(), record.getEmail(), record.getSystemModstamp(), now));
-            }
-        }
-        return pushes;
-    }
-
-    /** The push that opts a record of an unsubscribed person out: one event id per record and version. */
-    static UnsubscribeRecorded push(String person, String id, String objectType, String email, Instant systemModstamp, Instant now) {
-        String modstamp = systemModstamp == null ? "" : String.valueOf(systemModstamp.toEpochMilli());
-        return UnsubscribeRecorded.newBuilder()
-                // One id per record and version: a record that leaves and joins again is pushed again; the ledger's push
-                // and the directory's for the same record and version are one event to the pusher.
-                .setEventId(ReconcileTopology.uuid("directory|" + person + "|" + id + "|" + modstamp))
-                .setEmail(email)
-                .setSalesforceId(id)
-                .setPersonType(id.startsWith(SalesforceId.LEAD_PREFIX) ? PersonType.LEAD : PersonType.CONTACT)
-                .setSource(UnsubscribeSource.SALESFORCE_SYNC)
-                .setScope(UnsubscribeScope.ALL_EMAIL)
-                .setOccurredAt(now)
-                .setRecordedAt(now)
-                .setReason(objectType + " " + id + " appeared in Salesforce with the address of an unsubscribed person")
-                .setOrigin(ORIGIN)
-                .build();
     }
 
     /** A change that takes the record from a person. */
@@ -308,13 +255,13 @@ public final class DirectoryTopology {
                 context.forward(new Record<String, Object>(person, updated, record.timestamp()), "to-people");
             }
             SyncSettings inForce = settings.get();
-            if (!change.getDeleted() && inForce.getNightlySyncEnabled() && !change.getIsConverted() && optedOut(DirectoryReads.entry(change), inForce)
-                    && (before == null || !optedOut(before, inForce)) && ledgerPersons.get(person) == null) {
+            if (!change.getDeleted() && inForce.getNightlySyncEnabled() && !change.getIsConverted() && DirectoryEvents.optedOut(DirectoryReads.entry(change), inForce)
+                    && (before == null || !DirectoryEvents.optedOut(before, inForce)) && ledgerPersons.get(person) == null) {
                 // Opted out in Salesforce just now (I2): the sales side learns it within this poll, not at night, and the
                 // pusher takes it to the person's other records.
                 LOG.info("{} {} of {} was opted out in Salesforce: recording the person as unsubscribed on the sales side", change.getObjectType(),
                         change.getId(), PersonKey.masked(person));
-                context.forward(new Record<String, Object>(person, optedOutInSalesforce(change, inForce, now), record.timestamp()), "to-directory-events");
+                context.forward(new Record<String, Object>(person, DirectoryEvents.optedOutInSalesforce(change, inForce, now), record.timestamp()), "to-directory-events");
             }
             if (joined && ledgerPersons.get(person) != null && !change.getIsConverted() && notOptedOut(change)) {
                 LOG.info("{} {} joined {}, who is unsubscribed: asking the pusher to opt it out", change.getObjectType(), change.getId(), PersonKey.masked(person));
@@ -322,36 +269,12 @@ public final class DirectoryTopology {
             }
         }
 
-        /** Whether a record is opted out in the field(s) the settings choose (Email Opt Out alone while the sync is off). */
-        static boolean optedOut(DirectoryEntry entry, SyncSettings settings) {
-            return settings.getSyncToEmailOptOut() && entry.getEmailOptOut()
-                    || settings.getSyncToMarketoSalesOptOut() && Boolean.TRUE.equals(entry.getMarketoSalesOptOut());
-        }
-
-        private static UnsubscribeRecorded optedOutInSalesforce(SalesforceRecord record, SyncSettings settings, Instant now) {
-            String modstamp = record.getSystemModstamp() == null ? "" : String.valueOf(record.getSystemModstamp().toEpochMilli());
-            String field = settings.getSyncToEmailOptOut() && record.getEmailOptOut() ? "Email Opt Out" : settings.getMarketoSalesOptOutField();
-            return UnsubscribeRecorded.newBuilder()
-                    // One id per record and version: the same change read again (a poll's overlap, a reload) is the same event.
-                    .setEventId(ReconcileTopology.uuid("salesforce-optout|" + record.getId() + "|" + modstamp))
-                    .setEmail(record.getEmail())
-                    .setSalesforceId(record.getId())
-                    .setPersonType(record.getId().startsWith(SalesforceId.LEAD_PREFIX) ? PersonType.LEAD : PersonType.CONTACT)
-                    .setSource(UnsubscribeSource.SALESFORCE_SYNC)
-                    .setScope(UnsubscribeScope.ALL_EMAIL)
-                    .setOccurredAt(record.getSystemModstamp() == null ? now : record.getSystemModstamp())
-                    .setRecordedAt(now)
-                    .setReason(field + " turned true on " + record.getObjectType() + " " + record.getId() + " in Salesforce")
-                    .setOrigin(ORIGIN)
-                    .build();
-        }
-
         private static boolean notOptedOut(SalesforceRecord record) {
             return !record.getEmailOptOut() || Boolean.FALSE.equals(record.getMarketoSalesOptOut());
         }
 
         private static UnsubscribeRecorded push(String person, SalesforceRecord record, Instant now) {
-            return DirectoryTopology.push(person, record.getId(), record.getObjectType(), record.getEmail(), record.getSystemModstamp(), now);
+            return DirectoryEvents.push(person, record.getId(), record.getObjectType(), record.getEmail(), record.getSystemModstamp(), now);
         }
     }
 }

@@ -237,7 +237,7 @@ public final class ReconcileTopology {
                 byte[] entry = directory.get(person);
                 if (entry != null) {
                     SalesforcePeople listed = people.deserialize(Topics.SALESFORCE_PEOPLE.name(), entry);
-                    for (UnsubscribeRecorded push : DirectoryTopology.pushesForNewlyUnsubscribed(person, listed, record.value().getRecordedAt(), clock.instant())) {
+                    for (UnsubscribeRecorded push : DirectoryEvents.pushesForNewlyUnsubscribed(person, listed, record.value().getRecordedAt(), clock.instant())) {
                         LOG.info("{} {} was in the directory before {} reached the ledger: asking the pusher to opt it out", push.getPersonType(),
                                 push.getSalesforceId(), PersonKey.masked(person));
                         context.forward(new Record<>(person, push, record.timestamp()), "to-ledger-pushes");

@@ -43,9 +43,6 @@ public final class OptOutPusher {
     /** Per-record codes that mean "this field cannot be written here": a requirement not met, so park, don't drop. */
     private static final Set<String> FIELD_CODES = Set.of("INVALID_FIELD", "INVALID_FIELD_FOR_INSERT_UPDATE");
 
-    /** Reason prefix of an event parked because Salesforce refused its live lookup for good. */
-    public static final String LOOKUP_REFUSED = "LOOKUP_REFUSED";
-
     /**
      * An event as consumed.
      *
@@ -254,7 +251,7 @@ public final class OptOutPusher {
             // A lookup Salesforce will not answer as asked (a field or permission missing): parked on the retry path,
             // which tries again with backoff until an admin fixes it; the result says why.
             UnsubscribeRecorded recorded = (UnsubscribeRecorded) inbound.event();
-            Parking parking = new Parking(Parking.Kind.RETRY_LATER, chosen, LOOKUP_REFUSED + " " + why);
+            Parking parking = new Parking(Parking.Kind.RETRY_LATER, chosen, Parking.LOOKUP_REFUSED + " " + why);
             decisions.put(inbound, new Decision(inbound, List.of(result(recorded, PushOutcome.PARKED, recorded.getSalesforceId(),
                     salesforceId(recorded).flatMap(SalesforceId::personObjectType).orElse(null), List.of(), parking.kind().name(), parking.describe(),
                     attempt)), Optional.empty(), Optional.of(parking)));

@@ -8,6 +8,9 @@ import java.util.List;
  */
 public record Parking(Kind kind, List<String> fields, String reason) {
 
+    /** Reason prefix of an event parked because Salesforce refused its live lookup for good. */
+    public static final String LOOKUP_REFUSED = "LOOKUP_REFUSED";
+
     /** Why an event is parked. */
     public enum Kind { FIELD_NOT_WRITABLE, RETRY_LATER }
 

@@ -221,7 +221,7 @@ class OptOutPusherTest {
 
         OptOutPusher.Decision refused = decisions.getFirst();
         assertEquals(Parking.Kind.RETRY_LATER, refused.parked().orElseThrow().kind(), refused.toString());
-        assertTrue(refused.parked().get().describe().contains(OptOutPusher.LOOKUP_REFUSED) && refused.parked().get().describe().contains("INVALID_FIELD"),
+        assertTrue(refused.parked().get().describe().contains(Parking.LOOKUP_REFUSED) && refused.parked().get().describe().contains("INVALID_FIELD"),
                 refused.parked().get().describe());
         assertEquals(PushOutcome.PARKED, only(refused).getOutcome());
         assertEquals(PushOutcome.WRITTEN, only(decisions.get(1)).getOutcome(), "the known person is not held up");

@@ -6,7 +6,6 @@ import dev.unsubsync.capture.domain.UnsubscribeRecorder;
 import dev.unsubsync.capture.domain.UnsubscribeRequest;
 import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.schemas.DeadLetterHeaders;
-import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.Topics;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -152,7 +151,7 @@ public class RequestIngest implements ApplicationEventListener<ServerStartupEven
                 UnsubscribeRequest request = parse(record.value());
                 requests.add(request);
                 readable.add(record);
-                keys.add(idempotencyKey(record, request));
+                keys.add(RequestKeys.idempotencyKey(record, request));
             } catch (BadRequest e) {
                 pending.add(deadLetter(deadLetters, record, List.of(new FieldError(e.field, e.getMessage()))));
             }
@@ -193,28 +192,6 @@ public class RequestIngest implements ApplicationEventListener<ServerStartupEven
         recorded.addAndGet(good);
         deadLettered.addAndGet(bad);
         return true;
-    }
-
-    /**
-     * What identifies a request without an {@code upstreamEventId}, so that read again it is the same event: the record's
-     * key when it is the sender's id for the request, else (no key, or the key is the person's address, which names the
-     * person, not the request) its place in the topic — a person's second unsubscribe keyed by their email is a new event,
-     * not a repeat of the first.
-     */
-    static String idempotencyKey(ConsumerRecord<byte[], byte[]> record, UnsubscribeRequest request) {
-        String place = record.topic() + "-" + record.partition() + "@" + record.offset();
-        if (record.key() == null || record.key().length == 0) {
-            return place;
-        }
-        String key = new String(record.key(), StandardCharsets.UTF_8);
-        try {
-            if (request.email() != null && PersonKey.of(key).equals(PersonKey.of(request.email()))) {
-                return place;
-            }
-        } catch (IllegalArgumentException notAnAddress) {
-            // A request id, not an address.
-        }
-        return key;
     }
 
     /** A request the API's rules cannot even read. */

@@ -20,20 +20,20 @@ class RequestIdempotencyTest {
     @Test
     void requestsKeyedByThePersonsEmailAreNewEventsEachTime() {
         // Unsubscribe, removal by an admin, unsubscribe again: both unsubscribes keyed by the address must be recorded.
-        String first = RequestIngest.idempotencyKey(at(10, "ada@example.com"), ADA);
-        String second = RequestIngest.idempotencyKey(at(57, " ADA@example.COM"), ADA);
+        String first = RequestKeys.idempotencyKey(at(10, "ada@example.com"), ADA);
+        String second = RequestKeys.idempotencyKey(at(57, " ADA@example.COM"), ADA);
         assertNotEquals(first, second);
-        assertEquals(first, RequestIngest.idempotencyKey(at(10, "ada@example.com"), ADA), "the same record read again is the same event");
+        assertEquals(first, RequestKeys.idempotencyKey(at(10, "ada@example.com"), ADA), "the same record read again is the same event");
     }
 
     @Test
     void aSendersRequestIdStillIdentifiesTheRequestWhereverItLands() {
-        assertEquals("req-7", RequestIngest.idempotencyKey(at(10, "req-7"), ADA));
-        assertEquals(RequestIngest.idempotencyKey(at(10, "req-7"), ADA), RequestIngest.idempotencyKey(at(99, "req-7"), ADA));
+        assertEquals("req-7", RequestKeys.idempotencyKey(at(10, "req-7"), ADA));
+        assertEquals(RequestKeys.idempotencyKey(at(10, "req-7"), ADA), RequestKeys.idempotencyKey(at(99, "req-7"), ADA));
     }
 
     @Test
     void aRecordWithoutAKeyIsIdentifiedByItsPlace() {
-        assertEquals("unsubscribe-requests-2@10", RequestIngest.idempotencyKey(at(10, null), ADA));
+        assertEquals("unsubscribe-requests-2@10", RequestKeys.idempotencyKey(at(10, null), ADA));
     }
 }
