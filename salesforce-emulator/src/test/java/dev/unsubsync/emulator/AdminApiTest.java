@@ -167,6 +167,37 @@ class AdminApiTest {
     }
 
     @Test
+    void anUndeletedRecordIsLiveAgainWithItsFieldsAndNoMaster() throws Exception {
+        String token = token();
+        String master = create(token, "{\"LastName\":\"Kept\"}");
+        String merged = create(token, "{\"LastName\":\"Merged\",\"Email\":\"undeleted@example.com\"}");
+        admin("POST", "/merge", "{\"masterId\":\"" + master + "\",\"duplicateIds\":[\"" + merged + "\"]}");
+
+        admin("POST", "/records/" + merged + "/undelete", null);
+
+        HttpResponse<String> live = send("GET", V + "/sobjects/Contact/" + merged, null, token);
+        assertEquals(200, live.statusCode(), live.body());
+        Map<String, Object> row = json.readValue(live.body(), Argument.mapOf(String.class, Object.class));
+        assertEquals(Boolean.FALSE, row.get("IsDeleted"));
+        assertEquals(null, row.get("MasterRecordId"), "no longer a merged duplicate");
+        assertEquals("undeleted@example.com", row.get("Email"));
+        HttpResponse<String> again = send("POST", "/__admin/records/" + merged + "/undelete", null, null);
+        assertEquals(400, again.statusCode(), again.body());
+        assertTrue(again.body().contains("UNDELETE_FAILED"), again.body());
+    }
+
+    @Test
+    void aPathWithDoubledSlashesIsServedAsSalesforceServesIt() throws Exception {
+        String token = token();
+        String contact = create(token, "{\"LastName\":\"Slashes\"}");
+        // A client keeping the instance URL with a trailing slash sends //services/data/...
+        HttpResponse<String> doubled = send("GET", "/" + V + "/sobjects/Contact/" + contact, null, token);
+        assertEquals(200, doubled.statusCode(), doubled.body());
+        assertEquals(200, send("GET", "/" + V + "//query?q=" + URLEncoder.encode("SELECT Id FROM Contact", StandardCharsets.UTF_8), null, token).statusCode());
+        assertEquals(401, send("GET", "/" + V + "/sobjects/Contact/" + contact, null, "not-a-session").statusCode(), "and the session is still checked");
+    }
+
+    @Test
     void everyOptOutClearedThroughTheApiIsCounted() throws Exception {
         String token = token();
         String contact = create(token, "{\"LastName\":\"Cleared\"}");

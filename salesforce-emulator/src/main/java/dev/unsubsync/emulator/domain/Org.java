@@ -344,6 +344,23 @@ public final class Org {
         record.put("SystemModstamp", clock.instant());
     }
 
+    /**
+     * Brings a record back from the recycle bin, as Salesforce's undelete does: live again with its fields as they were
+     * ({@code MasterRecordId} cleared, as for a merged duplicate restored), its {@code SystemModstamp} moved on so a poll
+     * sees it. A record that is not deleted answers {@code UNDELETE_FAILED}.
+     */
+    public synchronized void undelete(String rawId) {
+        SalesforceId id = parseId(rawId);
+        SObjectType type = schema.typeForPrefix(id.prefix()).orElseThrow(() -> SalesforceException.malformedId(rawId));
+        Map<String, Object> record = find(type, rawId);
+        if (!Boolean.TRUE.equals(record.get("IsDeleted"))) {
+            throw new SalesforceException(400, "UNDELETE_FAILED", "Entity is not in the recycle bin: " + record.get("Id"));
+        }
+        record.put("IsDeleted", Boolean.FALSE);
+        record.remove("MasterRecordId");
+        record.put("SystemModstamp", clock.instant());
+    }
+
     /** IDs of the records a query selects, in its order; {@code includeDeleted} for {@code queryAll}. */
     public synchronized List<String> selectIds(Soql.Query query, boolean includeDeleted) {
         List<String> ids = new ArrayList<>();

@@ -206,6 +206,13 @@ public class AdminController {
         return HttpResponse.ok(Map.of("masterId", SalesforceId.parse(body.masterId()).to18(), "merged", body.duplicateIds()));
     }
 
+    /** A record deleted (or merged away) brought back from the recycle bin, as a Salesforce user undeleting it would. */
+    @Post("/records/{id}/undelete")
+    public HttpResponse<?> undelete(String id) {
+        org.undelete(id);
+        return HttpResponse.ok(Map.of("id", SalesforceId.parse(id).to18(), "undeleted", true));
+    }
+
     /** Records whose opt-out fields to uncheck, as a Salesforce user resubscribing them would. */
     @Serdeable
     public record IdsBody(List<String> ids) {
