@@ -8,14 +8,10 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.kit.security.RequiresScope;
 import dev.unsubsync.kit.security.Scope;
-import dev.unsubsync.capture.kafka.HistoryStreams;
 import dev.unsubsync.events.HistoryEntry;
 import dev.unsubsync.events.PersonHistory;
-import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.PersonTimeline;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpHeaders;
-import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -26,10 +22,6 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -43,13 +35,10 @@ import java.util.List;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class HistoryController {
 
-    private final HistoryStreams history;
-    private final PeerCalls peers;
-    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final PersonHistories histories;
 
-    public HistoryController(HistoryStreams history, PeerCalls peers) {
-        this.history = history;
-        this.peers = peers;
+    public HistoryController(PersonHistories histories) {
+        this.histories = histories;
     }
 
     /** One entry of the history, as the API shows it. */
@@ -85,37 +74,16 @@ public class HistoryController {
     @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @RequiresScope(Scope.READ)
     @Get(value = "/{person}", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<?> person(HttpRequest<?> request, @PathVariable String person, @Nullable @QueryValue Boolean forwarded) {
+    public HttpResponse<?> person(@PathVariable String person, @Nullable @QueryValue Boolean forwarded) {
         if (person.isBlank() || person.indexOf('@') < 1 || person.length() > 254) {
             return Problem.response(HttpStatus.BAD_REQUEST, "invalid-person", "Invalid person", "person must be an email address", null);
         }
-        String key = PersonKey.of(person);
-        HistoryStreams.Owner owner = history.ownerOf(key);
-        return switch (owner) {
-            case HistoryStreams.Owner.Here here -> history.local(key).<HttpResponse<?>>map(h -> HttpResponse.ok(Person.of(key, h)))
-                    .orElseGet(() -> Problem.response(HttpStatus.NOT_FOUND, "person-not-found", "No history",
-                            "nothing was ever recorded for " + person, null));
-            case HistoryStreams.Owner.There there when Boolean.TRUE.equals(forwarded) -> unavailable("forwarded here, but " + there.host() + ":"
-                    + there.port() + " holds it now (a rebalance is under way)");
-            case HistoryStreams.Owner.There there -> forward(there, person);
-            case HistoryStreams.Owner.Unavailable none -> unavailable(none.why());
+        return switch (histories.find(person, Boolean.TRUE.equals(forwarded), Duration.ofSeconds(10))) {
+            case PersonHistories.Answer.Found found -> HttpResponse.ok(found.person());
+            case PersonHistories.Answer.Absent absent -> Problem.response(HttpStatus.NOT_FOUND, "person-not-found", "No history",
+                    "nothing was ever recorded for " + person, null);
+            case PersonHistories.Answer.Unavailable none -> unavailable(none.why());
         };
-    }
-
-    private HttpResponse<?> forward(HistoryStreams.Owner.There there, String person) {
-        java.net.http.HttpRequest forward = peers.get(there.host(), there.port(), "/v1/unsubscribes/"
-                + URLEncoder.encode(person, StandardCharsets.UTF_8).replace("+", "%20") + "?forwarded=true", Duration.ofSeconds(10));
-        try {
-            java.net.http.HttpResponse<String> answer = http.send(forward, java.net.http.HttpResponse.BodyHandlers.ofString());
-            return HttpResponse.status(HttpStatus.valueOf(answer.statusCode()))
-                    .contentType(answer.headers().firstValue(HttpHeaders.CONTENT_TYPE).orElse(MediaType.APPLICATION_JSON))
-                    .body(answer.body());
-        } catch (IOException e) {
-            return unavailable("the instance holding this person (" + there.host() + ":" + there.port() + ") did not answer: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return unavailable("interrupted");
-        }
     }
 
     private static HttpResponse<?> unavailable(String why) {

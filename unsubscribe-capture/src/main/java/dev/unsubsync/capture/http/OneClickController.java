@@ -36,14 +36,19 @@ public class OneClickController {
 
     private static final MediaType HTML = MediaType.of("text/html;charset=utf-8");
 
+    /** Longest the page waits for the instance holding the person's history to answer. */
+    private static final java.time.Duration HISTORY_TIMEOUT = java.time.Duration.ofSeconds(2);
+
     private final OneClickTokens tokens;
     private final UnsubscribeRecorder recorder;
     private final java.time.Clock clock;
+    private final Optional<PersonHistories> histories;
 
-    public OneClickController(OneClickTokens tokens, UnsubscribeRecorder recorder, java.time.Clock clock) {
+    public OneClickController(OneClickTokens tokens, UnsubscribeRecorder recorder, java.time.Clock clock, Optional<PersonHistories> histories) {
         this.clock = clock;
         this.tokens = tokens;
         this.recorder = recorder;
+        this.histories = histories;
     }
 
     @Operation(summary = "The page a one-click link opens: asks to confirm")
@@ -100,11 +105,12 @@ public class OneClickController {
             return page(HttpStatus.BAD_REQUEST, "Not a one-click unsubscribe", "The request body must be List-Unsubscribe=One-Click.");
         }
         OneClickTokens.Person p = person.get();
-        // The same link posted again the same (UTC) day is the same unsubscribe: recorded once, so a link replayed by a
-        // mail scanner or an attacker cannot spend one Salesforce call per request.
+        // The same link posted again the same (UTC) day, with no removal of the person since, is the same unsubscribe:
+        // recorded once, so a link replayed by a mail scanner or an attacker cannot spend one Salesforce call per request.
+        // After a removal it is a new unsubscribe, and when the history cannot say, it is recorded anew rather than lost.
         try {
             recorder.record(new UnsubscribeRequest(p.email(), p.salesforceId(), "one_click", null, null, null,
-                    p.campaign() == null ? null : "campaign " + p.campaign(), null, null), "one-click", repeatKey(token));
+                    p.campaign() == null ? null : "campaign " + p.campaign(), null, null), "one-click", repeatKey(token, p.email()));
         } catch (dev.unsubsync.capture.domain.EventNotDurableException e) {
             // A person in a browser reads a page, not a problem document; a mail client retries on the status.
             return HttpResponse.<String>status(HttpStatus.SERVICE_UNAVAILABLE).header(io.micronaut.http.HttpHeaders.RETRY_AFTER, "5").contentType(HTML)
@@ -113,11 +119,16 @@ public class OneClickController {
         return page(HttpStatus.OK, "You are unsubscribed", escape(p.email()) + " will receive no more of these emails.");
     }
 
-    /** One key per link and UTC day: a digest of the token (never the token itself) and the date. */
-    private String repeatKey(String token) {
+    /**
+     * One key per link, UTC day and removal: a digest of the token (never the token itself), the date and the event id of
+     * the person's latest all-email removal, if they have one; a key of its own when the history cannot answer.
+     */
+    private String repeatKey(String token, String email) {
+        String since = histories.map(h -> OneClickRepeats.since(h.find(email, false, HISTORY_TIMEOUT)))
+                .orElseGet(() -> OneClickRepeats.unknown("this instance runs without the history store"));
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return "one-click:" + java.time.LocalDate.now(clock) + ":" + java.util.HexFormat.of().formatHex(digest);
+            return "one-click:" + java.time.LocalDate.now(clock) + ":" + java.util.HexFormat.of().formatHex(digest) + since;
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

@@ -1,5 +1,6 @@
 package dev.unsubsync.capture.http;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,6 +90,27 @@ class OneClickApiTest implements TestPropertyProvider {
         assertEquals(UnsubscribeSource.ONE_CLICK, first.getSource());
         assertEquals("003Dn0000000001IAA", first.getSalesforceId());
         assertEquals(1, events.size(), "the GET recorded nothing; the same link posted twice the same day is one unsubscribe");
+    }
+
+    @Test
+    void theSameLinkClickedAgainTheSameDayAfterARemovalUnsubscribesAgain() throws Exception {
+        String email = "clicked.again." + UUID.randomUUID() + "@example.com";
+        String path = URI.create((String) json.readValue(send("POST", "/v1/one-click-links", "{\"email\":\"" + email + "\"}", "application/json", "Bearer t").body(),
+                Argument.mapOf(String.class, Object.class)).get("url")).getPath();
+        String person = "/v1/unsubscribes/" + URLEncoder.encode(email, StandardCharsets.UTF_8);
+        assertEquals(200, send("POST", path, "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded", null).statusCode());
+        assertEquals(202, send("DELETE", person + "?reason=asked%20by%20phone", null, null, "Bearer t").statusCode());
+        await().atMost(Duration.ofSeconds(30)).until(() -> send("GET", person, null, null, "Bearer t").body(), body -> body.contains("\"REMOVED\""));
+
+        assertEquals(200, send("POST", path, "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded", null).statusCode());
+        assertEquals(200, send("POST", path, "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded", null).statusCode(), "again: harmless");
+
+        List<Object> clicks = eventsFor(email, e -> e instanceof UnsubscribeRecorded, 2);
+        assertEquals(2, clicks.stream().map(e -> ((UnsubscribeRecorded) e).getEventId()).distinct().count(), "a new event after the removal: " + clicks);
+        await().atMost(Duration.ofSeconds(30)).until(() -> send("GET", person, null, null, "Bearer t").body(), body -> body.contains("\"unsubscribed\":true"));
+        assertEquals(2, TopicClients.of(TestInfrastructure.get()).collectAvro(Topics.UNSUBSCRIBE_EVENTS.name(),
+                r -> r.key().equals(email.toLowerCase()) && r.value() instanceof UnsubscribeRecorded, found -> false, Duration.ofSeconds(3)).size(),
+                "the click repeated after the removal is one unsubscribe");
     }
 
     @Test
