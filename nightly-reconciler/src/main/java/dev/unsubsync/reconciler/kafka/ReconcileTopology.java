@@ -10,7 +10,6 @@ import dev.unsubsync.events.SalesforceRecord;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.events.TallyStep;
 import dev.unsubsync.events.UnsubscribeRecorded;
-import dev.unsubsync.events.UnsubscribeRemoved;
 import dev.unsubsync.events.UnsubscribeSource;
 import dev.unsubsync.schemas.InvalidSalesforceIdException;
 import dev.unsubsync.schemas.PersonKey;
@@ -56,7 +55,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <ol>
  *   <li><b>Ledger</b>: {@code unsubscribe-events} → {@code unsubscribe-ledger}, the sales side's current unsubscribes by
- *       person (a record sets, a removal tombstones).</li>
+ *       person (a record sets, a removal that takes effect tombstones: {@link LedgerOrder}).</li>
  *   <li><b>Re-key</b>: the ledger → {@code reconcile-sales-by-id}, keyed {@code <salesforce-id>|<person>} and partitioned
  *       by the Salesforce ID, remembering each person's ID so a changed link or a removal tombstones the old entry. The
  *       same part answers the diff's Salesforce-only candidates: recorded on the sales side unless the person is already
@@ -107,12 +106,9 @@ public final class ReconcileTopology {
     /** @param settings the settings in force (the directory records Salesforce-side opt-outs only while the sync is enabled) */
     public static Topology build(TopicSerdes serdes, Clock clock, Supplier<SyncSettings> settings) {
         StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(LedgerOrder.store());
         builder.stream(Topics.UNSUBSCRIBE_EVENTS.name(), Consumed.with(Serdes.String(), serdes.values(Topics.UNSUBSCRIBE_EVENTS)))
-                // Unsubscribes from one list or topic are not opt-outs from all email: the ledger (and so the diff) leaves
-                // them, and their removals, alone.
-                .filter((person, event) -> event instanceof UnsubscribeRecorded recorded && recorded.getTopic() == null
-                        || event instanceof UnsubscribeRemoved removed && removed.getTopic() == null)
-                .mapValues(event -> event instanceof UnsubscribeRecorded recorded ? recorded : null)
+                .process(LedgerOrder::new, LedgerOrder.STORE)
                 .to(Topics.UNSUBSCRIBE_LEDGER.name(), Produced.with(Serdes.String(), serdes.values(Topics.UNSUBSCRIBE_LEDGER)));
         Topology topology = builder.build();
         StringDeserializer keys = new StringDeserializer();

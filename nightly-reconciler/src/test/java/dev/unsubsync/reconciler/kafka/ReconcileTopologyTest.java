@@ -140,6 +140,22 @@ class ReconcileTopologyTest {
     }
 
     @Test
+    void anOlderResubscribeArrivingAfterANewerUnsubscribeLeavesThePersonInTheLedger() {
+        // An SNS re-subscribe from an hour ago, retried, reaches us after the person unsubscribed again just now.
+        events.pipeInput("ada@example.com", recorded("ada@example.com", null));
+        events.pipeInput("ada@example.com", UnsubscribeRemoved.newBuilder().setEventId("late").setEmail("ada@example.com").setRemovedBy("ses")
+                .setOccurredAt(NOW.minusSeconds(3600)).setRecordedAt(NOW.plusSeconds(5)).build());
+        // A newer re-subscribe does take effect.
+        events.pipeInput("ada@example.com", UnsubscribeRemoved.newBuilder().setEventId("new").setEmail("ada@example.com").setRemovedBy("ses")
+                .setOccurredAt(NOW.plusSeconds(60)).setRecordedAt(NOW.plusSeconds(61)).build());
+
+        List<TestRecord<String, UnsubscribeRecorded>> entries = ledger.readRecordsToList();
+        assertEquals(2, entries.size(), "the older re-subscribe wrote nothing: " + entries);
+        assertEquals("ada@example.com", entries.getFirst().value().getEmail());
+        assertNull(entries.get(1).value(), "the newer re-subscribe tombstones the person");
+    }
+
+    @Test
     void anUnsubscribeFromOneTopicIsNotAnOptOutForTheLedger() {
         events.pipeInput("ada@example.com", UnsubscribeRecorded.newBuilder(recorded("ada@example.com", ADA_CONTACT)).setTopic("ses:News:Weekly").build());
         events.pipeInput("ada@example.com", recorded("ada@example.com", ADA_CONTACT));

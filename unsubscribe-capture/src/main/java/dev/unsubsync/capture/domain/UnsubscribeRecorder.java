@@ -175,14 +175,25 @@ public final class UnsubscribeRecorder {
 
     /** As {@link #remove(String, String, String)}, for one list or topic only when {@code topic} is given. */
     public UnsubscribeRemoved remove(String email, String reason, String removedBy, String topic) {
+        return remove(email, reason, removedBy, topic, null);
+    }
+
+    /**
+     * As {@link #remove(String, String, String, String)}, for a re-subscribe that happened at {@code occurredAt} (a
+     * provider's own time; {@code null}: now). The time orders it against the person's unsubscribes, whatever order they
+     * arrive in: an older re-subscribe undoes no newer unsubscribe ({@code PersonTimeline.removalTakesEffect}).
+     */
+    public UnsubscribeRemoved remove(String email, String reason, String removedBy, String topic, Instant occurredAt) {
         String address = validator.removalAddress(email, reason);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        // A time ahead of ours is taken as now: a re-subscribe cannot be made to outrank unsubscribes still to come.
+        Instant occurred = occurredAt == null || occurredAt.isAfter(now) ? now : occurredAt.truncatedTo(ChronoUnit.MILLIS);
         UnsubscribeRemoved removed = UnsubscribeRemoved.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setEmail(address)
                 .setRemovedBy(removedBy)
                 .setReason(UnsubscribeValidator.blankToNull(reason))
-                .setOccurredAt(now)
+                .setOccurredAt(occurred)
                 .setRecordedAt(now)
                 .setTopic(UnsubscribeValidator.blankToNull(topic))
                 .build();

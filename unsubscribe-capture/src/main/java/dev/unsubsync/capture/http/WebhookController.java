@@ -108,7 +108,7 @@ public class WebhookController {
             WebhookEvent event = events.get(index);
             try {
                 if (event.resubscribe()) {
-                    recorder.remove(event.email(), provider + ": " + event.reason(), provider, event.topic());
+                    recorder.remove(event.email(), provider + ": " + event.reason(), provider, event.topic(), event.occurredAt());
                 } else {
                     recorder.record(new UnsubscribeRequest(event.email(), null, "provider_webhook", provider, null,
                             event.occurredAt() == null ? null : event.occurredAt().toString(), event.reason(), event.upstreamEventId(), event.topic()), provider, null);

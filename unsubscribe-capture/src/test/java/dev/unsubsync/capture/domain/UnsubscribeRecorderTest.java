@@ -21,6 +21,12 @@ import org.junit.jupiter.api.Test;
 
 class UnsubscribeRecorderTest {
 
+    @org.junit.jupiter.api.BeforeAll
+    static void trustEventClasses() {
+        // Avro refuses to copy our generated classes (a builder from an event) until they are trusted, as every service does at start-up.
+        dev.unsubsync.schemas.EventClasses.trust();
+    }
+
     private static final Instant NOW = Instant.parse("2026-11-28T18:00:00Z");
 
     private final List<Map.Entry<String, SpecificRecord>> published = new ArrayList<>();
@@ -44,6 +50,15 @@ class UnsubscribeRecorderTest {
         assertEquals(NOW, event.getRecordedAt());
         assertEquals(NOW, event.getOccurredAt());
         assertEquals("api", event.getOrigin());
+    }
+
+    @Test
+    void aProvidersResubscribeKeepsTheProvidersTimeSoItIsOrderedAgainstUnsubscribes() {
+        Instant anHourAgo = NOW.minusSeconds(3600);
+        assertEquals(anHourAgo, recorder.remove("ada@example.com", "ses: list re-subscribed", "ses", null, anHourAgo).getOccurredAt());
+        assertEquals(NOW, recorder.remove("ada@example.com", "ses: list re-subscribed", "ses", null, NOW.plusSeconds(60)).getOccurredAt(),
+                "a time ahead of ours cannot outrank unsubscribes still to come");
+        assertEquals(NOW, recorder.remove("ada@example.com", "by phone", "admin").getOccurredAt(), "an admin's removal happens now");
     }
 
     @Test
