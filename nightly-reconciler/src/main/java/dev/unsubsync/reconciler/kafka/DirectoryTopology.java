@@ -256,9 +256,11 @@ public final class DirectoryTopology {
             }
             SyncSettings inForce = settings.get();
             if (!change.getDeleted() && inForce.getNightlySyncEnabled() && !change.getIsConverted() && DirectoryEvents.optedOut(DirectoryReads.entry(change), inForce)
-                    && (before == null || !DirectoryEvents.optedOut(before, inForce)) && ledgerPersons.get(person) == null) {
+                    && before != null && !DirectoryEvents.optedOut(before, inForce) && ledgerPersons.get(person) == null) {
                 // Opted out in Salesforce just now (I2): the sales side learns it within this poll, not at night, and the
-                // pusher takes it to the person's other records.
+                // pusher takes it to the person's other records. Only a turn the directory saw (listed not opted out, then
+                // opted out): a record first read already opted out (a full load, a record new to this email, or one our
+                // own push reached before any poll) is the nightly run's to bring over, as an opt-out that was already there.
                 LOG.info("{} {} of {} was opted out in Salesforce: recording the person as unsubscribed on the sales side", change.getObjectType(),
                         change.getId(), PersonKey.masked(person));
                 context.forward(new Record<String, Object>(person, DirectoryEvents.optedOutInSalesforce(change, inForce, now), record.timestamp()), "to-directory-events");

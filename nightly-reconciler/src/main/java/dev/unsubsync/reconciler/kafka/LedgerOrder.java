@@ -4,6 +4,8 @@ import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
 import dev.unsubsync.schemas.PersonTimeline;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -21,16 +23,47 @@ import org.apache.kafka.streams.state.Stores;
  */
 final class LedgerOrder implements Processor<String, SpecificRecord, String, UnsubscribeRecorded> {
 
-    /** Person → the latest {@code occurredAt} (epoch millis) of their unsubscribes since their last removal that took effect. */
+    /**
+     * Person → where their all-email unsubscribe stands: the latest {@code occurredAt} (epoch millis) of their
+     * unsubscribes since their last removal that took effect ({@code -} when none), then the ids of the events already
+     * applied, newest last (as many as a person's history keeps): a retried event, same id, is the same event here as in
+     * the history.
+     */
     static final String STORE = "ledger-standing";
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LedgerOrder.class);
 
     private ProcessorContext<String, UnsubscribeRecorded> context;
-    private KeyValueStore<String, Long> standing;
+    private KeyValueStore<String, String> standing;
 
-    static StoreBuilder<KeyValueStore<String, Long>> store() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.Long());
+    static StoreBuilder<KeyValueStore<String, String>> store() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String());
+    }
+
+    /** What the store keeps for a person. */
+    record Standing(Instant latestUnsubscribe, List<String> seen) {
+        static Standing parse(String stored) {
+            if (stored == null) {
+                return new Standing(null, List.of());
+            }
+            int bar = stored.indexOf('|');
+            String at = stored.substring(0, bar);
+            String ids = stored.substring(bar + 1);
+            return new Standing(at.equals("-") ? null : Instant.ofEpochMilli(Long.parseLong(at)), ids.isEmpty() ? List.of() : List.of(ids.split(",")));
+        }
+
+        String format() {
+            return (latestUnsubscribe == null ? "-" : String.valueOf(latestUnsubscribe.toEpochMilli())) + "|" + String.join(",", seen);
+        }
+
+        Standing seeing(String id, Instant latest) {
+            List<String> ids = new ArrayList<>(seen);
+            ids.add(id);
+            if (ids.size() > PersonTimeline.MAX_ENTRIES) {
+                ids = ids.subList(ids.size() - PersonTimeline.MAX_ENTRIES, ids.size());
+            }
+            return new Standing(latest, ids);
+        }
     }
 
     @Override
@@ -46,19 +79,29 @@ final class LedgerOrder implements Processor<String, SpecificRecord, String, Uns
         }
         switch (record.value()) {
             case UnsubscribeRecorded recorded when recorded.getTopic() == null -> {
-                Long held = standing.get(record.key());
-                long occurred = PersonTimeline.unsubscribeTime(recorded.getOccurredAt(), recorded.getRecordedAt()).toEpochMilli();
-                standing.put(record.key(), held == null ? occurred : Math.max(held, occurred));
+                Standing held = Standing.parse(standing.get(record.key()));
+                String id = "U" + recorded.getEventId();
+                if (held.seen().contains(id)) {
+                    return; // a retry of an unsubscribe applied already (and perhaps removed since): the same event
+                }
+                Instant occurred = PersonTimeline.unsubscribeTime(recorded.getOccurredAt(), recorded.getRecordedAt());
+                Instant latest = held.latestUnsubscribe() == null || occurred.isAfter(held.latestUnsubscribe()) ? occurred : held.latestUnsubscribe();
+                standing.put(record.key(), held.seeing(id, latest).format());
                 context.forward(record.withValue(recorded));
             }
             case UnsubscribeRemoved removed when removed.getTopic() == null -> {
-                Long held = standing.get(record.key());
-                if (PersonTimeline.removalTakesEffect(removed.getOccurredAt(), held == null ? null : Instant.ofEpochMilli(held))) {
-                    standing.delete(record.key());
+                Standing held = Standing.parse(standing.get(record.key()));
+                String id = "R" + removed.getEventId();
+                if (held.seen().contains(id)) {
+                    return;
+                }
+                if (PersonTimeline.removalTakesEffect(removed.getOccurredAt(), held.latestUnsubscribe())) {
+                    standing.put(record.key(), held.seeing(id, null).format());
                     context.forward(record.withValue(null));
                 } else {
+                    standing.put(record.key(), held.seeing(id, held.latestUnsubscribe()).format());
                     LOG.info("Removal {} of {} undoes nothing: an unsubscribe recorded before it occurred after it ({} > {})",
-                            removed.getEventId(), dev.unsubsync.schemas.PersonKey.masked(record.key()), Instant.ofEpochMilli(held), removed.getOccurredAt());
+                            removed.getEventId(), dev.unsubsync.schemas.PersonKey.masked(record.key()), held.latestUnsubscribe(), removed.getOccurredAt());
                 }
             }
             case null, default -> {

@@ -370,6 +370,14 @@ class ReconcileTopologyTest {
     }
 
     @Test
+    void aRecordFirstReadAlreadyOptedOutIsLeftToTheNightlyRun() {
+        settings.set(dev.unsubsync.events.SyncSettings.newBuilder().setNightlySyncEnabled(true).build());
+        // A full load of an org with opt-outs from before, or a Contact our own push reached before any poll read it.
+        directoryIn.pipeInput(ADA_CONTACT, sfRecord(ADA_CONTACT, "ada@example.com", true, "load-1"));
+        assertTrue(eventsOut.isEmpty(), "not a turn the directory saw: the nightly run brings an opt-out that was already there");
+    }
+
+    @Test
     void withTheSyncDisabledNothingIsRecordedFromSalesforce() {
         directoryIn.pipeInput(ADA_CONTACT, sfRecord(ADA_CONTACT, "ada@example.com", false, "load-1"));
         directoryIn.pipeInput(ADA_CONTACT, SalesforceRecord.newBuilder(sfRecord(ADA_CONTACT, "ada@example.com", true, "load-1"))

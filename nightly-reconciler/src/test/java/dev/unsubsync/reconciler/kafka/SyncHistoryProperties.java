@@ -1,0 +1,159 @@
+package dev.unsubsync.reconciler.kafka;
+
+import dev.unsubsync.events.SalesforcePeople;
+import dev.unsubsync.events.SalesforceRecord;
+import dev.unsubsync.events.SyncSettings;
+import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.schemas.EventClasses;
+import dev.unsubsync.schemas.Topics;
+import dev.unsubsync.testsupport.TestInfrastructure;
+import io.apicurio.registry.serde.avro.AvroSerde;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * The fast layer of the history checker (docs/architecture.md, "The sync invariant"): random histories of unsubscribes
+ * (with and without a Salesforce ID, in case and IDN variants of the address, for one topic or all email, retried),
+ * removals and providers' re-subscribes (arriving late, older than a newer unsubscribe), Salesforce-side creates, email
+ * changes, deletes, undeletes, Lead conversions, merges, users checking and unchecking the field, the sync switched on
+ * and off, the directory's polls and the pusher falling behind both, run through the reconciler's real topology
+ * ({@link ReconcileTopology}, in Kafka Streams' test driver) against an org and a pusher modelled in memory
+ * ({@link SyncHistory}). At quiescence each history is checked against the invariants I1-I5 ({@link SyncHistory#violations});
+ * a failure is shrunk by jqwik to a minimal history, printed as its list of operations.
+ *
+ * <p>One driver serves every history (a driver with its RocksDB stores costs far more than a history): each history
+ * has persons and records of its own, named after its number.
+ */
+class SyncHistoryProperties {
+
+    private static final Instant START = Instant.parse("2026-12-07T12:00:00Z");
+    private static final AtomicReference<Instant> NOW = new AtomicReference<>(START);
+    private static final AtomicReference<SyncSettings> SETTINGS = new AtomicReference<>(SyncSettings.newBuilder().build());
+    private static final AtomicInteger RUN = new AtomicInteger();
+
+    private static AvroSerde<SpecificRecord> anyEvent;
+    private static AvroSerde<UnsubscribeRecorded> recorded;
+    private static AvroSerde<SalesforceRecord> records;
+    private static AvroSerde<SalesforcePeople> people;
+    private static TopologyTestDriver driver;
+    private static SyncHistory.Topics topics;
+
+    @BeforeContainer
+    static void start() {
+        EventClasses.trust();
+        Map<String, Object> registry = Map.of(
+                "apicurio.registry.url", TestInfrastructure.get().registry().apiUrl(),
+                "apicurio.registry.auto-register", true,
+                "apicurio.registry.dereference-schema", true,
+                "apicurio.registry.use-specific-avro-reader", true,
+                "apicurio.registry.artifact-resolver-strategy", dev.unsubsync.schemas.Subjects.STRATEGY);
+        anyEvent = serde(registry);
+        recorded = serde(registry);
+        records = serde(registry);
+        people = serde(registry);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sync-history-check");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/sync-history-check-" + System.nanoTime());
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return NOW.get();
+            }
+        };
+        driver = new TopologyTestDriver(ReconcileTopology.build(new dev.unsubsync.kit.kafka.TopicSerdes(anyEvent), clock, SETTINGS::get), props);
+        topics = new SyncHistory.Topics(
+                driver.createInputTopic(Topics.UNSUBSCRIBE_EVENTS.name(), Serdes.String().serializer(), anyEvent.serializer()),
+                driver.createInputTopic(Topics.SALESFORCE_RECORDS.name(), Serdes.String().serializer(), records.serializer()),
+                driver.createOutputTopic(Topics.UNSUBSCRIBE_EVENTS.name(), Serdes.String().deserializer(), anyEvent.deserializer()),
+                driver.createOutputTopic(Topics.UNSUBSCRIBE_LEDGER.name(), Serdes.String().deserializer(), recorded.deserializer()),
+                driver.createOutputTopic(Topics.RECONCILE_PUSHES.name(), Serdes.String().deserializer(), recorded.deserializer()),
+                driver.createOutputTopic(Topics.SALESFORCE_PEOPLE.name(), Serdes.String().deserializer(), people.deserializer()));
+    }
+
+    @AfterContainer
+    static void stop() {
+        System.out.printf("History checker (fast layer): %d histories, %d operations%n", RUN.get(), SyncHistory.OPERATIONS.get());
+        if (driver != null) {
+            driver.close();
+        }
+        for (AvroSerde<?> serde : java.util.Arrays.asList(anyEvent, recorded, records, people)) {
+            if (serde != null) {
+                serde.close();
+            }
+        }
+    }
+
+    /**
+     * I1-I5 at quiescence. As many histories as {@code jqwik.tries.default} says (5,000 in {@code ./mvnw verify}, from
+     * this module's {@code junit-platform.properties}; {@code -Djqwik.tries.default=N} for a longer run).
+     */
+    @Property(afterFailure = net.jqwik.api.AfterFailureMode.RANDOM_SEED, shrinking = net.jqwik.api.ShrinkingMode.FULL)
+    void theSyncInvariantHolds(@ForAll("histories") List<SyncHistory.Op> history) {
+        SyncHistory run = new SyncHistory(RUN.incrementAndGet(), topics, NOW, SETTINGS);
+        List<String> violations = run.play(history);
+        if (!violations.isEmpty()) {
+            throw new AssertionError("The sync invariant broke:\n  " + String.join("\n  ", violations) + "\nHistory:\n  "
+                    + String.join("\n  ", history.stream().map(Object::toString).toList()));
+        }
+    }
+
+    /**
+     * Found by this checker on 2026-12-07 (shrunk from a random history), not fixed yet: a record deleted while the
+     * directory's push for it waits, and undeleted before the next poll, is never opted out. The push fails on the
+     * deletion (no successor), and the poll reads the record back unchanged in every field the directory keeps, so
+     * nothing joins. The nightly diff does not reach it either when the unsubscribe named another ID. Fixing it needs
+     * the directory to remember a push that did not land (or the pusher to keep a push to a record in the recycle bin).
+     */
+    @net.jqwik.api.Example
+    @net.jqwik.api.Disabled("known gap, issue 27: a record deleted and undeleted within one poll interval while its push waits")
+    void aRecordDeletedAndUndeletedBetweenTwoPollsWhileItsPushWaitsIsOptedOut() {
+        SyncHistory run = new SyncHistory(RUN.incrementAndGet(), topics, NOW, SETTINGS);
+        run.allowUndeleteBeforePoll = true;
+        List<String> violations = run.play(List.of(new SyncHistory.Unsubscribe(0, 0, true, 0, false, 0),
+                new SyncHistory.Create(0, 0, true, false), new SyncHistory.Poll(), new SyncHistory.Delete(0),
+                new SyncHistory.PusherCatchesUp(), new SyncHistory.Undelete(0)));
+        if (!violations.isEmpty()) {
+            throw new AssertionError(String.join("\n", violations));
+        }
+    }
+
+    @Provide
+    Arbitrary<List<SyncHistory.Op>> histories() {
+        return SyncHistory.ops().list().ofMinSize(1).ofMaxSize(30);
+    }
+
+    private static <T> AvroSerde<T> serde(Map<String, Object> registry) {
+        AvroSerde<T> serde = new AvroSerde<>();
+        serde.configure(registry, false);
+        return serde;
+    }
+}
