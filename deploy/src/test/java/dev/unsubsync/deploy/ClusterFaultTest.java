@@ -50,6 +50,8 @@ class ClusterFaultTest {
     private static final int RATE = Integer.getInteger("cluster.rate", 200);
     private static final int SECONDS = Integer.getInteger("cluster.seconds", 150);
     private static final String TOKEN = LocalStack.CAPTURE_TOKEN;
+    /** How long after the last unsubscribe is sent the client may still hold some it has not had acknowledged. */
+    private static final Duration ACKNOWLEDGED_WITHIN = Duration.ofMinutes(Integer.getInteger("cluster.acknowledged-within-minutes", 8));
 
     private static LocalCluster cluster;
     private static EmulatorClient salesforce;
@@ -106,6 +108,7 @@ class ClusterFaultTest {
         put("/v1/settings", "{\"nightlySyncEnabled\":true,\"syncToEmailOptOut\":true,\"syncToMarketoSalesOptOut\":false}");
 
         Set<String> accepted = ConcurrentHashMap.newKeySet();
+        Map<String, Integer> refusals = new ConcurrentHashMap<>();
         AtomicInteger retries = new AtomicInteger();
         AtomicLong slowest = new AtomicLong();
         List<LocalCluster.Instance> captures = cluster.instances("unsubscribe-capture");
@@ -137,8 +140,10 @@ class ClusterFaultTest {
                             slowest.accumulateAndGet(System.nanoTime() - sent, Math::max);
                             return;
                         }
+                        refusals.merge(response.statusCode() + " " + response.body().replaceAll("(?s)^(.{0,80}).*", "$1"), 1, Integer::sum);
                     } catch (Exception e) {
                         // not answered: try the other instance
+                        refusals.merge(e.getClass().getSimpleName(), 1, Integer::sum);
                     }
                     retries.incrementAndGet();
                     try {
@@ -150,8 +155,16 @@ class ClusterFaultTest {
             });
         }
         senders.shutdown();
-        assertTrue(senders.awaitTermination(5, TimeUnit.MINUTES), "every unsubscribe acknowledged");
-        mark("load ended");
+        mark("load sent");
+        // A client holds each unsubscribe until acknowledged (32 at a time): on two cores shared by nine JVMs it drains
+        // what it holds minutes after the last is sent (the code of 2026-12-02, run here on 2026-12-07: its last
+        // acknowledgement 432 s into the test, about half a minute before the 5 minutes then allowed ran out). The
+        // deadline only tells a hang from slowness; what is checked is below: every acknowledged unsubscribe written,
+        // none lost, none cleared.
+        boolean allAcknowledged = senders.awaitTermination(ACKNOWLEDGED_WITHIN.toMinutes(), TimeUnit.MINUTES);
+        assertTrue(allAcknowledged, "every unsubscribe acknowledged: " + accepted.size() + " of " + total + " after " + ACKNOWLEDGED_WITHIN + "; "
+                + retries.get() + " retries; why not answered: " + refusals + "; timeline: " + timeline);
+        mark("every unsubscribe acknowledged");
         faults.join(TimeUnit.MINUTES.toMillis(6));
         assertEquals(total, accepted.size(), "accepted");
 
