@@ -310,9 +310,7 @@ class AdminConsoleBrowserTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    static int freePort() {
+        return dev.unsubsync.testsupport.FreePorts.one();
     }
 }

@@ -65,29 +65,11 @@ class ClusterFaultTest {
     static void startCluster() throws Exception {
         Path root = Path.of(System.getProperty("project.root"));
         Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "cluster-");
-        cluster = LocalCluster.start(root, data, freeBlock(), null);
+        cluster = LocalCluster.start(root, data, dev.unsubsync.testsupport.FreePorts.block(20), null);
         salesforce = new EmulatorClient(cluster.emulator().url(), LocalStack.EMULATOR_CLIENT_ID, LocalStack.EMULATOR_CLIENT_SECRET);
         admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers(), "default.api.timeout.ms", 10_000, "request.timeout.ms", 5_000));
     }
 
-    /** 20 free ports in a row, below the ephemeral range. */
-    private static int freeBlock() throws Exception {
-        for (int k = 0; k < 120; k++) {
-            int base = 20000 + (int) ((ProcessHandle.current().pid() + k) % 120) * 100;
-            boolean free = true;
-            for (int port = base; port < base + 20 && free; port++) {
-                try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-                    socket.setReuseAddress(true);
-                } catch (java.io.IOException taken) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no block of 20 free ports");
-    }
 
     @AfterAll
     static void stop() {

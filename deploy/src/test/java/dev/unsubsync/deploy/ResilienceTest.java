@@ -193,10 +193,8 @@ class ResilienceTest {
         return written;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    static int freePort() {
+        return dev.unsubsync.testsupport.FreePorts.one();
     }
 
 }
