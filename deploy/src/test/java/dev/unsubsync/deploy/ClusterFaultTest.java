@@ -151,8 +151,19 @@ class ClusterFaultTest {
         assertEquals(total, accepted.size(), "accepted");
 
         long drainStart = System.nanoTime();
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
-                .until(() -> pusherLag() == 0);
+        List<String> lags = new java.util.ArrayList<>();
+        try {
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+                    .until(() -> {
+                        long lag = pusherLag();
+                        if (lags.size() < 400) {
+                            lags.add(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began) + "s:" + lag + "/" + endOffsets());
+                        }
+                        return lag == 0;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the pusher's lag on unsubscribe-events never reached 0 (time: lag/end offsets): " + lags, e);
+        }
         long lagZero = System.nanoTime() - drainStart;
         Set<String> optedOut = new HashSet<>();
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().until(() -> {
@@ -250,6 +261,14 @@ class ClusterFaultTest {
             }
         }
         return true;
+    }
+
+    private static long endOffsets() throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+        for (int p = 0; p < Topics.UNSUBSCRIBE_EVENTS.partitions(); p++) {
+            latest.put(new TopicPartition(Topics.UNSUBSCRIBE_EVENTS.name(), p), OffsetSpec.latest());
+        }
+        return admin.listOffsets(latest).all().get().values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
     }
 
     private static long pusherLag() throws Exception {

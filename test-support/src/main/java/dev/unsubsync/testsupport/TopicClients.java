@@ -54,6 +54,32 @@ public final class TopicClients {
         }
     }
 
+    /**
+     * Writes an Avro record in a transaction of its own, as a Kafka Streams application with exactly-once does, then
+     * commits it or, with {@code commit} false, aborts it (its record stays in the log, marked aborted).
+     */
+    public void sendInTransaction(String topic, String key, SpecificRecord value, boolean commit) {
+        Map<String, Object> config = producerConfig();
+        config.put("apicurio.registry.url", registryApiUrl);
+        config.put("apicurio.registry.auto-register", true);
+        config.put("apicurio.registry.dereference-schema", true);
+        config.put("apicurio.registry.artifact-resolver-strategy", dev.unsubsync.schemas.Subjects.STRATEGY);
+        config.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-" + java.util.UUID.randomUUID());
+        AvroKafkaSerializer<SpecificRecord> serializer = new AvroKafkaSerializer<>();
+        serializer.configure(config, false);
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, key, value));
+            producer.flush();
+            if (commit) {
+                producer.commitTransaction();
+            } else {
+                producer.abortTransaction();
+            }
+        }
+    }
+
     /** A producer of Avro values through the registry (registering schemas as the services do); the caller closes it. */
     public KafkaProducer<String, SpecificRecord> avroProducer() {
         Map<String, Object> config = producerConfig();

@@ -89,6 +89,26 @@ final class BatchRecords {
         return value.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * After a poll that returned nothing: commits each assigned partition's position where it is past what this loop
+     * last committed there ({@code committed}, updated). The position is past every record handled and past the
+     * markers ending transactions, which no record's offset + 1 ever reaches.
+     */
+    static void commitIdlePositions(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> committed) {
+        Map<TopicPartition, OffsetAndMetadata> moved = new HashMap<>();
+        for (TopicPartition partition : consumer.assignment()) {
+            long position = consumer.position(partition);
+            Long last = committed.get(partition);
+            if (last == null || position > last) {
+                moved.put(partition, new OffsetAndMetadata(position));
+            }
+        }
+        if (!moved.isEmpty()) {
+            consumer.commitSync(moved);
+            moved.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+        }
+    }
+
     /** The offsets to commit once every event of the batch has its outcome on Kafka. */
     static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<String, byte[]>> batch) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();

@@ -147,6 +147,39 @@ class PushLoopTest implements TestPropertyProvider {
         assertEquals(PushOutcome.NO_SALESFORCE_RECORD, awaitResult(eventId).getOutcome());
     }
 
+    @Test
+    void anIdlePusherShowsNoLagPastTransactionsAndNeverPushesWhatAnAbortedOneWrote() throws Exception {
+        // The reconciler's Streams application writes unsubscribe-events in transactions; one killed mid-commit is aborted.
+        String abortedEmail = "aborted." + UUID.randomUUID() + "@example.com";
+        String aborted = salesforce.create("Contact", Map.of("LastName", "Aborted", "Email", abortedEmail));
+        String committedEmail = "committed." + UUID.randomUUID() + "@example.com";
+        String committed = salesforce.create("Contact", Map.of("LastName", "Committed", "Email", committedEmail));
+        kafka.sendInTransaction(Topics.UNSUBSCRIBE_EVENTS.name(), PersonKey.of(abortedEmail), event(abortedEmail, aborted), false);
+        kafka.sendInTransaction(Topics.UNSUBSCRIBE_EVENTS.name(), PersonKey.of(committedEmail), event(committedEmail, committed), true);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.TRUE.equals(salesforce.get("Contact", committed).get("HasOptedOutOfEmail")));
+        // Idle, the group's committed offsets reach the end of every partition, the transactions' markers included.
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", TestInfrastructure.get().bootstrapServers()))) {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> lag(admin) == 0);
+        }
+        assertEquals(Boolean.FALSE, salesforce.get("Contact", aborted).get("HasOptedOutOfEmail"), "an aborted transaction's event is never pushed");
+    }
+
+    private static long lag(org.apache.kafka.clients.admin.Admin admin) throws Exception {
+        var committed = admin.listConsumerGroupOffsets("salesforce-pusher").partitionsToOffsetAndMetadata().get();
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < Topics.UNSUBSCRIBE_EVENTS.partitions(); p++) {
+            latest.put(new org.apache.kafka.common.TopicPartition(Topics.UNSUBSCRIBE_EVENTS.name(), p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+        long lag = 0;
+        for (var end : admin.listOffsets(latest).all().get().entrySet()) {
+            var at = committed.get(end.getKey());
+            lag += end.getValue().offset() - (at == null ? 0 : at.offset());
+        }
+        return lag;
+    }
+
     private static UnsubscribeRecorded event(String email, String salesforceId) {
         return UnsubscribeRecorded.newBuilder()
                 .setEventId(UUID.randomUUID().toString()).setEmail(email).setSalesforceId(salesforceId)

@@ -85,6 +85,8 @@ public final class CompactedView implements AutoCloseable {
         // Subscribing never creates a topic: a broker that auto-creates would give it its default partition count before the
         // services provision it (seen locally: reconcile-pushes, the parked topic and salesforce-people with one partition).
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        // Views of topics written in transactions (the reconciler's salesforce-people): nothing an aborted one wrote.
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put("apicurio.registry.use-specific-avro-reader", true);
         AvroKafkaDeserializer<Object> values = new AvroKafkaDeserializer<>();
         values.configure(config, false);

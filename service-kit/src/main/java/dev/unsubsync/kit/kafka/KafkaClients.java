@@ -100,6 +100,9 @@ public class KafkaClients {
         // A crashed instance's partitions move to the others after 10 s instead of Kafka's default 45 s.
         config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        // The reconciler's Streams application writes unsubscribe-events and reconcile-pushes in transactions: what an
+        // aborted one wrote (a reconciler killed mid-commit) must never be pushed nor recorded.
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return config;
     }
 

@@ -87,6 +87,8 @@ public class HistoryStreams implements ApplicationEventListener<ServerStartupEve
         // fetch requests while capture is busy taking writes.
         props.put(StreamsConfig.consumerPrefix("fetch.min.bytes"), 65_536);
         props.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 200);
+        // The reconciler writes unsubscribe-events in transactions: an aborted one's events are not in anyone's history.
+        props.put(StreamsConfig.consumerPrefix("isolation.level"), "read_committed");
         // Every store of the history under one memory budget, so what capture holds off the heap does not grow with its tasks.
         BoundedRocksDb.apply(props, rocksdbMemoryMib);
         // Any Kafka Streams setting can be given under capture.history.streams.* (e.g. capture.history.streams.num.stream.threads).
