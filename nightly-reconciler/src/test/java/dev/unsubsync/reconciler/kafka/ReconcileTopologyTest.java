@@ -82,19 +82,13 @@ class ReconcileTopologyTest {
     @BeforeAll
     static void serdes() {
         EventClasses.trust();
-        Map<String, Object> registry = Map.of(
-                "apicurio.registry.url", TestInfrastructure.get().registry().apiUrl(),
-                "apicurio.registry.auto-register", true,
-                "apicurio.registry.dereference-schema", true,
-                "apicurio.registry.use-specific-avro-reader", true,
-                "apicurio.registry.artifact-resolver-strategy", dev.unsubsync.schemas.Subjects.STRATEGY);
-        anyEvent = serde(registry);
-        recorded = serde(registry);
-        optOuts = serde(registry);
-        scans = serde(registry);
-        tally = serde(registry);
-        sfRecords = serde(registry);
-        people = serde(registry);
+        anyEvent = serde();
+        recorded = serde();
+        optOuts = serde();
+        scans = serde();
+        tally = serde();
+        sfRecords = serde();
+        people = serde();
     }
 
     @AfterAll
@@ -430,7 +424,14 @@ class ReconcileTopologyTest {
                 .setEmailOptOut(optedOut).setSystemModstamp(NOW).setLoadId(loadId).build();
     }
 
-    private static <T> AvroSerde<T> serde(Map<String, Object> registry) {
+    /** An Avro serde through the test registry, configured as the services configure theirs (the caller closes it). */
+    static <T> AvroSerde<T> serde() {
+        Map<String, Object> registry = Map.of(
+                "apicurio.registry.url", TestInfrastructure.get().registry().apiUrl(),
+                "apicurio.registry.auto-register", true,
+                "apicurio.registry.dereference-schema", true,
+                "apicurio.registry.use-specific-avro-reader", true,
+                "apicurio.registry.artifact-resolver-strategy", dev.unsubsync.schemas.Subjects.STRATEGY);
         AvroSerde<T> serde = new AvroSerde<>();
         serde.configure(registry, false);
         return serde;

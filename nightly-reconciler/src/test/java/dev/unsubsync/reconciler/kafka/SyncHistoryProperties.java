@@ -6,14 +6,12 @@ import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.schemas.Topics;
-import dev.unsubsync.testsupport.TestInfrastructure;
 import io.apicurio.registry.serde.avro.AvroSerde;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -59,16 +57,10 @@ class SyncHistoryProperties {
     @BeforeContainer
     static void start() {
         EventClasses.trust();
-        Map<String, Object> registry = Map.of(
-                "apicurio.registry.url", TestInfrastructure.get().registry().apiUrl(),
-                "apicurio.registry.auto-register", true,
-                "apicurio.registry.dereference-schema", true,
-                "apicurio.registry.use-specific-avro-reader", true,
-                "apicurio.registry.artifact-resolver-strategy", dev.unsubsync.schemas.Subjects.STRATEGY);
-        anyEvent = serde(registry);
-        recorded = serde(registry);
-        records = serde(registry);
-        people = serde(registry);
+        anyEvent = ReconcileTopologyTest.serde();
+        recorded = ReconcileTopologyTest.serde();
+        records = ReconcileTopologyTest.serde();
+        people = ReconcileTopologyTest.serde();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sync-history-check");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -151,9 +143,4 @@ class SyncHistoryProperties {
         return SyncHistory.ops().list().ofMinSize(1).ofMaxSize(30);
     }
 
-    private static <T> AvroSerde<T> serde(Map<String, Object> registry) {
-        AvroSerde<T> serde = new AvroSerde<>();
-        serde.configure(registry, false);
-        return serde;
-    }
 }
