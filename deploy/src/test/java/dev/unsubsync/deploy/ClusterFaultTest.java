@@ -50,8 +50,14 @@ class ClusterFaultTest {
     private static final int RATE = Integer.getInteger("cluster.rate", 200);
     private static final int SECONDS = Integer.getInteger("cluster.seconds", 150);
     private static final String TOKEN = LocalStack.CAPTURE_TOKEN;
-    /** How long after the last unsubscribe is sent the client may still hold some it has not had acknowledged. */
-    private static final Duration ACKNOWLEDGED_WITHIN = Duration.ofMinutes(Integer.getInteger("cluster.acknowledged-within-minutes", 8));
+    /**
+     * A hang, told from slowness: the client holds unacknowledged unsubscribes and not one more is acknowledged for this
+     * long. How fast the cluster drains what the client holds is a figure of the machine (two cores shared by nine JVMs),
+     * reported, never a pass mark.
+     */
+    private static final Duration STALLED_AFTER = Duration.ofMinutes(Integer.getInteger("cluster.stalled-after-minutes", 3));
+    /** An outer bound only, so a cluster that crawls without ever stalling still ends inside CI's budget. */
+    private static final Duration ACKNOWLEDGED_WITHIN = Duration.ofMinutes(Integer.getInteger("cluster.acknowledged-within-minutes", 20));
 
     private static LocalCluster cluster;
     private static EmulatorClient salesforce;
@@ -139,13 +145,25 @@ class ClusterFaultTest {
         senders.shutdown();
         mark("load sent");
         // A client holds each unsubscribe until acknowledged (32 at a time): on two cores shared by nine JVMs it drains
-        // what it holds minutes after the last is sent (the code of 2026-12-02, run here on 2026-12-07: its last
-        // acknowledgement 432 s into the test, about half a minute before the 5 minutes then allowed ran out). The
-        // deadline only tells a hang from slowness; what is checked is below: every acknowledged unsubscribe written,
-        // none lost, none cleared.
-        boolean allAcknowledged = senders.awaitTermination(ACKNOWLEDGED_WITHIN.toMinutes(), TimeUnit.MINUTES);
-        assertTrue(allAcknowledged, "every unsubscribe acknowledged: " + accepted.size() + " of " + total + " after " + ACKNOWLEDGED_WITHIN + "; "
-                + retries.get() + " retries; why not answered: " + refusals + "; timeline: " + timeline);
+        // what it holds minutes after the last is sent (here 376 s after on 2026-12-07; in CI the same day more than 480 s,
+        // at about 40 acknowledgements a second while capture rolled and a nightly run ran). So the wait fails on a stall,
+        // not on a clock; what is checked is below: every acknowledged unsubscribe written, none lost, none cleared.
+        long sentAt = System.nanoTime();
+        long lastProgress = sentAt;
+        int acknowledged = -1;
+        while (!senders.awaitTermination(5, TimeUnit.SECONDS)) {
+            long now = System.nanoTime();
+            if (accepted.size() != acknowledged) {
+                acknowledged = accepted.size();
+                lastProgress = now;
+            }
+            boolean stalled = now - lastProgress > STALLED_AFTER.toNanos();
+            boolean tooLong = now - sentAt > ACKNOWLEDGED_WITHIN.toNanos();
+            assertTrue(!stalled && !tooLong, "every unsubscribe acknowledged: " + accepted.size() + " of " + total + (stalled
+                    ? ", none more for " + STALLED_AFTER : " after " + ACKNOWLEDGED_WITHIN) + "; " + retries.get()
+                    + " retries; why not answered: " + refusals + "; timeline: " + timeline);
+        }
+        long drained = System.nanoTime() - sentAt;
         mark("every unsubscribe acknowledged");
         faults.join(TimeUnit.MINUTES.toMillis(6));
         assertEquals(total, accepted.size(), "accepted");
@@ -185,6 +203,8 @@ class ClusterFaultTest {
         figures.append("| lost | ").append(lost.size()).append(" |\n");
         figures.append("| opt-outs cleared (false written) | ").append(cleared).append(" |\n");
         figures.append("| client retries (an instance not answering) | ").append(retries.get()).append(" |\n");
+        figures.append("| all acknowledged after the last was sent | ").append(TimeUnit.NANOSECONDS.toSeconds(drained)).append(" s (")
+                .append(total * 1_000_000_000L / (sentAt - start + drained)).append(" acknowledged/s overall) |\n");
         figures.append("| slowest acknowledgement | ").append(TimeUnit.NANOSECONDS.toMillis(slowest.get())).append(" ms |\n");
         figures.append("| pusher lag 0 after the load ended | ").append(TimeUnit.NANOSECONDS.toSeconds(lagZero)).append(" s |\n");
         figures.append("| all written after the load ended | ").append(TimeUnit.NANOSECONDS.toSeconds(allWritten)).append(" s |\n");
