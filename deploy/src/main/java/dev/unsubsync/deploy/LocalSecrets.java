@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -12,7 +13,34 @@ import java.util.concurrent.TimeUnit;
  * (the walk-through signs with its private half) and an SNS signing certificate that capture pins for Amazon SES (no SNS
  * host is reachable from here). Local only: production keys come from the providers.
  */
-final class LocalSecrets {
+public final class LocalSecrets {
+
+    /** Local-only webhook secrets of the other providers, as their consoles would show them. */
+    public static final String MAILGUN_SIGNING_KEY = "local-mailgun-signing-key";
+    public static final String POSTMARK_USER = "postmark";
+    public static final String POSTMARK_PASSWORD = "local-postmark-password";
+    public static final String MANDRILL_KEY = "local-mandrill-key";
+    public static final String SPARKPOST_TOKEN = "local-sparkpost-token";
+    /** The SNS topic the local Amazon SES webhook accepts, and the pinned signing certificate's file name. */
+    public static final String SES_TOPIC_ARN = "arn:aws:sns:us-east-1:000000000000:local-ses-events";
+    static final String SNS_CERTIFICATE = "SimpleNotificationService-local.pem";
+
+    /** Capture's settings for every provider's webhook, with this machine's secrets. */
+    Map<String, String> captureWebhooks(String captureUrl) throws IOException, InterruptedException {
+        return Map.ofEntries(
+                // A SendGrid Event Webhook key pair of this machine's own: the walk-through signs with the private half.
+                Map.entry("capture.webhooks.sendgrid.public-key", sendGridPublicKey()),
+                Map.entry("capture.webhooks.mailgun.signing-key", MAILGUN_SIGNING_KEY),
+                Map.entry("capture.webhooks.postmark.username", POSTMARK_USER),
+                Map.entry("capture.webhooks.postmark.password", POSTMARK_PASSWORD),
+                Map.entry("capture.webhooks.mandrill.key", MANDRILL_KEY),
+                // Mandrill signs the URL it posts to, exactly as configured there.
+                Map.entry("capture.webhooks.mandrill.url", captureUrl + "/webhooks/mandrill"),
+                Map.entry("capture.webhooks.sparkpost.token", SPARKPOST_TOKEN),
+                // Amazon SES through SNS: a signing certificate of this machine's own, pinned, since no SNS host is reachable.
+                Map.entry("capture.webhooks.ses.topic-arns", SES_TOPIC_ARN),
+                Map.entry("capture.webhooks.ses.certificates-dir", snsCertificates().toString()));
+    }
 
     private static final String SNS_STORE_PASSWORD = "local-sns";
 
@@ -52,7 +80,7 @@ final class LocalSecrets {
     Path snsCertificates() throws IOException, InterruptedException {
         Path store = data.resolve("sns-signing.p12");
         Path certificates = data.resolve("sns-certificates");
-        Path certificate = certificates.resolve(LocalStack.SNS_CERTIFICATE);
+        Path certificate = certificates.resolve(SNS_CERTIFICATE);
         if (!Files.exists(store) || !Files.exists(certificate)) {
             Files.createDirectories(certificates);
             Files.deleteIfExists(store);

@@ -8,21 +8,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * (Over 300 lines on purpose, not split: the launcher's wiring of every part, their ports and local settings; the broker and the key material
- * are LocalKafka and LocalSecrets.)
- *
- * <p>The whole system on this machine, on 127.0.0.1: a single-node KRaft broker as its own JVM (data kept under the data
+ * The whole system on this machine, on 127.0.0.1: a single-node KRaft broker as its own JVM (data kept under the data
  * folder, so a restart keeps state), Apicurio Registry (schemas kept there too), the Salesforce emulator, capture,
- * pusher and reconciler. Behind {@code ./run local}; the end-to-end tests start it on free ports.
+ * pusher and reconciler. Behind {@code ./run local}; the end-to-end tests start it on free ports. The broker and the key
+ * material are {@link LocalKafka} and {@link LocalSecrets}; a broker that authenticates every client, {@link SecuredKafka}.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -42,45 +41,16 @@ public final class LocalStack implements AutoCloseable {
     public static final String CAPTURE_TOKEN = "local-dev-token";
     /** A key that may only post unsubscribes and mint one-click links, as an upstream system's would. */
     public static final String INGEST_TOKEN = "local-ingest-token";
-    /** Local-only webhook secrets of the other providers, as their consoles would show them. */
-    public static final String MAILGUN_SIGNING_KEY = "local-mailgun-signing-key";
-    public static final String POSTMARK_USER = "postmark";
-    public static final String POSTMARK_PASSWORD = "local-postmark-password";
-    public static final String MANDRILL_KEY = "local-mandrill-key";
-    public static final String SPARKPOST_TOKEN = "local-sparkpost-token";
-    /** The SNS topic the local Amazon SES webhook accepts, and the pinned signing certificate's file name. */
-    public static final String SES_TOPIC_ARN = "arn:aws:sns:us-east-1:000000000000:local-ses-events";
-    public static final String SNS_CERTIFICATE = "SimpleNotificationService-local.pem";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-
-    /**
-     * A broker that authenticates and authorizes every client, as a platform's does: each service is the SCRAM-SHA-512
-     * user of its module's name with the password given here; {@code setUp} runs once the broker is up, before any
-     * service starts, with an admin client's settings (super user {@code admin}), to create the users, their ACLs and
-     * the topics, as Strimzi's operators would.
-     */
-    public record SecuredKafka(String adminPassword, Map<String, String> servicePasswords, SetUp setUp) {
-
-        /** What runs as the super user before the services start. */
-        public interface SetUp {
-            void run(Map<String, Object> adminClientConfig) throws Exception;
-        }
-
-        /** A SCRAM user's client settings, as {@code kafka.*} service properties or, without the prefix, a client's. */
-        public static Map<String, String> clientSettings(String prefix, String user, String password) {
-            return Map.of(prefix + "security.protocol", "SASL_PLAINTEXT", prefix + "sasl.mechanism", "SCRAM-SHA-512",
-                    prefix + "sasl.jaas.config", LocalKafka.jaasConfig(user, password));
-        }
-    }
 
     private final Path root;
     private final Path data;
     private final Ports ports;
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
-    private final List<String> pids = new ArrayList<>();
-    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
-    private final Map<String, Runnable> restarts = new LinkedHashMap<>();
+    private final Deque<AutoCloseable> started = new ConcurrentLinkedDeque<>();
+    private final List<String> pids = new CopyOnWriteArrayList<>();
+    private final Map<String, ServiceProcess> services = new ConcurrentHashMap<>();
+    private final Map<String, Runnable> restarts = new ConcurrentHashMap<>();
     private final LocalKafka kafka;
     private volatile RegistryServer registry;
     private final LocalSecrets secrets;
@@ -96,12 +66,7 @@ public final class LocalStack implements AutoCloseable {
                 secured == null ? null : secured.adminPassword());
     }
 
-    /**
-     * Starts everything and waits until each part is ready.
-     *
-     * @param root  the project root (holds the built modules)
-     * @param data  folder for broker data, registry storage and logs
-     */
+    /** Starts everything from the built modules under {@code root}, data and logs under {@code data}; waits until all are ready. */
     public static LocalStack start(Path root, Path data, Ports ports) throws IOException, InterruptedException {
         return start(root, data, ports, null);
     }
@@ -121,6 +86,41 @@ public final class LocalStack implements AutoCloseable {
     private void startAll() throws IOException, InterruptedException {
         Files.createDirectories(logs());
         Instant began = Instant.now();
+        // Side by side: a part's start-up mostly waits (class loading, the JIT, connections), and the services only need
+        // the broker, the registry and the emulator up before them.
+        SideBySide.start(this::startKafka, () -> {
+            startRegistry();
+            started.push(() -> {
+                if (registry != null) {
+                    registry.close();
+                }
+            });
+            pids.add("registry " + registry.pid());
+        }, () -> service("salesforce-emulator", "dev.unsubsync.emulator.Application", ports.emulator(), Map.of("micronaut.environments", "local")));
+
+        String keysFile = secrets.apiKeysFile().toString();
+        Map<String, String> kafka = Map.of(
+                "kafka.bootstrap.servers", bootstrapServers(),
+                "kafka.apicurio.registry.url", registryUrl() + "/apis/registry/v3",
+                "micronaut.environments", "local",
+                "capture.api-keys-file", keysFile, "pusher.api-keys-file", keysFile, "reconciler.api-keys-file", keysFile);
+        // The pusher and the reconciler both call the emulator, wherever it listens.
+        Map<String, String> pusher = new LinkedHashMap<>(kafka);
+        pusher.put("salesforce.login-url", emulatorUrl());
+        // Capture serves the admin console, which reads the reconciler's and the pusher's APIs through it.
+        Map<String, String> capture = new LinkedHashMap<>(kafka);
+        // One-click links point at this stack's capture, whichever port it listens on.
+        capture.put("capture.public-url", captureUrl());
+        capture.put("capture.reconciler-url", reconcilerUrl());
+        capture.put("capture.pusher-url", pusherUrl());
+        capture.putAll(secrets.captureWebhooks(captureUrl()));
+        SideBySide.start(() -> service("unsubscribe-capture", "dev.unsubsync.capture.Application", ports.capture(), capture),
+                () -> service("salesforce-pusher", "dev.unsubsync.pusher.Application", ports.pusher(), pusher),
+                () -> service("nightly-reconciler", "dev.unsubsync.reconciler.Application", ports.reconciler(), pusher));
+        System.out.printf("All parts up in %.1f s%n", Duration.between(began, Instant.now()).toMillis() / 1000.0);
+    }
+
+    private void startKafka() throws IOException, InterruptedException {
         kafka.start();
         started.push(kafka::close);
         pids.add("kafka " + kafka.pid());
@@ -135,46 +135,6 @@ public final class LocalStack implements AutoCloseable {
                 throw new IllegalStateException("Setting up the secured broker failed: " + e.getMessage(), e);
             }
         }
-        startRegistry();
-        started.push(() -> {
-            if (registry != null) {
-                registry.close();
-            }
-        });
-        pids.add("registry " + registry.pid());
-
-        String keysFile = secrets.apiKeysFile().toString();
-        Map<String, String> kafka = Map.of(
-                "kafka.bootstrap.servers", bootstrapServers(),
-                "kafka.apicurio.registry.url", registryUrl() + "/apis/registry/v3",
-                "micronaut.environments", "local",
-                "capture.api-keys-file", keysFile, "pusher.api-keys-file", keysFile, "reconciler.api-keys-file", keysFile);
-        service("salesforce-emulator", "dev.unsubsync.emulator.Application", ports.emulator(), Map.of("micronaut.environments", "local"));
-        // The pusher and the reconciler both call the emulator, wherever it listens.
-        Map<String, String> pusher = new LinkedHashMap<>(kafka);
-        pusher.put("salesforce.login-url", emulatorUrl());
-        // Capture serves the admin console, which reads the reconciler's and the pusher's APIs through it.
-        Map<String, String> capture = new LinkedHashMap<>(kafka);
-        // One-click links point at this stack's capture, whichever port it listens on.
-        capture.put("capture.public-url", captureUrl());
-        capture.put("capture.reconciler-url", reconcilerUrl());
-        capture.put("capture.pusher-url", pusherUrl());
-        // A SendGrid Event Webhook key pair of this machine's own: the walk-through signs with the private half.
-        capture.put("capture.webhooks.sendgrid.public-key", secrets.sendGridPublicKey());
-        capture.put("capture.webhooks.mailgun.signing-key", MAILGUN_SIGNING_KEY);
-        capture.put("capture.webhooks.postmark.username", POSTMARK_USER);
-        capture.put("capture.webhooks.postmark.password", POSTMARK_PASSWORD);
-        capture.put("capture.webhooks.mandrill.key", MANDRILL_KEY);
-        // Mandrill signs the URL it posts to, exactly as configured there.
-        capture.put("capture.webhooks.mandrill.url", captureUrl() + "/webhooks/mandrill");
-        capture.put("capture.webhooks.sparkpost.token", SPARKPOST_TOKEN);
-        // Amazon SES through SNS: a signing certificate of this machine's own, pinned, since no SNS host is reachable.
-        capture.put("capture.webhooks.ses.topic-arns", SES_TOPIC_ARN);
-        capture.put("capture.webhooks.ses.certificates-dir", secrets.snsCertificates().toString());
-        service("unsubscribe-capture", "dev.unsubsync.capture.Application", ports.capture(), capture);
-        service("salesforce-pusher", "dev.unsubsync.pusher.Application", ports.pusher(), pusher);
-        service("nightly-reconciler", "dev.unsubsync.reconciler.Application", ports.reconciler(), pusher);
-        System.out.printf("All parts up in %.1f s%n", Duration.between(began, Instant.now()).toMillis() / 1000.0);
     }
 
     /** The private half of the local SNS signing key, for tests that sign Amazon SES notifications. */
@@ -255,11 +215,6 @@ public final class LocalStack implements AutoCloseable {
     /** Stops the broker cleanly and starts it again on the same data. For resilience tests. */
     public void restartKafka() throws IOException, InterruptedException {
         kafka.restart();
-    }
-
-    /** A KRaft cluster id (see {@link LocalKafka#clusterId()}). */
-    static String clusterId() {
-        return LocalKafka.clusterId();
     }
 
     private static Path java() {

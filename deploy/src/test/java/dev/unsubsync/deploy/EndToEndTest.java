@@ -304,7 +304,7 @@ class EndToEndTest {
         switch (provider) {
             case "mailgun" -> {
                 String token = UUID.randomUUID().toString().replace("-", "");
-                String signature = java.util.HexFormat.of().formatHex(hmac("HmacSHA256", LocalStack.MAILGUN_SIGNING_KEY, now + token));
+                String signature = java.util.HexFormat.of().formatHex(hmac("HmacSHA256", LocalSecrets.MAILGUN_SIGNING_KEY, now + token));
                 body = "{\"signature\":{\"timestamp\":\"" + now + "\",\"token\":\"" + token + "\",\"signature\":\"" + signature + "\"},"
                         + "\"event-data\":{\"event\":\"unsubscribed\",\"id\":\"" + id + "\",\"timestamp\":" + now + ".5,\"recipient\":\"" + email + "\"}}";
                 request.header("Content-Type", "application/json");
@@ -314,35 +314,35 @@ class EndToEndTest {
                         + "\"ChangedAt\":\"" + Instant.now() + "\",\"Recipient\":\"" + email + "\",\"Origin\":\"Recipient\",\"SuppressSending\":true,"
                         + "\"SuppressionReason\":\"ManualSuppression\"}";
                 request.header("Content-Type", "application/json").header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (LocalStack.POSTMARK_USER + ":" + LocalStack.POSTMARK_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+                        (LocalSecrets.POSTMARK_USER + ":" + LocalSecrets.POSTMARK_PASSWORD).getBytes(StandardCharsets.UTF_8)));
             }
             case "mandrill" -> {
                 String events = "[{\"event\":\"unsub\",\"msg\":{\"email\":\"" + email + "\",\"_id\":\"" + id + "\"},\"_id\":\"" + id + "\",\"ts\":" + now + "}]";
                 String url = stack.captureUrl() + "/webhooks/mandrill";
                 body = "mandrill_events=" + java.net.URLEncoder.encode(events, StandardCharsets.UTF_8);
                 request.header("Content-Type", "application/x-www-form-urlencoded")
-                        .header("X-Mandrill-Signature", Base64.getEncoder().encodeToString(hmac("HmacSHA1", LocalStack.MANDRILL_KEY, url + "mandrill_events" + events)));
+                        .header("X-Mandrill-Signature", Base64.getEncoder().encodeToString(hmac("HmacSHA1", LocalSecrets.MANDRILL_KEY, url + "mandrill_events" + events)));
             }
             case "sparkpost" -> {
                 body = "[{\"msys\":{\"unsubscribe_event\":{\"type\":\"list_unsubscribe\",\"event_id\":\"" + now + id.hashCode() + "\",\"rcpt_to\":\""
                         + email + "\",\"timestamp\":\"" + now + "\"}}}]";
-                request.header("Content-Type", "application/json").header("X-MessageSystems-Webhook-Token", LocalStack.SPARKPOST_TOKEN);
+                request.header("Content-Type", "application/json").header("X-MessageSystems-Webhook-Token", LocalSecrets.SPARKPOST_TOKEN);
             }
             case "ses" -> {
                 // An SES complaint notification delivered by SNS, signed (version 2) with the pinned local certificate.
                 String message = "{\"notificationType\":\"Complaint\",\"complaint\":{\"feedbackId\":\"" + id + "\",\"complainedRecipients\":[{\"emailAddress\":\""
                         + email + "\"}],\"timestamp\":\"" + Instant.now() + "\"},\"mail\":{\"messageId\":\"" + id + "\",\"destination\":[\"" + email + "\"]}}";
                 String timestamp = Instant.now().toString();
-                String canonical = "Message\n" + message + "\nMessageId\n" + id + "\nTimestamp\n" + timestamp + "\nTopicArn\n" + LocalStack.SES_TOPIC_ARN
+                String canonical = "Message\n" + message + "\nMessageId\n" + id + "\nTimestamp\n" + timestamp + "\nTopicArn\n" + LocalSecrets.SES_TOPIC_ARN
                         + "\nType\nNotification\n";
                 Signature signer = Signature.getInstance("SHA256withRSA");
                 signer.initSign(stack.snsSigningKey());
                 signer.update(canonical.getBytes(StandardCharsets.UTF_8));
                 com.fasterxml.jackson.databind.node.ObjectNode sns = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
-                        .put("Type", "Notification").put("MessageId", id).put("TopicArn", LocalStack.SES_TOPIC_ARN).put("Message", message)
+                        .put("Type", "Notification").put("MessageId", id).put("TopicArn", LocalSecrets.SES_TOPIC_ARN).put("Message", message)
                         .put("Timestamp", timestamp).put("SignatureVersion", "2").put("Signature", Base64.getEncoder().encodeToString(signer.sign()))
-                        .put("SigningCertURL", "https://sns.us-east-1.amazonaws.com/" + LocalStack.SNS_CERTIFICATE)
-                        .put("UnsubscribeURL", "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=" + LocalStack.SES_TOPIC_ARN + ":1");
+                        .put("SigningCertURL", "https://sns.us-east-1.amazonaws.com/" + LocalSecrets.SNS_CERTIFICATE)
+                        .put("UnsubscribeURL", "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=" + LocalSecrets.SES_TOPIC_ARN + ":1");
                 body = sns.toString();
                 request.header("Content-Type", "text/plain; charset=UTF-8").header("x-amz-sns-message-type", "Notification");
             }

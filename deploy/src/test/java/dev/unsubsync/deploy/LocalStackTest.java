@@ -10,7 +10,7 @@ class LocalStackTest {
     @Test
     void clusterIdsNeverStartWithADashSoTheFormatToolReadsThemAsValues() {
         for (int i = 0; i < 10_000; i++) {
-            String id = LocalStack.clusterId();
+            String id = LocalKafka.clusterId();
             assertEquals(22, id.length());
             assertFalse(id.startsWith("-"), id);
         }

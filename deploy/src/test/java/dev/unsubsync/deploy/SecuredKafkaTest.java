@@ -70,7 +70,7 @@ class SecuredKafkaTest {
         passwords.put(UPSTREAM, UUID.randomUUID().toString());
         Path root = Path.of(System.getProperty("project.root"));
         data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "secured-stack-");
-        LocalStack.SecuredKafka secured = new LocalStack.SecuredKafka(UUID.randomUUID().toString(), passwords, admin -> {
+        SecuredKafka secured = new SecuredKafka(UUID.randomUUID().toString(), passwords, admin -> {
             try (Admin client = Admin.create(admin)) {
                 List<UserScramCredentialUpsertion> credentials = new ArrayList<>();
                 passwords.forEach((user, password) -> credentials.add(new UserScramCredentialUpsertion(user,
@@ -144,7 +144,7 @@ class SecuredKafkaTest {
     @Test
     @Order(4)
     void aServiceCannotWriteWhatItsAclsDoNotGrant() {
-        Map<String, Object> config = new HashMap<>(LocalStack.SecuredKafka.clientSettings("", "salesforce-pusher", passwordOf("salesforce-pusher")));
+        Map<String, Object> config = new HashMap<>(SecuredKafka.clientSettings("", "salesforce-pusher", passwordOf("salesforce-pusher")));
         config.put("bootstrap.servers", stack.bootstrapServers());
         config.put("max.block.ms", 10_000);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
@@ -159,7 +159,7 @@ class SecuredKafkaTest {
     void anUpstreamSystemWithTheProducerUserAloneGetsAnUnsubscribeToSalesforceAndNothingElseIn() throws Exception {
         String email = "upstream." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         String contact = salesforce.create("Contact", Map.of("LastName", "Upstream", "Email", email));
-        Map<String, Object> config = new HashMap<>(LocalStack.SecuredKafka.clientSettings("", UPSTREAM, passwordOf(UPSTREAM)));
+        Map<String, Object> config = new HashMap<>(SecuredKafka.clientSettings("", UPSTREAM, passwordOf(UPSTREAM)));
         config.put("bootstrap.servers", stack.bootstrapServers());
         config.put("max.block.ms", 10_000);
         config.put("acks", "all");

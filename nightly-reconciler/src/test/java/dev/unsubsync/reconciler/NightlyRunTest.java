@@ -17,13 +17,12 @@ import dev.unsubsync.events.UnsubscribeSource;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;
+import dev.unsubsync.testsupport.FreePorts;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;
 import dev.unsubsync.testsupport.ServiceProcess;
 import dev.unsubsync.testsupport.TestInfrastructure;
 import dev.unsubsync.testsupport.TopicClients;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -322,9 +321,7 @@ class NightlyRunTest {
         return Path.of(System.getProperty("java.io.tmpdir"), "nightly-run-test-" + name + ".log");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    private static int freePort() {
+        return FreePorts.one();
     }
 }

@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unsubsync.testsupport.EmulatorClient;
+import dev.unsubsync.testsupport.FreePorts;
 import dev.unsubsync.testsupport.ServiceProcess;
 import io.micronaut.json.JsonMapper;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,10 +30,7 @@ class SalesforceClientTest {
 
     @BeforeAll
     static void startEmulator() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.one();
         url = "http://127.0.0.1:" + port;
         emulator = ServiceProcess.start("salesforce-emulator", ServiceProcess.projectRoot(), "salesforce-emulator",
                 "dev.unsubsync.emulator.Application",

@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.unsubsync.salesforce.SalesforceClient;
 import dev.unsubsync.salesforce.SalesforceConfiguration;
 import dev.unsubsync.testsupport.EmulatorClient;
+import dev.unsubsync.testsupport.FreePorts;
 import dev.unsubsync.testsupport.ServiceProcess;
 import io.micronaut.json.JsonMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,10 +31,7 @@ class PreflightTest {
 
     @BeforeAll
     static void startEmulator() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.one();
         url = "http://127.0.0.1:" + port;
         emulator = ServiceProcess.start("salesforce-emulator", ServiceProcess.projectRoot(), "salesforce-emulator", "dev.unsubsync.emulator.Application",
                 Map.of("micronaut.server.port", String.valueOf(port), "emulator.client-id", "preflight", "emulator.client-secret", "preflight-secret"),

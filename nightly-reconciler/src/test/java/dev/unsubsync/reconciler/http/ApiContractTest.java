@@ -4,6 +4,7 @@ package dev.unsubsync.reconciler.http;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.ContractCheck;
+import dev.unsubsync.testsupport.FreePorts;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;
 import dev.unsubsync.testsupport.TestInfrastructure;
 import dev.unsubsync.testsupport.TopicClients;
@@ -50,10 +51,7 @@ class ApiContractTest {
 
     @BeforeAll
     void start() throws Exception {
-        int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.one();
         String salesforce = "http://127.0.0.1:" + port;
         // An empty org: a run started here finishes in seconds, and no run is left going for the module's other tests.
         emulator = dev.unsubsync.testsupport.ServiceProcess.start("salesforce-emulator", dev.unsubsync.testsupport.ServiceProcess.projectRoot(),
@@ -76,6 +74,8 @@ class ApiContractTest {
         live = ApplicationContext.run(EmbeddedServer.class, liveProperties);
         Map<String, Object> downProperties = new HashMap<>(common);
         downProperties.put("kafka.bootstrap.servers", "127.0.0.1:9");
+        // Its start-up need not wait the default 15 s for topics on a broker that is not there.
+        downProperties.put("topic-setup.start-up-wait", "2s");
         downProperties.put("kafka.apicurio.registry.url", "http://127.0.0.1:9/apis/registry/v3");
         downProperties.put("reconciler.state-dir", Files.createTempDirectory("reconciler-contract-down").toString());
         down = ApplicationContext.run(EmbeddedServer.class, downProperties);

@@ -3,6 +3,7 @@ package dev.unsubsync.pusher.http;
 
 import dev.unsubsync.testsupport.ContractCheck;
 import dev.unsubsync.testsupport.EmulatorClient;
+import dev.unsubsync.testsupport.FreePorts;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;
 import dev.unsubsync.testsupport.ServiceProcess;
 import dev.unsubsync.testsupport.TestInfrastructure;
@@ -10,8 +11,6 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.web.router.Router;
 import io.micronaut.web.router.UriRouteInfo;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,10 +48,7 @@ class ApiContractTest {
 
     @BeforeAll
     void start() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.one();
         String url = "http://127.0.0.1:" + port;
         emulator = ServiceProcess.start("salesforce-emulator", ServiceProcess.projectRoot(), "salesforce-emulator", "dev.unsubsync.emulator.Application",
                 Map.of("micronaut.server.port", String.valueOf(port), "emulator.client-id", "contract", "emulator.client-secret", "contract-secret"),
@@ -73,6 +69,8 @@ class ApiContractTest {
         live = ApplicationContext.run(EmbeddedServer.class, liveProperties);
         Map<String, Object> downProperties = new HashMap<>(common);
         downProperties.put("kafka.bootstrap.servers", "127.0.0.1:9");
+        // Its start-up need not wait the default 15 s for topics on a broker that is not there.
+        downProperties.put("topic-setup.start-up-wait", "2s");
         downProperties.put("kafka.apicurio.registry.url", "http://127.0.0.1:9/apis/registry/v3");
         down = ApplicationContext.run(EmbeddedServer.class, downProperties);
         contract = new ContractCheck(live.getURI());

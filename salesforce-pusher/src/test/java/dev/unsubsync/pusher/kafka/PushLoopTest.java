@@ -13,13 +13,13 @@ import dev.unsubsync.schemas.DeadLetterHeaders;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;
+import dev.unsubsync.testsupport.FreePorts;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;
 import dev.unsubsync.testsupport.ServiceProcess;
 import dev.unsubsync.testsupport.TestInfrastructure;
 import dev.unsubsync.testsupport.TopicClients;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -58,10 +58,7 @@ class PushLoopTest implements TestPropertyProvider {
     @Override
     public Map<String, String> getProperties() {
         try {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
+            int port = FreePorts.one();
             emulatorUrl = "http://127.0.0.1:" + port;
             emulator = ServiceProcess.start("salesforce-emulator", ServiceProcess.projectRoot(), "salesforce-emulator",
                     "dev.unsubsync.emulator.Application",

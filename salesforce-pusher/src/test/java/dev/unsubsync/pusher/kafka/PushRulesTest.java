@@ -17,6 +17,7 @@ import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;
+import dev.unsubsync.testsupport.FreePorts;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;
 import dev.unsubsync.testsupport.ServiceProcess;
 import dev.unsubsync.testsupport.TestInfrastructure;
@@ -25,8 +26,6 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,10 +68,7 @@ class PushRulesTest implements TestPropertyProvider {
     @Override
     public Map<String, String> getProperties() {
         try {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-                port = socket.getLocalPort();
-            }
+            int port = FreePorts.one();
             String url = "http://127.0.0.1:" + port;
             emulator = ServiceProcess.start("salesforce-emulator", ServiceProcess.projectRoot(), "salesforce-emulator",
                     "dev.unsubsync.emulator.Application",

@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unsubsync.kit.kafka.RegistryErrors;
+import dev.unsubsync.testsupport.FreePorts;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;
 import dev.unsubsync.testsupport.TestInfrastructure;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,10 +25,7 @@ class RegistryErrorsTest {
 
     @Test
     void aRegistryThatCannotBeReachedIsAnOutageNotAnUnreadableRecord() throws Exception {
-        int closed;
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            closed = socket.getLocalPort();
-        }
+        int closed = FreePorts.one();
         RuntimeException failure = assertThrows(RuntimeException.class,
                 () -> deserializer("http://127.0.0.1:" + closed + "/apis/registry/v3").deserialize("unsubscribe-events", UNKNOWN_ID));
         assertTrue(RegistryErrors.unavailable(failure), failure.toString());

@@ -3,7 +3,6 @@ package dev.unsubsync.kit.http;
 import dev.unsubsync.kit.security.ApiKeys;
 import dev.unsubsync.kit.security.RequiresScope;
 import dev.unsubsync.kit.security.Scope;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.OrderUtil;
 import io.micronaut.http.HttpHeaders;
@@ -12,6 +11,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.runtime.ApplicationConfiguration;
 import io.micronaut.web.router.RouteAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,13 +37,13 @@ public class ApiFilter {
     private final Optional<CallerLimits> limits;
     private final String realm;
 
-    public ApiFilter(ApiKeys keys, List<CallerSource> sources, Optional<CallerLimits> limits, @Value("${micronaut.application.name}") String realm) {
+    public ApiFilter(ApiKeys keys, List<CallerSource> sources, Optional<CallerLimits> limits, ApplicationConfiguration application) {
         this.keys = keys;
         List<CallerSource> ordered = new ArrayList<>(sources);
         OrderUtil.sort(ordered);
         this.sources = List.copyOf(ordered);
         this.limits = limits;
-        this.realm = realm;
+        this.realm = application.getName().orElseThrow(() -> new IllegalStateException("micronaut.application.name is not set"));
     }
 
     /** The name of the caller of a request this filter let through. */

@@ -2,7 +2,6 @@ package dev.unsubsync.kit.http;
 
 import dev.unsubsync.kit.security.ApiKeys;
 import dev.unsubsync.kit.security.Scope;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -13,6 +12,7 @@ import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.management.health.indicator.HealthResult;
+import io.micronaut.runtime.ApplicationConfiguration;
 import java.util.Map;
 
 /**
@@ -29,9 +29,9 @@ public class MonitoringFilter {
     private final ApiKeys keys;
     private final String realm;
 
-    public MonitoringFilter(ApiKeys keys, @Value("${micronaut.application.name}") String realm) {
+    public MonitoringFilter(ApiKeys keys, ApplicationConfiguration application) {
         this.keys = keys;
-        this.realm = realm;
+        this.realm = application.getName().orElseThrow(() -> new IllegalStateException("micronaut.application.name is not set"));
     }
 
     @RequestFilter

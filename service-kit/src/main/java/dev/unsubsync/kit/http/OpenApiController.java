@@ -1,12 +1,12 @@
 package dev.unsubsync.kit.http;
 
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.io.ResourceResolver;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.runtime.ApplicationConfiguration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,8 +27,8 @@ public class OpenApiController {
     private final String contract;
     private final String name;
 
-    public OpenApiController(ResourceResolver resources, @Value("${micronaut.application.name}") String name) {
-        this.name = name;
+    public OpenApiController(ResourceResolver resources, ApplicationConfiguration application) {
+        this.name = application.getName().orElseThrow(() -> new IllegalStateException("micronaut.application.name is not set"));
         Optional<InputStream> found = resources.getResourceAsStream("classpath:META-INF/swagger/" + name + "-1.yml");
         if (found.isEmpty()) {
             this.contract = null;

@@ -25,20 +25,20 @@ public final class TopicProvisioner {
     }
 
     /**
-     * At a service's start-up: creates whichever of {@code topics} are missing, waiting at most 15 s for the cluster.
+     * At a service's start-up: creates whichever of {@code topics} are missing, waiting at most {@code wait} for the cluster.
      * A broker that is down is logged, not fatal; the service copes with it as it would with one that goes down later.
      *
      * @param consequence what the service does meanwhile, for the log line
      * @return whether the topics are known to exist
      */
-    public static boolean ensureAtStartUp(java.util.Map<String, Object> adminConfig, Collection<Topic<?, ?>> topics, String consequence) {
+    public static boolean ensureAtStartUp(java.util.Map<String, Object> adminConfig, Collection<Topic<?, ?>> topics, Duration wait, String consequence) {
         java.util.Map<String, Object> config = new java.util.HashMap<>(adminConfig);
         // Fail fast at start-up instead of the default minute-long wait when the broker is down.
-        config.put(org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
-        config.put(org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) wait.toMillis());
+        config.put(org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(10_000, wait.toMillis()));
         Object bootstrapServers = config.get(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         try (Admin admin = Admin.create(config)) {
-            ensure(admin, topics, Duration.ofSeconds(15));
+            ensure(admin, topics, wait);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

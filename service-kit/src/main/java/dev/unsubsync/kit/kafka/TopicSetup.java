@@ -17,11 +17,13 @@ public class TopicSetup implements ApplicationEventListener<StartupEvent> {
 
     private final ServiceTopics topics;
     private final KafkaClients kafka;
+    private final TopicSetupConfiguration configuration;
     private boolean done;
 
-    public TopicSetup(ServiceTopics topics, KafkaClients kafka) {
+    public TopicSetup(ServiceTopics topics, KafkaClients kafka, TopicSetupConfiguration configuration) {
         this.topics = topics;
         this.kafka = kafka;
+        this.configuration = configuration;
     }
 
     @Override
@@ -34,7 +36,7 @@ public class TopicSetup implements ApplicationEventListener<StartupEvent> {
         if (done) {
             return;
         }
-        TopicProvisioner.ensureAtStartUp(kafka.adminConfig(), topics.provisioned(), topics.meanwhile());
+        TopicProvisioner.ensureAtStartUp(kafka.adminConfig(), topics.provisioned(), configuration.getStartUpWait(), topics.meanwhile());
         SchemaWarmup.start(topics.service(), kafka.config(), topics.written());
         done = true;
     }

@@ -2,9 +2,14 @@ package dev.unsubsync.capture.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.exceptions.ConfigurationException;
+import jakarta.annotation.PostConstruct;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Settings of unsubscribe-capture, under {@code capture.*}. */
 // Created and validated at start-up, so a missing or invalid setting stops the service before it serves anything.
@@ -40,9 +45,9 @@ public class CaptureConfiguration {
     private String publicUrl = "http://127.0.0.1:8080";
 
     /** Names every missing or unusable secret at once, rather than one per restart. */
-    @jakarta.annotation.PostConstruct
+    @PostConstruct
     void requireSecrets() {
-        java.util.List<String> problems = new java.util.ArrayList<>();
+        List<String> problems = new ArrayList<>();
         if (apiToken == null || apiToken.isBlank()) {
             problems.add("capture.api-token must be set (environment variable CAPTURE_API_TOKEN): the bearer token API clients send");
         }
@@ -56,7 +61,7 @@ public class CaptureConfiguration {
             problems.add("capture.admin-session-ttl must be at most 1 day, was " + adminSessionTtl);
         }
         if (!problems.isEmpty()) {
-            throw new io.micronaut.context.exceptions.ConfigurationException("Missing or invalid settings:\n  " + String.join("\n  ", problems));
+            throw new ConfigurationException("Missing or invalid settings:\n  " + String.join("\n  ", problems));
         }
     }
 
@@ -76,8 +81,34 @@ public class CaptureConfiguration {
      * How capture instances reach each other for a forwarded history query or a share of the daily counts: {@code http}
      * (default) or {@code https} where the instances serve TLS. Either way they show their own credential, never a caller's.
      */
-    @jakarta.validation.constraints.Pattern(regexp = "https?")
+    @Pattern(regexp = "https?")
     private String peerScheme = "http";
+
+    /**
+     * Where the other instances reach this one for forwarded history queries (the pod's IP on Kubernetes,
+     * {@code CAPTURE_ADVERTISED_HOST}). Default: the address the server binds to, right only when that is not a wildcard.
+     */
+    private String advertisedHost = "";
+
+    /** The pusher's consumer group, for its lag and parked counts on the console. Default {@code salesforce-pusher}. */
+    @NotBlank
+    private String pusherGroupId = "salesforce-pusher";
+
+    public String getAdvertisedHost() {
+        return advertisedHost;
+    }
+
+    public void setAdvertisedHost(String advertisedHost) {
+        this.advertisedHost = advertisedHost == null ? "" : advertisedHost;
+    }
+
+    public String getPusherGroupId() {
+        return pusherGroupId;
+    }
+
+    public void setPusherGroupId(String pusherGroupId) {
+        this.pusherGroupId = pusherGroupId;
+    }
 
     public String getPeerScheme() {
         return peerScheme;

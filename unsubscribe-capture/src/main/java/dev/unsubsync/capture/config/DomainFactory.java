@@ -1,18 +1,27 @@
 package dev.unsubsync.capture.config;
 
-import dev.unsubsync.events.UnsubscribeRemoved;
+import dev.unsubsync.capture.domain.AdminSessions;
+import dev.unsubsync.capture.domain.EndedSessions;
+import dev.unsubsync.capture.domain.EventPublisher;
+import dev.unsubsync.capture.domain.OneClickTokens;
+import dev.unsubsync.capture.domain.PeerCredential;
+import dev.unsubsync.capture.domain.RateLimits;
+import dev.unsubsync.capture.domain.SettingsService;
+import dev.unsubsync.capture.domain.UnsubscribeRecorder;
+import dev.unsubsync.capture.kafka.KafkaEventPublisher;
 import dev.unsubsync.events.UnsubscribeRecorded;
-import dev.unsubsync.schemas.Topics;
+import dev.unsubsync.events.UnsubscribeRemoved;
 import dev.unsubsync.kit.kafka.SchemaWarmup;
 import dev.unsubsync.kit.kafka.ServiceTopics;
-import dev.unsubsync.capture.domain.EventPublisher;
-import dev.unsubsync.capture.domain.SettingsService;
-import dev.unsubsync.capture.kafka.KafkaEventPublisher;
 import dev.unsubsync.kit.kafka.SettingsView;
-import dev.unsubsync.capture.domain.UnsubscribeRecorder;
+import dev.unsubsync.kit.security.ApiKeys;
+import dev.unsubsync.schemas.Topics;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.env.Environment;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 
 /** Wires the framework-free domain services. */
 @Factory
@@ -26,7 +35,7 @@ public class DomainFactory {
         }, clock, () -> {
             try {
                 // Just started, the view is reading the topic: a moment's wait beats a 503.
-                return view.awaitCaughtUp(java.time.Duration.ofSeconds(5));
+                return view.awaitCaughtUp(Duration.ofSeconds(5));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -35,31 +44,30 @@ public class DomainFactory {
     }
 
     @Singleton
-    dev.unsubsync.capture.domain.RateLimits rateLimits(@io.micronaut.context.annotation.Value("${capture.rate-limit.per-second:20000}") double perSecond,
-                                                       @io.micronaut.context.annotation.Value("${capture.rate-limit.burst:40000}") double burst) {
-        return new dev.unsubsync.capture.domain.RateLimits(perSecond, burst, System::nanoTime);
+    RateLimits rateLimits(CaptureTuning.KeyRate rate) {
+        return new RateLimits(rate.perSecond(), rate.burst(), System::nanoTime);
     }
 
     /** Created at start-up: a weak key outside {@code local} and {@code test} stops the service before it serves. */
     @io.micronaut.context.annotation.Context
-    dev.unsubsync.kit.security.ApiKeys apiKeys(CaptureConfiguration config, io.micronaut.context.env.Environment environment) {
-        return dev.unsubsync.kit.security.ApiKeys.configured(config.getApiToken(), config.getApiKeysFile(), environment.getActiveNames());
+    ApiKeys apiKeys(CaptureConfiguration config, Environment environment) {
+        return ApiKeys.configured(config.getApiToken(), config.getApiKeysFile(), environment.getActiveNames());
     }
 
     @Singleton
-    dev.unsubsync.capture.domain.AdminSessions adminSessions(CaptureConfiguration config, dev.unsubsync.kit.security.ApiKeys keys, java.time.Clock clock,
-                                                             dev.unsubsync.capture.domain.EndedSessions ended) {
-        return new dev.unsubsync.capture.domain.AdminSessions(keys, config.getOneClickSecret(), config.getAdminSessionTtl(), clock, ended);
+    AdminSessions adminSessions(CaptureConfiguration config, ApiKeys keys, Clock clock,
+                                                             EndedSessions ended) {
+        return new AdminSessions(keys, config.getOneClickSecret(), config.getAdminSessionTtl(), clock, ended);
     }
 
     @Singleton
-    dev.unsubsync.capture.domain.PeerCredential peerCredential(CaptureConfiguration config, java.time.Clock clock) {
-        return new dev.unsubsync.capture.domain.PeerCredential(config.getOneClickSecret(), clock);
+    PeerCredential peerCredential(CaptureConfiguration config, Clock clock) {
+        return new PeerCredential(config.getOneClickSecret(), clock);
     }
 
     @Singleton
-    dev.unsubsync.capture.domain.OneClickTokens oneClickTokens(CaptureConfiguration config) {
-        return new dev.unsubsync.capture.domain.OneClickTokens(config.getOneClickSecret());
+    OneClickTokens oneClickTokens(CaptureConfiguration config) {
+        return new OneClickTokens(config.getOneClickSecret());
     }
 
     @Singleton
@@ -73,9 +81,9 @@ public class DomainFactory {
      */
     @Singleton
     ServiceTopics topics() {
-        return new ServiceTopics("unsubscribe-capture", java.util.List.of(Topics.UNSUBSCRIBE_EVENTS, Topics.PUSH_RESULTS, Topics.SETTINGS,
+        return new ServiceTopics("unsubscribe-capture", List.of(Topics.UNSUBSCRIBE_EVENTS, Topics.PUSH_RESULTS, Topics.SETTINGS,
                 Topics.WEBHOOK_DEAD_LETTERS, Topics.CONSOLE_SESSIONS_ENDED, Topics.UNSUBSCRIBE_REQUESTS, Topics.UNSUBSCRIBE_REQUESTS_DLT),
-                SchemaWarmup.valuesOf(java.util.List.of(Topics.SETTINGS, Topics.CONSOLE_SESSIONS_ENDED),
+                SchemaWarmup.valuesOf(List.of(Topics.SETTINGS, Topics.CONSOLE_SESSIONS_ENDED),
                         new SchemaWarmup.Written(Topics.UNSUBSCRIBE_EVENTS, UnsubscribeRecorded.getClassSchema()),
                         new SchemaWarmup.Written(Topics.UNSUBSCRIBE_EVENTS, UnsubscribeRemoved.getClassSchema())),
                 "requests answer 503 until Kafka is reachable");

@@ -3,16 +3,19 @@ package dev.unsubsync.capture.config;
 import dev.unsubsync.capture.domain.webhooks.AmazonSes;
 import dev.unsubsync.capture.domain.webhooks.Mailgun;
 import dev.unsubsync.capture.domain.webhooks.Mandrill;
+import dev.unsubsync.capture.domain.webhooks.PinnedSnsCertificates;
 import dev.unsubsync.capture.domain.webhooks.Postmark;
 import dev.unsubsync.capture.domain.webhooks.SendGrid;
+import dev.unsubsync.capture.domain.webhooks.SnsHosts;
 import dev.unsubsync.capture.domain.webhooks.SnsHttp;
 import dev.unsubsync.capture.domain.webhooks.SparkPost;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
+import io.micronaut.context.condition.Condition;
+import io.micronaut.context.condition.ConditionContext;
+import io.micronaut.core.value.PropertyResolver;
 import jakarta.inject.Singleton;
-import java.time.Duration;
-import java.util.List;
+import java.nio.file.Path;
 import java.util.Set;
 
 /**
@@ -28,31 +31,28 @@ public class WebhookFactory {
 
     @Singleton
     @Requires(property = "capture.webhooks.mailgun.signing-key")
-    Mailgun mailgun(@Value("${capture.webhooks.mailgun.signing-key}") String signingKey,
-                    @Value("${capture.webhooks.timestamp-tolerance:5m}") Duration tolerance) {
-        return new Mailgun(signingKey, tolerance);
+    Mailgun mailgun(WebhooksConfiguration.MailgunSettings mailgun, WebhooksConfiguration webhooks) {
+        return new Mailgun(mailgun.getSigningKey(), webhooks.getTimestampTolerance());
     }
 
     @Singleton
     @Requires(property = "capture.webhooks.sendgrid.public-key")
-    SendGrid sendGrid(@Value("${capture.webhooks.sendgrid.public-key}") String publicKey,
-                      @Value("${capture.webhooks.timestamp-tolerance:5m}") Duration tolerance) {
-        return new SendGrid(publicKey, tolerance);
+    SendGrid sendGrid(WebhooksConfiguration.SendGridSettings sendGrid, WebhooksConfiguration webhooks) {
+        return new SendGrid(sendGrid.getPublicKey(), webhooks.getTimestampTolerance());
     }
 
     @Singleton
     @Requires(property = "capture.webhooks.mandrill.key")
-    Mandrill mandrill(@Value("${capture.webhooks.mandrill.key}") String key, @Value("${capture.webhooks.mandrill.url}") String url,
-                      @Value("${capture.webhooks.timestamp-tolerance:5m}") Duration tolerance) {
-        return new Mandrill(key, url, tolerance);
+    Mandrill mandrill(WebhooksConfiguration.MandrillSettings mandrill, WebhooksConfiguration webhooks) {
+        return new Mandrill(mandrill.getKey(), WebhooksConfiguration.required(mandrill.getUrl(), "mandrill.url"), webhooks.getTimestampTolerance());
     }
 
     /** SparkPost is served when it has basic auth credentials or a token. */
-    public static final class SparkPostConfigured implements io.micronaut.context.condition.Condition {
+    public static final class SparkPostConfigured implements Condition {
         @Override
         @SuppressWarnings("rawtypes") // Micronaut's Condition declares the raw type.
-        public boolean matches(io.micronaut.context.condition.ConditionContext context) {
-            var resolver = context.getBeanContext() instanceof io.micronaut.core.value.PropertyResolver r ? r : null;
+        public boolean matches(ConditionContext context) {
+            var resolver = context.getBeanContext() instanceof PropertyResolver r ? r : null;
             return resolver != null && (resolver.containsProperty("capture.webhooks.sparkpost.username")
                     || resolver.containsProperty("capture.webhooks.sparkpost.token"));
         }
@@ -60,9 +60,8 @@ public class WebhookFactory {
 
     @Singleton
     @Requires(condition = SparkPostConfigured.class)
-    SparkPost sparkPost(@Value("${capture.webhooks.sparkpost.username:}") String username, @Value("${capture.webhooks.sparkpost.password:}") String password,
-                        @Value("${capture.webhooks.sparkpost.token:}") String token) {
-        return new SparkPost(username, password, token);
+    SparkPost sparkPost(WebhooksConfiguration.SparkPostSettings sparkPost) {
+        return new SparkPost(sparkPost.getUsername(), sparkPost.getPassword(), sparkPost.getToken());
     }
 
     /** SNS signing certificates and subscription confirmations over https; a test replaces this bean. */
@@ -73,22 +72,17 @@ public class WebhookFactory {
 
     @Singleton
     @Requires(property = "capture.webhooks.ses.topic-arns")
-    AmazonSes amazonSes(@Value("${capture.webhooks.ses.topic-arns}") List<String> topicArns,
-                        @Value("${capture.webhooks.ses.max-age:1h}") Duration maxAge,
-                        @Value("${capture.webhooks.ses.certificates-dir:}") String certificatesDir,
-                        @Value("${capture.webhooks.ses.extra-regions:}") List<String> extraRegions,
-                        AmazonSes.Certificates certificates, AmazonSes.Confirmations confirmations) {
+    AmazonSes amazonSes(WebhooksConfiguration.SesSettings ses, AmazonSes.Certificates certificates, AmazonSes.Confirmations confirmations) {
         // Pinned certificates on disk, when configured, instead of fetching them from SNS.
-        AmazonSes.Certificates source = certificatesDir.isBlank() ? certificates
-                : new dev.unsubsync.capture.domain.webhooks.PinnedSnsCertificates(java.nio.file.Path.of(certificatesDir));
-        return new AmazonSes(Set.copyOf(topicArns), maxAge, source, confirmations,
-                new dev.unsubsync.capture.domain.webhooks.SnsHosts(Set.copyOf(extraRegions.stream().filter(r -> !r.isBlank()).toList())));
+        AmazonSes.Certificates source = ses.getCertificatesDir().isBlank() ? certificates
+                : new PinnedSnsCertificates(Path.of(ses.getCertificatesDir()));
+        return new AmazonSes(Set.copyOf(ses.getTopicArns()), ses.getMaxAge(), source, confirmations,
+                new SnsHosts(Set.copyOf(ses.getExtraRegions().stream().filter(r -> !r.isBlank()).toList())));
     }
 
     @Singleton
     @Requires(property = "capture.webhooks.postmark.username")
-    Postmark postmark(@Value("${capture.webhooks.postmark.username}") String username,
-                      @Value("${capture.webhooks.postmark.password}") String password) {
-        return new Postmark(username, password);
+    Postmark postmark(WebhooksConfiguration.PostmarkSettings postmark) {
+        return new Postmark(postmark.getUsername(), WebhooksConfiguration.required(postmark.getPassword(), "postmark.password"));
     }
 }

@@ -1,8 +1,8 @@
 package dev.unsubsync.capture.http;
 
 import dev.unsubsync.kit.http.Problem;
+import dev.unsubsync.capture.config.CaptureTuning;
 import dev.unsubsync.capture.domain.RateLimits;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -30,11 +30,9 @@ public class ClientLimitsFilter {
     private final RateLimits requests;
     private final RateLimits failures;
 
-    public ClientLimitsFilter(@Value("${capture.client-rate-limit.per-second:200}") double perSecond,
-                              @Value("${capture.client-rate-limit.burst:1000}") double burst,
-                              @Value("${capture.failed-auth-limit.per-minute:30}") double failuresPerMinute) {
-        this.requests = new RateLimits(perSecond, burst, System::nanoTime, MAX_CLIENTS);
-        this.failures = new RateLimits(failuresPerMinute / 60.0, failuresPerMinute, System::nanoTime, MAX_CLIENTS);
+    public ClientLimitsFilter(CaptureTuning.ClientRate rate, CaptureTuning.FailedAuth failedAuth) {
+        this.requests = new RateLimits(rate.perSecond(), rate.burst(), System::nanoTime, MAX_CLIENTS);
+        this.failures = new RateLimits(failedAuth.perMinute() / 60.0, failedAuth.perMinute(), System::nanoTime, MAX_CLIENTS);
     }
 
     @RequestFilter

@@ -1,8 +1,10 @@
 package dev.unsubsync.capture.kafka;
 
+import dev.unsubsync.capture.config.CaptureConfiguration;
+import dev.unsubsync.capture.config.CaptureTuning;
+import dev.unsubsync.events.PersonHistory;
 import dev.unsubsync.kit.kafka.BoundedRocksDb;
 import dev.unsubsync.kit.kafka.KafkaClients;
-import dev.unsubsync.events.PersonHistory;
 import io.apicurio.registry.serde.avro.AvroSerde;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -11,16 +13,20 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -47,19 +53,11 @@ public class HistoryStreams implements ApplicationEventListener<ServerStartupEve
     private final String advertisedHost;
     private final int rocksdbMemoryMib;
 
-    /**
-     * @param advertisedHost   where the other instances reach this one ({@code capture.advertised-host}, e.g. the pod's IP);
-     *                         blank: the address the server binds to, which is right only when that is not a wildcard
-     * @param rocksdbMemoryMib what the history's RocksDB stores share off the heap ({@code capture.history.rocksdb-memory-mib})
-     */
-    public HistoryStreams(KafkaClients kafka, @io.micronaut.context.annotation.Value("${capture.advertised-host:}") String advertisedHost,
-                          @io.micronaut.context.annotation.Value("${capture.history.rocksdb-memory-mib:64}") int rocksdbMemoryMib) {
+    public HistoryStreams(KafkaClients kafka, CaptureConfiguration configuration,
+                          CaptureTuning.History history) {
         this.kafka = kafka;
-        this.advertisedHost = advertisedHost;
-        if (rocksdbMemoryMib < 16) {
-            throw new IllegalArgumentException("capture.history.rocksdb-memory-mib must be at least 16, was " + rocksdbMemoryMib);
-        }
-        this.rocksdbMemoryMib = rocksdbMemoryMib;
+        this.advertisedHost = configuration.getAdvertisedHost();
+        this.rocksdbMemoryMib = history.rocksdbMemoryMib();
     }
 
     @Override
@@ -138,15 +136,15 @@ public class HistoryStreams implements ApplicationEventListener<ServerStartupEve
      * Unsubscribes per day and source held by this instance's tasks, for the days from {@code from} to {@code to}
      * (inclusive, UTC): {@code day → source → count}.
      */
-    public Map<String, Map<String, Long>> localDaily(java.time.LocalDate from, java.time.LocalDate to) {
+    public Map<String, Map<String, Long>> localDaily(LocalDate from, LocalDate to) {
         ReadOnlyKeyValueStore<String, Long> store = streams.store(
                 StoreQueryParameters.fromNameAndType(HistoryTopology.DAILY_STORE, QueryableStoreTypes.keyValueStore()));
-        Map<String, Map<String, Long>> days = new java.util.TreeMap<>();
+        Map<String, Map<String, Long>> days = new TreeMap<>();
         // One entry per task: the same key comes once from each partition's store, and the counts add up.
         try (var entries = store.range(from + "|", to + "|\uffff")) {
             entries.forEachRemaining(entry -> {
                 int bar = entry.key.indexOf('|');
-                days.computeIfAbsent(entry.key.substring(0, bar), day -> new java.util.TreeMap<>())
+                days.computeIfAbsent(entry.key.substring(0, bar), day -> new TreeMap<>())
                         .merge(entry.key.substring(bar + 1), entry.value, Long::sum);
             });
         }
@@ -154,12 +152,12 @@ public class HistoryStreams implements ApplicationEventListener<ServerStartupEve
     }
 
     /** The other capture instances running the history store (their HTTP addresses). */
-    public java.util.List<HostInfo> others() {
+    public List<HostInfo> others() {
         KafkaStreams s = streams;
         if (s == null) {
-            return java.util.List.of();
+            return List.of();
         }
-        return s.metadataForAllStreamsClients().stream().map(org.apache.kafka.streams.StreamsMetadata::hostInfo).filter(h -> !h.equals(self)).toList();
+        return s.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo).filter(h -> !h.equals(self)).toList();
     }
 
     /** Whether the store can be queried here now. */

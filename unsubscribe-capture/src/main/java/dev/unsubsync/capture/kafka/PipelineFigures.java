@@ -1,11 +1,12 @@
 package dev.unsubsync.capture.kafka;
 
+import dev.unsubsync.capture.config.CaptureConfiguration;
 import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.schemas.Topics;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +34,12 @@ public class PipelineFigures {
     private final Admin admin;
     private final String pusherGroup;
 
-    public PipelineFigures(KafkaClients kafka, @Value("${capture.pusher-group-id:salesforce-pusher}") String pusherGroup) {
+    public PipelineFigures(KafkaClients kafka, CaptureConfiguration configuration) {
         Map<String, Object> config = new HashMap<>(kafka.adminConfig());
         config.put("default.api.timeout.ms", 5000);
         config.put("request.timeout.ms", 5000);
         this.admin = Admin.create(config);
-        this.pusherGroup = pusherGroup;
+        this.pusherGroup = configuration.getPusherGroupId();
     }
 
     /** The figures, from one look at the three topics' offsets and two at the pusher's committed offsets. */
@@ -103,6 +104,6 @@ public class PipelineFigures {
 
     @PreDestroy
     void close() {
-        admin.close(java.time.Duration.ofSeconds(2));
+        admin.close(Duration.ofSeconds(2));
     }
 }

@@ -1,5 +1,6 @@
 package dev.unsubsync.capture.kafka;
 
+import dev.unsubsync.capture.config.CaptureTuning;
 import dev.unsubsync.capture.domain.EventNotDurableException;
 import dev.unsubsync.capture.domain.FieldError;
 import dev.unsubsync.capture.domain.UnsubscribeRecorder;
@@ -8,7 +9,6 @@ import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.schemas.DeadLetterHeaders;
 import dev.unsubsync.schemas.Topics;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.serde.ObjectMapper;
@@ -72,11 +72,11 @@ public class RequestIngest implements ApplicationEventListener<ServerStartupEven
     private volatile Thread thread;
 
     public RequestIngest(KafkaClients clients, UnsubscribeRecorder recorder, ObjectMapper json,
-                         @Value("${capture.requests.max-batch:500}") int maxBatch) {
+                         CaptureTuning.Requests settings) {
         this.clients = clients;
         this.recorder = recorder;
         this.json = json;
-        this.maxBatch = maxBatch;
+        this.maxBatch = settings.maxBatch();
     }
 
     @Override

@@ -89,6 +89,8 @@ class ApiContractTest {
         live = ApplicationContext.run(EmbeddedServer.class, liveProperties);
         Map<String, Object> downProperties = new HashMap<>(common);
         downProperties.put("kafka.bootstrap.servers", "127.0.0.1:9");
+        // Its start-up need not wait the default 15 s for topics on a broker that is not there.
+        downProperties.put("topic-setup.start-up-wait", "2s");
         downProperties.put("kafka.apicurio.registry.url", "http://127.0.0.1:9/apis/registry/v3");
         downProperties.put("capture.publish-timeout", "2s");
         // Every producer gives up on the missing broker within seconds (the default would wait a minute a call).

@@ -11,6 +11,7 @@ import dev.unsubsync.events.PushOutcome;
 import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.Topics;
+import dev.unsubsync.testsupport.FreePorts;
 import dev.unsubsync.testsupport.RealInfrastructureExtension;
 import dev.unsubsync.testsupport.ServiceProcess;
 import dev.unsubsync.testsupport.TestInfrastructure;
@@ -19,8 +20,6 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -87,10 +86,7 @@ class HistoryApiTest implements TestPropertyProvider {
     @org.junit.jupiter.api.BeforeAll
     void startOther() throws Exception {
         EventClasses.trust();
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.one();
         Map<String, String> properties = new HashMap<>(getProperties());
         properties.put("micronaut.server.port", String.valueOf(port));
         properties.remove("capture.api-keys-file");

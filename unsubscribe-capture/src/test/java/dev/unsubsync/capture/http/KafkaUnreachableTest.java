@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 @Property(name = "kafka.bootstrap.servers", value = "127.0.0.1:" + KafkaUnreachableTest.DEAD_PORT)
 @Property(name = "kafka.apicurio.registry.url", value = "http://127.0.0.1:" + KafkaUnreachableTest.DEAD_PORT + "/apis/registry/v3")
 @Property(name = "kafka.health.enabled", value = "false")
+@Property(name = "topic-setup.start-up-wait", value = "2s")
 @Property(name = "capture.api-token", value = "t")
 @Property(name = "capture.publish-timeout", value = "3s")
 @Property(name = "capture.one-click-secret", value = "test-one-click-secret-0123456789abcdef")
