@@ -1,5 +1,6 @@
 package dev.unsubsync.testsupport;
 
+import dev.unsubsync.schemas.Subjects;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -17,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -59,15 +62,7 @@ public final class TopicClients {
      * commits it or, with {@code commit} false, aborts it (its record stays in the log, marked aborted).
      */
     public void sendInTransaction(String topic, String key, SpecificRecord value, boolean commit) {
-        Map<String, Object> config = producerConfig();
-        config.put("apicurio.registry.url", registryApiUrl);
-        config.put("apicurio.registry.auto-register", true);
-        config.put("apicurio.registry.dereference-schema", true);
-        config.put("apicurio.registry.artifact-resolver-strategy", dev.unsubsync.schemas.Subjects.STRATEGY);
-        config.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-" + java.util.UUID.randomUUID());
-        AvroKafkaSerializer<SpecificRecord> serializer = new AvroKafkaSerializer<>();
-        serializer.configure(config, false);
-        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
+        try (KafkaProducer<String, SpecificRecord> producer = transactionalAvroProducer("test-" + UUID.randomUUID())) {
             producer.initTransactions();
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(topic, key, value));
@@ -80,13 +75,23 @@ public final class TopicClients {
         }
     }
 
-    /** A producer of Avro values through the registry (registering schemas as the services do); the caller closes it. */
+    /** An Avro producer that writes in transactions under {@code transactionalId}; the caller initializes them. */
+    public KafkaProducer<String, SpecificRecord> transactionalAvroProducer(String transactionalId) {
+        return avroProducer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId));
+    }
+
+    /** A producer that writes Avro records as the services do (acks=all). */
     public KafkaProducer<String, SpecificRecord> avroProducer() {
+        return avroProducer(Map.of());
+    }
+
+    private KafkaProducer<String, SpecificRecord> avroProducer(Map<String, Object> extra) {
         Map<String, Object> config = producerConfig();
+        config.putAll(extra);
         config.put("apicurio.registry.url", registryApiUrl);
         config.put("apicurio.registry.auto-register", true);
         config.put("apicurio.registry.dereference-schema", true);
-        config.put("apicurio.registry.artifact-resolver-strategy", dev.unsubsync.schemas.Subjects.STRATEGY);
+        config.put("apicurio.registry.artifact-resolver-strategy", Subjects.STRATEGY);
         AvroKafkaSerializer<SpecificRecord> serializer = new AvroKafkaSerializer<>();
         serializer.configure(config, false);
         return new KafkaProducer<>(config, new StringSerializer(), serializer);
@@ -95,11 +100,11 @@ public final class TopicClients {
     /** Writes Avro records in order through one producer (a burst) and waits for every acknowledgement. */
     public void sendAll(String topic, List<Map.Entry<String, ? extends SpecificRecord>> records) throws InterruptedException, ExecutionException {
         try (KafkaProducer<String, SpecificRecord> producer = avroProducer()) {
-            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            List<Future<?>> sent = new ArrayList<>();
             for (Map.Entry<String, ? extends SpecificRecord> record : records) {
                 sent.add(producer.send(new ProducerRecord<>(topic, record.getKey(), record.getValue())));
             }
-            for (java.util.concurrent.Future<?> ack : sent) {
+            for (Future<?> ack : sent) {
                 ack.get();
             }
         }
@@ -139,6 +144,38 @@ public final class TopicClients {
         AvroKafkaDeserializer<Object> values = new AvroKafkaDeserializer<>();
         values.configure(config, false);
         return collect(topic, values, match, done, timeout);
+    }
+
+    /**
+     * What a reader of committed records only (as every service's) finds of {@code topic}: records matching
+     * {@code match}, read from the beginning to the topic's last stable offset, its values as bytes.
+     */
+    public List<ConsumerRecord<String, byte[]>> committedRaw(String topic, Predicate<ConsumerRecord<String, byte[]>> match, Duration timeout) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, timeout));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            ends.entrySet().removeIf(end -> consumer.position(end.getKey(), timeout) >= end.getValue());
+            while (!ends.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(topic + " not read to its last stable offset within " + timeout);
+                }
+                consumer.poll(POLL).forEach(record -> {
+                    if (match.test(record)) {
+                        found.add(record);
+                    }
+                });
+                ends.entrySet().removeIf(end -> consumer.position(end.getKey(), timeout) >= end.getValue());
+            }
+        }
+        return found;
     }
 
     private <V> List<ConsumerRecord<String, V>> collect(String topic, Deserializer<V> values, Predicate<ConsumerRecord<String, V>> match,

@@ -21,7 +21,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -42,7 +42,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class DirectoryLoad {
 
-    private final Producer<String, SpecificRecord> producer;
+    private final Sink sink;
     private final Future<RecordImage> reading;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private RecordImage image;
@@ -50,12 +50,17 @@ final class DirectoryLoad {
     private long written;
     private long gone;
 
+    /** Where a load's records go: a producer's {@code send}, or a transaction's ({@link DirectoryWriter}). */
+    interface Sink {
+        void send(ProducerRecord<String, SpecificRecord> record, Callback callback);
+    }
+
     /**
      * @param image what the topic holds: kept from the last load, or still being read (on another thread while Salesforce
      *              prepares the Bulk query's results); the first record read waits for it
      */
-    DirectoryLoad(Producer<String, SpecificRecord> producer, Future<RecordImage> image) {
-        this.producer = producer;
+    DirectoryLoad(Sink sink, Future<RecordImage> image) {
+        this.sink = sink;
         this.reading = image;
     }
 
@@ -143,7 +148,7 @@ final class DirectoryLoad {
     }
 
     private void send(ProducerRecord<String, SpecificRecord> record) {
-        producer.send(record, (metadata, e) -> {
+        sink.send(record, (metadata, e) -> {
             if (e != null) {
                 failure.compareAndSet(null, e);
             }

@@ -141,7 +141,7 @@ class DirectoryLoadTest {
     private static DirectoryLoad load(RecordImage kept, Consumer<DirectoryLoad> reads) throws Exception {
         Map<String, Object> config = new HashMap<>(Map.of("bootstrap.servers", TestInfrastructure.get().bootstrapServers()));
         try (KafkaProducer<String, SpecificRecord> producer = topics.avroProducer()) {
-            DirectoryLoad load = new DirectoryLoad(producer, kept != null ? CompletableFuture.completedFuture(kept)
+            DirectoryLoad load = new DirectoryLoad(producer::send, kept != null ? CompletableFuture.completedFuture(kept)
                     : DirectoryLoad.readImage(config, 0, Duration.ofMinutes(1)));
             reads.accept(load);
             load.sweep();

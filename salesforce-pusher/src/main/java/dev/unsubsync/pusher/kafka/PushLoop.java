@@ -1,37 +1,26 @@
 package dev.unsubsync.pusher.kafka;
 
-import dev.unsubsync.kit.kafka.TopicRecords;
-import dev.unsubsync.events.UnsubscribeRecorded;
-import dev.unsubsync.kit.kafka.KafkaClients;
-import dev.unsubsync.events.OptOutPushResult;
 import dev.unsubsync.pusher.config.PusherConfiguration;
 import dev.unsubsync.pusher.domain.AllowanceGovernor;
-import dev.unsubsync.pusher.domain.FieldCheck;
 import dev.unsubsync.pusher.domain.OptOutPusher;
-import dev.unsubsync.pusher.domain.Parking;
 import dev.unsubsync.pusher.domain.TransientPushFailure;
-import dev.unsubsync.salesforce.SalesforceClient;
-import dev.unsubsync.schemas.PersonKey;
-import dev.unsubsync.kit.kafka.RegistryErrors;
-import dev.unsubsync.kit.kafka.SettingsView;
-import dev.unsubsync.schemas.Topic;
-import dev.unsubsync.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -40,59 +29,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A consumer loop of the pusher. (Over 300 lines on purpose, one job: a consumer's life from gathering a batch to committing it,
- * kept in one place so "commit only once every outcome is on Kafka" can be read top to bottom; what a batch's records
- * become is {@link BatchRecords}, the rules are {@link OptOutPusher}.)
+ * A consumer loop of the pusher; its {@link LoopMode} says what it reads: new unsubscribes, parked ones, or the nightly
+ * run's pushes.
  *
- * The main loop reads {@code unsubscribe-events}; the parked loop reads
- * {@code unsubscribe-events-parked}, where events wait for a field to become writable, and pushes them once it is.
- *
- * <p>Each batch (gathered for up to {@code pusher.linger}) goes to {@link OptOutPusher}; every outcome is published
- * (push results, dead letters, parked events) and offsets are committed only once all of them are on Kafka. A batch
- * Salesforce cannot take is retried from its first offsets after a growing backoff with jitter, so a person's events
- * are never reordered and nothing is skipped. Values are read as bytes and decoded here, so a record that cannot be
- * decoded goes to the dead-letter topic instead of stalling its partition.
+ * <p>Each batch (gathered for up to {@code pusher.linger}) is handled by {@link BatchHandler}: the push rules
+ * ({@link OptOutPusher}), every outcome published (push results, dead letters, parked events). Offsets are committed only
+ * once all of them are on Kafka. A batch Salesforce cannot take is retried from its first offsets after a growing
+ * backoff with jitter, so a person's events are never reordered and nothing is skipped.
  */
 public final class PushLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(PushLoop.class);
-    private static final String SERVICE = "salesforce-pusher";
 
     private final String name;
-    private final Topic<?, ?> source;
+    private final LoopMode mode;
     private final String groupId;
-    private final OptOutPusher pusher;
-    private final FieldCheck fieldCheck;
+    private final LoopParts parts;
     private final PusherConfiguration config;
-    private final KafkaClients kafka;
-    private final Producer<String, SpecificRecord> results;
-    private final Producer<byte[], byte[]> raw;
-    private final PushMetrics metrics;
+    private final BatchHandler handler;
     private final AllowanceGovernor governor;
-    private final SalesforceClient salesforce;
-    private final PeopleDirectory people;
-    private final SettingsView settings;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
     private volatile boolean running = true;
     private volatile String problem;
 
-    PushLoop(String name, Topic<?, ?> source, String groupId, OptOutPusher pusher, FieldCheck fieldCheck, PusherConfiguration config,
-             KafkaClients kafka, Producers producers, PushMetrics metrics, SalesforceClient salesforce, PeopleDirectory people, SettingsView settings) {
-        this.people = people;
-        this.settings = settings;
+    /** A loop named {@code name} in consumer group {@code groupId}. */
+    PushLoop(LoopMode mode, String name, String groupId, LoopParts parts) {
         this.name = name;
-        this.source = source;
+        this.mode = mode;
         this.groupId = groupId;
-        this.pusher = pusher;
-        this.fieldCheck = fieldCheck;
-        this.config = config;
-        this.kafka = kafka;
-        this.results = producers.results();
-        this.raw = producers.deadLetters();
-        this.metrics = metrics;
-        this.salesforce = salesforce;
+        this.parts = parts;
+        this.config = parts.config();
+        this.handler = new BatchHandler(mode, parts);
         this.governor = new AllowanceGovernor(config.getAllowanceSlowdownShare(), config.getAllowanceMaxPause());
     }
 
@@ -131,20 +100,16 @@ public final class PushLoop {
         }
     }
 
-    private boolean parkedLoop() {
-        return source.equals(Topics.PUSH_PARKED);
-    }
-
     private void run() {
-        Map<String, Object> consumerConfig = kafka.batchConsumerConfig(groupId, config.getMaxBatchSize());
-        Deserializer<Object> valueDecoder = kafka.avroDeserializer();
+        Map<String, Object> consumerConfig = parts.kafka().batchConsumerConfig(groupId, config.getMaxBatchSize());
+        Deserializer<Object> valueDecoder = parts.kafka().avroDeserializer();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
-            metrics.bind(c);
-            c.subscribe(List.of(source.name()));
+            parts.metrics().bind(c);
+            c.subscribe(List.of(mode.source().name()));
             awaitSettings();
             int attempt = 1;
-            Map<org.apache.kafka.common.TopicPartition, Long> idleCommitted = new java.util.HashMap<>();
+            Map<TopicPartition, Long> idleCommitted = new HashMap<>();
             while (running) {
                 List<ConsumerRecord<String, byte[]>> batch = gather(c);
                 if (batch.isEmpty()) {
@@ -154,14 +119,14 @@ public final class PushLoop {
                     problem = null;
                     try {
                         BatchRecords.commitIdlePositions(c, idleCommitted);
-                    } catch (org.apache.kafka.common.errors.RetriableException | org.apache.kafka.clients.consumer.CommitFailedException
-                             | org.apache.kafka.common.errors.RebalanceInProgressException e) {
+                    } catch (RetriableException | CommitFailedException
+                             | RebalanceInProgressException e) {
                         // Nothing was pending: the next idle poll commits again.
                         LOG.debug("{}: idle commit not taken: {}", name, e.toString());
                     }
                     continue;
                 }
-                salesforce.apiUsage().ifPresent(usage -> {
+                parts.salesforce().apiUsage().ifPresent(usage -> {
                     Duration spacing = governor.pauseBefore(usage.used(), usage.max());
                     if (!spacing.isZero()) {
                         LOG.warn("{}: {} of {} daily API requests used; waiting {} ms before the next batch", name, usage.used(), usage.max(), spacing.toMillis());
@@ -169,18 +134,18 @@ public final class PushLoop {
                     }
                 });
                 try {
-                    handle(batch, valueDecoder, attempt);
-                    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> next = BatchRecords.nextOffsets(batch);
+                    handler.handle(batch, valueDecoder, attempt);
+                    Map<TopicPartition, OffsetAndMetadata> next = BatchRecords.nextOffsets(batch);
                     c.commitSync(next);
                     next.forEach((partition, offset) -> idleCommitted.put(partition, offset.offset()));
                     attempt = 1;
                     problem = null;
-                } catch (TransientPushFailure | org.apache.kafka.common.errors.RetriableException
-                         | org.apache.kafka.clients.consumer.CommitFailedException | org.apache.kafka.common.errors.RebalanceInProgressException e) {
+                } catch (TransientPushFailure | RetriableException
+                         | CommitFailedException | RebalanceInProgressException e) {
                     // Salesforce could not take the batch, or Kafka could not record its outcome (a broker restarting,
                     // a rebalance): nothing is committed, the batch is read again. Pushing it twice is harmless.
                     Duration backoff = backoff(attempt);
-                    metrics.retried(batch.size());
+                    parts.metrics().retried(batch.size());
                     LOG.warn("{}: batch of {} events not finished (attempt {}): {}; retrying in {} ms", name, batch.size(), attempt, e.getMessage(), backoff.toMillis());
                     BatchRecords.rewindIfOwned(c, batch);
                     attempt++;
@@ -203,7 +168,7 @@ public final class PushLoop {
     private void awaitSettings() {
         boolean logged = false;
         try {
-            while (running && !settings.awaitCaughtUp(Duration.ofSeconds(1))) {
+            while (running && !parts.settings().awaitCaughtUp(Duration.ofSeconds(1))) {
                 if (!logged) {
                     LOG.info("{} waits for the settings to be read before pushing anything", name);
                     logged = true;
@@ -229,7 +194,7 @@ public final class PushLoop {
             ConsumerRecords<String, byte[]> more = c.poll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             more.forEach(batch::add);
         }
-        if (source.equals(Topics.UNSUBSCRIBE_EVENTS) && batch.stream().anyMatch(record -> record.key() != null && !people.lists(record.key()))) {
+        if (mode == LoopMode.EVENTS && batch.stream().anyMatch(record -> record.key() != null && !parts.people().lists(record.key()))) {
             // Someone the directory does not list is looked up live: let more such people join the same query.
             long lookupDeadline = started + config.getLookupLinger().toNanos();
             while (batch.size() < config.getMaxBatchSize() && System.nanoTime() < lookupDeadline) {
@@ -237,88 +202,6 @@ public final class PushLoop {
             }
         }
         return batch;
-    }
-
-    private void handle(List<ConsumerRecord<String, byte[]>> batch, Deserializer<Object> decoder, int attempt) {
-        long started = System.nanoTime();
-        List<OptOutPusher.Inbound> inbound = new ArrayList<>();
-        Map<OptOutPusher.Inbound, ConsumerRecord<String, byte[]>> origin = new IdentityHashMap<>();
-        List<Future<?>> sends = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> record : batch) {
-            Object value;
-            try {
-                value = decoder.deserialize(record.topic(), record.headers(), record.value());
-            } catch (RuntimeException e) {
-                if (RegistryErrors.unavailable(e)) {
-                    // The registry is away, the record is fine: the batch waits and is read again, nothing is skipped.
-                    throw new TransientPushFailure("schema registry unavailable while decoding " + record.topic() + "-" + record.partition() + "@"
-                            + record.offset() + ": " + e);
-                }
-                LOG.error("Unreadable record {}-{}@{} key={}: {}", record.topic(), record.partition(), record.offset(), PersonKey.masked(record.key()), e.toString());
-                sends.add(deadLetter(record, "UNREADABLE_RECORD", e.toString()));
-                continue;
-            }
-            if (!(value instanceof SpecificRecord event)) {
-                sends.add(deadLetter(record, "UNREADABLE_RECORD", "value is " + (value == null ? "null" : value.getClass().getName())));
-                continue;
-            }
-            List<String> onlyFields = parkedLoop() ? BatchRecords.parkedFields(record) : List.of();
-            // A record without a key (not one of ours: capture always keys by person) is the person its event names.
-            String person = record.key() != null ? record.key()
-                    : event instanceof UnsubscribeRecorded recorded ? PersonKey.of(recorded.getEmail())
-                    : event instanceof dev.unsubsync.events.UnsubscribeRemoved removed ? PersonKey.of(removed.getEmail()) : null;
-            if (person == null) {
-                sends.add(deadLetter(record, "UNREADABLE_RECORD", "a record without a key whose value names no person"));
-                continue;
-            }
-            OptOutPusher.Inbound in = new OptOutPusher.Inbound(person, event, onlyFields, source.equals(Topics.RECONCILE_PUSHES));
-            if (parkedLoop() && fieldCheck.stillBlocks(in.event(), in.onlyFields())) {
-                // Parked events wait, in order, until the field they need is writable.
-                throw new TransientPushFailure("parked events still wait: " + fieldCheck.problems().keySet());
-            }
-            inbound.add(in);
-            origin.put(in, record);
-        }
-        for (OptOutPusher.Decision decision : pusher.push(inbound, attempt)) {
-            ConsumerRecord<String, byte[]> record = origin.get(decision.source());
-            decision.deadLetter().ifPresent(failure -> {
-                LOG.warn("Dead-lettering {}-{}@{} key={}: {} {}", record.topic(), record.partition(), record.offset(), PersonKey.masked(record.key()), failure.code(), failure.message());
-                sends.add(deadLetter(record, failure.code(), failure.message()));
-            });
-            decision.parked().ifPresent(parking -> {
-                LOG.info("Parking {}-{}@{} key={} for {}", record.topic(), record.partition(), record.offset(), PersonKey.masked(record.key()), parking.fields());
-                sends.add(park(record, parking));
-            });
-            for (OptOutPushResult result : decision.results()) {
-                try {
-                    sends.add(results.send(TopicRecords.of(Topics.PUSH_RESULTS, null, record.key(), result, BatchRecords.runHeader(record))));
-                } catch (RuntimeException e) {
-                    if (!RegistryErrors.unavailable(e)) {
-                        throw e;
-                    }
-                    // The result's schema could not be registered or looked up: the batch waits for the registry.
-                    throw new TransientPushFailure("schema registry unavailable while publishing a push result: " + e);
-                }
-                metrics.outcome(result, decision.source().event(), !source.equals(Topics.RECONCILE_PUSHES));
-            }
-        }
-        for (Future<?> send : sends) {
-            try {
-                send.get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new TransientPushFailure("could not publish outcomes to Kafka: " + e);
-            }
-        }
-        metrics.batch(batch.size(), System.nanoTime() - started);
-    }
-
-    private Future<?> park(ConsumerRecord<String, byte[]> record, Parking parking) {
-        return raw.send(BatchRecords.parked(record, parking));
-    }
-
-    private Future<?> deadLetter(ConsumerRecord<String, byte[]> record, String code, String message) {
-        metrics.deadLettered(code);
-        return raw.send(BatchRecords.deadLettered(record, code, message, SERVICE));
     }
 
     private Duration backoff(int attempt) {

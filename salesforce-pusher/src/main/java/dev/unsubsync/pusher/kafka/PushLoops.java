@@ -1,16 +1,19 @@
 package dev.unsubsync.pusher.kafka;
 
 import dev.unsubsync.kit.kafka.KafkaClients;
+import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.pusher.config.PusherConfiguration;
 import dev.unsubsync.pusher.domain.FieldCheck;
 import dev.unsubsync.pusher.domain.OptOutPusher;
 import dev.unsubsync.salesforce.SalesforceClient;
-import dev.unsubsync.schemas.Topics;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Starts the pusher's consumer loops with the service and stops them with it: new unsubscribes, parked ones, and the
@@ -22,16 +25,14 @@ public class PushLoops implements ApplicationEventListener<StartupEvent> {
     private final List<PushLoop> loops;
 
     public PushLoops(OptOutPusher pusher, FieldCheck fieldCheck, PusherConfiguration config, KafkaClients kafka, Producers producers,
-                     PushMetrics metrics, SalesforceClient salesforce, PeopleDirectory people, dev.unsubsync.kit.kafka.SettingsView settings) {
-        this.loops = List.of(
-                new PushLoop("push-loop", Topics.UNSUBSCRIBE_EVENTS, config.getGroupId(), pusher, fieldCheck, config, kafka, producers, metrics, salesforce, people, settings),
-                new PushLoop("parked-loop", Topics.PUSH_PARKED, config.getGroupId() + "-parked", pusher, fieldCheck, config, kafka, producers, metrics, salesforce, people, settings),
-                new PushLoop("reconcile-loop", Topics.RECONCILE_PUSHES, config.getGroupId() + "-reconcile", pusher, fieldCheck, config, kafka, producers, metrics, salesforce, people, settings));
+                     PushMetrics metrics, SalesforceClient salesforce, PeopleDirectory people, SettingsView settings) {
+        LoopParts parts = new LoopParts(pusher, fieldCheck, config, kafka, producers, metrics, salesforce, people, settings);
+        this.loops = Arrays.stream(LoopMode.values()).map(mode -> new PushLoop(mode, mode.loopName(), mode.group(config.getGroupId()), parts)).toList();
     }
 
     /** Loops that failed and wait to restart, by name, with why. */
-    public java.util.Map<String, String> problems() {
-        java.util.Map<String, String> problems = new java.util.LinkedHashMap<>();
+    public Map<String, String> problems() {
+        Map<String, String> problems = new LinkedHashMap<>();
         loops.forEach(loop -> loop.problem().ifPresent(problem -> problems.put(loop.name(), problem)));
         return problems;
     }

@@ -108,8 +108,8 @@ class LoopSupervisionTest implements TestPropertyProvider {
         };
         OptOutPusher pusher = new OptOutPusher(throwing, Clock.systemUTC(), () -> SyncSettings.newBuilder().build(), new FieldCheck(),
                 Executors.newSingleThreadExecutor(), new RecentWrites(Duration.ZERO, 10), duration -> { }, People.NONE, true);
-        PushLoop loop = new PushLoop("supervision-loop", Topics.RECONCILE_PUSHES, "supervision-test-" + UUID.randomUUID(), pusher, new FieldCheck(),
-                config, kafka, producers, metrics, salesforceClient, people, settingsView);
+        PushLoop loop = new PushLoop(LoopMode.NIGHTLY, "supervision-loop", "supervision-test-" + UUID.randomUUID(),
+                new LoopParts(pusher, new FieldCheck(), config, kafka, producers, metrics, salesforceClient, people, settingsView));
         String email = "supervised." + UUID.randomUUID() + "@example.com";
         UnsubscribeRecorded event = UnsubscribeRecorded.newBuilder().setEventId(UUID.randomUUID().toString()).setEmail(email)
                 .setPersonType(PersonType.UNKNOWN).setSource(UnsubscribeSource.API).setScope(UnsubscribeScope.ALL_EMAIL)

@@ -123,6 +123,20 @@ public class KafkaClients {
      * go on top (to tune one producer without a release).
      */
     public <K, V> KafkaProducer<K, V> producer(String name, Profile profile, Serializer<K> keys, Serializer<V> values) {
+        return producer(name, profile, Map.of(), keys, values);
+    }
+
+    /**
+     * As {@link #producer(String, Profile, Serializer, Serializer)}, writing in transactions under {@code transactionalId}:
+     * a producer opened later with the same id fences this one (its next send or commit is refused) and aborts what it
+     * left open. Its transactions may stay open up to 5 minutes (Kafka's default is 1).
+     */
+    public <K, V> KafkaProducer<K, V> transactionalProducer(String name, Profile profile, String transactionalId, Serializer<K> keys, Serializer<V> values) {
+        return producer(name, profile, Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 300_000), keys, values);
+    }
+
+    private <K, V> KafkaProducer<K, V> producer(String name, Profile profile, Map<String, Object> extra, Serializer<K> keys, Serializer<V> values) {
         Map<String, Object> config = new HashMap<>(common);
         // A record counts only once every in-sync replica has it; what follows it waits for that.
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -153,6 +167,7 @@ public class KafkaClients {
                 config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
             }
         }
+        config.putAll(extra);
         config.putAll(settingsUnder("kafka.producers." + name));
         config.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
         config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
