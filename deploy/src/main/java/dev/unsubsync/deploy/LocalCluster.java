@@ -4,10 +4,6 @@ import dev.unsubsync.testsupport.RegistryServer;
 import dev.unsubsync.testsupport.ServiceProcess;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,10 +13,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The system as a platform runs it, on this machine: three KRaft nodes (each broker and controller, replication 3,
@@ -162,12 +158,12 @@ public final class LocalCluster implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>(config);
         properties.put("micronaut.server.port", String.valueOf(port));
         String name = module + "-" + instance;
-        Instance launched = runner == Runner.IMAGES ? new Container(name + "-" + runId, module, port, properties)
+        Instance launched = runner == Runner.IMAGES ? new ClusterContainer(root, logs(), START_TIMEOUT, name + "-" + runId, module, port, properties)
                 : new Jvm(name, module, port, properties);
         launched.start();
         started.push(() -> {
             launched.stop();
-            if (launched instanceof Container container) {
+            if (launched instanceof ClusterContainer container) {
                 container.remove();
             }
         });
@@ -238,7 +234,7 @@ public final class LocalCluster implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args.length > 0 ? args[0] : ".");
         Path data = Path.of(args.length > 1 ? args[1] : ".cluster");
-        Runner runner = System.getProperty("cluster.runner") == null ? null : Runner.valueOf(System.getProperty("cluster.runner").toUpperCase(java.util.Locale.ROOT));
+        Runner runner = System.getProperty("cluster.runner") == null ? null : Runner.valueOf(System.getProperty("cluster.runner").toUpperCase(Locale.ROOT));
         LocalCluster cluster = start(root, data, 19092, runner);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -289,97 +285,12 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** A service as its image under podman, on the host's network, configured by environment variables only. */
-    private final class Container implements Instance {
-        private final String name;
-        private final String module;
-        private final int port;
-        private final Map<String, String> environment = new LinkedHashMap<>();
-        private boolean created;
-
-        Container(String name, String module, int port, Map<String, String> properties) {
-            this.name = name;
-            this.module = module;
-            this.port = port;
-            properties.forEach((key, value) -> environment.put(variable(key), value));
-            // Loopback only, as everything this machine runs for tests.
-            environment.put("MICRONAUT_SERVER_HOST", "127.0.0.1");
-        }
-
-        @Override
-        public void start() throws IOException, InterruptedException {
-            if (created) {
-                Podman.run(root, "start", name);
-            } else {
-                // The reconciler gets 1 GiB (its manifest: 2 GiB): two Streams threads over ~30 RocksDB stores live off the
-                // heap, and the heap is 70% of the limit. At 512 MiB a survivor taking over every task, the interrupted
-                // run and a full load at once let the heap grow until the container was killed (kernel: "Memory cgroup
-                // out of memory"). The other services keep 512 MiB.
-                String memory = module.equals("nightly-reconciler") ? "1g" : "512m";
-                List<String> command = new ArrayList<>(List.of("run", "-d", "--name", name, "--network", "host", "--memory", memory));
-                environment.forEach((key, value) -> command.addAll(List.of("-e", key + "=" + value)));
-                command.add("unsubsync/" + module + ":" + version());
-                Podman.run(root, command.toArray(String[]::new));
-                created = true;
-            }
-            awaitLive();
-        }
-
-        private void awaitLive() throws IOException, InterruptedException {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-            Instant deadline = Instant.now().plus(START_TIMEOUT);
-            while (Instant.now().isBefore(deadline)) {
-                try {
-                    if (http.send(HttpRequest.newBuilder(URI.create(url() + "/health/liveness")).timeout(Duration.ofSeconds(2)).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException notYet) {
-                    // not listening yet
-                }
-                TimeUnit.MILLISECONDS.sleep(250);
-            }
-            throw new IllegalStateException(name + " not live after " + START_TIMEOUT + ":\n" + Podman.run(root, "logs", "--tail", "30", name));
-        }
-
-        @Override
-        public void kill() throws IOException, InterruptedException {
-            Podman.run(root, "kill", "--signal", "KILL", name);
-            Podman.run(root, "wait", name);
-        }
-
-        @Override
-        public void stop() throws IOException, InterruptedException {
-            if (!created) {
-                return;
-            }
-            Podman.run(root, "stop", "--time", "30", name);
-            Files.writeString(logs().resolve(name + ".log"), Podman.run(root, "logs", name), StandardCharsets.UTF_8);
-        }
-
-        void remove() throws IOException, InterruptedException {
-            if (created) {
-                Podman.run(root, "rm", "-f", name);
-                created = false;
-            }
-        }
-
-        @Override
-        public String url() {
-            return "http://127.0.0.1:" + port;
-        }
-    }
-
     /** The environment variable of a setting: the documented one where there is one, else Micronaut's mapping. */
     static String variable(String property) {
         return switch (property) {
             case "kafka.apicurio.registry.url" -> "REGISTRY_URL";
-            default -> property.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+            default -> property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
         };
     }
 
-    private static String version() {
-        String version = LocalCluster.class.getPackage().getImplementationVersion();
-        return version != null ? version : System.getProperty("project.version", "0.1.0-SNAPSHOT");
-    }
 }

@@ -6,20 +6,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * (Over 300 lines on purpose, not split: both Bulk API 2.0 job kinds, which share the job lifecycle (states, locators, results).)
- *
- * <p>Bulk API 2.0 jobs: query jobs (a SOQL snapshot whose results are read as CSV pages with a locator) and ingest jobs
+ * Bulk API 2.0 jobs: query jobs (a SOQL snapshot whose results are read as CSV pages with a locator) and ingest jobs
  * (CSV uploaded, closed, processed row by row through the same rules as REST updates, with successful and failed
  * results). A query job keeps only the selected record IDs and renders each page when asked, so memory does not grow
- * with the rows streamed.
+ * with the rows streamed. An ingest job's rows are processed by {@link BulkIngest}.
  */
 public final class BulkJobs {
 
@@ -28,38 +24,6 @@ public final class BulkJobs {
 
     /** Job states, named as Salesforce names them. */
     public enum State { Open, UploadComplete, InProgress, JobComplete, Failed, Aborted }
-
-    /** A query job. */
-    public static final class QueryJob {
-        final String id;
-        final String operation;
-        final Soql.Query query;
-        final String apiVersion;
-        final Instant created;
-        volatile State state = State.UploadComplete;
-        volatile Instant modified;
-        final List<String> ids;
-        private volatile boolean polled;
-
-        QueryJob(String id, String operation, Soql.Query query, String apiVersion, Instant created, List<String> ids) {
-            this.id = id;
-            this.operation = operation;
-            this.query = query;
-            this.apiVersion = apiVersion;
-            this.created = created;
-            this.modified = created;
-            this.ids = ids;
-        }
-
-        public String id() { return id; }
-        public String operation() { return operation; }
-        public String object() { return query.type().name(); }
-        public String apiVersion() { return apiVersion; }
-        public Instant created() { return created; }
-        public Instant modified() { return modified; }
-        public State state() { return state; }
-        public int size() { return ids.size(); }
-    }
 
     /** An ingest job. */
     public static final class IngestJob {
@@ -105,7 +69,7 @@ public final class BulkJobs {
 
     private final Org org;
     private final Clock clock;
-    private final Map<String, QueryJob> queryJobs = new ConcurrentHashMap<>();
+    private final Map<String, BulkQueryJob> queryJobs = new ConcurrentHashMap<>();
     private final Map<String, IngestJob> ingestJobs = new ConcurrentHashMap<>();
     private long nextNumber = 1;
 
@@ -115,7 +79,7 @@ public final class BulkJobs {
     }
 
     /** Creates a query job ({@code query} or {@code queryAll}); the snapshot is taken now. */
-    public QueryJob createQuery(String operation, String soql, String apiVersion) {
+    public BulkQueryJob createQuery(String operation, String soql, String apiVersion) {
         if (!"query".equals(operation) && !"queryAll".equals(operation)) {
             throw new SalesforceException(400, "INVALIDJOB", "operation must be query or queryAll, was " + operation);
         }
@@ -124,14 +88,14 @@ public final class BulkJobs {
             throw new SalesforceException(400, "API_ERROR", "Aggregate queries are not supported by Bulk API 2.0 query jobs: COUNT() is answered by REST query");
         }
         List<String> ids = org.selectIds(query, operation.equals("queryAll"));
-        QueryJob job = new QueryJob(newId(), operation, query, apiVersion, clock.instant(), ids);
+        BulkQueryJob job = new BulkQueryJob(newId(), operation, query, apiVersion, clock.instant(), ids);
         queryJobs.put(job.id, job);
         return job;
     }
 
     /** A query job's status. The first look after creation sees it in progress, the next sees it complete. */
-    public QueryJob queryStatus(String id) {
-        QueryJob job = queryJob(id);
+    public BulkQueryJob queryStatus(String id) {
+        BulkQueryJob job = queryJob(id);
         if (job.state == State.UploadComplete || job.state == State.InProgress) {
             job.state = job.polled ? State.JobComplete : State.InProgress;
             job.polled = true;
@@ -142,7 +106,7 @@ public final class BulkJobs {
 
     /** A page of results: up to {@code maxRecords} rows from {@code locator} (null for the first page). */
     public Page results(String id, String locator, Integer maxRecords) {
-        QueryJob job = queryJob(id);
+        BulkQueryJob job = queryJob(id);
         if (job.state == State.Aborted || job.state == State.Failed) {
             throw new SalesforceException(400, "INVALIDJOBSTATE", "Job " + id + " is " + job.state + "; it has no results");
         }
@@ -167,8 +131,8 @@ public final class BulkJobs {
     }
 
     /** Aborts a query job. */
-    public QueryJob abortQuery(String id) {
-        QueryJob job = queryJob(id);
+    public BulkQueryJob abortQuery(String id) {
+        BulkQueryJob job = queryJob(id);
         job.state = State.Aborted;
         job.modified = clock.instant();
         return job;
@@ -180,7 +144,7 @@ public final class BulkJobs {
         }
     }
 
-    public List<QueryJob> queryJobs() {
+    public List<BulkQueryJob> queryJobs() {
         return List.copyOf(queryJobs.values());
     }
 
@@ -267,112 +231,13 @@ public final class BulkJobs {
 
     private void process(IngestJob job) {
         synchronized (job.uploaded) {
-            processUploaded(job);
+            BulkIngest.process(org, job);
         }
     }
-
-    private void processUploaded(IngestJob job) {
-        List<List<String>> rows;
-        try {
-            rows = Csv.parse(job.uploaded.toString());
-        } catch (IllegalArgumentException e) {
-            fail(job, "InvalidBatch : " + e.getMessage());
-            return;
-        }
-        if (rows.isEmpty()) {
-            fail(job, "InvalidBatch : no data uploaded");
-            return;
-        }
-        List<String> header = rows.getFirst();
-        List<FieldDef> columns = new ArrayList<>();
-        int idColumn = -1;
-        for (int i = 0; i < header.size(); i++) {
-            String name = header.get(i).trim();
-            if (name.equalsIgnoreCase("Id")) {
-                idColumn = i;
-                columns.add(null);
-                continue;
-            }
-            Optional<FieldDef> field = job.type.field(name);
-            if (field.isEmpty()) {
-                fail(job, "InvalidBatch : Field name not found : " + name);
-                return;
-            }
-            columns.add(field.get());
-        }
-        if (job.operation.equals("update") && idColumn < 0) {
-            fail(job, "InvalidBatch : Id column is required for update");
-            return;
-        }
-        List<String> successHeader = new ArrayList<>(List.of("sf__Id", "sf__Created"));
-        successHeader.addAll(header);
-        List<String> failHeader = new ArrayList<>(List.of("sf__Id", "sf__Error"));
-        failHeader.addAll(header);
-        Csv.appendRow(job.successful, successHeader);
-        Csv.appendRow(job.failed, failHeader);
-        Csv.appendRow(job.unprocessed, header);
-        job.state = State.InProgress;
-        for (List<String> row : rows.subList(1, rows.size())) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            RecordError error = null;
-            for (int i = 0; i < columns.size() && i < row.size(); i++) {
-                FieldDef field = columns.get(i);
-                String raw = row.get(i);
-                if (field == null || raw.isEmpty()) {
-                    continue;
-                }
-                Object value = raw.equals("#N/A") ? null : convert(field, raw);
-                if (value == INVALID) {
-                    error = new RecordError("INVALID_FIELD", "invalid value for " + field.name() + ": " + raw, List.of(field.name()));
-                    break;
-                }
-                fields.put(field.name(), value);
-            }
-            String id = idColumn >= 0 && idColumn < row.size() ? row.get(idColumn) : "";
-            boolean created = false;
-            if (error == null) {
-                if (job.operation.equals("update")) {
-                    error = org.update(job.type, id, fields).orElse(null);
-                } else {
-                    try {
-                        id = org.create(job.type, fields);
-                        created = true;
-                    } catch (SalesforceException e) {
-                        error = new RecordError(e.errorCode(), e.getMessage(), e.fields());
-                    }
-                }
-            }
-            List<String> out = new ArrayList<>();
-            out.add(id);
-            out.add(error == null ? String.valueOf(created) : error.statusCode() + ":" + error.message() + ":" + String.join(",", error.fields()) + "--");
-            out.addAll(row);
-            Csv.appendRow(error == null ? job.successful : job.failed, out);
-            job.processed++;
-            if (error != null) {
-                job.failures++;
-            }
-        }
-        job.state = State.JobComplete;
-    }
-
-    private static final Object INVALID = new Object();
 
     /** Bulk results write dateTimes as {@code 2024-05-01T17:03:08.000Z}. */
     private static final java.time.format.DateTimeFormatter BULK_DATE_TIME =
             java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
-
-    private static Object convert(FieldDef field, String raw) {
-        if (field.type().equals("boolean")) {
-            String lower = raw.toLowerCase(Locale.ROOT);
-            return lower.equals("true") || lower.equals("1") ? Boolean.TRUE : lower.equals("false") || lower.equals("0") ? Boolean.FALSE : INVALID;
-        }
-        return raw;
-    }
-
-    private static void fail(IngestJob job, String message) {
-        job.state = State.Failed;
-        job.errorMessage = message;
-    }
 
     private static String render(Object value) {
         if (value == null) {
@@ -384,8 +249,8 @@ public final class BulkJobs {
         return value.toString();
     }
 
-    private QueryJob queryJob(String id) {
-        QueryJob job = queryJobs.get(id);
+    private BulkQueryJob queryJob(String id) {
+        BulkQueryJob job = queryJobs.get(id);
         if (job == null) {
             throw new SalesforceException(404, "NOT_FOUND", "Invalid job id: " + id);
         }

@@ -4,6 +4,7 @@ import dev.unsubsync.schemas.InvalidSalesforceIdException;
 import dev.unsubsync.schemas.SalesforceId;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,15 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * (Over 250 lines: the org's records and every Salesforce rule that guards them (conversion, merge, deletion, field
- * access), which must be applied under one lock.)
- *
- * <p>The emulated org's data: Contacts and Leads held in memory, with Salesforce's rules for creating, reading, updating
- * and deleting them. Thread-safe; each operation is atomic.
+ * The emulated org's data: Contacts and Leads held in memory, with Salesforce's rules for creating, reading, updating,
+ * deleting, converting and merging them, applied under one lock. Thread-safe; each operation is atomic. What a write
+ * may set is {@link FieldWrites}; what a query selects, {@link OrgQueries}.
  */
 public final class Org {
-
-    private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private volatile OrgSchema schema;
     private volatile Instant schemaModified;
@@ -33,7 +30,7 @@ public final class Org {
         this.schema = schema;
         this.clock = clock;
         this.faults = faults;
-        this.schemaModified = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        this.schemaModified = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     }
 
     /** When the schema (fields, their access) last changed: describe's Last-Modified. */
@@ -43,7 +40,7 @@ public final class Org {
 
     private void schemaChanged() {
         // HTTP dates have whole seconds: make sure a change is always a later second than the last one.
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         schemaModified = now.isAfter(schemaModified) ? now : schemaModified.plusSeconds(1);
     }
 
@@ -107,7 +104,7 @@ public final class Org {
      * ({@code IsDeleted}) and points at the master through {@code MasterRecordId}.
      */
     public synchronized void merge(String masterId, List<String> duplicateIds) {
-        SalesforceId master = parseId(masterId);
+        SalesforceId master = OrgIds.parse(masterId);
         SObjectType type = schema.typeForPrefix(master.prefix()).orElseThrow(() -> SalesforceException.malformedId(masterId));
         Map<String, Object> masterRecord = find(type, masterId);
         List<Map<String, Object>> duplicates = new ArrayList<>();
@@ -123,14 +120,6 @@ public final class Org {
             duplicate.put("IsDeleted", Boolean.TRUE);
             duplicate.put("MasterRecordId", masterRecord.get("Id"));
             duplicate.put("SystemModstamp", now);
-        }
-    }
-
-    private static SalesforceId parseId(String raw) {
-        try {
-            return SalesforceId.parse(raw);
-        } catch (InvalidSalesforceIdException e) {
-            throw SalesforceException.malformedId(raw);
         }
     }
 
@@ -181,7 +170,7 @@ public final class Org {
         if (type.name().equals("Lead")) {
             record.put("Status", "Open - Not Contacted");
         }
-        applyChanges(type, record, fields, true).ifPresent(error -> {
+        FieldWrites.apply(type, record, fields, true).ifPresent(error -> {
             throw error.asRequestError();
         });
         String id = newId(type.prefix());
@@ -245,7 +234,7 @@ public final class Org {
         if (Boolean.TRUE.equals(record.get("IsConverted"))) {
             return Optional.of(new RecordError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", List.of()));
         }
-        Optional<RecordError> invalid = applyChanges(type, new LinkedHashMap<>(record), changes, false);
+        Optional<RecordError> invalid = FieldWrites.apply(type, new LinkedHashMap<>(record), changes, false);
         return invalid.isPresent() ? invalid : faults.recordFailure((String) record.get("Id"));
     }
 
@@ -266,7 +255,7 @@ public final class Org {
                 optOutsCleared++;
             }
         }
-        applyChanges(type, record, changes, false);
+        FieldWrites.apply(type, record, changes, false);
         Instant now = clock.instant();
         record.put("LastModifiedDate", now);
         record.put("SystemModstamp", now);
@@ -350,7 +339,7 @@ public final class Org {
      * sees it. A record that is not deleted answers {@code UNDELETE_FAILED}.
      */
     public synchronized void undelete(String rawId) {
-        SalesforceId id = parseId(rawId);
+        SalesforceId id = OrgIds.parse(rawId);
         SObjectType type = schema.typeForPrefix(id.prefix()).orElseThrow(() -> SalesforceException.malformedId(rawId));
         Map<String, Object> record = find(type, rawId);
         if (!Boolean.TRUE.equals(record.get("IsDeleted"))) {
@@ -363,50 +352,17 @@ public final class Org {
 
     /** IDs of the records a query selects, in its order; {@code includeDeleted} for {@code queryAll}. */
     public synchronized List<String> selectIds(Soql.Query query, boolean includeDeleted) {
-        List<String> ids = new ArrayList<>();
-        for (Map<String, Object> record : select(query, includeDeleted)) {
-            ids.add((String) record.get("Id"));
-        }
-        return ids;
+        return OrgQueries.selectIds(records.values(), query, includeDeleted);
     }
 
     /** The named fields of each record, in order; a record gone since it was selected yields nulls. */
     public synchronized List<List<Object>> project(List<String> ids, List<String> fields) {
-        List<List<Object>> rows = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            Map<String, Object> record = records.get(id);
-            List<Object> row = new ArrayList<>(fields.size());
-            for (String field : fields) {
-                row.add(record == null ? null : record.get(field));
-            }
-            rows.add(row);
-        }
-        return rows;
+        return OrgQueries.project(records, ids, fields);
     }
 
     /** Rows of a query, each with the selected fields by name; {@code includeDeleted} for {@code queryAll}. */
     public synchronized List<Map<String, Object>> query(Soql.Query query, boolean includeDeleted) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (Map<String, Object> record : select(query, includeDeleted)) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            for (String field : query.fields()) {
-                row.put(field, record.get(field));
-            }
-            rows.add(row);
-        }
-        return rows;
-    }
-
-    /** The records of the query's type, live ones only unless {@code includeDeleted}, filtered, ordered and limited. */
-    private List<Map<String, Object>> select(Soql.Query query, boolean includeDeleted) {
-        List<Map<String, Object>> candidates = new ArrayList<>();
-        for (Map<String, Object> record : records.values()) {
-            if (((String) record.get("Id")).startsWith(query.type().prefix())
-                    && (includeDeleted || !Boolean.TRUE.equals(record.get("IsDeleted")))) {
-                candidates.add(record);
-            }
-        }
-        return query.select(candidates);
+        return OrgQueries.query(records.values(), query, includeDeleted);
     }
 
     private Map<String, Object> find(SObjectType type, String rawId) {
@@ -426,40 +382,7 @@ public final class Org {
         return record;
     }
 
-    private static Optional<RecordError> applyChanges(SObjectType type, Map<String, Object> record, Map<String, Object> changes, boolean creating) {
-        for (Map.Entry<String, Object> change : changes.entrySet()) {
-            String name = change.getKey();
-            if (name.equals("attributes") || !creating && name.equalsIgnoreCase("Id")) {
-                continue;
-            }
-            Optional<FieldDef> field = type.field(name);
-            if (field.isEmpty()) {
-                return Optional.of(new RecordError("INVALID_FIELD",
-                        "No such column '" + name + "' on sobject of type " + type.name(), List.of(name)));
-            }
-            FieldDef def = field.get();
-            if (creating ? !def.createable() : !def.updateable()) {
-                return Optional.of(new RecordError("INVALID_FIELD_FOR_INSERT_UPDATE",
-                        "Unable to create/update fields: " + def.name() + ". Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
-                        List.of(def.name())));
-            }
-            if (!def.accepts(change.getValue())) {
-                String expected = def.type().equals("boolean") ? "boolean" : def.type() + " of at most " + def.length() + " characters";
-                return Optional.of(new RecordError(change.getValue() == null ? "REQUIRED_FIELD_MISSING" : "JSON_PARSER_ERROR",
-                        "Cannot deserialize value for field " + def.name() + ": expected " + expected, List.of(def.name())));
-            }
-            record.put(def.name(), change.getValue());
-        }
-        return Optional.empty();
-    }
-
     private String newId(String prefix) {
-        long n = nextNumber++;
-        char[] digits = new char[10];
-        for (int i = 9; i >= 0; i--) {
-            digits[i] = ALPHABET.charAt((int) (n % ALPHABET.length()));
-            n /= ALPHABET.length();
-        }
-        return SalesforceId.of(prefix, "Dn" + new String(digits)).to18();
+        return OrgIds.numbered(prefix, nextNumber++);
     }
 }

@@ -1,6 +1,7 @@
 package dev.unsubsync.emulator.http;
 
 import dev.unsubsync.emulator.domain.BulkJobs;
+import dev.unsubsync.emulator.domain.BulkQueryJob;
 import dev.unsubsync.emulator.domain.SalesforceException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -136,7 +137,7 @@ public class BulkController {
         return HttpResponse.ok(jobs.unprocessedRecords(id)).contentType(CSV);
     }
 
-    private static Map<String, Object> info(BulkJobs.QueryJob job, boolean detail) {
+    private static Map<String, Object> info(BulkQueryJob job, boolean detail) {
         Map<String, Object> info = common(job.id(), job.operation(), job.object(), job.created(), job.modified(), job.state().name(), job.apiVersion());
         if (detail) {
             info.put("numberRecordsProcessed", job.state() == BulkJobs.State.JobComplete ? job.size() : 0);

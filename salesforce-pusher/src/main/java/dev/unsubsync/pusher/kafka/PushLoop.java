@@ -1,5 +1,6 @@
 package dev.unsubsync.pusher.kafka;
 
+import dev.unsubsync.kit.Backoff;
 import dev.unsubsync.pusher.config.PusherConfiguration;
 import dev.unsubsync.pusher.domain.AllowanceGovernor;
 import dev.unsubsync.pusher.domain.OptOutPusher;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -205,10 +205,7 @@ public final class PushLoop {
     }
 
     private Duration backoff(int attempt) {
-        long initial = config.getRetryInitialBackoff().toMillis();
-        long capped = Math.min(config.getRetryMaxBackoff().toMillis(), initial << Math.min(attempt - 1, 20));
-        // Jitter over the upper half, so many instances retrying together do not hit Salesforce in step.
-        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+        return new Backoff(config.getRetryInitialBackoff(), config.getRetryMaxBackoff()).delay(attempt);
     }
 
     private void pause(Duration backoff) {

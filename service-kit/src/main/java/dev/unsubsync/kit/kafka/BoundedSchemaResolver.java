@@ -1,5 +1,6 @@
 package dev.unsubsync.kit.kafka;
 
+import dev.unsubsync.kit.Backoff;
 import io.apicurio.registry.resolver.DefaultSchemaResolver;
 import io.apicurio.registry.resolver.SchemaLookupResult;
 import io.apicurio.registry.resolver.SchemaParser;
@@ -44,6 +45,7 @@ public class BoundedSchemaResolver<S, T> extends DefaultSchemaResolver<S, T> {
     public static final String ATTEMPTS = "unsubsync.registry.attempts";
 
     private static final Logger LOG = LoggerFactory.getLogger(BoundedSchemaResolver.class);
+    private static final Backoff RETRY = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2));
     private static final Map<Object, SchemaLookupResult<?>> RESOLVED = new ConcurrentHashMap<>();
     private static final ExecutorService CALLS = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("registry-call-", 0).factory());
 
@@ -108,7 +110,6 @@ public class BoundedSchemaResolver<S, T> extends DefaultSchemaResolver<S, T> {
     }
 
     private SchemaLookupResult<S> bounded(Supplier<SchemaLookupResult<S>> call) {
-        long backoff = 200;
         for (int attempt = 1; ; attempt++) {
             Future<SchemaLookupResult<S>> answer = CALLS.submit(call::get);
             try {
@@ -132,12 +133,11 @@ public class BoundedSchemaResolver<S, T> extends DefaultSchemaResolver<S, T> {
                 throw new IllegalStateException("interrupted while waiting for the schema registry", e);
             }
             try {
-                Thread.sleep(backoff);
+                RETRY.sleep(attempt);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for the schema registry", e);
             }
-            backoff *= 2;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.unsubsync.kit.kafka;
 
+import dev.unsubsync.kit.Backoff;
 import dev.unsubsync.schemas.Topic;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.apicurio.registry.serde.data.SerdeRecord;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class SchemaWarmup {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaWarmup.class);
+    private static final Backoff RETRY = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
 
     /** A schema a service writes to a topic (as the value of its records). */
     public record Written(Topic<?, ?> topic, Schema schema) {
@@ -68,7 +70,7 @@ public final class SchemaWarmup {
     private void run(String service, Map<String, Object> clientConfig, List<Written> written) {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put("apicurio.registry.schema-resolver", BoundedSchemaResolver.class.getName());
-        long backoff = 500;
+        int retries = 0;
         long began = System.nanoTime();
         try (AvroKafkaSerializer<Object> serializer = new AvroKafkaSerializer<>()) {
             serializer.configure(config, false);
@@ -79,7 +81,7 @@ public final class SchemaWarmup {
                     serializer.getSchemaResolver().resolveSchema(new SerdeRecord<>(
                             new KafkaSerdeMetadata(one.topic().name(), false, new RecordHeaders()), new GenericData.Record(one.schema())));
                     next++;
-                    backoff = 500;
+                    retries = 0;
                 } catch (RuntimeException e) {
                     if (!RegistryErrors.unavailable(e)) {
                         // A schema the registry refuses (incompatible with what it holds) is a deployment error: say it loudly.
@@ -87,9 +89,9 @@ public final class SchemaWarmup {
                         next++;
                         continue;
                     }
-                    LOG.warn("{}: schema registry unavailable while registering the schemas it writes ({}); trying again in {} ms", service, e.toString(), backoff);
-                    Thread.sleep(backoff);
-                    backoff = Math.min(backoff * 2, 30_000);
+                    Duration pause = RETRY.delay(++retries);
+                    LOG.warn("{}: schema registry unavailable while registering the schemas it writes ({}); trying again in {} ms", service, e.toString(), pause.toMillis());
+                    Thread.sleep(pause);
                 }
             }
             LOG.info("{}: the {} schemas it writes are registered ({} ms)", service, written.size(), (System.nanoTime() - began) / 1_000_000);

@@ -5,6 +5,7 @@ import dev.unsubsync.capture.domain.EventNotDurableException;
 import dev.unsubsync.capture.domain.FieldError;
 import dev.unsubsync.capture.domain.UnsubscribeRecorder;
 import dev.unsubsync.capture.domain.UnsubscribeRequest;
+import dev.unsubsync.kit.Backoff;
 import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.schemas.DeadLetterHeaders;
 import dev.unsubsync.schemas.Topics;
@@ -60,6 +61,7 @@ public class RequestIngest implements ApplicationEventListener<ServerStartupEven
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestIngest.class);
     private static final int MAX_BODY = 64 * 1024;
+    private static final Backoff RETRY = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
 
     private final KafkaClients clients;
     private final UnsubscribeRecorder recorder;
@@ -94,7 +96,7 @@ public class RequestIngest implements ApplicationEventListener<ServerStartupEven
     }
 
     private void run() {
-        long backoff = 500;
+        int retries = 0;
         while (running.get()) {
             try (KafkaConsumer<byte[], byte[]> polling = new KafkaConsumer<>(clients.batchConsumerConfig(GROUP, maxBatch),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -109,14 +111,13 @@ public class RequestIngest implements ApplicationEventListener<ServerStartupEven
                     }
                     if (handle(batch, deadLetters)) {
                         polling.commitSync(next(batch));
-                        backoff = 500;
+                        retries = 0;
                     } else {
                         // Not all durable: read the batch again from its first records, after a pause.
                         for (TopicPartition partition : batch.partitions()) {
                             polling.seek(partition, batch.records(partition).getFirst().offset());
                         }
-                        Thread.sleep(backoff);
-                        backoff = Math.min(backoff * 2, 30_000);
+                        RETRY.sleep(++retries);
                     }
                 }
             } catch (WakeupException e) {
@@ -128,14 +129,14 @@ public class RequestIngest implements ApplicationEventListener<ServerStartupEven
                 if (!running.get()) {
                     return;
                 }
-                LOG.error("Reading {} failed ({}); starting again in {} ms", Topics.UNSUBSCRIBE_REQUESTS.name(), e.toString(), backoff, e);
+                Duration pause = RETRY.delay(++retries);
+                LOG.error("Reading {} failed ({}); starting again in {} ms", Topics.UNSUBSCRIBE_REQUESTS.name(), e.toString(), pause.toMillis(), e);
                 try {
-                    Thread.sleep(backoff);
+                    Thread.sleep(pause);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                backoff = Math.min(backoff * 2, 30_000);
             }
         }
     }
