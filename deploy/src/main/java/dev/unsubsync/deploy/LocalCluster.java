@@ -25,9 +25,8 @@ import java.util.concurrent.CountDownLatch;
  * processes otherwise (the choice is printed). Behind {@code ./run cluster} and the fault test; every part can be killed
  * and brought back.
  *
- * <p>Over 300 lines on purpose: it is a launcher, and its one job is the order and wiring of the parts (ports, the
- * environment each container or process gets, start and stop order); split, that wiring would be read in several
- * places. The broker nodes' own start and kill are in {@link LocalKafka}, the containers' in {@link Podman}.
+ * <p>The order and wiring of the parts: ports, the settings each container or process gets, start and stop order. The
+ * broker nodes' own start and kill are {@link LocalKafka}, a service's container {@link ClusterContainer}.
  */
 public final class LocalCluster implements AutoCloseable {
 

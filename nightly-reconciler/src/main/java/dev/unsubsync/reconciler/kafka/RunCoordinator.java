@@ -41,10 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * (Over 250 lines: one job, leadership and the run schedule, whose hand-offs (gaining and losing the partition mid-run)
- * read best in one place.)
- *
- * <p>Decides when runs happen, and makes sure only one happens at a time across every instance: the instance that holds the
+ * Decides when runs happen, and makes sure only one happens at a time across every instance: the instance that holds the
  * runs topic's one partition in the {@code nightly-reconciler-runs} consumer group leads; the others only answer the
  * API. The leader starts the nightly run when it is due (when the sync is enabled; otherwise it records a SKIPPED run
  * that says why), a missed one at start-up, manual runs asked for through the API, and restarts any run left RUNNING by

@@ -13,10 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * (Over 300 lines on purpose, not split: a small recursive-descent parser and evaluator of the SOQL subset; a tokenizer, a grammar and an
- * evaluator that only make sense together.)
- *
- * <p>The subset of SOQL the emulator understands:
+ * A recursive-descent parser and evaluator of the subset of SOQL the emulator understands:
  * {@code SELECT f1, f2 | COUNT() FROM Contact|Lead [WHERE cond] [ORDER BY f [ASC|DESC]] [LIMIT n]}, where a condition compares a
  * field with a literal ({@code = != <> < > <= >= LIKE}, {@code IN (...)}, {@code NOT IN (...)}), combined with
  * {@code AND}, {@code OR}, {@code NOT} and parentheses. Text comparisons are case-insensitive, as in Salesforce; ID

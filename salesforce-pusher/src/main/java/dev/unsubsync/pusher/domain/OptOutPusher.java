@@ -21,11 +21,9 @@ import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * (Over 250 lines: the pusher's rules decided in one pass over a batch, so each rule's interplay with the others is
- * visible; who a batch reaches is RecordResolver, how writes go out CollectionsWrites.)
- *
- * <p>Decides, for a batch of events, what to write into Salesforce and what each event's final outcome is (the table in
- * salesforce-pusher/README.md, "Behaviour").
+ * Decides, for a batch of events, what to write into Salesforce and what each event's final outcome is (the table in
+ * salesforce-pusher/README.md, "Behaviour"), in one pass over the batch; who it reaches is {@link RecordResolver}, how
+ * the writes go out {@link CollectionsWrites}.
  *
  * <p>Only {@link UnsubscribeRecorded} is pushed and only {@code true} is written; a removal is never pushed. The fields
  * come from the settings ({@link FieldChoice}). An unsubscribe reaches every Contact and Lead with its email (the people

@@ -20,10 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * (Over 250 lines: SNS verification (signature, host rule, age, replay) and SES's event shapes; the host rule and
- * certificates are SnsHosts and SnsCertificates.)
- *
- * <p>Amazon SES notifications delivered by SNS over HTTPS. Every message is verified before anything else: the SNS
+ * Amazon SES notifications delivered by SNS over HTTPS. Every message is verified before anything else: the SNS
  * signature (version 1 SHA1withRSA, version 2 SHA256withRSA) over the canonical {@code key\nvalue\n} lines of the
  * message, with the certificate from {@code SigningCertURL}, which must be https, end in {@code .pem} and sit on a
  * {@code sns.<region>.amazonaws.com} host; the {@code TopicArn} must be on the allow-list; the message may be at most
