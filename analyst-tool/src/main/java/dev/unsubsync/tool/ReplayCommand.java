@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
@@ -20,6 +21,9 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -119,15 +123,15 @@ final class ReplayCommand implements Runnable {
             out.println("moved: " + group + " will read from these offsets when its service starts");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+            if (cause instanceof UnknownTopicOrPartitionException) {
                 throw new ToolException(2, "no such topic: " + cause.getMessage());
             }
-            if (cause instanceof org.apache.kafka.common.errors.UnknownMemberIdException
-                    || cause instanceof org.apache.kafka.common.errors.GroupNotEmptyException) {
+            if (cause instanceof UnknownMemberIdException
+                    || cause instanceof GroupNotEmptyException) {
                 throw new ToolException(ToolException.NO, "group " + group + " gained members meanwhile; nothing was moved (" + cause.getMessage() + ")");
             }
             throw new ToolException(ToolException.UNAVAILABLE, "Kafka at " + connection.bootstrapServers() + ": " + cause);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new ToolException(ToolException.UNAVAILABLE, "Kafka at " + connection.bootstrapServers() + " did not answer within 15 s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -135,7 +139,7 @@ final class ReplayCommand implements Runnable {
         }
     }
 
-    private ConsumerGroupDescription describe(Admin admin) throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+    private ConsumerGroupDescription describe(Admin admin) throws ExecutionException, InterruptedException, TimeoutException {
         try {
             ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get(15, TimeUnit.SECONDS).get(group);
             if (description.groupState() != null && description.groupState().toString().equals("DEAD")) {
@@ -150,7 +154,7 @@ final class ReplayCommand implements Runnable {
         }
     }
 
-    private static String known(Admin admin) throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+    private static String known(Admin admin) throws ExecutionException, InterruptedException, TimeoutException {
         Collection<GroupListing> groups = admin.listGroups().all().get(15, TimeUnit.SECONDS);
         return String.join(", ", new TreeSet<>(groups.stream().map(GroupListing::groupId).toList()));
     }

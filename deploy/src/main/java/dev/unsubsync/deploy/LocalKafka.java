@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -76,7 +78,7 @@ final class LocalKafka implements AutoCloseable {
         Path config = kafkaDir.resolve("server.properties");
         Files.createDirectories(kafkaDir);
         String listener = adminPassword == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
-        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(
+        List<String> lines = new ArrayList<>(List.of(
                 "# Written by ./run on every start.",
                 "process.roles=broker,controller",
                 "node.id=" + (cluster == null ? 1 : cluster.nodeId()),
@@ -98,7 +100,7 @@ final class LocalKafka implements AutoCloseable {
                 "# Topics exist as Topics declares them, created by the services; never by a client that merely asks for one.",
                 "auto.create.topics.enable=false"));
         if (adminPassword != null) {
-            lines.addAll(java.util.List.of(
+            lines.addAll(List.of(
                     "# Every client authenticates (SCRAM-SHA-512) and is authorized by ACL; admin is the one super user. The",
                     "# controller listener (loopback only) carries the node's own traffic, unauthenticated, as ANONYMOUS.",
                     "sasl.enabled.mechanisms=SCRAM-SHA-512",
@@ -113,14 +115,14 @@ final class LocalKafka implements AutoCloseable {
         String classpath = ServiceProcess.classpath(root.resolve("deploy"));
         if (!Files.exists(logDir.resolve("meta.properties"))) {
             // Format once; later starts reuse the data.
-            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(java().toString(), "-cp", classpath,
+            List<String> command = new ArrayList<>(List.of(java().toString(), "-cp", classpath,
                     "kafka.tools.StorageTool", "format", "-t", cluster == null ? clusterId() : cluster.clusterId(), "-c", config.toString()));
             if (cluster == null) {
                 command.add("--standalone");
             }
             if (adminPassword != null) {
                 // The super user's credential exists from the first start: nobody else could create it.
-                command.addAll(java.util.List.of("--add-scram", "SCRAM-SHA-512=[name=admin,password=" + adminPassword + "]"));
+                command.addAll(List.of("--add-scram", "SCRAM-SHA-512=[name=admin,password=" + adminPassword + "]"));
             }
             Process format = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(logs.resolve(name() + "-format.log").toFile()).start();

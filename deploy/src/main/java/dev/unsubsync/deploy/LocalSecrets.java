@@ -3,6 +3,14 @@ package dev.unsubsync.deploy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -62,14 +70,14 @@ public final class LocalSecrets {
         Path pub = data.resolve("sendgrid-webhook-key.pub");
         if (!Files.exists(pem) || !Files.exists(pub)) {
             try {
-                java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
-                generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
-                java.security.KeyPair pair = generator.generateKeyPair();
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+                generator.initialize(new ECGenParameterSpec("secp256r1"));
+                KeyPair pair = generator.generateKeyPair();
                 Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
                         + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(pair.getPrivate().getEncoded())
                         + "\n-----END PRIVATE KEY-----\n");
                 Files.writeString(pub, Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n");
-            } catch (java.security.GeneralSecurityException e) {
+            } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("could not make the local SendGrid signing key", e);
             }
         }
@@ -101,18 +109,18 @@ public final class LocalSecrets {
     }
 
     /** The private half of the local SNS signing key, for tests that sign Amazon SES notifications. */
-    public java.security.PrivateKey snsSigningKey() throws IOException, java.security.GeneralSecurityException {
-        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    public PrivateKey snsSigningKey() throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(data.resolve("sns-signing.p12"))) {
             store.load(in, SNS_STORE_PASSWORD.toCharArray());
         }
-        return (java.security.PrivateKey) store.getKey("sns", SNS_STORE_PASSWORD.toCharArray());
+        return (PrivateKey) store.getKey("sns", SNS_STORE_PASSWORD.toCharArray());
     }
 
     /** The private half of the local SendGrid signing key, for tests that sign webhook calls. */
-    public java.security.PrivateKey sendGridSigningKey() throws IOException, java.security.GeneralSecurityException {
+    public PrivateKey sendGridSigningKey() throws IOException, GeneralSecurityException {
         String pem = Files.readString(sendGridKeyFile()).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return java.security.KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+        return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
     }
 
     /** Where the local SendGrid signing key is kept. */

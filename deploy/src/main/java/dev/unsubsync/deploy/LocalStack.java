@@ -3,9 +3,12 @@ package dev.unsubsync.deploy;
 import dev.unsubsync.testsupport.RegistryServer;
 import dev.unsubsync.testsupport.ServiceProcess;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Deque;
@@ -138,12 +141,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The private half of the local SNS signing key, for tests that sign Amazon SES notifications. */
-    public java.security.PrivateKey snsSigningKey() throws IOException, java.security.GeneralSecurityException {
+    public PrivateKey snsSigningKey() throws IOException, GeneralSecurityException {
         return secrets.snsSigningKey();
     }
 
     /** The private half of the local SendGrid signing key, for tests that sign webhook calls. */
-    public java.security.PrivateKey sendGridSigningKey() throws IOException, java.security.GeneralSecurityException {
+    public PrivateKey sendGridSigningKey() throws IOException, GeneralSecurityException {
         return secrets.sendGridSigningKey();
     }
 
@@ -169,7 +172,7 @@ public final class LocalStack implements AutoCloseable {
             try {
                 launch(module, mainClass, port, properties);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -155,7 +156,7 @@ final class BulkApi {
                     return status;
                 }
                 case "Failed", "Aborted" -> {
-                    return new Outcome.RequestRejected<>(400, "JOB_" + state.toUpperCase(java.util.Locale.ROOT),
+                    return new Outcome.RequestRejected<>(400, "JOB_" + state.toUpperCase(Locale.ROOT),
                             String.valueOf(job.getOrDefault("errorMessage", "Bulk job " + state)));
                 }
                 default -> {

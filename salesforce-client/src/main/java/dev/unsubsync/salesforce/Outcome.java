@@ -1,5 +1,7 @@
 package dev.unsubsync.salesforce;
 
+import java.util.function.Function;
+
 /**
  * What Salesforce answered to one request. The client never throws for an answer: the caller decides retry,
  * dead-letter or give up.
@@ -42,7 +44,7 @@ public sealed interface Outcome<T> {
     }
 
     /** The value of a success turned into something else; a failure stays the failure it is. */
-    default <U> Outcome<U> map(java.util.function.Function<? super T, ? extends U> change) {
+    default <U> Outcome<U> map(Function<? super T, ? extends U> change) {
         return this instanceof Ok<T>(T value) ? new Ok<>(change.apply(value)) : retyped();
     }
 

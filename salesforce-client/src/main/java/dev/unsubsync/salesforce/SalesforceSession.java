@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -67,7 +68,7 @@ final class SalesforceSession {
                 case JWT_BEARER -> "grant_type=" + enc("urn:ietf:params:oauth:grant-type:jwt-bearer") + "&assertion=" + enc(JwtAssertion.sign(
                         config.getJwtPrivateKey(), config.getClientId(), config.getJwtUsername(), config.getJwtAudience(), clock.instant()));
             };
-        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
             return (new Outcome.AuthFailed<>("invalid_private_key", "could not sign the JWT assertion: " + e.getMessage()));
         }
         HttpRequest request = HttpRequest.newBuilder(URI.create(config.getLoginUrl() + "/services/oauth2/token"))

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +34,7 @@ final class SalesforceTransport {
     private final SalesforceSession session;
     private final AtomicReference<SalesforceClient.ApiUsage> usage = new AtomicReference<>();
 
-    SalesforceTransport(SalesforceConfiguration config, JsonMapper json, HttpClient http, java.time.Clock clock) {
+    SalesforceTransport(SalesforceConfiguration config, JsonMapper json, HttpClient http, Clock clock) {
         this.config = config;
         this.json = json;
         this.http = http;

@@ -1,5 +1,6 @@
 package dev.unsubsync.schemas;
 
+import dev.unsubsync.events.UnsubscribeRecorded;
 import org.apache.avro.util.ClassSecurityValidator;
 
 /** Avro's trusted-class check, opened to our generated event classes. */
@@ -18,7 +19,7 @@ public final class EventClasses {
      */
     public static synchronized void trust() {
         ClassSecurityValidator.ClassSecurityPredicate current = ClassSecurityValidator.getGlobal();
-        if (current.isTrusted(dev.unsubsync.events.UnsubscribeRecorded.class)) {
+        if (current.isTrusted(UnsubscribeRecorded.class)) {
             return;
         }
         ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(current,

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -73,7 +74,7 @@ public final class EmulatorClient {
 
     /** Every record of a SOQL query, following nextRecordsUrl. */
     public List<Map<String, Object>> queryAll(String soql) throws IOException, InterruptedException {
-        List<Map<String, Object>> all = new java.util.ArrayList<>();
+        List<Map<String, Object>> all = new ArrayList<>();
         Map<String, Object> page = json.readValue(send("GET", V + "/query?q=" + enc(soql), null).body(), new TypeReference<>() { });
         while (true) {
             @SuppressWarnings("unchecked")

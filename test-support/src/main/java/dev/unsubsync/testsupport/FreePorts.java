@@ -1,10 +1,12 @@
 package dev.unsubsync.testsupport;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -61,7 +63,7 @@ public final class FreePorts {
                 FileLock lock;
                 try {
                     lock = file.tryLock();
-                } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+                } catch (OverlappingFileLockException heldHere) {
                     lock = null;
                 }
                 if (lock == null) {
@@ -73,7 +75,7 @@ public final class FreePorts {
             }
         } catch (IOException e) {
             release(locks);
-            throw new java.io.UncheckedIOException("Could not lock ports under " + LOCKS, e);
+            throw new UncheckedIOException("Could not lock ports under " + LOCKS, e);
         }
         HELD.addAll(locks);
         return true;

@@ -1,5 +1,6 @@
 package dev.unsubsync.testsupport;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -72,7 +73,7 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(moduleDir.getFileName() + " is not built (no " + classes + " or " + dependencies
                     + "): build it first, e.g. ./mvnw -DskipTests package");
         }
-        return classes + java.io.File.pathSeparator + Files.readString(dependencies).trim();
+        return classes + File.pathSeparator + Files.readString(dependencies).trim();
     }
 
     /** The project root, as Maven passes it to tests ({@code project.root}). */

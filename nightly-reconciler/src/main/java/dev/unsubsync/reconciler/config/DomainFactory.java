@@ -1,11 +1,12 @@
 package dev.unsubsync.reconciler.config;
 
 import dev.unsubsync.events.UnsubscribeRecorded;
-import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.kit.kafka.SchemaWarmup;
 import dev.unsubsync.kit.kafka.ServiceTopics;
 import dev.unsubsync.kit.security.ApiKeys;
+import dev.unsubsync.schemas.Topics;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.env.Environment;
 import jakarta.inject.Singleton;
 import java.util.List;
 
@@ -15,7 +16,7 @@ public class DomainFactory {
 
     /** Created at start-up: a weak key outside {@code local} and {@code test} stops the service before it serves. */
     @io.micronaut.context.annotation.Context
-    ApiKeys apiKeys(ReconcilerConfiguration config, io.micronaut.context.env.Environment environment) {
+    ApiKeys apiKeys(ReconcilerConfiguration config, Environment environment) {
         return ApiKeys.configured(config.getApiToken(), config.getApiKeysFile(), environment.getActiveNames());
     }
 

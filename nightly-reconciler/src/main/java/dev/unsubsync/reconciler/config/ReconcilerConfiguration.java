@@ -2,7 +2,9 @@ package dev.unsubsync.reconciler.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.annotation.Nullable;
+import jakarta.annotation.PostConstruct;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -121,7 +123,7 @@ public class ReconcilerConfiguration {
     }
 
     /** Names every missing setting at once, rather than one per restart. */
-    @jakarta.annotation.PostConstruct
+    @PostConstruct
     void requireSecrets() {
         List<String> problems = new ArrayList<>();
         if ((apiToken == null || apiToken.isBlank()) && (apiKeysFile == null || apiKeysFile.isBlank())) {
@@ -129,7 +131,7 @@ public class ReconcilerConfiguration {
                     + "the bearer token of the /v1/runs API");
         }
         if (!problems.isEmpty()) {
-            throw new io.micronaut.context.exceptions.ConfigurationException("Missing or invalid settings:\n  " + String.join("\n  ", problems));
+            throw new ConfigurationException("Missing or invalid settings:\n  " + String.join("\n  ", problems));
         }
     }
 

@@ -4,13 +4,16 @@ import dev.unsubsync.events.DirectoryEntry;
 import dev.unsubsync.events.DirectoryState;
 import dev.unsubsync.events.SalesforceRecord;
 import dev.unsubsync.schemas.SalesforceId;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -120,9 +123,9 @@ public final class DirectoryReads {
             return null;
         }
         try {
-            long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+            long epochDay = LocalDate.of(year, month, day).toEpochDay();
             return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3600L + minute * 60L + second - offsetSeconds, millis * 1_000_000L);
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             return null;
         }
     }
@@ -151,7 +154,7 @@ public final class DirectoryReads {
      * @param row          field name → value (REST JSON values or Bulk CSV strings)
      * @param marketoField the Marketo field read, or null
      */
-    public static Optional<SalesforceRecord> record(String objectType, java.util.Map<String, ?> row, String marketoField, String loadId) {
+    public static Optional<SalesforceRecord> record(String objectType, Map<String, ?> row, String marketoField, String loadId) {
         String id;
         try {
             id = SalesforceId.parse(String.valueOf(row.get("Id"))).to18();

@@ -1,21 +1,16 @@
 package dev.unsubsync.reconciler.http;
 
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
-import dev.unsubsync.kit.http.Problem;
-import dev.unsubsync.kit.http.ApiFilter;
-import dev.unsubsync.kit.security.RequiresScope;
-import dev.unsubsync.kit.security.Scope;
 import dev.unsubsync.events.ReconcileRun;
 import dev.unsubsync.events.RunPhase;
 import dev.unsubsync.events.RunState;
 import dev.unsubsync.events.RunTrigger;
+import dev.unsubsync.kit.http.ApiFilter;
+import dev.unsubsync.kit.http.Problem;
+import dev.unsubsync.kit.kafka.SettingsView;
+import dev.unsubsync.kit.security.RequiresScope;
+import dev.unsubsync.kit.security.Scope;
 import dev.unsubsync.reconciler.kafka.RunCoordinator;
 import dev.unsubsync.reconciler.kafka.Runs;
-import dev.unsubsync.kit.kafka.SettingsView;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -28,6 +23,12 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +36,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code /v1/runs}: start a run now, and see every run's state, progress and report. Any instance answers; the leading
@@ -133,7 +136,7 @@ public class RunsController {
         try {
             run = runs.publish(ReconcileRun.newBuilder().setRunId(RunCoordinator.newRunId(now)).setTrigger(RunTrigger.MANUAL)
                     .setState(RunState.REQUESTED).setPhase(RunPhase.PENDING).setRequestedAt(now).setRequestedBy(caller).build());
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "not-durable", "Run not requested",
                     "Kafka did not take the request (" + e.getMessage() + "); nothing was started: retry in a moment").header("Retry-After", "5");
         }
@@ -146,7 +149,7 @@ public class RunsController {
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @RequiresScope(Scope.READ)
     @Get
-    public RunList list(@io.swagger.v3.oas.annotations.Parameter(description = "how many runs, newest first: 1 to 500, default 50")
+    public RunList list(@Parameter(description = "how many runs, newest first: 1 to 500, default 50")
                         @Nullable @QueryValue Integer limit) {
         var in = settings.current();
         int count = limit == null ? 50 : Math.max(1, Math.min(limit, 500));

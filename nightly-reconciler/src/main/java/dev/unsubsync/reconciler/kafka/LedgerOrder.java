@@ -2,6 +2,7 @@ package dev.unsubsync.reconciler.kafka;
 
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
+import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.PersonTimeline;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +15,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ledger's first step ({@code unsubscribe-events} → {@code unsubscribe-ledger}): an all-email unsubscribe sets the
@@ -31,7 +34,7 @@ final class LedgerOrder implements Processor<String, SpecificRecord, String, Uns
      */
     static final String STORE = "ledger-standing";
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LedgerOrder.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerOrder.class);
 
     private ProcessorContext<String, UnsubscribeRecorded> context;
     private KeyValueStore<String, String> standing;
@@ -101,7 +104,7 @@ final class LedgerOrder implements Processor<String, SpecificRecord, String, Uns
                 } else {
                     standing.put(record.key(), held.seeing(id, held.latestUnsubscribe()).format());
                     LOG.info("Removal {} of {} undoes nothing: an unsubscribe recorded before it occurred after it ({} > {})",
-                            removed.getEventId(), dev.unsubsync.schemas.PersonKey.masked(record.key()), held.latestUnsubscribe(), removed.getOccurredAt());
+                            removed.getEventId(), PersonKey.masked(record.key()), held.latestUnsubscribe(), removed.getOccurredAt());
                 }
             }
             case null, default -> {

@@ -15,10 +15,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -116,8 +118,8 @@ final class RunAnswers implements RunSequence.Answers {
     @Override
     public void close() {
         try {
-            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
-        } catch (org.apache.kafka.common.errors.InterruptException e) {
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
+        } catch (InterruptException e) {
             // Closing while cancelled: the consumer is closed anyway; keep the interrupt for the caller.
             Thread.currentThread().interrupt();
         }

@@ -1,14 +1,14 @@
 package dev.unsubsync.reconciler.kafka;
 
-import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.events.ReconcileRun;
 import dev.unsubsync.events.RunPhase;
 import dev.unsubsync.events.RunState;
 import dev.unsubsync.events.RunTrigger;
 import dev.unsubsync.events.SyncSettings;
+import dev.unsubsync.kit.kafka.KafkaClients;
+import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.reconciler.domain.NightlySchedule;
 import dev.unsubsync.reconciler.domain.RunPlanner;
-import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.schemas.Topics;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
@@ -21,15 +21,16 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.HashMap;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -63,7 +64,7 @@ public class RunCoordinator implements ApplicationEventListener<StartupEvent> {
     private final ExecutorService executor = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("nightly-run").factory());
     private volatile boolean leading;
     /** Moves on every time this instance starts or stops leading: what a leader keeps is good only within one term. */
-    private final java.util.concurrent.atomic.AtomicLong term = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong term = new AtomicLong();
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;

@@ -3,6 +3,7 @@ package dev.unsubsync.reconciler.kafka;
 import dev.unsubsync.events.ReconcileRun;
 import dev.unsubsync.events.RunPhase;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,7 @@ final class RunProgress {
         return Runs.ended(run);
     }
 
-    ReconcileRun report(java.util.function.UnaryOperator<ReconcileRun.Builder> change) throws Exception {
+    ReconcileRun report(UnaryOperator<ReconcileRun.Builder> change) throws Exception {
         run = change.apply(ReconcileRun.newBuilder(run)).build();
         return runs.publish(run);
     }

@@ -8,12 +8,14 @@ import dev.unsubsync.reconciler.domain.RunFailure;
 import dev.unsubsync.reconciler.domain.RunOutcome;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
+import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,7 +148,7 @@ final class RunSequence {
                     answers.poll();
                     progress.processed(answers.pushesAnswered() + answers.salesSideHandled());
                 }
-                Map<String, Long> skippedCounts = new java.util.LinkedHashMap<>();
+                Map<String, Long> skippedCounts = new LinkedHashMap<>();
                 for (String reason : List.of(ReconcileTopology.NO_ID, ReconcileTopology.NO_EMAIL, ReconcileTopology.ALREADY_BY_EMAIL)) {
                     skippedCounts.put(reason, answers.count(reason));
                 }
@@ -175,7 +177,7 @@ final class RunSequence {
             return progress.report(r -> r.setState(RunState.FAILED).setMessage(e.getMessage()).setEndedAt(clock.instant()));
         } catch (CancellationException | InterruptedException e) {
             throw e;
-        } catch (org.apache.kafka.common.errors.InterruptException e) {
+        } catch (InterruptException e) {
             // A Kafka client interrupted by the cancellation: the same as a cancellation.
             throw new CancellationException("no longer leading: " + e.getMessage());
         } catch (Exception e) {

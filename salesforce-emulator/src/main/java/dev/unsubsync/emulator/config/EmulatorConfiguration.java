@@ -5,6 +5,8 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PostConstruct;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -66,7 +68,7 @@ public class EmulatorConfiguration {
 
     /** Accepted {@code aud} values. Default Salesforce's login hosts. */
     @NotNull
-    private java.util.List<String> jwtAudiences = java.util.List.of("https://login.salesforce.com", "https://test.salesforce.com");
+    private List<String> jwtAudiences = List.of("https://login.salesforce.com", "https://test.salesforce.com");
 
     @Nullable
     public String getJwtPublicKey() {
@@ -85,11 +87,11 @@ public class EmulatorConfiguration {
         this.jwtUsername = jwtUsername;
     }
 
-    public java.util.List<String> getJwtAudiences() {
+    public List<String> getJwtAudiences() {
         return jwtAudiences;
     }
 
-    public void setJwtAudiences(java.util.List<String> jwtAudiences) {
+    public void setJwtAudiences(List<String> jwtAudiences) {
         this.jwtAudiences = jwtAudiences;
     }
 
@@ -98,8 +100,8 @@ public class EmulatorConfiguration {
     private Duration faultLatency = Duration.ZERO;
 
     /** Share (0..1) of data API calls that fail whole from start-up. Default 0. */
-    @jakarta.validation.constraints.DecimalMin("0")
-    @jakarta.validation.constraints.DecimalMax("1")
+    @DecimalMin("0")
+    @DecimalMax("1")
     private double faultFailShare;
 
     /** Status of those failures: 503 {@code SERVER_UNAVAILABLE} (default) or 500 {@code UNKNOWN_EXCEPTION}. */

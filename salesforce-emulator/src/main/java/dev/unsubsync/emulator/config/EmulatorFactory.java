@@ -11,7 +11,9 @@ import dev.unsubsync.emulator.domain.Tokens;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.exceptions.ConfigurationException;
 import jakarta.inject.Singleton;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -54,8 +56,8 @@ public class EmulatorFactory {
         try {
             return new JwtBearer(JwtBearer.publicKey(config.getJwtPublicKey()), config.getClientId(),
                     config.getJwtUsername(), config.getJwtAudiences(), clock);
-        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
-            throw new io.micronaut.context.exceptions.ConfigurationException(
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new ConfigurationException(
                     "emulator.jwt-public-key is not a PEM certificate or RSA public key: " + e.getMessage(), e);
         }
     }

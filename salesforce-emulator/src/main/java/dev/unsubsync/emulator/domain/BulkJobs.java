@@ -4,6 +4,8 @@ import dev.unsubsync.schemas.SalesforceId;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -236,8 +238,8 @@ public final class BulkJobs {
     }
 
     /** Bulk results write dateTimes as {@code 2024-05-01T17:03:08.000Z}. */
-    private static final java.time.format.DateTimeFormatter BULK_DATE_TIME =
-            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+    private static final DateTimeFormatter BULK_DATE_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private static String render(Object value) {
         if (value == null) {

@@ -12,8 +12,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,7 +58,7 @@ public final class JwtBearer {
     }
 
     /** Empty when the assertion is good; otherwise why not. */
-    public java.util.Optional<Refusal> check(String assertion) {
+    public Optional<Refusal> check(String assertion) {
         String[] parts = assertion == null ? new String[0] : assertion.split("\\.");
         if (parts.length != 3) {
             return refuse("invalid_grant", "invalid assertion");
@@ -84,7 +86,7 @@ public final class JwtBearer {
         } catch (GeneralSecurityException e) {
             return refuse("invalid_grant", "invalid assertion");
         }
-        Map<String, String> claims = new java.util.HashMap<>();
+        Map<String, String> claims = new HashMap<>();
         Matcher m = CLAIM.matcher(payload);
         while (m.find()) {
             claims.put(m.group(1), m.group(3) != null ? m.group(3) : m.group(4));
@@ -109,10 +111,10 @@ public final class JwtBearer {
         if (!expiry.isAfter(now) || expiry.isAfter(now.plus(MAX_LIFETIME))) {
             return refuse("invalid_grant", "invalid assertion");
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
-    private static java.util.Optional<Refusal> refuse(String error, String description) {
-        return java.util.Optional.of(new Refusal(error, description));
+    private static Optional<Refusal> refuse(String error, String description) {
+        return Optional.of(new Refusal(error, description));
     }
 }

@@ -1,6 +1,8 @@
 package dev.unsubsync.emulator.domain;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +49,7 @@ public final class OrgSchema {
         SObjectType unrestricted = new OrgSchema(marketoField).require(type);
         FieldDef def = unrestricted.field(field)
                 .orElseThrow(() -> new IllegalArgumentException("No field " + field + " on " + unrestricted.name()));
-        Map<String, FieldAccess> changed = new java.util.HashMap<>(access);
+        Map<String, FieldAccess> changed = new HashMap<>(access);
         changed.put(unrestricted.name() + "." + def.name(), fieldAccess);
         return new OrgSchema(marketoField, changed);
     }
@@ -105,7 +107,7 @@ public final class OrgSchema {
     }
 
     /** Every sObject type of the org. */
-    public java.util.Collection<SObjectType> types() {
+    public Collection<SObjectType> types() {
         return types.values();
     }
 

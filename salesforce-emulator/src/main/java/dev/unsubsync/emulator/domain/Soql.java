@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A recursive-descent parser and evaluator of the subset of SOQL the emulator understands:
@@ -269,7 +270,7 @@ public final class Soql {
             switch (c) {
                 case '%' -> regex.append(".*");
                 case '_' -> regex.append('.');
-                default -> regex.append(java.util.regex.Pattern.quote(String.valueOf(c)));
+                default -> regex.append(Pattern.quote(String.valueOf(c)));
             }
         }
         return regex.toString();

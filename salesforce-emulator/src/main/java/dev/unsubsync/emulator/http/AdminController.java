@@ -5,6 +5,7 @@ import dev.unsubsync.emulator.domain.ApiUsage;
 import dev.unsubsync.emulator.domain.Faults;
 import dev.unsubsync.emulator.domain.Org;
 import dev.unsubsync.emulator.domain.OrgSchema;
+import dev.unsubsync.emulator.domain.SalesforceException;
 import dev.unsubsync.emulator.domain.Seed;
 import dev.unsubsync.emulator.domain.Tokens;
 import dev.unsubsync.schemas.SalesforceId;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -185,10 +187,10 @@ public class AdminController {
     @Put("/fields/{object}/{field}")
     public HttpResponse<?> setFieldAccess(String object, String field, @Body AccessBody body) {
         try {
-            org.setFieldAccess(object, field, OrgSchema.FieldAccess.valueOf(body.access().toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
+            org.setFieldAccess(object, field, OrgSchema.FieldAccess.valueOf(body.access().toUpperCase(Locale.ROOT).replace('-', '_')));
         } catch (IllegalArgumentException | NullPointerException e) {
             return HttpResponse.badRequest(Map.of("error", "access must be EDITABLE, READ_ONLY or HIDDEN on a known field: " + e.getMessage()));
-        } catch (dev.unsubsync.emulator.domain.SalesforceException e) {
+        } catch (SalesforceException e) {
             return HttpResponse.badRequest(Map.of("error", e.getMessage()));
         }
         return HttpResponse.ok(state());

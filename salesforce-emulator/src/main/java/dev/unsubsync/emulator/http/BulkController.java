@@ -2,6 +2,7 @@ package dev.unsubsync.emulator.http;
 
 import dev.unsubsync.emulator.domain.BulkJobs;
 import dev.unsubsync.emulator.domain.BulkQueryJob;
+import dev.unsubsync.emulator.domain.Identity;
 import dev.unsubsync.emulator.domain.SalesforceException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -19,7 +20,6 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.json.JsonMapper;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-
 import java.util.Map;
 
 /** Bulk API 2.0: query jobs with CSV results paged by locator, and ingest jobs fed with CSV. */
@@ -27,7 +27,7 @@ import java.util.Map;
 public class BulkController {
 
     private static final MediaType CSV = MediaType.of("text/csv");
-    private static final String INTEGRATION_USER = dev.unsubsync.emulator.domain.Identity.USER_ID;
+    private static final String INTEGRATION_USER = Identity.USER_ID;
 
     private final BulkJobs jobs;
     private final JsonMapper json;

@@ -14,6 +14,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -145,7 +146,7 @@ public class CompositeController {
             if (body != null) {
                 sub.header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
             }
-            java.net.http.HttpResponse<String> answer = http.send(sub.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = http.send(sub.build(), HttpResponse.BodyHandlers.ofString());
             Object parsed = answer.body() == null || answer.body().isBlank() ? null : json.readValue(answer.body(), Object.class);
             return new Answer(answer.statusCode(), parsed, answer.headers().firstValue(HttpHeaders.LOCATION).orElse(null));
         } catch (IOException e) {

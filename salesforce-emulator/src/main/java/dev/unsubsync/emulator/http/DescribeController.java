@@ -1,8 +1,8 @@
 package dev.unsubsync.emulator.http;
 
-import dev.unsubsync.emulator.domain.Identity;
 import dev.unsubsync.emulator.domain.ApiUsage;
 import dev.unsubsync.emulator.domain.FieldDef;
+import dev.unsubsync.emulator.domain.Identity;
 import dev.unsubsync.emulator.domain.Org;
 import dev.unsubsync.emulator.domain.SObjectType;
 import io.micronaut.core.annotation.Nullable;
@@ -13,6 +13,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the org and its objects are: the API versions and a version's resources, describe global, an object's basic
@@ -48,7 +50,7 @@ public class DescribeController {
     /** The resources of one API version, by name ({@code GET /services/data/vXX.X}). */
     @Get(value = "/{version}", produces = MediaType.APPLICATION_JSON)
     public Map<String, String> resources(@PathVariable String version) {
-        Map<String, String> resources = new java.util.TreeMap<>();
+        Map<String, String> resources = new TreeMap<>();
         for (String name : List.of("composite", "identity", "jobs", "limits", "query", "queryAll", "sobjects")) {
             resources.put(name, "/services/data/" + version + "/" + name);
         }
@@ -141,7 +143,7 @@ public class DescribeController {
         body.put("queryable", true);
         body.put("fields", fields);
         body.put("urls", Map.of("sobject", base, "describe", base + "/describe", "rowTemplate", base + "/{ID}"));
-        return HttpResponse.ok(body).header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(schemaModified.atZone(java.time.ZoneOffset.UTC)));
+        return HttpResponse.ok(body).header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(schemaModified.atZone(ZoneOffset.UTC)));
     }
 
     private static Instant parseHttpDate(String value) {

@@ -4,7 +4,9 @@ import io.micronaut.context.annotation.Replaces;
 import io.micronaut.core.convert.exceptions.ConversionErrorException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.server.exceptions.ConversionErrorHandler;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
+import io.micronaut.http.server.exceptions.UnsatisfiedRouteHandler;
 import io.micronaut.web.router.exceptions.UnsatisfiedRouteException;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -21,7 +23,7 @@ final class FrameworkErrorHandlers {
 
     /** A parameter that does not convert ({@code maxRecords=abc}). */
     @Singleton
-    @Replaces(io.micronaut.http.server.exceptions.ConversionErrorHandler.class)
+    @Replaces(ConversionErrorHandler.class)
     static class Unconvertible implements ExceptionHandler<ConversionErrorException, HttpResponse<?>> {
         @Override
         @SuppressWarnings("rawtypes") // ExceptionHandler declares the request raw
@@ -33,7 +35,7 @@ final class FrameworkErrorHandlers {
 
     /** A required parameter or body that is missing. */
     @Singleton
-    @Replaces(io.micronaut.http.server.exceptions.UnsatisfiedRouteHandler.class)
+    @Replaces(UnsatisfiedRouteHandler.class)
     static class Unsatisfied implements ExceptionHandler<UnsatisfiedRouteException, HttpResponse<?>> {
         @Override
         @SuppressWarnings("rawtypes") // ExceptionHandler declares the request raw

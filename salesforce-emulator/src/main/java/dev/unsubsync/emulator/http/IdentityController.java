@@ -7,6 +7,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -34,7 +35,7 @@ public class IdentityController {
     public HttpResponse<?> identity(HttpRequest<?> request, @PathVariable String org, @PathVariable String user,
                                     @Nullable @QueryValue String version, @Nullable @QueryValue("oauth_token") String oauthToken) {
         if (!authorized(request, oauthToken)) {
-            return HttpResponse.status(io.micronaut.http.HttpStatus.FORBIDDEN).body("Bad_OAuth_Token");
+            return HttpResponse.status(HttpStatus.FORBIDDEN).body("Bad_OAuth_Token");
         }
         if (!sameId(org, Identity.ORG_ID) || !sameId(user, Identity.USER_ID)) {
             return HttpResponse.notFound().body("Bad_Id");
@@ -46,7 +47,7 @@ public class IdentityController {
     @Get(value = "/services/oauth2/userinfo", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> userInfo(HttpRequest<?> request, @Nullable @QueryValue("oauth_token") String oauthToken) {
         if (!authorized(request, oauthToken)) {
-            return HttpResponse.status(io.micronaut.http.HttpStatus.FORBIDDEN).body("Bad_OAuth_Token");
+            return HttpResponse.status(HttpStatus.FORBIDDEN).body("Bad_OAuth_Token");
         }
         return HttpResponse.ok(Identity.userInfo(Sessions.instanceUrl(config, request)));
     }

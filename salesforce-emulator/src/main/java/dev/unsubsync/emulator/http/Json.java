@@ -1,5 +1,9 @@
 package dev.unsubsync.emulator.http;
 
+import dev.unsubsync.emulator.domain.SalesforceException;
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -30,15 +34,15 @@ final class Json {
     }
 
     /** A request body that must be a JSON object; anything else is Salesforce's {@code 400 JSON_PARSER_ERROR}. */
-    static Map<String, Object> object(io.micronaut.json.JsonMapper json, String body) {
+    static Map<String, Object> object(JsonMapper json, String body) {
         try {
-            Map<String, Object> map = json.readValue(body, io.micronaut.core.type.Argument.mapOf(String.class, Object.class));
+            Map<String, Object> map = json.readValue(body, Argument.mapOf(String.class, Object.class));
             if (map == null) {
-                throw new dev.unsubsync.emulator.domain.SalesforceException(400, "JSON_PARSER_ERROR", "The request body is empty");
+                throw new SalesforceException(400, "JSON_PARSER_ERROR", "The request body is empty");
             }
             return map;
-        } catch (java.io.IOException e) {
-            throw new dev.unsubsync.emulator.domain.SalesforceException(400, "JSON_PARSER_ERROR", "Unexpected character in the request body: " + e.getMessage());
+        } catch (IOException e) {
+            throw new SalesforceException(400, "JSON_PARSER_ERROR", "Unexpected character in the request body: " + e.getMessage());
         }
     }
 }

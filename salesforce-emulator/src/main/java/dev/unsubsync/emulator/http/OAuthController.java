@@ -1,6 +1,7 @@
 package dev.unsubsync.emulator.http;
 
 import dev.unsubsync.emulator.config.EmulatorConfiguration;
+import dev.unsubsync.emulator.domain.Identity;
 import dev.unsubsync.emulator.domain.JwtBearer;
 import dev.unsubsync.emulator.domain.Tokens;
 import io.micronaut.http.HttpHeaders;
@@ -12,6 +13,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -86,7 +88,7 @@ public class OAuthController {
         }
         body.put("scope", "api");
         body.put("instance_url", instanceUrl);
-        body.put("id", instanceUrl + "/id/" + dev.unsubsync.emulator.domain.Identity.ORG_ID + "/" + dev.unsubsync.emulator.domain.Identity.USER_ID);
+        body.put("id", instanceUrl + "/id/" + Identity.ORG_ID + "/" + Identity.USER_ID);
         body.put("token_type", "Bearer");
         body.put("issued_at", String.valueOf(clock.millis()));
         if (clientCredentials) {
@@ -103,7 +105,7 @@ public class OAuthController {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

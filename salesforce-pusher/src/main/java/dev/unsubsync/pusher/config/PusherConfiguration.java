@@ -1,6 +1,8 @@
 package dev.unsubsync.pusher.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -131,8 +133,8 @@ public class PusherConfiguration {
     private Duration fieldCheckInterval = Duration.ofSeconds(60);
 
     /** Share of the daily API allowance above which batches are spaced out. Default 0.9. */
-    @jakarta.validation.constraints.DecimalMin(value = "0", inclusive = false)
-    @jakarta.validation.constraints.DecimalMax(value = "1", inclusive = false)
+    @DecimalMin(value = "0", inclusive = false)
+    @DecimalMax(value = "1", inclusive = false)
     private double allowanceSlowdownShare = 0.9;
 
     /** Pause before each batch when usage reaches the allowance (growing linearly from the share). Default 30 s. */

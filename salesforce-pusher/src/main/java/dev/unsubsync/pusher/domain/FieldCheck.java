@@ -1,9 +1,13 @@
 package dev.unsubsync.pusher.domain;
 
+import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.schemas.InvalidSalesforceIdException;
+import dev.unsubsync.schemas.SalesforceId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * What describe last said about the opt-out fields on Contact and Lead: for each field that cannot be written, why, in
@@ -35,15 +39,15 @@ public final class FieldCheck {
      * Whether a parked event still cannot be written: a field it waits for is unavailable on the object its ID names, or,
      * for an event that reaches records by email, on either object.
      */
-    public boolean stillBlocks(org.apache.avro.specific.SpecificRecord event, List<String> waitingFor) {
-        if (!(event instanceof dev.unsubsync.events.UnsubscribeRecorded recorded)) {
+    public boolean stillBlocks(SpecificRecord event, List<String> waitingFor) {
+        if (!(event instanceof UnsubscribeRecorded recorded)) {
             return false;
         }
         List<String> objectTypes = List.of("Contact", "Lead");
         if (recorded.getSalesforceId() != null) {
             try {
-                objectTypes = dev.unsubsync.schemas.SalesforceId.parse(recorded.getSalesforceId()).personObjectType().map(List::of).orElse(objectTypes);
-            } catch (dev.unsubsync.schemas.InvalidSalesforceIdException e) {
+                objectTypes = SalesforceId.parse(recorded.getSalesforceId()).personObjectType().map(List::of).orElse(objectTypes);
+            } catch (InvalidSalesforceIdException e) {
                 // Reached by email only.
             }
         }

@@ -12,6 +12,7 @@ import dev.unsubsync.schemas.SalesforceId;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,7 +136,7 @@ public final class OptOutPusher {
                 }
             }
             if (!unavailableAnywhere.isEmpty()) {
-                parking.put(inbound, new Parking(Parking.Kind.FIELD_NOT_WRITABLE, List.copyOf(unavailableAnywhere.keySet()), String.join(" ", new java.util.LinkedHashSet<>(unavailableAnywhere.values()))));
+                parking.put(inbound, new Parking(Parking.Kind.FIELD_NOT_WRITABLE, List.copyOf(unavailableAnywhere.keySet()), String.join(" ", new LinkedHashSet<>(unavailableAnywhere.values()))));
             }
             writeFor.put(inbound, keys);
             early.put(inbound, results);
@@ -208,7 +209,7 @@ public final class OptOutPusher {
 
     /** Adds fields to an event's parking; once on the retry path, it stays there (with its first reason). */
     private static Parking withFields(Optional<Parking> existing, List<String> fields, Parking.Kind kind, String reason) {
-        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(fields);
+        LinkedHashSet<String> all = new LinkedHashSet<>(fields);
         existing.ifPresent(p -> all.addAll(p.fields()));
         Parking.Kind stays = existing.map(Parking::kind).filter(k -> k == Parking.Kind.RETRY_LATER).orElse(kind);
         String why = existing.filter(p -> p.kind() == Parking.Kind.RETRY_LATER).map(Parking::reason).orElse(reason);

@@ -1,6 +1,7 @@
 package dev.unsubsync.pusher.domain;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /** Waits between inline retries of a locked record; tests pass one that does not wait. */
 @FunctionalInterface
@@ -10,7 +11,7 @@ public interface Pauser {
     /** Sleeps the thread. */
     Pauser SLEEP = duration -> {
         try {
-            java.util.concurrent.TimeUnit.MILLISECONDS.sleep(duration.toMillis());
+            TimeUnit.MILLISECONDS.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TransientPushFailure("interrupted while waiting to retry a locked record");

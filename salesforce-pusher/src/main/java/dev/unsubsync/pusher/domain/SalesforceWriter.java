@@ -3,6 +3,7 @@ package dev.unsubsync.pusher.domain;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.RecordResult;
 import dev.unsubsync.salesforce.RecordUpdate;
+import dev.unsubsync.salesforce.SalesforceClient;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.Optional;
 public interface SalesforceWriter {
 
     /** Largest number of records one call takes (sObject Collections' limit). */
-    int MAX_RECORDS_PER_CALL = dev.unsubsync.salesforce.SalesforceClient.MAX_RECORDS_PER_CALL;
+    int MAX_RECORDS_PER_CALL = SalesforceClient.MAX_RECORDS_PER_CALL;
 
     /** Updates up to {@link #MAX_RECORDS_PER_CALL} records in one call, each independently ({@code allOrNone: false}). */
     Outcome<List<RecordResult>> update(List<RecordUpdate> updates);

@@ -1,21 +1,20 @@
 package dev.unsubsync.pusher.http;
 
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.kit.http.Problem;
+import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.kit.security.RequiresScope;
 import dev.unsubsync.kit.security.Scope;
-import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.pusher.domain.FieldCheck;
+import dev.unsubsync.pusher.kafka.PeopleDirectory;
+import dev.unsubsync.pusher.salesforce.SalesforceWriterAdapter;
 import dev.unsubsync.salesforce.Describe;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.SalesforceClient;
 import dev.unsubsync.schemas.InvalidSalesforceIdException;
+import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.SalesforceId;
-import dev.unsubsync.kit.kafka.SettingsView;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -27,13 +26,24 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * {@code /v1/salesforce}: what the admin console shows of Salesforce, from live calls made with the pusher's own
@@ -50,7 +60,7 @@ public class SalesforceController {
 
     /** One opt-out field on one object, as describe shows it to the integration user. */
     @Serdeable
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record FieldStatus(String object, String role, String apiName, boolean selected, boolean exists, boolean updateable,
                               @Nullable String label, @Nullable String problem, List<String> steps) {
     }
@@ -73,9 +83,9 @@ public class SalesforceController {
     private final SalesforceClient client;
     private final SettingsView settings;
     private final Clock clock;
-    private final dev.unsubsync.pusher.kafka.PeopleDirectory directory;
+    private final PeopleDirectory directory;
 
-    public SalesforceController(SalesforceClient client, SettingsView settings, Clock clock, dev.unsubsync.pusher.kafka.PeopleDirectory directory) {
+    public SalesforceController(SalesforceClient client, SettingsView settings, Clock clock, PeopleDirectory directory) {
         this.client = client;
         this.directory = directory;
         this.settings = settings;
@@ -114,7 +124,7 @@ public class SalesforceController {
 
     /** Fields of Contact and Lead whose label contains {@code label} (case-insensitive), checkbox fields first. */
     @Operation(summary = "Contact and Lead fields whose label contains the text, checkboxes first", security = @SecurityRequirement(name = "apiKey"))
-    @ApiResponse(responseCode = "200", description = "The fields found", content = @Content(mediaType = "application/json", array = @io.swagger.v3.oas.annotations.media.ArraySchema(schema = @Schema(implementation = FoundField.class))))
+    @ApiResponse(responseCode = "200", description = "The fields found", content = @Content(mediaType = "application/json", array = @ArraySchema(schema = @Schema(implementation = FoundField.class))))
     @ApiResponse(responseCode = "502", description = "Salesforce did not answer or refused the call", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
@@ -170,7 +180,7 @@ public class SalesforceController {
         Outcome<Map<String, Object>> record = client.get(object, parsed.to18(), fields);
         return switch (record) {
             case Outcome.Ok<Map<String, Object>>(Map<String, Object> r) -> HttpResponse.ok(new PersonRecord(object, parsed.to18(), (String) r.get("Email"),
-                    String.join(" ", java.util.stream.Stream.of(r.get("FirstName"), r.get("LastName")).filter(java.util.Objects::nonNull).map(String::valueOf).toList()),
+                    String.join(" ", Stream.of(r.get("FirstName"), r.get("LastName")).filter(Objects::nonNull).map(String::valueOf).toList()),
                     Boolean.TRUE.equals(r.get(EMAIL_OPT_OUT)), hasMarketo ? marketo : null, hasMarketo ? Boolean.TRUE.equals(r.get(marketo)) : null));
             case Outcome.RequestRejected<Map<String, Object>> rejected when rejected.status() == 404 ->
                     Problem.response(HttpStatus.NOT_FOUND, "not-found", "Not found", "Salesforce has no " + object + " " + parsed.to18());
@@ -186,7 +196,7 @@ public class SalesforceController {
 
     /** Every Contact and Lead with an email address. */
     @Serdeable
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record LinkedPeople(String email, String person, @Nullable String marketoSalesOptOutField, boolean directoryCaughtUp, List<LinkedRecord> records) {
     }
 
@@ -205,8 +215,8 @@ public class SalesforceController {
         if (email == null || email.isBlank() || email.length() > 320 || email.indexOf('@') < 1) {
             return Problem.response(HttpStatus.BAD_REQUEST, "bad-request", "Invalid email", "email must be an address (name@domain), at most 320 characters");
         }
-        String person = dev.unsubsync.schemas.PersonKey.of(email);
-        java.util.Set<String> listed = new java.util.HashSet<>();
+        String person = PersonKey.of(email);
+        Set<String> listed = new HashSet<>();
         directory.known(person).ifPresent(records -> records.forEach(r -> listed.add(r.id())));
         String marketo = settings.current().getMarketoSalesOptOutField();
         List<LinkedRecord> records = new ArrayList<>();
@@ -214,8 +224,8 @@ public class SalesforceController {
             boolean hasMarketo = client.describe(object) instanceof Outcome.Ok<Describe>(Describe d) && d.field(marketo).isPresent();
             String fields = "Id, Email, FirstName, LastName, " + EMAIL_OPT_OUT + (hasMarketo ? ", " + marketo : "")
                     + (object.equals("Lead") ? ", IsConverted, ConvertedContactId" : "");
-            java.util.LinkedHashSet<String> spellings = new java.util.LinkedHashSet<>(List.of(email.trim(), person));
-            String in = String.join(", ", spellings.stream().map(dev.unsubsync.pusher.salesforce.SalesforceWriterAdapter::soqlString).toList());
+            LinkedHashSet<String> spellings = new LinkedHashSet<>(List.of(email.trim(), person));
+            String in = String.join(", ", spellings.stream().map(SalesforceWriterAdapter::soqlString).toList());
             List<Map<String, Object>> rows = new ArrayList<>();
             Outcome<Long> read = client.query("SELECT " + fields + " FROM " + object + " WHERE Email IN (" + in + ")", false, rows::add);
             if (!(read instanceof Outcome.Ok<Long>)) {
@@ -226,7 +236,7 @@ public class SalesforceController {
                 String contact = r.get("ConvertedContactId") instanceof String c ? c : null;
                 boolean converted = Boolean.TRUE.equals(r.get("IsConverted"));
                 records.add(new LinkedRecord(object, id, String.valueOf(r.get("Email")),
-                        String.join(" ", java.util.stream.Stream.of(r.get("FirstName"), r.get("LastName")).filter(java.util.Objects::nonNull).map(String::valueOf).toList()),
+                        String.join(" ", Stream.of(r.get("FirstName"), r.get("LastName")).filter(Objects::nonNull).map(String::valueOf).toList()),
                         Boolean.TRUE.equals(r.get(EMAIL_OPT_OUT)), hasMarketo ? Boolean.TRUE.equals(r.get(marketo)) : null, converted, contact,
                         listed.contains(converted && contact != null ? contact : id)));
             }

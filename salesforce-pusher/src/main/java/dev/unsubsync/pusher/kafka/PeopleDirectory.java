@@ -3,9 +3,10 @@ package dev.unsubsync.pusher.kafka;
 import dev.unsubsync.events.DirectoryEntry;
 import dev.unsubsync.events.DirectoryState;
 import dev.unsubsync.events.SalesforcePeople;
+import dev.unsubsync.kit.kafka.CompactedView;
 import dev.unsubsync.pusher.domain.People;
 import dev.unsubsync.pusher.domain.PersonRecord;
-import dev.unsubsync.kit.kafka.CompactedView;
+import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -176,7 +177,7 @@ public final class PeopleDirectory implements People, AutoCloseable {
                     ids.add(id);
                 }
             } catch (IllegalArgumentException e) {
-                LOG.warn("Directory entry of {} lists an unusable ID {}; left out", dev.unsubsync.schemas.PersonKey.masked(personKey), entry.getId());
+                LOG.warn("Directory entry of {} lists an unusable ID {}; left out", PersonKey.masked(personKey), entry.getId());
             }
         }
         if (ids.isEmpty()) {

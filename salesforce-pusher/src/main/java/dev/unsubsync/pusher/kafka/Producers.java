@@ -1,6 +1,7 @@
 package dev.unsubsync.pusher.kafka;
 
 import dev.unsubsync.kit.kafka.KafkaClients;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -19,7 +20,7 @@ public class Producers {
 
     public Producers(KafkaClients kafka) {
         // An outcome is final only once every in-sync replica has it; offsets are committed after that.
-        this.results = kafka.producer("optout-push-results", KafkaClients.Profile.DURABLE, new StringSerializer(), new io.apicurio.registry.serde.avro.AvroKafkaSerializer<SpecificRecord>());
+        this.results = kafka.producer("optout-push-results", KafkaClients.Profile.DURABLE, new StringSerializer(), new AvroKafkaSerializer<SpecificRecord>());
         this.deadLetters = kafka.producer("push-dead-letters", KafkaClients.Profile.DURABLE, new ByteArraySerializer(), new ByteArraySerializer());
     }
 

@@ -10,10 +10,13 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.Consumer;
 
 /**
  * The pusher's Prometheus metrics ({@code GET /prometheus}): pushes by outcome, dead letters by code, retried
@@ -56,8 +59,8 @@ public class PushMetrics {
     }
 
     /** Consumer metrics, lag included ({@code kafka_consumer_fetch_manager_records_lag_max}). */
-    void bind(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer) {
-        new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer).bindTo(registry);
+    void bind(Consumer<?, ?> consumer) {
+        new KafkaClientMetrics(consumer).bindTo(registry);
     }
 
     void deadLettered(String code) {
@@ -73,7 +76,7 @@ public class PushMetrics {
         batchTime.record(Duration.ofNanos(nanos));
     }
 
-    private static java.time.Instant recordedAt(UnsubscribeRecorded recorded) {
+    private static Instant recordedAt(UnsubscribeRecorded recorded) {
         return recorded.getRecordedAt();
     }
 }

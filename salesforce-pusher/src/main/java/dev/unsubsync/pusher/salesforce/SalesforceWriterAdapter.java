@@ -2,16 +2,16 @@ package dev.unsubsync.pusher.salesforce;
 
 import dev.unsubsync.pusher.domain.PersonRecord;
 import dev.unsubsync.pusher.domain.SalesforceWriter;
-import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.RecordResult;
 import dev.unsubsync.salesforce.RecordUpdate;
 import dev.unsubsync.salesforce.SalesforceClient;
+import dev.unsubsync.schemas.PersonKey;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
-import io.micrometer.core.instrument.Counter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /** The pusher's Salesforce port, served by the shared client. */
 @Singleton
@@ -39,7 +42,7 @@ public class SalesforceWriterAdapter implements SalesforceWriter {
      */
     static final int LOOKUP_BUDGET_BYTES = 10_000;
     /** Runs the Contact and Lead halves of a lookup side by side; each waits on the network only. */
-    private static final java.util.concurrent.Executor LOOKUPS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    private static final Executor LOOKUPS = Executors.newVirtualThreadPerTaskExecutor();
 
     public SalesforceWriterAdapter(SalesforceClient client, MeterRegistry registry) {
         this.client = client;
@@ -111,12 +114,12 @@ public class SalesforceWriterAdapter implements SalesforceWriter {
         for (List<String> chunk : chunks(literals)) {
             String in = String.join(", ", chunk.stream().map(SalesforceWriterAdapter::soqlString).toList());
             // Contacts and Leads asked at once: a live lookup adds one round trip to the batch, not two.
-            Map<String, java.util.concurrent.CompletableFuture<Outcome<List<Map<String, Object>>>>> asked = new LinkedHashMap<>();
+            Map<String, CompletableFuture<Outcome<List<Map<String, Object>>>>> asked = new LinkedHashMap<>();
             for (String objectType : List.of("Contact", "Lead")) {
                 String fields = objectType.equals("Lead") ? "Id, Email, IsConverted, ConvertedContactId" : "Id, Email";
                 emailsPerLookup.record(chunk.size());
                 lookupCalls.increment();
-                asked.put(objectType, java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                asked.put(objectType, CompletableFuture.supplyAsync(() -> {
                     List<Map<String, Object>> rows = new ArrayList<>();
                     Outcome<Long> read = client.query("SELECT " + fields + " FROM " + objectType + " WHERE Email IN (" + in + ")", false, rows::add);
                     return read.map(count -> rows);

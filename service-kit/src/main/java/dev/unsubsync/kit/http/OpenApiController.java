@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -35,7 +36,7 @@ public class OpenApiController {
             return;
         }
         try (InputStream in = found.get()) {
-            this.contract = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            this.contract = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the contract of " + name, e);
         }

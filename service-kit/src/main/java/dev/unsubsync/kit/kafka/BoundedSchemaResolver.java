@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +54,7 @@ public class BoundedSchemaResolver<S, T> extends DefaultSchemaResolver<S, T> {
     private int attempts = 3;
     private String registry = "";
 
-    private record ByTopic(String registry, String topic, boolean key, org.apache.avro.Schema schema) {
+    private record ByTopic(String registry, String topic, boolean key, Schema schema) {
     }
 
     private record ById(String registry, Long globalId, Long contentId, String contentHash) {

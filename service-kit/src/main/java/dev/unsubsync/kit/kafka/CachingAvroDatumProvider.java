@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DatumWriter;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Apicurio's Avro datum provider with its writers and readers cached by schema instance. The default provider computes
@@ -54,7 +55,7 @@ public class CachingAvroDatumProvider<T> extends DefaultAvroDatumProvider<T> {
         if (writers.size() > MAX_SCHEMAS) {
             writers.clear();
         }
-        DatumWriter<T> writer = writers.computeIfAbsent(new IdentityKey(schema, data instanceof org.apache.avro.specific.SpecificRecord),
+        DatumWriter<T> writer = writers.computeIfAbsent(new IdentityKey(schema, data instanceof SpecificRecord),
                 key -> super.createDatumWriter(data, schema));
         recent = new Recent<>(schema, type, writer);
         return writer;

@@ -7,6 +7,7 @@ import io.micronaut.core.naming.conventions.StringConvention;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -142,7 +143,7 @@ public class KafkaClients {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         // Retries inside the producer never duplicate or reorder a person's records.
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, name + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, name + "-" + UUID.randomUUID().toString().substring(0, 8));
         switch (profile) {
             case DURABLE -> {
             }

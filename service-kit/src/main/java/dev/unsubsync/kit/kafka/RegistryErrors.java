@@ -1,5 +1,7 @@
 package dev.unsubsync.kit.kafka;
 
+import com.microsoft.kiota.ApiException;
+import io.vertx.core.VertxException;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
@@ -18,10 +20,10 @@ public final class RegistryErrors {
     public static boolean unavailable(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             // Refused or reset connections, timeouts; Vert.x's closed-connection error (the client's transport) too.
-            if (cause instanceof IOException || cause instanceof TimeoutException || cause instanceof io.vertx.core.VertxException) {
+            if (cause instanceof IOException || cause instanceof TimeoutException || cause instanceof VertxException) {
                 return true;
             }
-            if (cause instanceof com.microsoft.kiota.ApiException answer) {
+            if (cause instanceof ApiException answer) {
                 int status = answer.getResponseStatusCode();
                 return status >= 500 || status == 408 || status == 429;
             }

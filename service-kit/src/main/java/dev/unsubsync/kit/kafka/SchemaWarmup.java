@@ -6,12 +6,16 @@ import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.apicurio.registry.serde.data.SerdeRecord;
 import io.apicurio.registry.serde.kafka.data.KafkaSerdeMetadata;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,10 +40,10 @@ public final class SchemaWarmup {
      * several (e.g. {@code unsubscribe-events}).
      */
     public static List<Written> valuesOf(List<Topic<?, ?>> topics, Written... extra) {
-        List<Written> written = new java.util.ArrayList<>();
+        List<Written> written = new ArrayList<>();
         for (Topic<?, ?> topic : topics) {
-            if (org.apache.avro.specific.SpecificRecordBase.class.isAssignableFrom(topic.valueType())) {
-                written.add(new Written(topic, org.apache.avro.specific.SpecificData.get().getSchema(topic.valueType())));
+            if (SpecificRecordBase.class.isAssignableFrom(topic.valueType())) {
+                written.add(new Written(topic, SpecificData.get().getSchema(topic.valueType())));
             }
         }
         written.addAll(List.of(extra));
@@ -64,7 +68,7 @@ public final class SchemaWarmup {
 
     /** Waits until every schema is registered; false on timeout. */
     public boolean await(Duration timeout) throws InterruptedException {
-        return done.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void run(String service, Map<String, Object> clientConfig, List<Written> written) {

@@ -5,14 +5,24 @@ import dev.unsubsync.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +41,12 @@ public final class TopicProvisioner {
      * @param consequence what the service does meanwhile, for the log line
      * @return whether the topics are known to exist
      */
-    public static boolean ensureAtStartUp(java.util.Map<String, Object> adminConfig, Collection<Topic<?, ?>> topics, Duration wait, String consequence) {
-        java.util.Map<String, Object> config = new java.util.HashMap<>(adminConfig);
+    public static boolean ensureAtStartUp(Map<String, Object> adminConfig, Collection<Topic<?, ?>> topics, Duration wait, String consequence) {
+        Map<String, Object> config = new HashMap<>(adminConfig);
         // Fail fast at start-up instead of the default minute-long wait when the broker is down.
-        config.put(org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) wait.toMillis());
-        config.put(org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(10_000, wait.toMillis()));
-        Object bootstrapServers = config.get(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) wait.toMillis());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(10_000, wait.toMillis()));
+        Object bootstrapServers = config.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         try (Admin admin = Admin.create(config)) {
             ensure(admin, topics, wait);
             return true;
@@ -84,11 +94,11 @@ public final class TopicProvisioner {
             admin.createTopics(missing).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
         } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
             }
             // Another instance created it first, or the listing was behind the cluster: check what is there instead.
-            Set<String> notCreated = missing.stream().map(NewTopic::name).collect(java.util.stream.Collectors.toSet());
+            Set<String> notCreated = missing.stream().map(NewTopic::name).collect(Collectors.toSet());
             checkExisting(admin, topics.stream().filter(t -> notCreated.contains(t.name())).toList(), timeout);
         }
     }
@@ -98,7 +108,7 @@ public final class TopicProvisioner {
         if (topics.isEmpty()) {
             return;
         }
-        java.util.Map<String, org.apache.kafka.clients.admin.TopicDescription> described = admin.describeTopics(
+        Map<String, TopicDescription> described = admin.describeTopics(
                 topics.stream().map(Topic::name).toList()).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         List<String> wrong = new ArrayList<>();
         for (Topic<?, ?> topic : topics) {
@@ -112,21 +122,21 @@ public final class TopicProvisioner {
                     + " before the services provisioned it (broker auto-creation) or by hand must be recreated with the declared partitions"
                     + " (locally: stop ./run local and delete .local).");
         }
-        List<org.apache.kafka.common.config.ConfigResource> resources = topics.stream()
-                .map(t -> new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t.name())).toList();
-        java.util.Map<org.apache.kafka.common.config.ConfigResource, org.apache.kafka.clients.admin.Config> configs =
+        List<ConfigResource> resources = topics.stream()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList();
+        Map<ConfigResource, Config> configs =
                 admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        java.util.Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>> fixes = new java.util.HashMap<>();
+        Map<ConfigResource, Collection<AlterConfigOp>> fixes = new HashMap<>();
         for (Topic<?, ?> topic : topics) {
-            org.apache.kafka.common.config.ConfigResource resource = new org.apache.kafka.common.config.ConfigResource(
-                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic.name());
-            org.apache.kafka.clients.admin.Config actual = configs.get(resource);
+            ConfigResource resource = new ConfigResource(
+                    ConfigResource.Type.TOPIC, topic.name());
+            Config actual = configs.get(resource);
             topic.config().forEach((name, value) -> {
-                org.apache.kafka.clients.admin.ConfigEntry entry = actual.get(name);
+                ConfigEntry entry = actual.get(name);
                 if (entry == null || !value.equals(entry.value())) {
                     LOG.warn("Topic {}: {} is {}, declared {}; setting it", topic.name(), name, entry == null ? "unset" : entry.value(), value);
-                    fixes.computeIfAbsent(resource, r -> new ArrayList<>()).add(new org.apache.kafka.clients.admin.AlterConfigOp(
-                            new org.apache.kafka.clients.admin.ConfigEntry(name, value), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET));
+                    fixes.computeIfAbsent(resource, r -> new ArrayList<>()).add(new AlterConfigOp(
+                            new ConfigEntry(name, value), AlterConfigOp.OpType.SET));
                 }
             });
         }

@@ -2,6 +2,7 @@ package dev.unsubsync.kit.kafka;
 
 import dev.unsubsync.schemas.Topic;
 import io.apicurio.registry.serde.avro.AvroSerde;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -22,7 +23,7 @@ public final class TopicSerdes {
     /** Serdes through the registry, with the service's registry settings. */
     public static TopicSerdes through(Map<String, Object> clientConfig) {
         AvroSerde<SpecificRecord> serde = new AvroSerde<>();
-        serde.configure(new java.util.HashMap<>(clientConfig), false);
+        serde.configure(new HashMap<>(clientConfig), false);
         return new TopicSerdes(serde);
     }
 

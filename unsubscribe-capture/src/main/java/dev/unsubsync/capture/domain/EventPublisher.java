@@ -1,5 +1,9 @@
 package dev.unsubsync.capture.domain;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
 
 /** Where recorded events go. Returns only once the event is durable. */
@@ -16,12 +20,12 @@ public interface EventPublisher {
      * Publishes {@code event} and answers at once; the future completes when the broker acknowledges, or fails with an
      * {@link EventNotDurableException}. The default waits in the calling thread.
      */
-    default java.util.concurrent.CompletableFuture<Void> publishAsync(String key, SpecificRecord event) {
+    default CompletableFuture<Void> publishAsync(String key, SpecificRecord event) {
         try {
             publish(key, event);
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(null);
         } catch (EventNotDurableException e) {
-            return java.util.concurrent.CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(e);
         }
     }
 
@@ -40,9 +44,9 @@ public interface EventPublisher {
      * Publishes several events and waits for all acknowledgements; answers what became of each, in order. The default
      * publishes one by one; Kafka's adapter sends them all before waiting.
      */
-    default java.util.List<Published> publishAll(java.util.List<java.util.Map.Entry<String, SpecificRecord>> events) {
-        java.util.List<Published> outcomes = new java.util.ArrayList<>();
-        for (java.util.Map.Entry<String, SpecificRecord> event : events) {
+    default List<Published> publishAll(List<Map.Entry<String, SpecificRecord>> events) {
+        List<Published> outcomes = new ArrayList<>();
+        for (Map.Entry<String, SpecificRecord> event : events) {
             try {
                 publish(event.getKey(), event.getValue());
                 outcomes.add(new Published.Durable());

@@ -1,5 +1,6 @@
 package dev.unsubsync.capture.domain;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -59,7 +60,7 @@ public final class PeerCredential {
     }
 
     /** The path and query of a URI as sent: the part a credential signs. */
-    public static String pathAndQuery(java.net.URI uri) {
+    public static String pathAndQuery(URI uri) {
         return uri.getRawQuery() == null ? uri.getRawPath() : uri.getRawPath() + "?" + uri.getRawQuery();
     }
 

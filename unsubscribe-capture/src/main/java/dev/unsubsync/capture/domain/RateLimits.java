@@ -2,6 +2,7 @@ package dev.unsubsync.capture.domain;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -59,26 +60,26 @@ public final class RateLimits {
     }
 
     /** How long until {@code key} has a request left, without taking one; empty when it has one now. */
-    public java.util.Optional<Duration> peek(String key) {
+    public Optional<Duration> peek(String key) {
         if (perSecond <= 0) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Bucket bucket = buckets.get(key);
         if (bucket == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         long now = nanoTime.getAsLong();
         synchronized (bucket) {
             double tokens = Math.min(burst, bucket.tokens + Math.max(0, now - bucket.refilledAtNanos) / 1e9 * perSecond);
-            return tokens >= 1 ? java.util.Optional.empty()
-                    : java.util.Optional.of(Duration.ofNanos((long) Math.ceil((1 - tokens) / perSecond * 1e9)));
+            return tokens >= 1 ? Optional.empty()
+                    : Optional.of(Duration.ofNanos((long) Math.ceil((1 - tokens) / perSecond * 1e9)));
         }
     }
 
     /** Takes one request from {@code key}'s allowance; empty when allowed, else how long until one is. */
-    public java.util.Optional<Duration> acquire(String key) {
+    public Optional<Duration> acquire(String key) {
         if (perSecond <= 0) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         long now = nanoTime.getAsLong();
         if (buckets.size() >= maxKeys && !buckets.containsKey(key)) {
@@ -91,9 +92,9 @@ public final class RateLimits {
             bucket.refilledAtNanos = now;
             if (bucket.tokens >= 1) {
                 bucket.tokens -= 1;
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
-            return java.util.Optional.of(Duration.ofNanos((long) Math.ceil((1 - bucket.tokens) / perSecond * 1e9)));
+            return Optional.of(Duration.ofNanos((long) Math.ceil((1 - bucket.tokens) / perSecond * 1e9)));
         }
     }
 }

@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -22,14 +23,14 @@ public final class SettingsService {
     private final Supplier<SyncSettings> current;
     private final Consumer<SyncSettings> publisher;
     private final Clock clock;
-    private final java.util.function.BooleanSupplier read;
+    private final BooleanSupplier read;
 
     /**
      * @param current   the settings in force
      * @param publisher makes new settings durable (throws {@link EventNotDurableException} when it cannot)
      * @param read      whether the stored settings have been read (until then a change would apply to the defaults)
      */
-    public SettingsService(Supplier<SyncSettings> current, Consumer<SyncSettings> publisher, Clock clock, java.util.function.BooleanSupplier read) {
+    public SettingsService(Supplier<SyncSettings> current, Consumer<SyncSettings> publisher, Clock clock, BooleanSupplier read) {
         this.current = current;
         this.publisher = publisher;
         this.clock = clock;

@@ -3,14 +3,20 @@ package dev.unsubsync.capture.domain;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
 import dev.unsubsync.schemas.PersonKey;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Turns a submitted unsubscribe into an {@link UnsubscribeRecorded} event and makes it durable: checked first by the
@@ -22,7 +28,7 @@ public final class UnsubscribeRecorder {
     private final EventPublisher publisher;
     private final Clock clock;
     private final UnsubscribeValidator validator;
-    private final Map<String, UnsubscribeRecorded> recentKeys = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<String, UnsubscribeRecorded> recentKeys = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, UnsubscribeRecorded> eldest) {
             return size() > RECENT_KEYS;
@@ -54,7 +60,7 @@ public final class UnsubscribeRecorder {
     public Recorded record(UnsubscribeRequest request, String origin, String idempotencyKey) {
         try {
             return recordAsync(request, origin, idempotencyKey).join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
@@ -66,7 +72,7 @@ public final class UnsubscribeRecorder {
      * As {@link #record(UnsubscribeRequest, String, String)}, answering at once: invalid input throws here, and the
      * future completes once Kafka holds the event (or fails with {@link EventNotDurableException}).
      */
-    public java.util.concurrent.CompletableFuture<Recorded> recordAsync(UnsubscribeRequest request, String origin, String idempotencyKey) {
+    public CompletableFuture<Recorded> recordAsync(UnsubscribeRequest request, String origin, String idempotencyKey) {
         String key = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey.trim()
                 : request.upstreamEventId() != null && !request.upstreamEventId().isBlank() ? request.upstreamEventId().trim() : null;
         UnsubscribeRecorded event = toEvent(request, origin);
@@ -84,7 +90,7 @@ public final class UnsubscribeRecorder {
                 throw new InvalidUnsubscribeException(List.of(new FieldError("Idempotency-Key",
                         "was used for " + earlier.getEmail() + " already; a new unsubscribe needs a new key")));
             }
-            return java.util.concurrent.CompletableFuture.completedFuture(new Recorded(earlier, true));
+            return CompletableFuture.completedFuture(new Recorded(earlier, true));
         }
         return publisher.publishAsync(PersonKey.of(keyed.getEmail()), keyed).thenApply(done -> {
             recentKeys.put(scoped, keyed);
@@ -107,7 +113,7 @@ public final class UnsubscribeRecorder {
 
     /** The event id of a keyed unsubscribe: the same for the same caller and key, whichever instance records it. */
     static String keyedEventId(String origin, String key) {
-        return UUID.nameUUIDFromBytes((origin + "|" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes((origin + "|" + key).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     /** Most unsubscribes one batch request may carry. */
@@ -124,7 +130,7 @@ public final class UnsubscribeRecorder {
      * are awaited together, and each item gets its own outcome.
      */
     public List<ItemOutcome> recordAll(List<UnsubscribeRequest> requests, String origin) {
-        return recordAll(requests, java.util.Collections.nCopies(requests.size(), null), origin);
+        return recordAll(requests, Collections.nCopies(requests.size(), null), origin);
     }
 
     /**
@@ -137,7 +143,7 @@ public final class UnsubscribeRecorder {
             throw new InvalidUnsubscribeException(List.of(new FieldError("unsubscribes", "at most " + MAX_BATCH + " per request, got " + requests.size())));
         }
         List<ItemOutcome> outcomes = new ArrayList<>();
-        List<java.util.Map.Entry<String, org.apache.avro.specific.SpecificRecord>> valid = new ArrayList<>();
+        List<Map.Entry<String, SpecificRecord>> valid = new ArrayList<>();
         List<Integer> validIndex = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
             try {
@@ -148,7 +154,7 @@ public final class UnsubscribeRecorder {
                 } else if (keys.get(i) != null) {
                     event.setEventId(keyedEventId(origin, keys.get(i)));
                 }
-                valid.add(java.util.Map.entry(PersonKey.of(event.getEmail()), event));
+                valid.add(Map.entry(PersonKey.of(event.getEmail()), event));
                 validIndex.add(i);
                 outcomes.add(new ItemOutcome(i, event, List.of(), null));
             } catch (InvalidUnsubscribeException e) {

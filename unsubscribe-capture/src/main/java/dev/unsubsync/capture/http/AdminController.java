@@ -1,16 +1,12 @@
 package dev.unsubsync.capture.http;
 
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
-import dev.unsubsync.kit.http.Problem;
-import dev.unsubsync.kit.security.RequiresScope;
-import dev.unsubsync.kit.security.Scope;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.unsubsync.capture.config.CaptureConfiguration;
 import dev.unsubsync.capture.kafka.HistoryStreams;
 import dev.unsubsync.capture.kafka.PipelineFigures;
+import dev.unsubsync.kit.http.Problem;
+import dev.unsubsync.kit.security.RequiresScope;
+import dev.unsubsync.kit.security.Scope;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpHeaders;
@@ -28,9 +24,15 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,20 +58,20 @@ public class AdminController {
 
     /** The pusher as the console shows it. */
     @Serdeable
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record PusherView(String status,
-                             @io.swagger.v3.oas.annotations.media.Schema(types = {"object", "null"}, description = "the pusher's own /health answer") @Nullable Object health, PipelineFigures.Figures figures) {
+                             @Schema(types = {"object", "null"}, description = "the pusher's own /health answer") @Nullable Object health, PipelineFigures.Figures figures) {
     }
 
     /** One day of the chart. */
     @Serdeable
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Day(String day, Map<String, Long> counts) {
     }
 
     /** Unsubscribes per day and source; {@code complete} is false when an instance holding some of them did not answer. */
     @Serdeable
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Daily(List<Day> days, List<String> sources, boolean complete) {
     }
 
@@ -79,7 +81,7 @@ public class AdminController {
     private final JsonMapper json;
     private final Clock clock;
     private final PeerCalls peers;
-    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     public AdminController(CaptureConfiguration config, PipelineFigures figures, Optional<HistoryStreams> history, JsonMapper json, Clock clock,
                            PeerCalls peers) {

@@ -1,15 +1,11 @@
 package dev.unsubsync.capture.http;
 
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.unsubsync.events.HistoryEntry;
+import dev.unsubsync.events.PersonHistory;
 import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.kit.security.RequiresScope;
 import dev.unsubsync.kit.security.Scope;
-import dev.unsubsync.events.HistoryEntry;
-import dev.unsubsync.events.PersonHistory;
 import dev.unsubsync.schemas.PersonTimeline;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -22,6 +18,11 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import java.time.Duration;
 import java.util.List;
 
@@ -55,7 +56,7 @@ public class HistoryController {
 
     /** The person now ({@link PersonTimeline#state}) and their whole history. */
     @Serdeable
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Person(String person, String email, boolean unsubscribed, List<String> topics, @Nullable Entry salesforce, List<Entry> history) {
         static Person of(String key, PersonHistory history) {
             PersonTimeline.State state = PersonTimeline.state(key, history);

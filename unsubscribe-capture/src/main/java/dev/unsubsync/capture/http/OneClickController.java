@@ -1,17 +1,15 @@
 package dev.unsubsync.capture.http;
 
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
-import dev.unsubsync.kit.security.RequiresScope;
-import dev.unsubsync.kit.security.Scope;
 import dev.unsubsync.capture.config.CaptureConfiguration;
+import dev.unsubsync.capture.domain.EventNotDurableException;
+import dev.unsubsync.capture.domain.FormBody;
 import dev.unsubsync.capture.domain.OneClickTokens;
 import dev.unsubsync.capture.domain.UnsubscribeRecorder;
 import dev.unsubsync.capture.domain.UnsubscribeRequest;
+import dev.unsubsync.kit.security.RequiresScope;
+import dev.unsubsync.kit.security.Scope;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -22,6 +20,20 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,14 +49,14 @@ public class OneClickController {
     private static final MediaType HTML = MediaType.of("text/html;charset=utf-8");
 
     /** Longest the page waits for the instance holding the person's history to answer. */
-    private static final java.time.Duration HISTORY_TIMEOUT = java.time.Duration.ofSeconds(2);
+    private static final Duration HISTORY_TIMEOUT = Duration.ofSeconds(2);
 
     private final OneClickTokens tokens;
     private final UnsubscribeRecorder recorder;
-    private final java.time.Clock clock;
+    private final Clock clock;
     private final Optional<PersonHistories> histories;
 
-    public OneClickController(OneClickTokens tokens, UnsubscribeRecorder recorder, java.time.Clock clock, Optional<PersonHistories> histories) {
+    public OneClickController(OneClickTokens tokens, UnsubscribeRecorder recorder, Clock clock, Optional<PersonHistories> histories) {
         this.clock = clock;
         this.tokens = tokens;
         this.recorder = recorder;
@@ -77,8 +89,8 @@ public class OneClickController {
     public HttpResponse<String> unsubscribe(@PathVariable String token, @Nullable @Body String body) {
         Map<String, Object> form;
         try {
-            form = new java.util.HashMap<>(dev.unsubsync.capture.domain.FormBody.parse(body));
-        } catch (dev.unsubsync.capture.domain.FormBody.MalformedFormException e) {
+            form = new HashMap<>(FormBody.parse(body));
+        } catch (FormBody.MalformedFormException e) {
             return page(HttpStatus.BAD_REQUEST, "Not a one-click unsubscribe", escape(e.getMessage()));
         }
         return unsubscribe(token, form);
@@ -111,9 +123,9 @@ public class OneClickController {
         try {
             recorder.record(new UnsubscribeRequest(p.email(), p.salesforceId(), "one_click", null, null, null,
                     p.campaign() == null ? null : "campaign " + p.campaign(), null, null), "one-click", repeatKey(token, p.email()));
-        } catch (dev.unsubsync.capture.domain.EventNotDurableException e) {
+        } catch (EventNotDurableException e) {
             // A person in a browser reads a page, not a problem document; a mail client retries on the status.
-            return HttpResponse.<String>status(HttpStatus.SERVICE_UNAVAILABLE).header(io.micronaut.http.HttpHeaders.RETRY_AFTER, "5").contentType(HTML)
+            return HttpResponse.<String>status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").contentType(HTML)
                     .body(html("Not unsubscribed yet", "<p>We could not record it just now. Please try again in a moment.</p>"));
         }
         return page(HttpStatus.OK, "You are unsubscribed", escape(p.email()) + " will receive no more of these emails.");
@@ -127,9 +139,9 @@ public class OneClickController {
         String since = histories.map(h -> OneClickRepeats.since(h.find(email, false, HISTORY_TIMEOUT)))
                 .orElseGet(() -> OneClickRepeats.unknown("this instance runs without the history store"));
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return "one-click:" + java.time.LocalDate.now(clock) + ":" + java.util.HexFormat.of().formatHex(digest) + since;
-        } catch (java.security.NoSuchAlgorithmException e) {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return "one-click:" + LocalDate.now(clock) + ":" + HexFormat.of().formatHex(digest) + since;
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
@@ -148,12 +160,12 @@ public class OneClickController {
     }
 
     /** The person a link is for, as an API client sends it. */
-    @io.micronaut.serde.annotation.Serdeable
+    @Serdeable
     public record LinkRequest(@Nullable String email, @Nullable String salesforceId, @Nullable String campaign) {
     }
 
     /** What to put in the email. */
-    @io.micronaut.serde.annotation.Serdeable
+    @Serdeable
     public record Link(String url, Map<String, String> headers) {
     }
 

@@ -4,6 +4,7 @@ import dev.unsubsync.capture.config.CaptureConfiguration;
 import dev.unsubsync.capture.domain.PeerCredential;
 import jakarta.inject.Singleton;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 
 /**
@@ -23,9 +24,9 @@ final class PeerCalls {
     }
 
     /** A signed {@code GET} of {@code pathAndQuery} (raw, as sent) on the instance at {@code host:port}. */
-    java.net.http.HttpRequest get(String host, int port, String pathAndQuery, Duration timeout) {
+    HttpRequest get(String host, int port, String pathAndQuery, Duration timeout) {
         URI uri = URI.create(scheme + "://" + host + ":" + port + pathAndQuery);
-        return java.net.http.HttpRequest.newBuilder(uri).timeout(timeout).GET()
+        return HttpRequest.newBuilder(uri).timeout(timeout).GET()
                 .header(PeerCredential.HEADER, credential.sign("GET", PeerCredential.pathAndQuery(uri))).build();
     }
 }

@@ -6,6 +6,9 @@ import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -36,7 +39,7 @@ final class PersonHistories {
     private final HistoryStreams history;
     private final PeerCalls peers;
     private final JsonMapper json;
-    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     PersonHistories(HistoryStreams history, PeerCalls peers, JsonMapper json) {
         this.history = history;
@@ -62,11 +65,11 @@ final class PersonHistories {
     }
 
     private Answer ask(HistoryStreams.Owner.There there, String email, Duration timeout) {
-        java.net.http.HttpRequest forward = peers.get(there.host(), there.port(), "/v1/unsubscribes/"
+        HttpRequest forward = peers.get(there.host(), there.port(), "/v1/unsubscribes/"
                 + URLEncoder.encode(email, StandardCharsets.UTF_8).replace("+", "%20") + "?forwarded=true", timeout);
         String peer = there.host() + ":" + there.port();
         try {
-            java.net.http.HttpResponse<byte[]> answer = http.send(forward, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> answer = http.send(forward, HttpResponse.BodyHandlers.ofByteArray());
             return switch (answer.statusCode()) {
                 case 200 -> new Answer.Found(json.readValue(answer.body(), HistoryController.Person.class));
                 case 404 -> new Answer.Absent();

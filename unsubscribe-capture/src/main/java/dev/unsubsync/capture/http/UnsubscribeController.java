@@ -1,18 +1,13 @@
 package dev.unsubsync.capture.http;
 
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
-import dev.unsubsync.kit.http.Problem;
-import dev.unsubsync.kit.http.ApiFilter;
-import dev.unsubsync.kit.security.RequiresScope;
-import dev.unsubsync.kit.security.Scope;
 import dev.unsubsync.capture.domain.FieldError;
 import dev.unsubsync.capture.domain.UnsubscribeRecorder;
 import dev.unsubsync.capture.domain.UnsubscribeRequest;
 import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.kit.http.ApiFilter;
+import dev.unsubsync.kit.http.Problem;
+import dev.unsubsync.kit.security.RequiresScope;
+import dev.unsubsync.kit.security.Scope;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -20,12 +15,22 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.SerdeImport;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** {@code POST /v1/unsubscribes}: records one unsubscribe; 202 once Kafka holds it. */
 @Controller("/v1/unsubscribes")
@@ -81,7 +86,7 @@ public class UnsubscribeController {
                     "the request body must be {\"unsubscribes\": [ ... ]}", List.of());
         }
         String origin = http.getAttribute(ApiFilter.CALLER, String.class).orElse("api");
-        List<ItemResult> results = new java.util.ArrayList<>();
+        List<ItemResult> results = new ArrayList<>();
         int accepted = 0;
         int invalid = 0;
         int notDurable = 0;
@@ -118,9 +123,9 @@ public class UnsubscribeController {
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @RequiresScope(Scope.ADMIN)
-    @io.micronaut.http.annotation.Delete(value = "/{person}", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<?> remove(HttpRequest<?> http, @io.micronaut.http.annotation.PathVariable String person,
-                                  @Nullable @io.micronaut.http.annotation.QueryValue String reason) {
+    @Delete(value = "/{person}", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<?> remove(HttpRequest<?> http, @PathVariable String person,
+                                  @Nullable @QueryValue String reason) {
         String origin = http.getAttribute(ApiFilter.CALLER, String.class).orElse("api");
         var removed = recorder.remove(person, reason, origin);
         return HttpResponse.status(HttpStatus.ACCEPTED)
@@ -136,9 +141,9 @@ public class UnsubscribeController {
     @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @RequiresScope(Scope.INGEST)
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    public java.util.concurrent.CompletableFuture<HttpResponse<?>> record(HttpRequest<?> http, @Nullable @Body UnsubscribeRequest request) {
+    public CompletableFuture<HttpResponse<?>> record(HttpRequest<?> http, @Nullable @Body UnsubscribeRequest request) {
         if (request == null) {
-            return java.util.concurrent.CompletableFuture.completedFuture(Problem.response(HttpStatus.BAD_REQUEST, "invalid-request",
+            return CompletableFuture.completedFuture(Problem.response(HttpStatus.BAD_REQUEST, "invalid-request",
                     "Invalid unsubscribe", "the request body must be a JSON object", List.of()));
         }
         String origin = http.getAttribute(ApiFilter.CALLER, String.class).orElse("api");

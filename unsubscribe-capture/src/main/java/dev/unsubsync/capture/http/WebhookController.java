@@ -1,12 +1,5 @@
 package dev.unsubsync.capture.http;
 
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
-import dev.unsubsync.kit.kafka.TopicRecords;
-import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.capture.domain.EventNotDurableException;
 import dev.unsubsync.capture.domain.InvalidUnsubscribeException;
 import dev.unsubsync.capture.domain.UnsubscribeRecorder;
@@ -16,6 +9,9 @@ import dev.unsubsync.capture.domain.webhooks.WebhookCall;
 import dev.unsubsync.capture.domain.webhooks.WebhookEvent;
 import dev.unsubsync.capture.domain.webhooks.WebhookProvider;
 import dev.unsubsync.capture.domain.webhooks.WebhookRejected;
+import dev.unsubsync.capture.kafka.CaptureProducers;
+import dev.unsubsync.kit.http.Problem;
+import dev.unsubsync.kit.kafka.TopicRecords;
 import dev.unsubsync.schemas.Topics;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -27,14 +23,21 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -67,7 +70,7 @@ public class WebhookController {
     private final Clock clock;
 
     public WebhookController(List<WebhookProvider> providers, UnsubscribeRecorder recorder,
-                             dev.unsubsync.capture.kafka.CaptureProducers producers, Clock clock) {
+                             CaptureProducers producers, Clock clock) {
         this.providers = providers.stream().collect(Collectors.toUnmodifiableMap(WebhookProvider::name, p -> p));
         this.recorder = recorder;
         this.deadLetters = producers.deadLetters();
@@ -83,7 +86,7 @@ public class WebhookController {
     @ApiResponse(responseCode = "406", description = "Mailgun's answer to a payload it signed but that can never be used (kept on webhooks-dlt)", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The provider's own payload, byte for byte as it signed it: JSON (SendGrid, "
+    @RequestBody(description = "The provider's own payload, byte for byte as it signed it: JSON (SendGrid, "
             + "Mailgun, Postmark, SparkPost), a form (Mandrill) or an SNS message (Amazon SES)", required = true, content = {
             @Content(mediaType = "application/json"), @Content(mediaType = "application/x-www-form-urlencoded"), @Content(mediaType = "text/plain")})
     @Post(value = "/{provider}", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
@@ -92,7 +95,7 @@ public class WebhookController {
         WebhookProvider webhook = providers.get(provider);
         if (webhook == null) {
             return reject(provider, raw, new WebhookRejected(404, "no webhook for provider '" + provider + "' is configured here (configured: "
-                    + new java.util.TreeSet<>(providers.keySet()) + ")", false));
+                    + new TreeSet<>(providers.keySet()) + ")", false));
         }
         Instant now = clock.instant();
         Verified verified;
@@ -133,8 +136,8 @@ public class WebhookController {
             LOG.warn("{} webhook call: {} recorded, {} kept on {}: {}", provider, recorded, unusable.size(), Topics.WEBHOOK_DEAD_LETTERS, reason);
         }
         verified.accepted(now);
-        return HttpResponse.ok(unusable.isEmpty() ? java.util.Map.of("recorded", recorded, "ignored", 0)
-                : java.util.Map.of("recorded", recorded, "ignored", 0, "unusable", unusable, "keptOnDeadLetterTopic", true));
+        return HttpResponse.ok(unusable.isEmpty() ? Map.of("recorded", recorded, "ignored", 0)
+                : Map.of("recorded", recorded, "ignored", 0, "unusable", unusable, "keptOnDeadLetterTopic", true));
     }
 
     /** Keeps a provider's body whole on the webhook dead-letter topic, with the provider and the reason in headers. */
@@ -160,7 +163,7 @@ public class WebhookController {
         LOG.warn("Refused a {} webhook call ({}): {}", provider, rejected.status(), rejected.getMessage());
         if (rejected.status() < 300) {
             // The provider retries anything else, and would only send the same unusable payload again: it is kept.
-            return HttpResponse.ok(java.util.Map.of("recorded", 0, "keptOnDeadLetterTopic", true, "reason", rejected.getMessage()));
+            return HttpResponse.ok(Map.of("recorded", 0, "keptOnDeadLetterTopic", true, "reason", rejected.getMessage()));
         }
         var response = Problem.response(HttpStatus.valueOf(rejected.status()), "webhook-rejected", "Webhook call refused", rejected.getMessage(), null);
         return rejected.status() == 503 ? response.header("Retry-After", "5") : response;

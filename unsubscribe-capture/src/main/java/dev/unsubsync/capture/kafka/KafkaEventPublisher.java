@@ -1,13 +1,20 @@
 package dev.unsubsync.capture.kafka;
 
-import dev.unsubsync.kit.kafka.TopicRecords;
 import dev.unsubsync.capture.config.CaptureConfiguration;
 import dev.unsubsync.capture.domain.EventNotDurableException;
 import dev.unsubsync.capture.domain.EventPublisher;
+import dev.unsubsync.events.ConsoleSessionEnded;
 import dev.unsubsync.events.SyncSettings;
+import dev.unsubsync.kit.kafka.TopicRecords;
 import dev.unsubsync.schemas.Topics;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
@@ -42,19 +49,19 @@ public class KafkaEventPublisher implements EventPublisher {
     }
 
     @Override
-    public java.util.List<Published> publishAll(java.util.List<java.util.Map.Entry<String, SpecificRecord>> events) {
-        java.util.List<java.util.concurrent.Future<RecordMetadata>> sends = new java.util.ArrayList<>();
-        java.util.List<Published> outcomes = new java.util.ArrayList<>();
-        for (java.util.Map.Entry<String, SpecificRecord> event : events) {
+    public List<Published> publishAll(List<Map.Entry<String, SpecificRecord>> events) {
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        List<Published> outcomes = new ArrayList<>();
+        for (Map.Entry<String, SpecificRecord> event : events) {
             try {
                 sends.add(batchProducer.send(TopicRecords.of(Topics.UNSUBSCRIBE_EVENTS, event.getKey(), event.getValue())));
             } catch (RuntimeException e) {
-                sends.add(java.util.concurrent.CompletableFuture.failedFuture(e));
+                sends.add(CompletableFuture.failedFuture(e));
             }
         }
         // One deadline for the whole batch: the producer batches these sends into few requests.
         long deadline = System.nanoTime() + config.getPublishTimeout().toNanos();
-        for (java.util.concurrent.Future<RecordMetadata> send : sends) {
+        for (Future<RecordMetadata> send : sends) {
             try {
                 send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 outcomes.add(new Published.Durable());
@@ -75,7 +82,7 @@ public class KafkaEventPublisher implements EventPublisher {
     }
 
     @Override
-    public java.util.concurrent.CompletableFuture<Void> publishAsync(String key, SpecificRecord event) {
+    public CompletableFuture<Void> publishAsync(String key, SpecificRecord event) {
         return send(TopicRecords.of(Topics.UNSUBSCRIBE_EVENTS, key, event));
     }
 
@@ -83,10 +90,10 @@ public class KafkaEventPublisher implements EventPublisher {
      * Sends and answers at once: the future completes from the producer's callback, or fails with an
      * {@link EventNotDurableException} (refused, or not acknowledged within {@code capture.publish-timeout}).
      */
-    private java.util.concurrent.CompletableFuture<Void> send(ProducerRecord<String, SpecificRecord> record) {
+    private CompletableFuture<Void> send(ProducerRecord<String, SpecificRecord> record) {
         String topic = record.topic();
         SpecificRecord event = record.value();
-        java.util.concurrent.CompletableFuture<Void> durable = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Void> durable = new CompletableFuture<>();
         try {
             producer.send(record, (metadata, error) -> {
                 if (error == null) {
@@ -102,8 +109,8 @@ public class KafkaEventPublisher implements EventPublisher {
             durable.completeExceptionally(failed(topic, event, e.getClass().getSimpleName() + ": " + e.getMessage(), e));
         }
         return durable.orTimeout(config.getPublishTimeout().toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(error -> {
-            Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
-            return java.util.concurrent.CompletableFuture.failedFuture(cause instanceof EventNotDurableException ? cause
+            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+            return CompletableFuture.failedFuture(cause instanceof EventNotDurableException ? cause
                     : failed(topic, event, "Kafka did not acknowledge within " + config.getPublishTimeout(), cause));
         });
     }
@@ -114,7 +121,7 @@ public class KafkaEventPublisher implements EventPublisher {
     }
 
     /** Makes a console logout durable, so every instance refuses the session. */
-    public void publishSessionEnded(dev.unsubsync.events.ConsoleSessionEnded ended) {
+    public void publishSessionEnded(ConsoleSessionEnded ended) {
         publish(TopicRecords.of(Topics.CONSOLE_SESSIONS_ENDED, ended.getSessionId(), ended));
     }
 
@@ -123,7 +130,7 @@ public class KafkaEventPublisher implements EventPublisher {
         SpecificRecord event = record.value();
         try {
             send(record).join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             throw e.getCause() instanceof EventNotDurableException notDurable ? notDurable
                     : failed(topic, event, "interrupted or failed while waiting for Kafka: " + e.getCause(), e.getCause());
         }

@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
+import java.security.SignatureException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -170,7 +171,7 @@ public final class AmazonSes implements WebhookProvider {
             if (!verifier.verify(signature)) {
                 throw new WebhookRejected(401, "SNS signature does not match", false);
             }
-        } catch (java.security.SignatureException e) {
+        } catch (SignatureException e) {
             throw new WebhookRejected(401, "SNS signature does not match", false);
         } catch (IOException e) {
             throw new WebhookRejected(503, "could not fetch the SNS signing certificate: " + e.getMessage(), false);

@@ -2,6 +2,7 @@ package dev.unsubsync.capture.domain.webhooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unsubsync.capture.domain.FormBody;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -73,8 +74,8 @@ public final class Mandrill implements WebhookProvider {
         }
         Map<String, String> form;
         try {
-            form = dev.unsubsync.capture.domain.FormBody.parse(new String(body, StandardCharsets.UTF_8));
-        } catch (dev.unsubsync.capture.domain.FormBody.MalformedFormException e) {
+            form = FormBody.parse(new String(body, StandardCharsets.UTF_8));
+        } catch (FormBody.MalformedFormException e) {
             throw new WebhookRejected(400, e.getMessage(), false);
         }
         StringBuilder signed = new StringBuilder(url);

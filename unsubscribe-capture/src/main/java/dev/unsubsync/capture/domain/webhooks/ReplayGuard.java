@@ -1,7 +1,10 @@
 package dev.unsubsync.capture.domain.webhooks;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,14 +32,14 @@ public final class ReplayGuard {
      */
     public static String keyOf(byte[]... signed) {
         try {
-            java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             for (byte[] part : signed) {
                 sha256.update(part);
                 // A separator, so ("ab", "c") and ("a", "bc") differ.
                 sha256.update((byte) 0);
             }
-            return java.util.HexFormat.of().formatHex(sha256.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(sha256.digest());
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }

@@ -8,6 +8,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.SignatureException;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -138,7 +139,7 @@ public final class SendGrid implements WebhookProvider {
             verifier.update(timestamp.getBytes(StandardCharsets.UTF_8));
             verifier.update(body);
             return verifier.verify(der);
-        } catch (java.security.SignatureException e) {
+        } catch (SignatureException e) {
             // A signature that is not even valid DER: simply not a match.
             return false;
         } catch (GeneralSecurityException e) {

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertPathBuilder;
+import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -143,7 +145,7 @@ public final class SnsCertificates implements AmazonSes.Certificates {
         if (found.isEmpty() || !(found.iterator().next() instanceof X509Certificate leaf)) {
             throw new GeneralSecurityException("no X.509 certificate at " + url);
         }
-        leaf.checkValidity(java.util.Date.from(clock.instant()));
+        leaf.checkValidity(Date.from(clock.instant()));
         if (!names(leaf, url.getHost())) {
             throw new GeneralSecurityException("the certificate at " + url + " is for " + leaf.getSubjectX500Principal().getName() + ", not " + url.getHost());
         }
@@ -151,11 +153,11 @@ public final class SnsCertificates implements AmazonSes.Certificates {
         target.setCertificate(leaf);
         PKIXBuilderParameters parameters = new PKIXBuilderParameters(anchors, target);
         parameters.setRevocationEnabled(false);
-        parameters.setDate(java.util.Date.from(clock.instant()));
+        parameters.setDate(Date.from(clock.instant()));
         parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(found)));
         try {
             CertPathBuilder.getInstance("PKIX").build(parameters);
-        } catch (java.security.cert.CertPathBuilderException e) {
+        } catch (CertPathBuilderException e) {
             throw new GeneralSecurityException("the certificate at " + url + " does not chain to a trusted CA: " + e.getMessage(), e);
         }
         return leaf;

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -22,7 +23,7 @@ public final class SnsHttp implements AmazonSes.Certificates, AmazonSes.Confirma
     }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
-    private final SnsCertificates certificates = new SnsCertificates(url -> send(url).body(), SnsCertificates.jdkAnchors(), java.time.Clock.systemUTC());
+    private final SnsCertificates certificates = new SnsCertificates(url -> send(url).body(), SnsCertificates.jdkAnchors(), Clock.systemUTC());
 
     @Override
     public X509Certificate fetch(URI url) throws IOException, GeneralSecurityException {
