@@ -61,6 +61,25 @@ class UnsubscribeApiTest implements TestPropertyProvider {
     }
 
     @Test
+    void aRequestNoRouteTakesAnswersOurProblemShapeNotTheFrameworks() throws Exception {
+        HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(server.getURI().resolve("/no/such/thing"))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, unknown.statusCode(), unknown.body());
+        assertEquals("application/problem+json", unknown.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(unknown.body().contains("\"type\":\"https://unsubsync.dev/problems/not-found\""), unknown.body());
+        assertTrue(unknown.body().contains("/no/such/thing"), unknown.body());
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(server.getURI().resolve("/u/not-a-token")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), "a controller's own 404 page passes through");
+
+        HttpResponse<String> method = http.send(HttpRequest.newBuilder(server.getURI().resolve("/v1/unsubscribes"))
+                .header("Authorization", "Bearer " + TOKEN).method("PATCH", HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, method.statusCode(), method.body());
+        assertTrue(method.body().contains("\"type\":\"https://unsubsync.dev/problems/method-not-allowed\""), method.body());
+    }
+
+    @Test
     void acceptedUnsubscribeIsOnTheTopicKeyedByPersonBeforeThe202() throws Exception {
         String email = "Accepted." + UUID.randomUUID() + "@Example.com";
         HttpResponse<String> response = post("{\"email\":\"" + email + "\",\"salesforceId\":\"003000000000001\",\"source\":\"one_click\",\"reason\":\"test\"}", TOKEN);
