@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unsubsync.kit.Backoff;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;
 import java.net.URI;
@@ -48,6 +49,8 @@ import org.junit.jupiter.api.Test;
 class ClusterFaultTest {
 
     private static final int RATE = Integer.getInteger("cluster.rate", 200);
+    /** An upstream client's wait before trying the next instance: the project's one backoff, 50 ms doubling to 1 s. */
+    private static final Backoff CLIENT_BACKOFF = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1));
     private static final int SECONDS = Integer.getInteger("cluster.seconds", 150);
     private static final String TOKEN = LocalStack.CAPTURE_TOKEN;
     /**
@@ -135,7 +138,7 @@ class ClusterFaultTest {
                     }
                     retries.incrementAndGet();
                     try {
-                        Thread.sleep(Math.min(1000, 50L << Math.min(attempt, 4)));
+                        CLIENT_BACKOFF.sleep(attempt + 1);
                     } catch (InterruptedException e) {
                         return;
                     }
@@ -305,11 +308,10 @@ class ClusterFaultTest {
         return lag;
     }
 
-    private void sleepUntil(int second) throws InterruptedException {
-        long wait = began + TimeUnit.SECONDS.toNanos(second) - System.nanoTime();
-        if (wait > 0) {
-            TimeUnit.NANOSECONDS.sleep(wait);
-        }
+    /** Waits until {@code second} seconds into the test (the fault schedule's next point). */
+    private void sleepUntil(int second) {
+        long at = began + TimeUnit.SECONDS.toNanos(second);
+        await().atMost(Duration.ofSeconds(second + 60L)).pollInterval(Duration.ofMillis(100)).until(() -> System.nanoTime() >= at);
     }
 
     private synchronized void mark(String what) {

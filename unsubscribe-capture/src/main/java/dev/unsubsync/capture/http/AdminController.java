@@ -14,7 +14,6 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
-import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -81,6 +80,7 @@ public class AdminController {
     private final JsonMapper json;
     private final Clock clock;
     private final PeerCalls peers;
+    private final ServiceRelay relay;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     public AdminController(CaptureConfiguration config, PipelineFigures figures, Optional<HistoryStreams> history, JsonMapper json, Clock clock,
@@ -91,6 +91,7 @@ public class AdminController {
         this.history = history;
         this.json = json;
         this.clock = clock;
+        this.relay = new ServiceRelay(config, http);
     }
 
     /** The pusher's health (its own {@code /health}) and its figures from Kafka. */
@@ -127,7 +128,7 @@ public class AdminController {
     @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @Get(value = "/salesforce/fields", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> fields(@Nullable @QueryValue String marketoField) {
-        return relay("pusher", config.getPusherUrl(), "GET", "/v1/salesforce/fields" + query("marketoField", marketoField));
+        return relay.toPusher("GET", "/v1/salesforce/fields" + ServiceRelay.query("marketoField", marketoField));
     }
 
     @Operation(summary = "Search Salesforce fields by label, through the pusher (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
@@ -139,7 +140,7 @@ public class AdminController {
     @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @Get(value = "/salesforce/fields/search", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> searchFields(@Nullable @QueryValue String label) {
-        return relay("pusher", config.getPusherUrl(), "GET", "/v1/salesforce/fields/search" + query("label", label));
+        return relay.toPusher("GET", "/v1/salesforce/fields/search" + ServiceRelay.query("label", label));
     }
 
     @Operation(summary = "Salesforce's API allowance, through the pusher (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
@@ -151,7 +152,7 @@ public class AdminController {
     @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @Get(value = "/salesforce/limits", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> limits() {
-        return relay("pusher", config.getPusherUrl(), "GET", "/v1/salesforce/limits");
+        return relay.toPusher("GET", "/v1/salesforce/limits");
     }
 
     @Operation(summary = "Every Contact and Lead with an email, through the pusher (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
@@ -163,7 +164,7 @@ public class AdminController {
     @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @Get(value = "/salesforce/people", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> salesforcePeople(@Nullable @QueryValue String email) {
-        return relay("pusher", config.getPusherUrl(), "GET", "/v1/salesforce/people" + query("email", email));
+        return relay.toPusher("GET", "/v1/salesforce/people" + ServiceRelay.query("email", email));
     }
 
     @Operation(summary = "One Contact or Lead, through the pusher (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
@@ -175,7 +176,7 @@ public class AdminController {
     @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @Get(value = "/salesforce/people/{id}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> salesforcePerson(@PathVariable String id) {
-        return relay("pusher", config.getPusherUrl(), "GET", "/v1/salesforce/people/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+        return relay.toPusher("GET", "/v1/salesforce/people/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
     }
 
     @Operation(summary = "The nightly runs, through the reconciler (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
@@ -187,7 +188,7 @@ public class AdminController {
     @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @Get(value = "/runs", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> runs() {
-        return relay("reconciler", config.getReconcilerUrl(), "GET", "/v1/runs");
+        return relay.toReconciler("GET", "/v1/runs");
     }
 
     @Operation(summary = "One nightly run, through the reconciler (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
@@ -199,7 +200,7 @@ public class AdminController {
     @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @Get(value = "/runs/{id}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> run(@PathVariable String id) {
-        return relay("reconciler", config.getReconcilerUrl(), "GET", "/v1/runs/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+        return relay.toReconciler("GET", "/v1/runs/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
     }
 
     @Operation(summary = "Start a nightly run now, through the reconciler (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
@@ -211,7 +212,7 @@ public class AdminController {
     @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @Post(value = "/runs", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> runNow() {
-        return relay("reconciler", config.getReconcilerUrl(), "POST", "/v1/runs");
+        return relay.toReconciler("POST", "/v1/runs");
     }
 
     /** Unsubscribes recorded per UTC day and source over the last {@code days} days (1–366, default 30), today included. */
@@ -269,33 +270,5 @@ public class AdminController {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
-    }
-
-    private HttpResponse<?> relay(String service, @Nullable String base, String method, String path) {
-        if (base == null || base.isBlank()) {
-            return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "not-configured", "The " + service + " is not configured",
-                    "set capture." + service + "-url to show this", null);
-        }
-        java.net.http.HttpRequest.Builder call = java.net.http.HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + config.getServicesToken())
-                .method(method, java.net.http.HttpRequest.BodyPublishers.noBody());
-        try {
-            java.net.http.HttpResponse<String> answer = http.send(call.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-            MutableHttpResponse<String> response = HttpResponse.<String>status(HttpStatus.valueOf(answer.statusCode()))
-                    .contentType(answer.headers().firstValue(HttpHeaders.CONTENT_TYPE).orElse(MediaType.APPLICATION_JSON)).body(answer.body());
-            answer.headers().firstValue(HttpHeaders.LOCATION).ifPresent(location -> response.header(HttpHeaders.LOCATION, location.replace("/v1/", "/v1/admin/")));
-            answer.headers().firstValue(HttpHeaders.RETRY_AFTER).ifPresent(after -> response.header(HttpHeaders.RETRY_AFTER, after));
-            return response;
-        } catch (IOException e) {
-            return Problem.response(HttpStatus.BAD_GATEWAY, "unreachable", "The " + service + " did not answer",
-                    "the " + service + " at " + base + " did not answer: " + e.getMessage(), null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Problem.response(HttpStatus.SERVICE_UNAVAILABLE, "interrupted", "Interrupted", "interrupted", null);
-        }
-    }
-
-    private static String query(String name, @Nullable String value) {
-        return value == null || value.isBlank() ? "" : "?" + name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }
