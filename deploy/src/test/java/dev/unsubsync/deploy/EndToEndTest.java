@@ -194,7 +194,7 @@ class EndToEndTest {
         String id = (String) alan.get("Id");
         // Opted out in Salesforce while the sync is off, and read by the directory so: an opt-out already there when the
         // sync is turned on is the nightly run's to bring over (with the sync on, the directory would record it at once).
-        salesforce.update("Contact", id, Map.of("HasOptedOutOfEmail", true));
+        salesforce.editAsUser(id, Map.of("HasOptedOutOfEmail", true));
         awaitDirectoryOptedOut("alan.turing@example.com", id);
         HttpResponse<String> settings = putSettings(true);
         assertEquals(200, settings.statusCode(), settings.body());
@@ -225,7 +225,7 @@ class EndToEndTest {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> http.send(HttpRequest.newBuilder(
                     URI.create(stack.captureUrl() + "/v1/settings")).header("Authorization", "Bearer " + LocalStack.CAPTURE_TOKEN).build(),
                     HttpResponse.BodyHandlers.ofString()).body().contains("\"nightlySyncEnabled\":true"));
-            salesforce.update("Contact", contact, Map.of("HasOptedOutOfEmail", true));
+            salesforce.editAsUser(contact, Map.of("HasOptedOutOfEmail", true));
 
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                     .until(() -> Boolean.TRUE.equals(salesforce.get("Lead", lead).get("HasOptedOutOfEmail")));

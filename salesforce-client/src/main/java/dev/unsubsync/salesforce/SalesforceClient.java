@@ -57,6 +57,15 @@ public class SalesforceClient {
         this.bulk = new BulkApi(transport, config, Clock.systemUTC(), duration -> Thread.sleep(duration.toMillis()));
     }
 
+    /**
+     * The ID of the user this client acts as (the integration user), from the token response's identity URL; empty while
+     * Salesforce cannot be reached or does not say. A record whose {@code LastModifiedById} is this one was last changed
+     * by our own writes.
+     */
+    public Optional<String> userId() {
+        return transport.userId();
+    }
+
     /** Usage of the daily API allowance, from the last {@code Sforce-Limit-Info} header seen. */
     public Optional<ApiUsage> apiUsage() {
         return transport.apiUsage();

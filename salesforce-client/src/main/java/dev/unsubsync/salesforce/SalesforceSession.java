@@ -23,8 +23,11 @@ final class SalesforceSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(SalesforceSession.class);
 
-    /** A session: the token and where to use it. */
-    record Session(String accessToken, String instanceUrl) {
+    /**
+     * A session: the token, where to use it, and the ID of the user it acts as (from the token response's identity URL,
+     * {@code …/id/<org>/<user>}; null when the response has none).
+     */
+    record Session(String accessToken, String instanceUrl, String userId) {
         @Override
         public String toString() {
             // Never print a token.
@@ -81,7 +84,8 @@ final class SalesforceSession {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             Map<String, Object> body = parseObject.apply(response.body());
             if (response.statusCode() == 200 && body.get("access_token") instanceof String token && body.get("instance_url") instanceof String instanceUrl) {
-                Session fresh = new Session(token, instanceUrl.endsWith("/") ? instanceUrl.substring(0, instanceUrl.length() - 1) : instanceUrl);
+                Session fresh = new Session(token, instanceUrl.endsWith("/") ? instanceUrl.substring(0, instanceUrl.length() - 1) : instanceUrl,
+                        body.get("id") instanceof String identity ? userOf(identity) : null);
                 session.set(fresh);
                 LOG.info("Authenticated to Salesforce ({}); API calls go to {}", config.getAuthFlow(), instanceUrl);
                 return new Outcome.Ok<>(fresh);
@@ -101,6 +105,13 @@ final class SalesforceSession {
         }
     }
 
+
+    /** The user's ID, the last part of an identity URL ({@code https://login.salesforce.com/id/<org>/<user>}), or null. */
+    static String userOf(String identityUrl) {
+        String[] parts = identityUrl.split("/");
+        String last = parts.length == 0 ? "" : parts[parts.length - 1];
+        return last.length() == 15 || last.length() == 18 ? last : null;
+    }
 
     private static String enc(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);

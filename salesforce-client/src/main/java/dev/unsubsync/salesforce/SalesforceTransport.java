@@ -63,6 +63,11 @@ final class SalesforceTransport {
         return new Outcome.Ok<>(parseObject(response.body()));
     }
 
+    /** The ID of the user this client acts as, once it has a session (logging in if it has none); empty when unknown. */
+    Optional<String> userId() {
+        return session.current() instanceof Outcome.Ok<SalesforceSession.Session> ok ? Optional.ofNullable(ok.value().userId()) : Optional.empty();
+    }
+
     /** One API call with the cached session, re-authenticating once on 401. */
     Outcome<HttpResponse<String>> send(String method, String path, String body, String contentType, Map<String, String> headers) {
         for (int attempt = 1; ; attempt++) {

@@ -64,6 +64,14 @@ public final class EmulatorClient {
         return this.json.readValue(response.body(), new TypeReference<>() { });
     }
 
+    /**
+     * A Salesforce user edits a record in its page (not an API write: its {@code LastModifiedById} is that user's, and
+     * no injected fault refuses it).
+     */
+    public void editAsUser(String id, Map<String, Object> fields) throws IOException, InterruptedException {
+        admin("PATCH", "/records/" + id, json.writeValueAsString(fields));
+    }
+
     /** Records of a SOQL query (first page). */
     public List<Map<String, Object>> query(String soql) throws IOException, InterruptedException {
         Map<String, Object> body = json.readValue(send("GET", V + "/query?q=" + enc(soql), null).body(), new TypeReference<>() { });

@@ -32,7 +32,7 @@ public final class DirectoryReads {
 
     /** The fields read for each record; the Marketo field only where it is read. */
     public static String fields(String objectType, String marketoField, boolean withDeleted) {
-        StringBuilder fields = new StringBuilder("Id, Email, HasOptedOutOfEmail, SystemModstamp");
+        StringBuilder fields = new StringBuilder("Id, Email, HasOptedOutOfEmail, SystemModstamp, LastModifiedById");
         if (marketoField != null) {
             fields.append(", ").append(marketoField);
         }
@@ -154,7 +154,11 @@ public final class DirectoryReads {
      * @param row          field name → value (REST JSON values or Bulk CSV strings)
      * @param marketoField the Marketo field read, or null
      */
-    public static Optional<SalesforceRecord> record(String objectType, Map<String, ?> row, String marketoField, String loadId) {
+    /**
+     * A row as a record; {@code integrationUser} (our own user's ID, null when unknown) marks a record whose last change
+     * was our own write.
+     */
+    public static Optional<SalesforceRecord> record(String objectType, Map<String, ?> row, String marketoField, String loadId, String integrationUser) {
         String id;
         try {
             id = SalesforceId.parse(String.valueOf(row.get("Id"))).to18();
@@ -174,7 +178,13 @@ public final class DirectoryReads {
         // The all-arguments constructor: a builder validates and copies every field, per row of a million-row load.
         return Optional.of(new SalesforceRecord(id, objectType, email instanceof String text && !text.isBlank() ? text : null,
                 isTrue(row.get("HasOptedOutOfEmail")), marketoField == null ? null : isTrue(row.get(marketoField)), isTrue(row.get("IsConverted")),
-                convertedId, dateTime(row.get("SystemModstamp")).orElse(null), loadId, false));
+                convertedId, dateTime(row.get("SystemModstamp")).orElse(null), loadId, false, sameUser(row.get("LastModifiedById"), integrationUser)));
+    }
+
+    /** Whether a {@code LastModifiedById} names {@code user} (15 or 18 characters, either way). */
+    static boolean sameUser(Object lastModifiedBy, String user) {
+        return user != null && lastModifiedBy instanceof String by && by.length() >= 15 && user.length() >= 15
+                && by.regionMatches(0, user, 0, 15);
     }
 
     /** The record as its person's directory entry lists it (the fields the directory keeps). */

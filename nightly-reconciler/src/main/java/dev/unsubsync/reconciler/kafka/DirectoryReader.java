@@ -98,6 +98,7 @@ final class DirectoryReader implements AutoCloseable {
         DirectoryLoad load = new DirectoryLoad(writer::sendInChunks, known != null ? CompletableFuture.completedFuture(known)
                 : DirectoryLoad.readImage(kafka.config(), (int) Math.min(Integer.MAX_VALUE / 2, expected + expected / 10), IMAGE_TIMEOUT));
         Map<String, Instant> watermarks = new HashMap<>();
+        String us = salesforce.userId().orElse(null);
         for (String objectType : OBJECTS) {
             String marketo = marketoFields.field(objectType, metrics.loadCalls()::increment);
             Instant[] newest = {null};
@@ -105,7 +106,7 @@ final class DirectoryReader implements AutoCloseable {
             Instant queryStarted = clock.instant();
             Outcome<Long> read = salesforce.bulkQuery(DirectoryReads.fullLoad(objectType, marketo), config.getSnapshotPageSize(), row -> {
                 rows[0]++;
-                DirectoryReads.record(objectType, row, marketo, loadId).ifPresent(record -> {
+                DirectoryReads.record(objectType, row, marketo, loadId, us).ifPresent(record -> {
                     newest[0] = DirectoryReads.later(newest[0], record.getSystemModstamp());
                     load.accept(record);
                 });
@@ -154,6 +155,8 @@ final class DirectoryReader implements AutoCloseable {
         Map<String, Instant> watermarks = new HashMap<>();
         watermarks.put("Contact", before.getContactWatermark());
         watermarks.put("Lead", before.getLeadWatermark());
+        // Our own user: a record it changed last was changed by our own push, not by a user in Salesforce.
+        String us = salesforce.userId().orElse(null);
         for (String objectType : OBJECTS) {
             String marketo = marketoFields.field(objectType, metrics.pollCalls()::increment);
             Instant[] newest = {watermarks.get(objectType)};
@@ -161,7 +164,7 @@ final class DirectoryReader implements AutoCloseable {
             Outcome<Long> read = salesforce.query(DirectoryReads.changedSince(objectType, marketo, watermarks.get(objectType), config.getDirectoryOverlap()),
                     true, row -> {
                         seen[0]++;
-                        DirectoryReads.record(objectType, row, marketo, before.getFullLoadId()).ifPresent(record -> {
+                        DirectoryReads.record(objectType, row, marketo, before.getFullLoadId(), us).ifPresent(record -> {
                             newest[0] = DirectoryReads.later(newest[0], record.getSystemModstamp());
                             send(record.getId(), DirectoryReads.isTrue(row.get("IsDeleted")) ? null : record, image);
                         });

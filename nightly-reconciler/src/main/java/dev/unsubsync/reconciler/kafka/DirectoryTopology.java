@@ -192,6 +192,7 @@ public final class DirectoryTopology {
         private ProcessorContext<String, Object> context;
         private KeyValueStore<String, byte[]> people;
         private KeyValueStore<String, String> ledgerPersons;
+        private KeyValueStore<String, Long> removals;
 
         private final Supplier<SyncSettings> settings;
 
@@ -207,6 +208,7 @@ public final class DirectoryTopology {
             this.context = context;
             this.people = context.getStateStore(PEOPLE_STORE);
             this.ledgerPersons = context.getStateStore(ReconcileTopology.PERSON_STORE);
+            this.removals = context.getStateStore(ReconcileTopology.REMOVAL_STORE);
         }
 
         @Override
@@ -256,11 +258,13 @@ public final class DirectoryTopology {
             }
             SyncSettings inForce = settings.get();
             if (!change.getDeleted() && inForce.getNightlySyncEnabled() && !change.getIsConverted() && DirectoryEvents.optedOut(DirectoryReads.entry(change), inForce)
-                    && before != null && !DirectoryEvents.optedOut(before, inForce) && ledgerPersons.get(person) == null) {
+                    && before != null && !DirectoryEvents.optedOut(before, inForce) && ledgerPersons.get(person) == null && !change.getChangedByIntegration() && !predatesRemoval(person, change)) {
                 // Opted out in Salesforce just now (I2): the sales side learns it within this poll, not at night, and the
                 // pusher takes it to the person's other records. Only a turn the directory saw (listed not opted out, then
-                // opted out): a record first read already opted out (a full load, a record new to this email, or one our
-                // own push reached before any poll) is the nightly run's to bring over, as an opt-out that was already there.
+                // opted out) that a user made: a record first read already opted out (a full load, a record new to this
+                // email, or one our own push reached before any poll) is the nightly run's to bring over, as an opt-out that
+                // was already there; one whose last change is our own write (LastModifiedById our user: a push that landed
+                // after the person's removal, read back) is ours, not the user's.
                 LOG.info("{} {} of {} was opted out in Salesforce: recording the person as unsubscribed on the sales side", change.getObjectType(),
                         change.getId(), PersonKey.masked(person));
                 context.forward(new Record<String, Object>(person, DirectoryEvents.optedOutInSalesforce(change, inForce, now), record.timestamp()), "to-directory-events");
@@ -269,6 +273,21 @@ public final class DirectoryTopology {
                 LOG.info("{} {} joined {}, who is unsubscribed: asking the pusher to opt it out", change.getObjectType(), change.getId(), PersonKey.masked(person));
                 context.forward(new Record<String, Object>(person, push(person, change, now), record.timestamp()), "to-directory-pushes");
             }
+        }
+
+        /**
+         * Whether Salesforce stamped this version of the record before the person's last removal: the opt-out was there
+         * when they were removed (our own push read back, or a user's check the removal overruled), so it comes back at
+         * the nightly run, never sooner (rule 4), and is not a turn to record now.
+         */
+        private boolean predatesRemoval(String person, SalesforceRecord change) {
+            Long removed = removals.get(person);
+            if (removed == null || change.getSystemModstamp() == null || change.getSystemModstamp().toEpochMilli() > removed) {
+                return false;
+            }
+            LOG.info("{} {} of {} reads opted out, stamped before the person's removal: left to the nightly run", change.getObjectType(), change.getId(),
+                    PersonKey.masked(person));
+            return true;
         }
 
         private static boolean notOptedOut(SalesforceRecord record) {

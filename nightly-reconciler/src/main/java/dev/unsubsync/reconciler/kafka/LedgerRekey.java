@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Re-keys the ledger by Salesforce ID and remembers each person's ID; a person new to the ledger whose records the
- * directory already lists, changed near the unsubscribe, has them pushed (the pusher may have missed them).
+ * Re-keys the ledger by Salesforce ID and remembers each person's ID, and when a person was last removed; a person new
+ * to the ledger whose records the directory already lists, changed near the unsubscribe, has them pushed (the pusher may
+ * have missed them).
  */
 final class LedgerRekey implements Processor<String, UnsubscribeRecorded, String, UnsubscribeRecorded> {
 
@@ -26,6 +27,7 @@ final class LedgerRekey implements Processor<String, UnsubscribeRecorded, String
     private ProcessorContext<String, UnsubscribeRecorded> context;
     private KeyValueStore<String, String> persons;
     private KeyValueStore<String, byte[]> directory;
+    private KeyValueStore<String, Long> removals;
 
     LedgerRekey(Deserializer<SalesforcePeople> people, Clock clock) {
         this.people = people;
@@ -37,6 +39,7 @@ final class LedgerRekey implements Processor<String, UnsubscribeRecorded, String
         this.context = context;
         this.persons = context.getStateStore(ReconcileTopology.PERSON_STORE);
         this.directory = context.getStateStore(DirectoryTopology.PEOPLE_STORE);
+        this.removals = context.getStateStore(ReconcileTopology.REMOVAL_STORE);
     }
 
     @Override
@@ -51,8 +54,13 @@ final class LedgerRekey implements Processor<String, UnsubscribeRecorded, String
             context.forward(new Record<String, UnsubscribeRecorded>(previous + "|" + person, null, record.timestamp()), "to-sales-by-id");
         }
         if (next == null) {
+            // Also for a person the ledger did not hold: an opt-out there when they were removed is not a new turn.
+            removals.put(person, record.timestamp());
             persons.delete(person);
             return;
+        }
+        if (previous == null) {
+            removals.delete(person);
         }
         persons.put(person, next);
         context.forward(new Record<>(next + "|" + person, record.value(), record.timestamp()), "to-sales-by-id");

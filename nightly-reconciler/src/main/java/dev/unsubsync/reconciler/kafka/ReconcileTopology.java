@@ -60,6 +60,12 @@ public final class ReconcileTopology {
     public static final String SALESFORCE_STORE = "diff-salesforce";
     /** Ledger persons: person → the Salesforce ID part of their re-keyed entry. */
     public static final String PERSON_STORE = "ledger-persons";
+    /**
+     * Ledger removals: person → when their last removal reached the ledger (epoch millis), while they are not
+     * unsubscribed again. An opt-out the directory reads afterwards that Salesforce stamped before it (our own push, or a
+     * user's, landed before the removal) was already there when the person was removed: the nightly run's, not a new turn.
+     */
+    public static final String REMOVAL_STORE = "ledger-removals";
     /** The Salesforce ID part of a sales-side entry with no (valid) Salesforce ID. */
     public static final String NO_SALESFORCE_ID = "~";
     /** Origin recorded on the unsubscribes a run brings over from Salesforce. */
@@ -97,6 +103,7 @@ public final class ReconcileTopology {
         topology.addProcessor("rekey", () -> new LedgerRekey(serdes.values(Topics.SALESFORCE_PEOPLE).deserializer(), clock), "ledger");
         topology.addProcessor("record-candidates", RecordCandidates::new, "candidates");
         topology.addStateStore(store(PERSON_STORE, Serdes.String()), "rekey", "record-candidates");
+        topology.addStateStore(store(REMOVAL_STORE, Serdes.Long()), "rekey");
         topology.addSink("to-sales-by-id", Topics.RECONCILE_SALES.name(), keyWriter, serdes.values(Topics.UNSUBSCRIBE_LEDGER).serializer(), new BySalesforceId<>(), "rekey");
         topology.addSink("to-events", Topics.UNSUBSCRIBE_EVENTS.name(), keyWriter, serdes.values(Topics.UNSUBSCRIBE_EVENTS).serializer(), "record-candidates");
 
@@ -121,6 +128,7 @@ public final class ReconcileTopology {
                 settings);
         // A person new to the ledger whose records reached the directory first: the re-key pushes them (both orders joined).
         topology.connectProcessorAndStateStores("rekey", DirectoryTopology.PEOPLE_STORE);
+        topology.connectProcessorAndStateStores("directory-people", REMOVAL_STORE);
         topology.addSink("to-ledger-pushes", Topics.RECONCILE_PUSHES.name(), keyWriter, serdes.values(Topics.UNSUBSCRIBE_LEDGER).serializer(), "rekey");
         // The diff resolves unsubscribes without an ID through the directory, on the same partition (both by person).
         topology.connectProcessorAndStateStores("scan", DirectoryTopology.PEOPLE_STORE);

@@ -213,7 +213,7 @@ class DirectoryLoadBench {
                         for (String object : List.of("Contact", "Lead")) {
                             long[] counted = {0};
                             Outcome<Long> read = client.bulkQuery(DirectoryReads.fullLoad(object, null), 50_000,
-                                    row -> DirectoryReads.record(object, row, null, "floor").ifPresent(record -> {
+                                    row -> DirectoryReads.record(object, row, null, "floor", null).ifPresent(record -> {
                                         if (entries) {
                                             people.computeIfAbsent(PersonKey.of(record.getEmail()), person -> new ArrayList<>(2)).add(DirectoryReads.entry(record));
                                         } else {

@@ -39,12 +39,12 @@ class DirectoryReadsTest {
 
     @Test
     void aPollReadsFromTheWatermarkMinusTheOverlapDeletedRecordsIncludedOldestFirst() {
-        assertEquals("SELECT Id, Email, HasOptedOutOfEmail, SystemModstamp, IsConverted, ConvertedContactId, IsDeleted FROM Lead"
+        assertEquals("SELECT Id, Email, HasOptedOutOfEmail, SystemModstamp, LastModifiedById, IsConverted, ConvertedContactId, IsDeleted FROM Lead"
                         + " WHERE SystemModstamp > 2026-12-01T04:57:59Z ORDER BY SystemModstamp",
                 DirectoryReads.changedSince("Lead", null, Instant.parse("2026-12-01T04:59:59.750Z"), Duration.ofMinutes(2)));
-        assertEquals("SELECT Id, Email, HasOptedOutOfEmail, SystemModstamp, Marketo_Sales_Opt_Out__c, IsDeleted FROM Contact ORDER BY SystemModstamp",
+        assertEquals("SELECT Id, Email, HasOptedOutOfEmail, SystemModstamp, LastModifiedById, Marketo_Sales_Opt_Out__c, IsDeleted FROM Contact ORDER BY SystemModstamp",
                 DirectoryReads.changedSince("Contact", "Marketo_Sales_Opt_Out__c", null, Duration.ofMinutes(2)), "no watermark yet: everything");
-        assertEquals("SELECT Id, Email, HasOptedOutOfEmail, SystemModstamp FROM Contact", DirectoryReads.fullLoad("Contact", null));
+        assertEquals("SELECT Id, Email, HasOptedOutOfEmail, SystemModstamp, LastModifiedById FROM Contact", DirectoryReads.fullLoad("Contact", null));
     }
 
     @Test
@@ -62,7 +62,7 @@ class DirectoryReadsTest {
         String contact = SalesforceId.of("003", "Dn0000000007").to18();
         Map<String, Object> row = new HashMap<>(Map.of("Id", lead.substring(0, 15), "Email", "Pat@Example.com", "HasOptedOutOfEmail", "true",
                 "IsConverted", "true", "ConvertedContactId", contact.substring(0, 15), "SystemModstamp", "2026-12-01T04:00:00.000Z"));
-        SalesforceRecord record = DirectoryReads.record("Lead", row, null, "load-1").orElseThrow();
+        SalesforceRecord record = DirectoryReads.record("Lead", row, null, "load-1", null).orElseThrow();
         assertEquals(lead, record.getId());
         assertEquals("Pat@Example.com", record.getEmail(), "kept as Salesforce holds it");
         assertTrue(record.getEmailOptOut());
@@ -72,8 +72,8 @@ class DirectoryReadsTest {
         assertEquals("load-1", record.getLoadId());
 
         row.put("Email", " ");
-        assertNull(DirectoryReads.record("Lead", row, null, "load-1").orElseThrow().getEmail(), "a blank email belongs to no person");
-        assertTrue(DirectoryReads.record("Lead", Map.of("Id", "not-an-id"), null, "load-1").isEmpty());
+        assertNull(DirectoryReads.record("Lead", row, null, "load-1", null).orElseThrow().getEmail(), "a blank email belongs to no person");
+        assertTrue(DirectoryReads.record("Lead", Map.of("Id", "not-an-id"), null, "load-1", null).isEmpty());
     }
 
     @Test
@@ -86,9 +86,22 @@ class DirectoryReadsTest {
     }
 
     @Test
+    void aRecordLastChangedByOurOwnUserIsMarkedAsOursWhicheverIdLengthEitherSideUses() {
+        Map<String, Object> row = new HashMap<>(Map.of("Id", SalesforceId.of("003", "Dn0000000009").to18(), "Email", "pat@example.com",
+                "HasOptedOutOfEmail", "true", "LastModifiedById", "005Dn0000000001AAA"));
+        assertTrue(DirectoryReads.record("Contact", row, null, "load-1", "005Dn0000000001").orElseThrow().getChangedByIntegration());
+        assertTrue(DirectoryReads.record("Contact", row, null, "load-1", "005Dn0000000001AAA").orElseThrow().getChangedByIntegration());
+        assertFalse(DirectoryReads.record("Contact", row, null, "load-1", "005Dn0000000002AAA").orElseThrow().getChangedByIntegration(),
+                "a user's change");
+        assertFalse(DirectoryReads.record("Contact", row, null, "load-1", null).orElseThrow().getChangedByIntegration(), "our user unknown");
+        row.remove("LastModifiedById");
+        assertFalse(DirectoryReads.record("Contact", row, null, "load-1", "005Dn0000000001AAA").orElseThrow().getChangedByIntegration(), "not read");
+    }
+
+    @Test
     void aRecordsFingerprintFollowsEveryFieldButTheLoadThatReadIt() {
         SalesforceRecord base = new SalesforceRecord(SalesforceId.of("00Q", "Dn0000000007").to18(), "Lead", "pat@example.com", false, null, false,
-                null, NOW, "load-1", false);
+                null, NOW, "load-1", false, false);
         long fingerprint = DirectoryReads.fingerprint(base);
         SalesforceRecord sameOtherLoad = SalesforceRecord.newBuilder(base).setLoadId("load-2").build();
         assertEquals(fingerprint, DirectoryReads.fingerprint(sameOtherLoad), "the load that read it is not what it says");

@@ -160,7 +160,7 @@ class DirectoryLoadTest {
     }
 
     private static SalesforceRecord record(String id, String email, boolean optedOut) {
-        return new SalesforceRecord(id, id.startsWith("00Q") ? "Lead" : "Contact", email, optedOut, null, false, null, MODSTAMP, "load-test", false);
+        return new SalesforceRecord(id, id.startsWith("00Q") ? "Lead" : "Contact", email, optedOut, null, false, null, MODSTAMP, "load-test", false, false);
     }
 
     /** Nine random characters: each test's records are its own on the shared topic. */

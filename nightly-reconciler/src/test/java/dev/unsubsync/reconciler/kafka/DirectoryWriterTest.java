@@ -94,6 +94,6 @@ class DirectoryWriterTest {
     }
 
     private static SalesforceRecord record(String id, String email) {
-        return new SalesforceRecord(id, "Contact", email, false, null, false, null, Instant.parse("2026-12-01T04:00:00Z"), "writer-test", false);
+        return new SalesforceRecord(id, "Contact", email, false, null, false, null, Instant.parse("2026-12-01T04:00:00Z"), "writer-test", false, false);
     }
 }

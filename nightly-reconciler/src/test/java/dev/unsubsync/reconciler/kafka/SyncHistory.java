@@ -154,6 +154,10 @@ final class SyncHistory {
         boolean changedSincePoll = true;
         /** A user unchecked it and nothing set it since: the nightly run's to check again (I1), not the poll's. */
         boolean uncheckedByUser;
+        /** When a user last checked its opt-out (null: never): only a user's check is a turn to record (I2). */
+        Instant userCheckedAt;
+        /** Whether the last change was the pusher's write (LastModifiedById our integration user). */
+        boolean changedByUs;
 
         Row(String id, boolean lead) {
             this.id = id;
@@ -171,6 +175,8 @@ final class SyncHistory {
     private final Map<String, List<SpecificRecord>> eventsByPerson = new LinkedHashMap<>();
     /** The ledger's last word per person (absent: never written; null value: tombstoned). */
     private final Map<String, UnsubscribeRecorded> ledger = new HashMap<>();
+    /** When the ledger last tombstoned each person (a removal or re-subscribe that took effect). */
+    private final Map<String, Instant> removedAt = new HashMap<>();
     /** The directory's last word per person, as published on salesforce-people. */
     private final Map<String, SalesforcePeople> directory = new HashMap<>();
     /** The pusher's copy of it, a little behind (its view follows the topic). */
@@ -248,6 +254,7 @@ final class SyncHistory {
             case UserSets u -> row(u.record()).filter(SyncHistory::writable).ifPresent(row -> edit(row, () -> {
                 row.optedOut = u.optedOut();
                 row.uncheckedByUser = !u.optedOut();
+                row.userCheckedAt = u.optedOut() ? now.get() : row.userCheckedAt;
             }));
             case Sync s -> settings.set(SyncSettings.newBuilder().setNightlySyncEnabled(s.enabled()).build());
             case Poll p -> poll();
@@ -314,6 +321,7 @@ final class SyncHistory {
         change.run();
         row.modstamp = now.get();
         row.changedSincePoll = true;
+        row.changedByUs = false;
     }
 
     private boolean anyChangedSincePoll() {
@@ -332,7 +340,7 @@ final class SyncHistory {
             String person = row.email == null ? null : PersonKey.of(row.email);
             SalesforcePeople listed = person == null ? null : directory.get(person);
             boolean listedNotOptedOut = listed != null && listed.getRecords().stream().anyMatch(e -> e.getId().equals(row.id) && !e.getEmailOptOut());
-            if (syncEnabled && listedNotOptedOut && !row.deleted && !row.converted && row.optedOut) {
+            if (syncEnabled && listedNotOptedOut && !row.deleted && !row.converted && row.optedOut && userTurned(row, person)) {
                 turned.add(person);
             }
             if (row.deleted) {
@@ -340,7 +348,7 @@ final class SyncHistory {
             } else {
                 topics.records().pipeInput(row.id, SalesforceRecord.newBuilder().setId(row.id).setObjectType(row.lead ? "Lead" : "Contact")
                         .setEmail(row.email).setEmailOptOut(row.optedOut).setIsConverted(row.converted).setConvertedContactId(row.convertedContactId)
-                        .setSystemModstamp(row.modstamp).setLoadId("load-" + number).build(), now.get());
+                        .setSystemModstamp(row.modstamp).setLoadId("load-" + number).setChangedByIntegration(row.changedByUs).build(), now.get());
             }
         }
         drainOutputs();
@@ -352,15 +360,35 @@ final class SyncHistory {
         }
     }
 
+    /**
+     * Whether the record's opt-out is a user's, set after the person's last removal: one our own push wrote, or one that
+     * was there when the person was removed, is not a turn for the poll to record (it is the nightly run's, rule 4).
+     */
+    private boolean userTurned(Row row, String person) {
+        Instant removed = removedAt.get(person);
+        return row.userCheckedAt != null && !row.changedByUs && (removed == null || row.modstamp.isAfter(removed));
+    }
+
     /** Reads what the topology wrote: its own events (the Salesforce-to-sales direction), pushes, the ledger, the directory. */
     private void drainOutputs() {
         for (TestRecord<String, SpecificRecord> out : topics.eventsOut().readRecordsToList()) {
+            if (out.value() instanceof UnsubscribeRecorded recorded && recorded.getSource() == UnsubscribeSource.SALESFORCE_SYNC) {
+                // I2, the other way: only a user's opt-out, set after the person's last removal, is recorded from Salesforce.
+                Row row = byId.get(recorded.getSalesforceId());
+                if (row == null || !userTurned(row, out.key())) {
+                    violations.add("I2: " + out.key() + " recorded as unsubscribed from an opt-out on " + recorded.getSalesforceId()
+                            + " that no user set after their removal (our own push read back, or there when they were removed)");
+                }
+            }
             if (out.value() != null) {
                 eventsByPerson.computeIfAbsent(out.key(), k -> new ArrayList<>()).add(out.value());
                 pusherQueue.add(Map.entry(out.value(), false));
             }
         }
         for (TestRecord<String, UnsubscribeRecorded> ledgered : topics.ledger().readRecordsToList()) {
+            if (ledgered.value() == null) {
+                removedAt.put(ledgered.key(), ledgered.getRecordTime());
+            }
             ledger.put(ledgered.key(), ledgered.value());
         }
         for (TestRecord<String, SalesforcePeople> listed : topics.people().readRecordsToList()) {
@@ -407,6 +435,7 @@ final class SyncHistory {
                         row.optedOut = true;
                         row.uncheckedByUser = false;
                     });
+                    row.changedByUs = true;
                 } else if (row != null && writable(row)) {
                     row.uncheckedByUser = false;
                 }

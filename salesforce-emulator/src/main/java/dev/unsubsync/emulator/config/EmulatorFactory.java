@@ -8,6 +8,7 @@ import dev.unsubsync.emulator.domain.Org;
 import dev.unsubsync.emulator.domain.OrgSchema;
 import dev.unsubsync.emulator.domain.Seed;
 import dev.unsubsync.emulator.domain.Tokens;
+import dev.unsubsync.emulator.domain.UserEdits;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
@@ -42,6 +43,11 @@ public class EmulatorFactory {
         Org org = new Org(new OrgSchema(marketoField), clock, faults);
         Seed.into(org, config.getSeedContacts(), config.getSeedLeads());
         return org;
+    }
+
+    @Singleton
+    UserEdits userEdits(Org org) {
+        return new UserEdits(org);
     }
 
     @Singleton

@@ -14,6 +14,11 @@ public final class Identity {
     /** The integration user's 15- and 18-character IDs. */
     public static final String USER_ID_15 = "005Dn0000000001";
     public static final String USER_ID = USER_ID_15 + "AAA";
+    /**
+     * A Salesforce user who edits records in Salesforce's own pages (the admin fixtures of {@link UserEdits} act as
+     * them): their changes carry this {@code LastModifiedById}, the API's carry {@link #USER_ID}.
+     */
+    public static final String SALES_USER_ID = "005Dn0000000002AAA";
     public static final String USERNAME = "integration@unsubsync.example";
     public static final String USER_NAME = "Integration User";
     public static final String EMAIL = "integration@unsubsync.example";

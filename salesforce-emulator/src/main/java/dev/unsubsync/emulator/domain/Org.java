@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The emulated org's data: Contacts and Leads held in memory, with Salesforce's rules for creating, reading, updating,
- * deleting, converting and merging them, applied under one lock. Thread-safe; each operation is atomic. What a write
- * may set is {@link FieldWrites}; what a query selects, {@link OrgQueries}.
+ * The emulated org's data: Contacts and Leads held in memory, with Salesforce's rules for creating, reading, updating
+ * and deleting them through the API, applied under one lock. Thread-safe; each operation is atomic. What a write may set
+ * is {@link FieldWrites}; what a query selects, {@link OrgQueries}; what a user does in Salesforce's own pages
+ * (convert, merge, undelete, edit), {@link UserEdits}.
  */
 public final class Org {
 
@@ -70,59 +71,6 @@ public final class Org {
         schemaChanged();
     }
 
-    /**
-     * Converts a Lead, as Salesforce's lead conversion does: {@code IsConverted} becomes true and
-     * {@code ConvertedContactId} names the Contact (a new one from the Lead's name and email unless one is given).
-     * Answers the Contact's ID.
-     */
-    public synchronized String convertLead(String leadId, Optional<String> contactId) {
-        SObjectType lead = schema.require("Lead");
-        Map<String, Object> record = find(lead, leadId);
-        if (Boolean.TRUE.equals(record.get("IsConverted"))) {
-            throw new SalesforceException(400, "CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead");
-        }
-        String contact;
-        if (contactId.isPresent()) {
-            contact = (String) find(schema.require("Contact"), contactId.get()).get("Id");
-        } else {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("FirstName", record.get("FirstName"));
-            fields.put("LastName", record.get("LastName"));
-            fields.put("Email", record.get("Email"));
-            contact = create(schema.require("Contact"), fields);
-        }
-        record.put("IsConverted", Boolean.TRUE);
-        record.put("ConvertedContactId", contact);
-        Instant now = clock.instant();
-        record.put("LastModifiedDate", now);
-        record.put("SystemModstamp", now);
-        return contact;
-    }
-
-    /**
-     * Merges duplicates into a master record of the same type, as Salesforce's merge does: each duplicate is deleted
-     * ({@code IsDeleted}) and points at the master through {@code MasterRecordId}.
-     */
-    public synchronized void merge(String masterId, List<String> duplicateIds) {
-        SalesforceId master = OrgIds.parse(masterId);
-        SObjectType type = schema.typeForPrefix(master.prefix()).orElseThrow(() -> SalesforceException.malformedId(masterId));
-        Map<String, Object> masterRecord = find(type, masterId);
-        List<Map<String, Object>> duplicates = new ArrayList<>();
-        for (String id : duplicateIds) {
-            Map<String, Object> duplicate = find(type, id);
-            if (duplicate == masterRecord) {
-                throw new SalesforceException(400, "INVALID_ID_FIELD", "a record cannot be merged into itself: " + id);
-            }
-            duplicates.add(duplicate);
-        }
-        Instant now = clock.instant();
-        for (Map<String, Object> duplicate : duplicates) {
-            duplicate.put("IsDeleted", Boolean.TRUE);
-            duplicate.put("MasterRecordId", masterRecord.get("Id"));
-            duplicate.put("SystemModstamp", now);
-        }
-    }
-
     /** Forgets every record and starts numbering IDs again, as a fresh org. */
     public synchronized void clear() {
         records.clear();
@@ -174,11 +122,10 @@ public final class Org {
             throw error.asRequestError();
         });
         String id = newId(type.prefix());
-        Instant now = clock.instant();
         record.put("Id", id);
-        record.put("CreatedDate", now);
-        record.put("LastModifiedDate", now);
-        record.put("SystemModstamp", now);
+        stamp(record, Identity.USER_ID);
+        record.put("CreatedDate", record.get("LastModifiedDate"));
+        record.put("CreatedById", Identity.USER_ID);
         records.put(id, record);
         return id;
     }
@@ -190,25 +137,6 @@ public final class Org {
             throw SalesforceException.entityDeleted();
         }
         return new LinkedHashMap<>(record);
-    }
-
-    /**
-     * Unchecks the opt-out fields of records as an admin editing data would (a test fixture: not an API write, so not
-     * counted in {@link #optOutsCleared()}). Answers how many records were found.
-     */
-    public synchronized int clearOptOuts(List<String> rawIds) {
-        int found = 0;
-        for (String rawId : rawIds) {
-            String id = SalesforceId.parse(rawId).to18();
-            Map<String, Object> record = records.get(id);
-            if (record == null) {
-                continue;
-            }
-            found++;
-            record.put("HasOptedOutOfEmail", Boolean.FALSE);
-            schema.marketoField().filter(record::containsKey).ifPresent(field -> record.put(field, Boolean.FALSE));
-        }
-        return found;
     }
 
     /** Updates one record; answers the per-record error when Salesforce would refuse it, and then changes nothing. */
@@ -256,9 +184,18 @@ public final class Org {
             }
         }
         FieldWrites.apply(type, record, changes, false);
+        stamp(record, Identity.USER_ID);
+    }
+
+    /**
+     * Stamps a change to {@code record}: when ({@code LastModifiedDate}, {@code SystemModstamp}) and by whom
+     * ({@code LastModifiedById}: the integration user for API writes, {@link Identity#SALES_USER_ID} for a user's edits).
+     */
+    void stamp(Map<String, Object> record, String userId) {
         Instant now = clock.instant();
         record.put("LastModifiedDate", now);
         record.put("SystemModstamp", now);
+        record.put("LastModifiedById", userId);
     }
 
     /** One record of a Collections update: its type and ID, the changes, or the error found before it reached the org. */
@@ -330,24 +267,7 @@ public final class Org {
             throw SalesforceException.entityDeleted();
         }
         record.put("IsDeleted", Boolean.TRUE);
-        record.put("SystemModstamp", clock.instant());
-    }
-
-    /**
-     * Brings a record back from the recycle bin, as Salesforce's undelete does: live again with its fields as they were
-     * ({@code MasterRecordId} cleared, as for a merged duplicate restored), its {@code SystemModstamp} moved on so a poll
-     * sees it. A record that is not deleted answers {@code UNDELETE_FAILED}.
-     */
-    public synchronized void undelete(String rawId) {
-        SalesforceId id = OrgIds.parse(rawId);
-        SObjectType type = schema.typeForPrefix(id.prefix()).orElseThrow(() -> SalesforceException.malformedId(rawId));
-        Map<String, Object> record = find(type, rawId);
-        if (!Boolean.TRUE.equals(record.get("IsDeleted"))) {
-            throw new SalesforceException(400, "UNDELETE_FAILED", "Entity is not in the recycle bin: " + record.get("Id"));
-        }
-        record.put("IsDeleted", Boolean.FALSE);
-        record.remove("MasterRecordId");
-        record.put("SystemModstamp", clock.instant());
+        stamp(record, Identity.USER_ID);
     }
 
     /** IDs of the records a query selects, in its order; {@code includeDeleted} for {@code queryAll}. */
@@ -365,7 +285,7 @@ public final class Org {
         return OrgQueries.query(records.values(), query, includeDeleted);
     }
 
-    private Map<String, Object> find(SObjectType type, String rawId) {
+    Map<String, Object> find(SObjectType type, String rawId) {
         SalesforceId id;
         try {
             id = SalesforceId.parse(rawId);

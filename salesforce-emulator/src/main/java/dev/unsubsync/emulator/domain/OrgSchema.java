@@ -96,7 +96,9 @@ public final class OrgSchema {
         }
         marketoField.ifPresent(name -> fields.add(FieldDef.flag(name, MARKETO_FIELD_LABEL, true)));
         fields.add(FieldDef.system("CreatedDate", "Created Date", "datetime"));
+        fields.add(FieldDef.system("CreatedById", "Created By ID", "reference"));
         fields.add(FieldDef.system("LastModifiedDate", "Last Modified Date", "datetime"));
+        fields.add(FieldDef.system("LastModifiedById", "Last Modified By ID", "reference"));
         fields.add(FieldDef.system("SystemModstamp", "System Modstamp", "datetime"));
         return fields;
     }

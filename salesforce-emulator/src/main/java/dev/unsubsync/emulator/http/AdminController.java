@@ -8,6 +8,7 @@ import dev.unsubsync.emulator.domain.OrgSchema;
 import dev.unsubsync.emulator.domain.SalesforceException;
 import dev.unsubsync.emulator.domain.Seed;
 import dev.unsubsync.emulator.domain.Tokens;
+import dev.unsubsync.emulator.domain.UserEdits;
 import dev.unsubsync.schemas.SalesforceId;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -16,6 +17,7 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.serde.annotation.Serdeable;
@@ -87,14 +89,16 @@ public class AdminController {
     private final Org org;
     private final ApiFilter filter;
     private final EmulatorConfiguration config;
+    private final UserEdits userEdits;
 
-    public AdminController(Faults faults, Tokens tokens, ApiUsage usage, Org org, ApiFilter filter, EmulatorConfiguration config) {
+    public AdminController(Faults faults, Tokens tokens, ApiUsage usage, Org org, ApiFilter filter, EmulatorConfiguration config, UserEdits userEdits) {
         this.faults = faults;
         this.tokens = tokens;
         this.usage = usage;
         this.org = org;
         this.filter = filter;
         this.config = config;
+        this.userEdits = userEdits;
     }
 
     /** Current faults, API usage, field state, record count and calls per endpoint. */
@@ -198,21 +202,34 @@ public class AdminController {
 
     @Post("/leads/{id}/convert")
     public HttpResponse<?> convertLead(String id, @Nullable @Body ConvertBody body) {
-        String contact = org.convertLead(id, Optional.ofNullable(body == null ? null : body.contactId()));
+        String contact = userEdits.convertLead(id, Optional.ofNullable(body == null ? null : body.contactId()));
         return HttpResponse.ok(Map.of("leadId", SalesforceId.parse(id).to18(), "convertedContactId", contact));
     }
 
     @Post("/merge")
     public HttpResponse<?> merge(@Body MergeBody body) {
-        org.merge(body.masterId(), body.duplicateIds() == null ? List.of() : body.duplicateIds());
+        userEdits.merge(body.masterId(), body.duplicateIds() == null ? List.of() : body.duplicateIds());
         return HttpResponse.ok(Map.of("masterId", SalesforceId.parse(body.masterId()).to18(), "merged", body.duplicateIds()));
     }
 
     /** A record deleted (or merged away) brought back from the recycle bin, as a Salesforce user undeleting it would. */
     @Post("/records/{id}/undelete")
     public HttpResponse<?> undelete(String id) {
-        org.undelete(id);
+        userEdits.undelete(id);
         return HttpResponse.ok(Map.of("id", SalesforceId.parse(id).to18(), "undeleted", true));
+    }
+
+    /**
+     * A Salesforce user edits a record in its page (checks Email Opt Out, changes the email): stamped as that user's
+     * change, not the integration's, and never refused by injected API faults.
+     */
+    @Patch("/records/{id}")
+    public HttpResponse<?> edit(String id, @Body Map<String, Object> fields) {
+        if (fields == null || fields.isEmpty()) {
+            return HttpResponse.badRequest(Map.of("error", "the body must name the fields to change"));
+        }
+        userEdits.edit(id, fields);
+        return HttpResponse.ok(Map.of("id", SalesforceId.parse(id).to18(), "edited", fields.keySet()));
     }
 
     /** Records whose opt-out fields to uncheck, as a Salesforce user resubscribing them would. */
@@ -225,7 +242,7 @@ public class AdminController {
         if (body.ids() == null || body.ids().isEmpty()) {
             return HttpResponse.badRequest(Map.of("error", "ids must list the records to uncheck"));
         }
-        return HttpResponse.ok(Map.of("cleared", org.clearOptOuts(body.ids())));
+        return HttpResponse.ok(Map.of("cleared", userEdits.clearOptOuts(body.ids())));
     }
 
     @Post("/seed")
