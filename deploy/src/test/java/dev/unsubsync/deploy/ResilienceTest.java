@@ -30,6 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * and the broker restarts. Afterwards every acknowledged unsubscribe is opted out in Salesforce, has a WRITTEN result,
  * and no opt-out was ever cleared.
  */
+@Tag("platform")
 class ResilienceTest {
 
     private static final int PEOPLE = 600;
