@@ -13,6 +13,7 @@ import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;
 import dev.unsubsync.testsupport.FreePorts;
 import dev.unsubsync.testsupport.TopicClients;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,6 +39,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -437,7 +439,7 @@ class SyncHistoryRealTest {
                     violations.addAll(violations());
                     return violations.isEmpty();
                 });
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
+            } catch (ConditionTimeoutException e) {
                 return violations;
             }
             return List.of();
@@ -593,7 +595,7 @@ class SyncHistoryRealTest {
     private HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -73,9 +73,7 @@ class DirectoryLoadBench {
         EventClasses.trust();
         int contacts = Integer.getInteger("bench.contacts", 1_000_000);
         TestInfrastructure infra = TestInfrastructure.get();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
-            TopicProvisioner.ensure(admin, Topics.ALL, Duration.ofSeconds(30));
-        }
+        TopicProvisioner.ensureAll(infra.bootstrapServers(), Duration.ofSeconds(30));
         Path logs = Path.of(System.getProperty("java.io.tmpdir"));
         int emulatorPort = freePort();
         String emulatorUrl = "http://127.0.0.1:" + emulatorPort;

@@ -81,9 +81,7 @@ class NightlyRunBench {
         int sales = Integer.getInteger("bench.sales", 200_000);
         int quarter = sales / 4;
         TestInfrastructure infra = TestInfrastructure.get();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
-            TopicProvisioner.ensure(admin, Topics.ALL, Duration.ofSeconds(30));
-        }
+        TopicProvisioner.ensureAll(infra.bootstrapServers(), Duration.ofSeconds(30));
         TopicClients topics = TopicClients.of(infra);
         topics.send(Topics.SETTINGS.name(), Topics.SETTINGS_KEY, SyncSettings.newBuilder().setNightlySyncEnabled(true).build());
         Path logs = Path.of(System.getProperty("java.io.tmpdir"));

@@ -23,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,9 +44,7 @@ class DirectoryLoadTest {
     static void topics() throws Exception {
         EventClasses.trust();
         TestInfrastructure infra = TestInfrastructure.get();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
-            TopicProvisioner.ensure(admin, Topics.ALL, Duration.ofSeconds(30));
-        }
+        TopicProvisioner.ensureAll(infra.bootstrapServers(), Duration.ofSeconds(30));
         topics = TopicClients.of(infra);
     }
 

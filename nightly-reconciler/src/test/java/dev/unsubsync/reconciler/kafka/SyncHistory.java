@@ -23,10 +23,13 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -203,7 +206,7 @@ final class SyncHistory {
     }
 
     /** Operations played by every history of this JVM (for the checker's figures). */
-    static final java.util.concurrent.atomic.AtomicLong OPERATIONS = new java.util.concurrent.atomic.AtomicLong();
+    static final AtomicLong OPERATIONS = new AtomicLong();
 
     /** Plays the history, lets it settle, and answers what broke (nothing, when the invariant holds). */
     List<String> play(List<Op> history) {
@@ -413,7 +416,7 @@ final class SyncHistory {
             if (!(next.getKey() instanceof UnsubscribeRecorded event) || event.getTopic() != null) {
                 continue; // a removal, or one list's unsubscribe: nothing is written to Salesforce
             }
-            Set<String> targets = new java.util.LinkedHashSet<>();
+            Set<String> targets = new LinkedHashSet<>();
             if (event.getSalesforceId() != null) {
                 targets.add(event.getSalesforceId());
             }
@@ -515,8 +518,8 @@ final class SyncHistory {
         return event instanceof UnsubscribeRecorded r ? r.getEventId() : ((UnsubscribeRemoved) event).getEventId();
     }
 
-    private java.util.Optional<Row> row(int index) {
-        return rows.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(rows.get(index % rows.size()));
+    private Optional<Row> row(int index) {
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(index % rows.size()));
     }
 
     private String eventId() {

@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Tag;
@@ -63,9 +62,7 @@ class PeopleResolutionBench {
         int burst = Integer.getInteger("bench.burst", 10_000);
         int people = 2 * rate * seconds + 100;
         TestInfrastructure infra = TestInfrastructure.get();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
-            TopicProvisioner.ensure(admin, Topics.ALL, Duration.ofSeconds(30));
-        }
+        TopicProvisioner.ensureAll(infra.bootstrapServers(), Duration.ofSeconds(30));
         int emulatorPort = BenchKafka.freePort();
         String emulatorUrl = "http://127.0.0.1:" + emulatorPort;
         Path logs = Path.of(System.getProperty("java.io.tmpdir"));

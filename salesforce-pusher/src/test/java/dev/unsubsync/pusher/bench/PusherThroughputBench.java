@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -66,9 +65,7 @@ class PusherThroughputBench {
         int rate = Integer.getInteger("bench.rate", 200);
         int seconds = Integer.getInteger("bench.seconds", 30);
         TestInfrastructure infra = TestInfrastructure.get();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
-            TopicProvisioner.ensure(admin, Topics.ALL, Duration.ofSeconds(30));
-        }
+        TopicProvisioner.ensureAll(infra.bootstrapServers(), Duration.ofSeconds(30));
         int emulatorPort = BenchKafka.freePort();
         String emulatorUrl = "http://127.0.0.1:" + emulatorPort;
         Path logs = Path.of(System.getProperty("java.io.tmpdir"));

@@ -70,6 +70,16 @@ public final class TopicProvisioner {
     }
 
     /**
+     * Every declared topic ({@link Topics#ALL}) at the broker {@code bootstrapServers}, as {@link #ensure} makes them:
+     * the one call a test, a benchmark or a local tool makes before it writes.
+     */
+    public static void ensureAll(String bootstrapServers, Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            ensure(admin, Topics.ALL, timeout);
+        }
+    }
+
+    /**
      * Creates whichever of {@code topics} are missing (replication factor: the cluster's default) and checks the others:
      * a declared setting (cleanup policy, retention, …) that differs is set back to the declared value; a partition
      * count that differs cannot be fixed without moving keys between partitions, so it is refused.

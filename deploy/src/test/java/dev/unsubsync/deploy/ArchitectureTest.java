@@ -1,0 +1,81 @@
+package dev.unsubsync.deploy;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.lang.EvaluationResult;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The architecture as rules over every module's compiled main classes (ArchUnit): the services never reach into each
+ * other, the emulator, the test support or the deploy tooling; what they share is the schemas and service-kit; the pure
+ * rules of each service (its {@code domain} package) import no framework and no Kafka; and no module's packages depend
+ * on each other in a cycle.
+ */
+class ArchitectureTest {
+
+    private static final List<String> MODULES = List.of("schemas", "service-kit", "salesforce-client", "unsubscribe-capture", "salesforce-pusher",
+            "nightly-reconciler", "analyst-tool", "salesforce-emulator");
+    private static JavaClasses main;
+
+    @BeforeAll
+    static void importMainClasses() {
+        Path root = Path.of(System.getProperty("project.root"));
+        ClassFileImporter importer = new ClassFileImporter();
+        main = importer.importPaths(MODULES.stream().map(module -> root.resolve(module).resolve("target/classes")).toList());
+    }
+
+    @Test
+    void servicesNeverImportEachOtherTheEmulatorTestSupportOrTheDeployTooling() {
+        List<String> services = List.of("capture", "pusher", "reconciler", "tool", "emulator");
+        for (String service : services) {
+            String[] others = services.stream().filter(other -> !other.equals(service)).map(other -> "dev.unsubsync." + other + "..").toList()
+                    .toArray(String[]::new);
+            noClasses().that().resideInAPackage("dev.unsubsync." + service + "..")
+                    .should().dependOnClassesThat().resideInAnyPackage(others)
+                    .orShould().dependOnClassesThat().resideInAnyPackage("dev.unsubsync.testsupport..", "dev.unsubsync.deploy..")
+                    .because("services share only the schemas, service-kit and the Salesforce client")
+                    .check(main);
+        }
+    }
+
+    @Test
+    void theSharedLibrariesKnowNoService() {
+        noClasses().that().resideInAnyPackage("dev.unsubsync.schemas..", "dev.unsubsync.events..", "dev.unsubsync.kit..", "dev.unsubsync.salesforce..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.unsubsync.capture..", "dev.unsubsync.pusher..", "dev.unsubsync.reconciler..",
+                        "dev.unsubsync.tool..", "dev.unsubsync.emulator..")
+                .check(main);
+    }
+
+    @Test
+    void eachServicesPureRulesImportNoFrameworkAndNoKafka() {
+        noClasses().that().resideInAnyPackage("dev.unsubsync.capture.domain..", "dev.unsubsync.pusher.domain..", "dev.unsubsync.reconciler.domain..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.micronaut..", "org.apache.kafka..", "jakarta.inject..", "io.netty..")
+                .because("a rule is tested without a framework, a broker or a registry")
+                .check(main);
+    }
+
+    @Test
+    void noModulesPackagesDependOnEachOtherInACycle() {
+        List<String> broken = new ArrayList<>();
+        for (String root : List.of("capture", "pusher", "reconciler", "kit", "tool", "emulator", "salesforce")) {
+            // The wiring (each service's config package: its factories and typed settings) may reach every package.
+            EvaluationResult result = slices().matching("dev.unsubsync." + root + ".(*)..").should().beFreeOfCycles()
+                    .ignoreDependency(JavaClass.Predicates.resideInAPackage("dev.unsubsync." + root + ".config.."), DescribedPredicate.alwaysTrue())
+                    .allowEmptyShould(true).evaluate(main);
+            if (result.hasViolation()) {
+                broken.add(result.getFailureReport().toString());
+            }
+        }
+        assertTrue(broken.isEmpty(), String.join("\n", broken));
+    }
+}
