@@ -13,7 +13,9 @@ import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
 import dev.unsubsync.events.UnsubscribeScope;
+import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;
@@ -75,7 +77,8 @@ class NightlyRunTest {
 
     @BeforeAll
     void start() throws Exception {
-        dev.unsubsync.schemas.EventClasses.trust();
+        EventClasses.trust();
+        TopicProvisioner.ensureAll(TestInfrastructure.get().bootstrapServers(), Duration.ofSeconds(30));
         topics = TopicClients.of(TestInfrastructure.get());
         int emulatorPort = freePort();
         emulatorUrl = "http://127.0.0.1:" + emulatorPort;

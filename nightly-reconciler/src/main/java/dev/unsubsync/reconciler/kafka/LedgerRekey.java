@@ -1,5 +1,6 @@
 package dev.unsubsync.reconciler.kafka;
 
+import dev.unsubsync.events.DirectoryEntry;
 import dev.unsubsync.events.SalesforcePeople;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.schemas.PersonKey;
@@ -28,6 +29,7 @@ final class LedgerRekey implements Processor<String, UnsubscribeRecorded, String
     private KeyValueStore<String, String> persons;
     private KeyValueStore<String, byte[]> directory;
     private KeyValueStore<String, Long> removals;
+    private KeyValueStore<String, Long> awaiting;
 
     LedgerRekey(Deserializer<SalesforcePeople> people, Clock clock) {
         this.people = people;
@@ -40,6 +42,7 @@ final class LedgerRekey implements Processor<String, UnsubscribeRecorded, String
         this.persons = context.getStateStore(ReconcileTopology.PERSON_STORE);
         this.directory = context.getStateStore(DirectoryTopology.PEOPLE_STORE);
         this.removals = context.getStateStore(ReconcileTopology.REMOVAL_STORE);
+        this.awaiting = context.getStateStore(DirectoryTopology.AWAITING_STORE);
     }
 
     @Override
@@ -68,6 +71,13 @@ final class LedgerRekey implements Processor<String, UnsubscribeRecorded, String
             byte[] entry = directory.get(person);
             if (entry != null) {
                 SalesforcePeople listed = people.deserialize(Topics.SALESFORCE_PEOPLE.name(), entry);
+                // The pusher opts out what it finds; until the directory lists each record opted out, it is awaited (a
+                // record in the recycle bin when the push came is asked again if it comes back).
+                for (DirectoryEntry listedRecord : listed.getRecords()) {
+                    if (!listedRecord.getIsConverted() && (!listedRecord.getEmailOptOut() || Boolean.FALSE.equals(listedRecord.getMarketoSalesOptOut()))) {
+                        awaiting.put(DirectoryTopology.awaitingKey(person, listedRecord.getId()), clock.instant().toEpochMilli());
+                    }
+                }
                 for (UnsubscribeRecorded push : DirectoryEvents.pushesForNewlyUnsubscribed(person, listed, record.value().getRecordedAt(), clock.instant())) {
                     LOG.info("{} {} was in the directory before {} reached the ledger: asking the pusher to opt it out", push.getPersonType(),
                             push.getSalesforceId(), PersonKey.masked(person));

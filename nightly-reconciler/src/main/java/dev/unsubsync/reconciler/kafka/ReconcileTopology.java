@@ -129,6 +129,7 @@ public final class ReconcileTopology {
         // A person new to the ledger whose records reached the directory first: the re-key pushes them (both orders joined).
         topology.connectProcessorAndStateStores("rekey", DirectoryTopology.PEOPLE_STORE);
         topology.connectProcessorAndStateStores("directory-people", REMOVAL_STORE);
+        topology.connectProcessorAndStateStores("rekey", DirectoryTopology.AWAITING_STORE);
         topology.addSink("to-ledger-pushes", Topics.RECONCILE_PUSHES.name(), keyWriter, serdes.values(Topics.UNSUBSCRIBE_LEDGER).serializer(), "rekey");
         // The diff resolves unsubscribes without an ID through the directory, on the same partition (both by person).
         topology.connectProcessorAndStateStores("scan", DirectoryTopology.PEOPLE_STORE);

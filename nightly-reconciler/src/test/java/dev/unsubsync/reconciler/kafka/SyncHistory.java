@@ -191,8 +191,6 @@ final class SyncHistory {
     private SpecificRecord lastSent;
     private String lastSentKey;
     private boolean directoryCurrent = true;
-    /** Whether a record may be undeleted before a poll read its deletion (the known gap); off in the random histories. */
-    boolean allowUndeleteBeforePoll;
     private int nextRecord;
     private int nextEvent;
 
@@ -248,10 +246,9 @@ final class SyncHistory {
             case Create c -> create(c);
             case ChangeEmail c -> row(c.record()).ifPresent(row -> edit(row, () -> row.email = email(c.person(), c.variant())));
             case Delete d -> row(d.record()).filter(row -> !row.deleted).ifPresent(row -> edit(row, () -> row.deleted = true));
-            // Only once a poll read the deletion: a record deleted and undeleted within one poll interval while a push for
-            // it failed on the deletion is a known gap (SyncHistoryProperties.aRecordDeletedAndUndeletedBetweenTwoPolls…).
-            case Undelete d -> row(d.record()).filter(row -> row.deleted && (allowUndeleteBeforePoll || !row.changedSincePoll))
-                    .ifPresent(row -> edit(row, () -> row.deleted = false));
+            // Also before a poll read the deletion, while a push for it failed on the deletion (SyncHistoryProperties.
+            // aRecordDeletedAndUndeletedBetweenTwoPollsWhileItsPushWaitsIsOptedOut).
+            case Undelete d -> row(d.record()).filter(row -> row.deleted).ifPresent(row -> edit(row, () -> row.deleted = false));
             case Convert c -> row(c.record()).filter(row -> row.lead && !row.deleted && !row.converted).ifPresent(this::convert);
             case Merge m -> merge(m);
             case UserSets u -> row(u.record()).filter(SyncHistory::writable).ifPresent(row -> edit(row, () -> {
