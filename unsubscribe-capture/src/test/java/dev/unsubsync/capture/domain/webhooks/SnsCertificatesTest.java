@@ -5,29 +5,42 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * SNS signing certificates are accepted only when they chain to a trust anchor and name their host; made-up certificate
- * URLs cannot push out the real certificate or make capture download without bound. The chain is made with the JDK's
- * keytool: a CA of the test's own (the anchor), an SNS certificate it signs, one it signs for another host, and a
- * self-signed one for the right host.
+ * URLs cannot push out the real certificate or make capture download without bound. The chain is made in memory
+ * (Bouncy Castle's certificate builder): a CA of the test's own (the anchor), an SNS certificate it signs, one it signs
+ * for another host, and a self-signed one for the right host.
  */
 class SnsCertificatesTest {
 
@@ -42,35 +55,38 @@ class SnsCertificatesTest {
 
     @BeforeAll
     static void chain() throws Exception {
-        Path dir = Files.createTempDirectory("sns-chain");
-        keytool(dir, "-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=Test Root CA", "-ext", "bc:c", "-validity", "3650",
-                "-keystore", "ca.p12");
-        keytool(dir, "-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-file", "ca.pem");
-        for (String[] leaf : new String[][] {{"real", "CN=sns.us-west-2.amazonaws.com"}, {"elsewhere", "CN=evil.example"}}) {
-            keytool(dir, "-genkeypair", "-alias", leaf[0], "-keyalg", "RSA", "-keysize", "2048", "-dname", leaf[1], "-validity", "3650", "-keystore", leaf[0] + ".p12");
-            keytool(dir, "-certreq", "-alias", leaf[0], "-keystore", leaf[0] + ".p12", "-file", leaf[0] + ".csr");
-            keytool(dir, "-gencert", "-alias", "ca", "-keystore", "ca.p12", "-infile", leaf[0] + ".csr", "-outfile", leaf[0] + ".pem", "-rfc", "-validity", "3650");
-        }
-        keytool(dir, "-genkeypair", "-alias", "self", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=sns.us-west-2.amazonaws.com", "-validity", "3650",
-                "-keystore", "self.p12");
-        keytool(dir, "-exportcert", "-rfc", "-alias", "self", "-keystore", "self.p12", "-file", "self.pem");
-        FILES.put(REAL, Files.readAllBytes(dir.resolve("real.pem")));
-        FILES.put(ELSEWHERE, Files.readAllBytes(dir.resolve("elsewhere.pem")));
-        FILES.put(SELF_SIGNED, Files.readAllBytes(dir.resolve("self.pem")));
-        KeyStore ca = KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(dir.resolve("ca.p12"))) {
-            ca.load(in, "changeit".toCharArray());
-        }
-        anchor = new TrustAnchor((X509Certificate) ca.getCertificate("ca"), null);
+        KeyPair caKeys = rsa();
+        X509Certificate ca = certificate("CN=Test Root CA", caKeys.getPublic(), "CN=Test Root CA", caKeys.getPrivate(), true);
+        KeyPair realKeys = rsa();
+        KeyPair elsewhereKeys = rsa();
+        KeyPair selfKeys = rsa();
+        FILES.put(REAL, pem(certificate("CN=sns.us-west-2.amazonaws.com", realKeys.getPublic(), "CN=Test Root CA", caKeys.getPrivate(), false)));
+        FILES.put(ELSEWHERE, pem(certificate("CN=evil.example", elsewhereKeys.getPublic(), "CN=Test Root CA", caKeys.getPrivate(), false)));
+        FILES.put(SELF_SIGNED, pem(certificate("CN=sns.us-west-2.amazonaws.com", selfKeys.getPublic(), "CN=sns.us-west-2.amazonaws.com",
+                selfKeys.getPrivate(), false)));
+        anchor = new TrustAnchor(ca, null);
     }
 
-    private static void keytool(Path dir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        command.addAll(List.of(args));
-        command.addAll(List.of("-storetype", "PKCS12", "-storepass", "changeit"));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertEquals(0, process.waitFor(), String.join(" ", args) + ": " + output);
+    private static KeyPair rsa() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair();
+    }
+
+    /** A certificate for {@code subject}'s key, signed by {@code issuer}'s (a CA's, with the basic constraint when {@code ca}). */
+    private static X509Certificate certificate(String subject, PublicKey key, String issuer, PrivateKey signer, boolean ca) throws Exception {
+        Instant now = Instant.now();
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name(issuer), BigInteger.valueOf(now.toEpochMilli()),
+                Date.from(now.minusSeconds(60)), Date.from(now.plus(Duration.ofDays(3650))), new X500Name(subject), key);
+        if (ca) {
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+        }
+        return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(signer)));
+    }
+
+    private static byte[] pem(X509Certificate certificate) throws GeneralSecurityException {
+        return ("-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
+                + "\n-----END CERTIFICATE-----\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     private SnsCertificates certificates() {
