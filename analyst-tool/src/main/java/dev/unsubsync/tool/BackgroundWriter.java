@@ -62,6 +62,11 @@ final class BackgroundWriter implements AutoCloseable {
             throw new IOException("interrupted while writing", e);
         }
         byte[] next = empty.poll();
+        if (next == bytes) {
+            // Already written and handed back (the writer was quicker than this poll): free, but the caller was promised
+            // another one, so this one leaves the pool.
+            next = empty.poll();
+        }
         return next != null && next.length >= bytes.length ? next : new byte[bytes.length];
     }
 
