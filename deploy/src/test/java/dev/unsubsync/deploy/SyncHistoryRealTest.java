@@ -392,6 +392,7 @@ class SyncHistoryRealTest {
         }
 
         private void userUnchecks(Row row) throws Exception {
+            turnRead(row);
             salesforce.admin("POST", "/opt-outs/clear", "{\"ids\":[\"" + row.id + "\"]}");
             row.unchecked = true;
             // The directory must list it unchecked before a user's check is a turn it can see.
@@ -400,8 +401,9 @@ class SyncHistoryRealTest {
         }
 
         /**
-         * A user's check must be read by a poll before the record changes again (its email, its life): I2 is about a
-         * turn the directory could see; one undone within a poll interval is the nightly run's, by the record's new state.
+         * A user's check must be read by a poll before the record changes again (its email, its life, its opt-out): I2 is
+         * about a turn the directory could see; one undone within a poll interval is the nightly run's, by the record's
+         * new state.
          */
         private void turnRead(Row row) {
             if (row.turnedAt != null) {
