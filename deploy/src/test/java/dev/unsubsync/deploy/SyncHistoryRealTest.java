@@ -415,10 +415,10 @@ class SyncHistoryRealTest {
             }
         }
 
-        private void pause() throws InterruptedException {
-            long millis = 500 + random.nextInt(4000);
-            Thread.sleep(millis);
-            log.add("pause " + millis + " ms");
+        /** Time passes until the directory has polled again: what the history did so far is read before what comes. */
+        private void pause() {
+            awaitPollAfter(Instant.now());
+            log.add("pause until the directory polled");
         }
 
         private void restart(String module) {
@@ -560,17 +560,15 @@ class SyncHistoryRealTest {
     }
 
     /** The checker's own API calls go through the faults the history injects: a 5xx is tried again (nothing was done). */
-    private static <T> T retrying(Call<T> call) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call.call();
-            } catch (IllegalStateException e) {
-                if (attempt >= 50 || e.getMessage() == null || !e.getMessage().matches("(?s).*: 50[03] .*")) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
+    private static <T> T retrying(Call<T> call) {
+        AtomicReference<T> result = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsMatching(e -> e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().matches("(?s).*: 50[03] .*"))
+                .until(() -> {
+                    result.set(call.call());
+                    return true;
+                });
+        return result.get();
     }
 
     /** Sends until capture acknowledges (what an upstream system does): a 5xx or no answer is tried again, a 4xx is a failure. */

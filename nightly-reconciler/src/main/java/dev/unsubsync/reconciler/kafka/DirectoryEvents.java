@@ -46,12 +46,16 @@ final class DirectoryEvents {
         boolean entryChanged = entry.getUpdatedAt() != null && !entry.getUpdatedAt().isBefore(since);
         for (DirectoryEntry record : entry.getRecords()) {
             boolean recordChanged = record.getSystemModstamp() != null && !record.getSystemModstamp().isBefore(since);
-            boolean notOptedOut = !record.getEmailOptOut() || Boolean.FALSE.equals(record.getMarketoSalesOptOut());
-            if ((entryChanged || recordChanged) && notOptedOut && !record.getIsConverted()) {
+            if ((entryChanged || recordChanged) && notOptedOut(record) && !record.getIsConverted()) {
                 pushes.add(push(person, record.getId(), record.getObjectType(), record.getEmail(), record.getSystemModstamp(), now));
             }
         }
         return pushes;
+    }
+
+    /** Whether a listed record still lacks an opt-out a push would set (either field, where it is read, unchecked). */
+    static boolean notOptedOut(DirectoryEntry record) {
+        return !record.getEmailOptOut() || Boolean.FALSE.equals(record.getMarketoSalesOptOut());
     }
 
     /** The push that opts a record of an unsubscribed person out: one event id per record and version. */

@@ -74,7 +74,7 @@ final class LedgerRekey implements Processor<String, UnsubscribeRecorded, String
                 // The pusher opts out what it finds; until the directory lists each record opted out, it is awaited (a
                 // record in the recycle bin when the push came is asked again if it comes back).
                 for (DirectoryEntry listedRecord : listed.getRecords()) {
-                    if (!listedRecord.getIsConverted() && (!listedRecord.getEmailOptOut() || Boolean.FALSE.equals(listedRecord.getMarketoSalesOptOut()))) {
+                    if (!listedRecord.getIsConverted() && DirectoryEvents.notOptedOut(listedRecord)) {
                         awaiting.put(DirectoryTopology.awaitingKey(person, listedRecord.getId()), clock.instant().toEpochMilli());
                     }
                 }

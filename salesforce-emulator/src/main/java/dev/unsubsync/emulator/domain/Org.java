@@ -1,7 +1,5 @@
 package dev.unsubsync.emulator.domain;
 
-import dev.unsubsync.schemas.InvalidSalesforceIdException;
-import dev.unsubsync.schemas.SalesforceId;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -121,7 +119,7 @@ public final class Org {
         FieldWrites.apply(type, record, fields, true).ifPresent(error -> {
             throw error.asRequestError();
         });
-        String id = newId(type.prefix());
+        String id = OrgIds.numbered(type.prefix(), nextNumber++);
         record.put("Id", id);
         stamp(record, Identity.USER_ID);
         record.put("CreatedDate", record.get("LastModifiedDate"));
@@ -286,23 +284,10 @@ public final class Org {
     }
 
     Map<String, Object> find(SObjectType type, String rawId) {
-        SalesforceId id;
-        try {
-            id = SalesforceId.parse(rawId);
-        } catch (InvalidSalesforceIdException e) {
-            throw SalesforceException.malformedId(rawId);
-        }
-        if (!id.prefix().equals(type.prefix())) {
-            throw SalesforceException.malformedId(rawId);
-        }
-        Map<String, Object> record = records.get(id.to18());
+        Map<String, Object> record = records.get(OrgIds.parse(rawId, type).to18());
         if (record == null) {
             throw SalesforceException.notFound();
         }
         return record;
-    }
-
-    private String newId(String prefix) {
-        return OrgIds.numbered(prefix, nextNumber++);
     }
 }

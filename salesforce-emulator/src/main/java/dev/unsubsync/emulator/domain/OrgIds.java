@@ -29,4 +29,13 @@ final class OrgIds {
             throw SalesforceException.malformedId(raw);
         }
     }
+
+    /** A request's ID of a record of {@code type}; one of another type, or not an ID, answers {@code MALFORMED_ID}. */
+    static SalesforceId parse(String raw, SObjectType type) {
+        SalesforceId id = parse(raw);
+        if (!id.prefix().equals(type.prefix())) {
+            throw SalesforceException.malformedId(raw);
+        }
+        return id;
+    }
 }

@@ -2,7 +2,6 @@ package dev.unsubsync.emulator.domain;
 
 import dev.unsubsync.schemas.InvalidSalesforceIdException;
 import dev.unsubsync.schemas.SalesforceId;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -10,8 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A recursive-descent parser and evaluator of the subset of SOQL the emulator understands:
@@ -73,7 +70,7 @@ public final class Soql {
     private Soql(String text, OrgSchema schema) {
         this.text = text;
         this.schema = schema;
-        this.tokens = tokenize(text);
+        this.tokens = SoqlTerms.tokenize(text);
     }
 
     /** Parses {@code soql}, checking object and field names against the org. */
@@ -170,26 +167,26 @@ public final class Soql {
         if (acceptKeyword("NOT")) {
             expectKeyword("IN");
             List<Object> values = valueList(def);
-            return rec -> values.stream().noneMatch(v -> compare(rec.get(field), v) == 0);
+            return rec -> values.stream().noneMatch(v -> SoqlTerms.compare(rec.get(field), v) == 0);
         }
         if (acceptKeyword("IN")) {
             List<Object> values = valueList(def);
-            return rec -> values.stream().anyMatch(v -> compare(rec.get(field), v) == 0);
+            return rec -> values.stream().anyMatch(v -> SoqlTerms.compare(rec.get(field), v) == 0);
         }
         String op = next("an operator").toUpperCase(Locale.ROOT);
         Object value = literal(def);
         return switch (op) {
-            case "=" -> rec -> compare(rec.get(field), value) == 0;
-            case "!=", "<>" -> rec -> compare(rec.get(field), value) != 0;
-            case "<" -> rec -> ordered(rec.get(field), value) && compare(rec.get(field), value) < 0;
-            case ">" -> rec -> ordered(rec.get(field), value) && compare(rec.get(field), value) > 0;
-            case "<=" -> rec -> ordered(rec.get(field), value) && compare(rec.get(field), value) <= 0;
-            case ">=" -> rec -> ordered(rec.get(field), value) && compare(rec.get(field), value) >= 0;
+            case "=" -> rec -> SoqlTerms.compare(rec.get(field), value) == 0;
+            case "!=", "<>" -> rec -> SoqlTerms.compare(rec.get(field), value) != 0;
+            case "<" -> rec -> SoqlTerms.ordered(rec.get(field), value) && SoqlTerms.compare(rec.get(field), value) < 0;
+            case ">" -> rec -> SoqlTerms.ordered(rec.get(field), value) && SoqlTerms.compare(rec.get(field), value) > 0;
+            case "<=" -> rec -> SoqlTerms.ordered(rec.get(field), value) && SoqlTerms.compare(rec.get(field), value) <= 0;
+            case ">=" -> rec -> SoqlTerms.ordered(rec.get(field), value) && SoqlTerms.compare(rec.get(field), value) >= 0;
             case "LIKE" -> {
                 if (!(value instanceof String pattern)) {
                     throw malformed("LIKE needs a string pattern");
                 }
-                String regex = likeToRegex(pattern);
+                String regex = SoqlTerms.likeToRegex(pattern);
                 yield rec -> rec.get(field) instanceof String s && s.toLowerCase(Locale.ROOT).matches(regex);
             }
             default -> throw malformed("unknown operator '" + op + "'");
@@ -238,42 +235,6 @@ public final class Soql {
         } catch (NumberFormatException e) {
             throw malformed("unexpected value '" + token + "'");
         }
-    }
-
-    private static boolean ordered(Object a, Object b) {
-        return a != null && b != null;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static int compare(Object recordValue, Object literal) {
-        if (recordValue == null || literal == null) {
-            return Objects.equals(recordValue, literal) ? 0 : 1;
-        }
-        if (recordValue instanceof String s && literal instanceof String l) {
-            return s.compareToIgnoreCase(l);
-        }
-        if (recordValue instanceof Instant i && literal instanceof Instant l) {
-            return i.compareTo(l);
-        }
-        if (recordValue instanceof Boolean b && literal instanceof Boolean l) {
-            return b.equals(l) ? 0 : 1;
-        }
-        if (recordValue instanceof Comparable c && recordValue.getClass() == literal.getClass()) {
-            return c.compareTo(literal);
-        }
-        return 1;
-    }
-
-    private static String likeToRegex(String pattern) {
-        StringBuilder regex = new StringBuilder();
-        for (char c : pattern.toLowerCase(Locale.ROOT).toCharArray()) {
-            switch (c) {
-                case '%' -> regex.append(".*");
-                case '_' -> regex.append('.');
-                default -> regex.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return regex.toString();
     }
 
     private String fieldName(String raw) {
@@ -328,44 +289,4 @@ public final class Soql {
         return new SalesforceException(400, "MALFORMED_QUERY", detail);
     }
 
-    private static List<String> tokenize(String text) {
-        List<String> tokens = new ArrayList<>();
-        int i = 0;
-        while (i < text.length()) {
-            char c = text.charAt(i);
-            if (Character.isWhitespace(c)) {
-                i++;
-            } else if (c == '\'') {
-                StringBuilder literal = new StringBuilder("'");
-                i++;
-                while (i < text.length() && text.charAt(i) != '\'') {
-                    if (text.charAt(i) == '\\' && i + 1 < text.length()) {
-                        i++;
-                    }
-                    literal.append(text.charAt(i++));
-                }
-                if (i >= text.length()) {
-                    throw malformed("unterminated string literal");
-                }
-                i++;
-                tokens.add(literal.append('\'').toString());
-            } else if ("(),".indexOf(c) >= 0) {
-                tokens.add(String.valueOf(c));
-                i++;
-            } else if ("=<>!".indexOf(c) >= 0) {
-                int start = i++;
-                while (i < text.length() && "=<>".indexOf(text.charAt(i)) >= 0) {
-                    i++;
-                }
-                tokens.add(text.substring(start, i));
-            } else {
-                int start = i;
-                while (i < text.length() && !Character.isWhitespace(text.charAt(i)) && "(),=<>!'".indexOf(text.charAt(i)) < 0) {
-                    i++;
-                }
-                tokens.add(text.substring(start, i));
-            }
-        }
-        return tokens;
-    }
 }
