@@ -1,14 +1,14 @@
 package dev.unsubsync.deploy;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.base.DescribedPredicate;
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.EvaluationResult;
+import dev.unsubsync.kit.FrameworkFree;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The architecture as rules over every module's compiled main classes (ArchUnit): the services never reach into each
- * other, the emulator, the test support or the deploy tooling; what they share is the schemas and service-kit; the pure
- * rules of each service (its {@code domain} package) import no framework and no Kafka; and no module's packages depend
- * on each other in a cycle.
+ * other, the emulator, the test support or the deploy tooling; what they share is the schemas and service-kit; each
+ * service is rooms by feature, not packages by role; a room's rules ({@link FrameworkFree}) import no framework and no
+ * Kafka; and no module's packages (rooms) depend on each other in a cycle.
  */
 class ArchitectureTest {
 
@@ -57,10 +57,19 @@ class ArchitectureTest {
     }
 
     @Test
-    void eachServicesPureRulesImportNoFrameworkAndNoKafka() {
-        noClasses().that().resideInAnyPackage("dev.unsubsync.capture.domain..", "dev.unsubsync.pusher.domain..", "dev.unsubsync.reconciler.domain..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.micronaut..", "org.apache.kafka..", "jakarta.inject..", "io.netty..")
+    void aRoomsRulesImportNoFrameworkAndNoKafka() {
+        classes().that().areAnnotatedWith(FrameworkFree.class)
+                .should().onlyDependOnClassesThat().resideOutsideOfPackages("io.micronaut..", "org.apache.kafka..", "jakarta.inject..", "io.netty..",
+                        "io.apicurio..", "io.micrometer..")
                 .because("a rule is tested without a framework, a broker or a registry")
+                .check(main);
+    }
+
+    @Test
+    void servicesAreRoomsByFeatureNotPackagesByRole() {
+        noClasses().that().resideInAnyPackage("dev.unsubsync.capture..", "dev.unsubsync.pusher..", "dev.unsubsync.reconciler..")
+                .should().resideInAnyPackage("..http..", "..kafka..", "..domain..", "..config..", "..salesforce..")
+                .because("a feature is read and changed in one room: its controller, its Kafka edge and its rules side by side")
                 .check(main);
     }
 
@@ -68,9 +77,7 @@ class ArchitectureTest {
     void noModulesPackagesDependOnEachOtherInACycle() {
         List<String> broken = new ArrayList<>();
         for (String root : List.of("capture", "pusher", "reconciler", "kit", "tool", "emulator", "salesforce")) {
-            // The wiring (each service's config package: its factories and typed settings) may reach every package.
             EvaluationResult result = slices().matching("dev.unsubsync." + root + ".(*)..").should().beFreeOfCycles()
-                    .ignoreDependency(JavaClass.Predicates.resideInAPackage("dev.unsubsync." + root + ".config.."), DescribedPredicate.alwaysTrue())
                     .allowEmptyShould(true).evaluate(main);
             if (result.hasViolation()) {
                 broken.add(result.getFailureReport().toString());

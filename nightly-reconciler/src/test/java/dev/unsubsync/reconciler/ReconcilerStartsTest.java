@@ -40,7 +40,7 @@ class ReconcilerStartsTest implements TestPropertyProvider {
     }
 
     @Inject
-    dev.unsubsync.reconciler.kafka.ReconcileStreams ledger;
+    dev.unsubsync.reconciler.diff.ReconcileStreams ledger;
 
     @Test
     void theReconcileStreamRunsAgainstTheRealBroker() {

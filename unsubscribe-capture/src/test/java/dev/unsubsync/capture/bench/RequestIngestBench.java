@@ -2,7 +2,7 @@ package dev.unsubsync.capture.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.unsubsync.capture.kafka.RequestIngest;
+import dev.unsubsync.capture.requests.RequestIngest;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.TestInfrastructure;
 import io.micronaut.context.ApplicationContext;

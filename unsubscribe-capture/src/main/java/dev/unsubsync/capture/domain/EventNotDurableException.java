@@ -1,9 +1,0 @@
-package dev.unsubsync.capture.domain;
-
-/** Kafka did not acknowledge an event in time (or refused it): the caller must retry, nothing may be reported as recorded. */
-public class EventNotDurableException extends RuntimeException {
-
-    public EventNotDurableException(String message, Throwable cause) {
-        super(message, cause);
-    }
-}
