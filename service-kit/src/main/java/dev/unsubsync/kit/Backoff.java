@@ -25,7 +25,7 @@ public record Backoff(Duration initial, Duration max) {
     /** Sleeps for {@link #delay}, and answers how long that was. */
     public Duration sleep(int retry) throws InterruptedException {
         Duration delay = delay(retry);
-        Thread.sleep(delay);
+        Sleeper.THREAD.sleep(delay);
         return delay;
     }
 }

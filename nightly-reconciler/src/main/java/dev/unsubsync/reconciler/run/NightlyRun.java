@@ -1,7 +1,9 @@
 package dev.unsubsync.reconciler.run;
 
 import dev.unsubsync.kit.kafka.KafkaClients;
+import dev.unsubsync.kit.Sleeper;
 import dev.unsubsync.events.ReconcileRun;
+import dev.unsubsync.kit.Sleeper;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.reconciler.support.ReconcilerConfiguration;
 import dev.unsubsync.salesforce.Outcome;
@@ -58,7 +60,7 @@ public class NightlyRun implements AutoCloseable {
         adminConfig.put("default.api.timeout.ms", 15_000);
         this.admin = Admin.create(adminConfig);
         this.producer = kafka.bulkProducer();
-        this.snapshot = new SalesforceSnapshot(salesforce, producer, clock, duration -> Thread.sleep(duration.toMillis()), config.getSnapshotPageSize());
+        this.snapshot = new SalesforceSnapshot(salesforce, producer, clock, Sleeper.THREAD, config.getSnapshotPageSize());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.unsubsync.reconciler.run;
 
 import dev.unsubsync.kit.kafka.TopicRecords;
+import dev.unsubsync.kit.Sleeper;
 import dev.unsubsync.events.SalesforceOptOut;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.salesforce.Describe;
@@ -29,11 +30,6 @@ import org.slf4j.LoggerFactory;
  * again (three times, waiting 2 s, then 4 s, on the injected sleeper).
  */
 public final class SalesforceSnapshot {
-
-    /** Waits between tries. */
-    public interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
-    }
 
     private static final Logger LOG = LoggerFactory.getLogger(SalesforceSnapshot.class);
     private static final List<String> OBJECTS = List.of("Contact", "Lead");

@@ -1,6 +1,7 @@
 package dev.unsubsync.pusher.push;
 
 import dev.unsubsync.kit.FrameworkFree;
+import dev.unsubsync.kit.Sleeper;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.RecordResult;
 import dev.unsubsync.salesforce.RecordUpdate;
@@ -52,12 +53,12 @@ final class CollectionsWrites {
 
     private final SalesforceWriter salesforce;
     private final Executor calls;
-    private final Pauser pauser;
+    private final Sleeper sleeper;
 
-    CollectionsWrites(SalesforceWriter salesforce, Executor calls, Pauser pauser) {
+    CollectionsWrites(SalesforceWriter salesforce, Executor calls, Sleeper sleeper) {
         this.salesforce = salesforce;
         this.calls = calls;
-        this.pauser = pauser;
+        this.sleeper = sleeper;
     }
 
     /** The key of an update: the record and the fields it sets. */
@@ -113,7 +114,12 @@ final class CollectionsWrites {
         List<RecordUpdate> pending = new ArrayList<>(updates);
         for (int round = 0; !pending.isEmpty(); round++) {
             if (round > 0) {
-                pauser.pause(Duration.ofMillis(INLINE_RETRY_PAUSE.toMillis() << (round - 1)));
+                try {
+                    sleeper.sleep(Duration.ofMillis(INLINE_RETRY_PAUSE.toMillis() << (round - 1)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new TransientPushFailure("interrupted while waiting to retry a locked record");
+                }
             }
             Map<String, RecordResult> answered = writeOnce(pending);
             results.putAll(answered);

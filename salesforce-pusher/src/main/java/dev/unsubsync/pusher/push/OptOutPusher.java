@@ -1,6 +1,7 @@
 package dev.unsubsync.pusher.push;
 
 import dev.unsubsync.kit.FrameworkFree;
+import dev.unsubsync.kit.Sleeper;
 import dev.unsubsync.events.OptOutPushResult;
 import dev.unsubsync.events.PushOutcome;
 import dev.unsubsync.events.SyncSettings;
@@ -90,18 +91,18 @@ public final class OptOutPusher {
     /**
      * @param calls  runs Collections calls; several at a time when it has several threads
      * @param recent events written a short while ago, not written again
-     * @param pauser waits between inline retries of a record refused for now
+     * @param sleeper waits between inline retries of a record refused for now
      * @param people the people directory: which Contacts and Leads have an email
      * @param everyRecordForEmail whether an event with a Salesforce ID also reaches the email's other records
      */
     public OptOutPusher(SalesforceWriter salesforce, Clock clock, Supplier<SyncSettings> settings, FieldCheck fieldCheck, Executor calls,
-                        RecentWrites recent, Pauser pauser, People people, boolean everyRecordForEmail) {
+                        RecentWrites recent, Sleeper sleeper, People people, boolean everyRecordForEmail) {
         this.salesforce = salesforce;
         this.clock = clock;
         this.settings = settings;
         this.fieldCheck = fieldCheck;
         this.recent = recent;
-        this.writer = new CollectionsWrites(salesforce, calls, pauser);
+        this.writer = new CollectionsWrites(salesforce, calls, sleeper);
         this.resolver = new RecordResolver(salesforce, people, everyRecordForEmail);
     }
 

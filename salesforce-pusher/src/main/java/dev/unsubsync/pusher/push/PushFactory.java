@@ -1,5 +1,6 @@
 package dev.unsubsync.pusher.push;
 
+import dev.unsubsync.kit.Sleeper;
 import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.pusher.fields.FieldCheck;
 import dev.unsubsync.pusher.people.PeopleDirectory;
@@ -28,6 +29,6 @@ public class PushFactory {
     OptOutPusher optOutPusher(SalesforceWriter salesforce, Clock clock, SettingsView settings, FieldCheck fieldCheck,
                               @Named("salesforce-calls") ExecutorService calls, PusherConfiguration config, PeopleDirectory people) {
         return new OptOutPusher(salesforce, clock, settings::current, fieldCheck, calls, new RecentWrites(config.getRecentWritesTtl(), 100_000),
-                Pauser.SLEEP, people, config.isEveryRecordForEmail());
+                Sleeper.THREAD, people, config.isEveryRecordForEmail());
     }
 }

@@ -1,10 +1,10 @@
 package dev.unsubsync.pusher.push;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.unsubsync.kit.FrameworkFree;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Unsubscribe events this instance wrote a short while ago, so the same event delivered again (a producer retry, a
@@ -15,39 +15,31 @@ import java.util.Map;
 public final class RecentWrites {
 
     private final Duration ttl;
-    private final int capacity;
-    private final LinkedHashMap<String, Instant> written;
+    /** When each event was written to each field; the time is the caller's clock, so expiry is checked on read. */
+    private final Cache<String, Instant> written;
 
     /**
      * @param ttl      how long a write is remembered; zero disables the memory
-     * @param capacity most records remembered (least recently written forgotten first)
+     * @param capacity most writes remembered (beyond it, the cache forgets those least likely to be asked again)
      */
     public RecentWrites(Duration ttl, int capacity) {
         this.ttl = ttl;
-        this.capacity = capacity;
-        this.written = new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
-                return size() > RecentWrites.this.capacity;
-            }
-        };
+        this.written = Caffeine.newBuilder().maximumSize(capacity).build();
     }
 
     /** Whether event {@code eventId} was written to {@code field} within the time remembered. */
-    public synchronized boolean contains(String eventId, String field, Instant now) {
+    public boolean contains(String eventId, String field, Instant now) {
         if (ttl.isZero()) {
             return false;
         }
-        Instant at = written.get(eventId + "|" + field);
+        Instant at = written.getIfPresent(eventId + "|" + field);
         return at != null && now.isBefore(at.plus(ttl));
     }
 
     /** Remembers a confirmed write of an event. */
-    public synchronized void add(String eventId, String field, Instant now) {
+    public void add(String eventId, String field, Instant now) {
         if (!ttl.isZero()) {
-            String key = eventId + "|" + field;
-            written.remove(key);
-            written.put(key, now);
+            written.put(eventId + "|" + field, now);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.unsubsync.capture.api;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.unsubsync.kit.FrameworkFree;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
@@ -11,7 +13,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,12 +31,7 @@ public final class UnsubscribeRecorder {
     private final EventPublisher publisher;
     private final Clock clock;
     private final UnsubscribeValidator validator;
-    private final Map<String, UnsubscribeRecorded> recentKeys = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, UnsubscribeRecorded> eldest) {
-            return size() > RECENT_KEYS;
-        }
-    });
+    private final Cache<String, UnsubscribeRecorded> recentKeys = Caffeine.newBuilder().maximumSize(RECENT_KEYS).build();
 
     /** Idempotency keys remembered per instance to answer a retry without writing again. */
     static final int RECENT_KEYS = 100_000;
@@ -86,7 +82,7 @@ public final class UnsubscribeRecorder {
         }
         String scoped = origin + "|" + key;
         UnsubscribeRecorded keyed = UnsubscribeRecorded.newBuilder(event).setEventId(keyedEventId(origin, key)).build();
-        UnsubscribeRecorded earlier = recentKeys.get(scoped);
+        UnsubscribeRecorded earlier = recentKeys.getIfPresent(scoped);
         if (earlier != null) {
             if (!PersonKey.of(earlier.getEmail()).equals(PersonKey.of(keyed.getEmail()))) {
                 throw new InvalidUnsubscribeException(List.of(new FieldError("Idempotency-Key",
