@@ -28,9 +28,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code dump <topic>}: a topic's records, decoded, as JSON lines, CSV or Avro container files. */
@@ -182,7 +182,7 @@ final class DumpCommand implements Runnable {
     }
 
     private long csv(TopicScan scan, Map<TopicPartition, Long> start, Map<TopicPartition, Long> end, Records records, boolean bytesTopic,
-                     Registry registry, Writer writer) throws IOException {
+            Registry registry, Writer writer) throws IOException {
         Set<String> fields = new LinkedHashSet<>();
         for (Schema schema : latestSchemas(registry).values()) {
             schema.getFields().forEach(f -> fields.add(f.name()));

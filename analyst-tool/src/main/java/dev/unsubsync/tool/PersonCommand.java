@@ -52,7 +52,7 @@ final class PersonCommand implements Runnable {
     /** One entry of the history, as capture's API shows it (empty and null fields left out, as its serializer does). */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     record Entry(String kind, String eventId, String email, String at, String source, String provider, String origin, String reason, String topic,
-                 String salesforceId, String outcome, String salesforceErrorCode, String salesforceMessage, List<String> fieldsWritten) {
+            String salesforceId, String outcome, String salesforceErrorCode, String salesforceMessage, List<String> fieldsWritten) {
         static Entry of(HistoryEntry e) {
             return new Entry(e.getKind().name(), e.getEventId(), e.getEmail(), e.getAt().toString(), e.getSource(), e.getProvider(), e.getOrigin(),
                     e.getReason(), e.getTopic(), e.getSalesforceId(), e.getOutcome(), e.getSalesforceErrorCode(), e.getSalesforceMessage(),

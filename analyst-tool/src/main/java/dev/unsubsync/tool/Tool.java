@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
         subcommands = {DumpCommand.class, PersonCommand.class, AsOfCommand.class, RunsCommand.class, ReplayCommand.class},
         description = "Answers from the topics alone: dump a topic, a person's timeline, who was unsubscribed at an instant, the nightly runs, "
                 + "and moving a consumer group to a time (replay).",
-        footer = {"", "Exit status: 0 done, 1 the answer is no (nothing found, a group still has members), 2 bad input, 3 Kafka or the registry did not answer."})
+        footer = {"",
+                "Exit status: 0 done, 1 the answer is no (nothing found, a group still has members), 2 bad input, 3 Kafka or the registry did not answer."})
 public final class Tool implements Runnable {
 
     /** stdout as bytes, for output that streams (a dump); {@code null} where the caller only gave a writer. */

@@ -137,7 +137,7 @@ public final class TopicScan implements AutoCloseable {
 
     /** Waits for room unless the reader has stopped (then nobody takes it). */
     private static void putQuietly(BlockingQueue<List<ConsumerRecord<byte[], byte[]>>> batches, List<ConsumerRecord<byte[], byte[]>> batch,
-                                   AtomicBoolean stop) {
+            AtomicBoolean stop) {
         try {
             while (!stop.get() && !batches.offer(batch, 100, TimeUnit.MILLISECONDS)) {
                 // The reader is busy; wait for room.
@@ -148,7 +148,7 @@ public final class TopicScan implements AutoCloseable {
     }
 
     private void fetch(Map<TopicPartition, Long> from, Map<TopicPartition, Long> to, String label,
-                       BlockingQueue<List<ConsumerRecord<byte[], byte[]>>> batches, AtomicBoolean stop) {
+            BlockingQueue<List<ConsumerRecord<byte[], byte[]>>> batches, AtomicBoolean stop) {
         List<TopicPartition> open = new ArrayList<>();
         long total = 0;
         for (Map.Entry<TopicPartition, Long> start : from.entrySet()) {

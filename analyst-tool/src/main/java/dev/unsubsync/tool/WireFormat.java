@@ -40,7 +40,8 @@ public final class WireFormat {
     /** The schema id of a wire-format value. */
     public static int schemaId(byte[] value) throws Unreadable {
         if (value.length < 5 || value[0] != 0) {
-            throw new Unreadable(value.length == 0 ? "empty value" : "not the Confluent wire format (first byte " + value[0] + ", length " + value.length + ")");
+            throw new Unreadable(
+                    value.length == 0 ? "empty value" : "not the Confluent wire format (first byte " + value[0] + ", length " + value.length + ")");
         }
         return ByteBuffer.wrap(value, 1, 4).getInt();
     }

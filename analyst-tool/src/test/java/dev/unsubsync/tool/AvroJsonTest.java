@@ -61,8 +61,8 @@ class AvroJsonTest {
         record.put("precise", -0.000123456789);
         record.put("flag", true);
         record.put("kind", new GenericData.EnumSymbol(SCHEMA.getField("kind").schema(), "PROVIDER_WEBHOOK"));
-        record.put("raw", ByteBuffer.wrap(new byte[] {0, -1, 2}));
-        record.put("digest", new GenericData.Fixed(SCHEMA.getField("digest").schema(), new byte[] {1, 2, 3, 4}));
+        record.put("raw", ByteBuffer.wrap(new byte[]{0, -1, 2}));
+        record.put("digest", new GenericData.Fixed(SCHEMA.getField("digest").schema(), new byte[]{1, 2, 3, 4}));
         record.put("tags", List.of("a", "b,\"c\""));
         record.put("none", List.of());
         Map<String, Object> labels = new LinkedHashMap<>();
@@ -132,7 +132,8 @@ class AvroJsonTest {
         assertThrows(IOException.class, () -> AvroJson.compile(strings).copy(new AvroJson.Cursor().over(hugeCount, 0, hugeCount.length), new JsonOut()));
         Schema text = Schema.create(Schema.Type.STRING);
         byte[] longString = {(byte) 0xFE, (byte) 0xFF, 0x7F, 'a'};
-        IOException refused = assertThrows(IOException.class, () -> AvroJson.compile(text).copy(new AvroJson.Cursor().over(longString, 0, longString.length), new JsonOut()));
+        IOException refused = assertThrows(IOException.class,
+                () -> AvroJson.compile(text).copy(new AvroJson.Cursor().over(longString, 0, longString.length), new JsonOut()));
         assertEquals("a length of 1048575 with 1 bytes left", refused.getMessage());
         byte[] ok = {2, 'a'};
         JsonOut out = new JsonOut();

@@ -99,7 +99,8 @@ class ToolBench {
 
         StringBuilder figures = new StringBuilder();
         figures.append("| figure | value |\n| --- | --- |\n");
-        figures.append("| records written (").append(RECORDS).append(", lz4, the services' serializer) | ").append(String.format("%.1f s", produceSeconds)).append(" |\n");
+        figures.append("| records written (").append(RECORDS).append(", lz4, the services' serializer) | ").append(String.format("%.1f s", produceSeconds))
+                .append(" |\n");
         for (int round = 0; round < ROUNDS; round++) {
             figures.append(String.format("| round %d: raw consumer (bytes, no decoding) | %,.0f records/s |%n", round + 1, raw.get(round)));
             figures.append(String.format("| round %d: `dump` to JSON lines in a new file | %,.0f records/s = %.0f%% of raw |%n", round + 1, dump.get(round),
@@ -108,8 +109,9 @@ class ToolBench {
                     dumpNowhere.get(round), 100 * dumpNowhere.get(round) / raw.get(round)));
         }
         figures.append(String.format("| JSON lines written | %,d bytes (%.0f bytes a record) |%n", dumpBytes, (double) dumpBytes / RECORDS));
-        figures.append(String.format("| `as-of` over %,d events | %.1f s; heap grew by at most %,d MiB (sampled every 20 ms, from %,d MiB) |%n", RECORDS, asOfSeconds,
-                (peak.get() - baseline) >> 20, baseline >> 20));
+        figures.append(
+                String.format("| `as-of` over %,d events | %.1f s; heap grew by at most %,d MiB (sampled every 20 ms, from %,d MiB) |%n", RECORDS, asOfSeconds,
+                        (peak.get() - baseline) >> 20, baseline >> 20));
         figures.append("| `as-of` answer | ").append(asOf.out().strip()).append(" |\n");
         Files.writeString(Path.of(System.getProperty("java.io.tmpdir"), "tool-bench.md"), figures);
         System.out.println(figures);
@@ -133,7 +135,8 @@ class ToolBench {
                 String person = "person-" + (i % (RECORDS / 2)) + "@example.com";
                 Instant at = base.plusSeconds(i);
                 SpecificRecord value = i % 10 == 9
-                        ? UnsubscribeRemoved.newBuilder().setEventId("r-" + i).setEmail(person).setRemovedBy("admin").setOccurredAt(at).setRecordedAt(at).build()
+                        ? UnsubscribeRemoved.newBuilder().setEventId("r-" + i).setEmail(person).setRemovedBy("admin").setOccurredAt(at).setRecordedAt(at)
+                                .build()
                         : UnsubscribeRecorded.newBuilder().setEventId("e-" + i).setEmail(person).setSource(UnsubscribeSource.PROVIDER_WEBHOOK)
                                 .setProvider("sendgrid").setOccurredAt(at).setRecordedAt(at).setOrigin("bench").build();
                 producer.send(new ProducerRecord<>(topic, person, value));

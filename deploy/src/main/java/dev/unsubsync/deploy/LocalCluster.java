@@ -78,7 +78,8 @@ public final class LocalCluster implements AutoCloseable {
     public static LocalCluster start(Path root, Path data, int firstPort, Runner runner) throws IOException, InterruptedException {
         Runner chosen = runner != null ? runner : imagesAvailable(root) ? Runner.IMAGES : Runner.PROCESSES;
         LocalCluster cluster = new LocalCluster(root.toAbsolutePath(), data.toAbsolutePath(), chosen);
-        System.out.println("Services run as " + (chosen == Runner.IMAGES ? "the images under podman (target/jib-image.tar of each module)"
+        System.out.println("Services run as " + (chosen == Runner.IMAGES
+                ? "the images under podman (target/jib-image.tar of each module)"
                 : "processes (build the images with ./mvnw -Pimages package and have podman to run them as images)"));
         try {
             cluster.startAll(firstPort);
@@ -157,7 +158,8 @@ public final class LocalCluster implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>(config);
         properties.put("micronaut.server.port", String.valueOf(port));
         String name = module + "-" + instance;
-        Instance launched = runner == Runner.IMAGES ? new ClusterContainer(root, logs(), START_TIMEOUT, name + "-" + runId, module, port, properties)
+        Instance launched = runner == Runner.IMAGES
+                ? new ClusterContainer(root, logs(), START_TIMEOUT, name + "-" + runId, module, port, properties)
                 : new Jvm(name, module, port, properties);
         launched.start();
         started.push(() -> {

@@ -74,7 +74,7 @@ public final class LocalSecrets {
                 generator.initialize(new ECGenParameterSpec("secp256r1"));
                 KeyPair pair = generator.generateKeyPair();
                 Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
-                        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(pair.getPrivate().getEncoded())
+                        + Base64.getMimeEncoder(64, new byte[]{'\n'}).encodeToString(pair.getPrivate().getEncoded())
                         + "\n-----END PRIVATE KEY-----\n");
                 Files.writeString(pub, Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n");
             } catch (GeneralSecurityException e) {
@@ -94,7 +94,8 @@ public final class LocalSecrets {
             Files.deleteIfExists(store);
             String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
             keytool(List.of(keytool, "-genkeypair", "-alias", "sns", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=sns.local",
-                    "-validity", "3650", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", SNS_STORE_PASSWORD, "-keypass", SNS_STORE_PASSWORD));
+                    "-validity", "3650", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", SNS_STORE_PASSWORD, "-keypass",
+                    SNS_STORE_PASSWORD));
             keytool(List.of(keytool, "-exportcert", "-rfc", "-alias", "sns", "-keystore", store.toString(), "-storepass", SNS_STORE_PASSWORD,
                     "-file", certificate.toString()));
         }

@@ -46,7 +46,8 @@ final class SideBySide {
             }
         }
         switch (failure) {
-            case null -> { }
+            case null -> {
+            }
             case IOException io -> throw io;
             case InterruptedException interrupted -> throw interrupted;
             case RuntimeException runtime -> throw runtime;

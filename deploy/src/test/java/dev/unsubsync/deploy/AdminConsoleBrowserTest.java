@@ -146,10 +146,12 @@ class AdminConsoleBrowserTest {
         String ada = (String) salesforce.query("SELECT Id FROM Contact WHERE Email = 'ada.lovelace@example.com'").getFirst().get("Id");
         HttpResponse<String> posted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/v1/unsubscribes"))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + LocalStack.CAPTURE_TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"ada.lovelace@example.com\",\"salesforceId\":\"" + ada + "\",\"source\":\"link_click\",\"reason\":\"console test\"}"))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"email\":\"ada.lovelace@example.com\",\"salesforceId\":\"" + ada + "\",\"source\":\"link_click\",\"reason\":\"console test\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(202, posted.statusCode(), posted.body());
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> Boolean.TRUE.equals(salesforce.get("Contact", ada).get(MARKETO)));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> Boolean.TRUE.equals(salesforce.get("Contact", ada).get(MARKETO)));
         assertEquals(Boolean.FALSE, salesforce.get("Contact", ada).get("HasOptedOutOfEmail"), "only the selected field is written");
     }
 
@@ -261,12 +263,15 @@ class AdminConsoleBrowserTest {
     @Order(7)
     void noPageLoadsMoreThan200KbOfScriptOrAnythingFromElsewhere() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        long script = http.send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/admin/app.js")).build(), HttpResponse.BodyHandlers.ofByteArray()).body().length;
+        long script = http.send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/admin/app.js")).build(), HttpResponse.BodyHandlers.ofByteArray())
+                .body().length;
         assertTrue(script > 1000 && script < 200 * 1024, "app.js is " + script + " bytes");
-        String html = http.send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/admin/index.html")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String html = http.send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/admin/index.html")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
         assertFalse(html.contains("http://") || html.contains("https://"), "the console loads nothing from another host");
         assertEquals(1, html.split("<script").length - 1, "one script");
-        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/admin/index.html")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/admin/index.html")).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"), "no inline or foreign script may run");
         assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElse(null));
         // The console ran under that policy through every test above; no violation may have been reported.

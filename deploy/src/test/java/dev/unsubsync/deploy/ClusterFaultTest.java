@@ -79,7 +79,6 @@ class ClusterFaultTest {
         admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers(), "default.api.timeout.ms", 10_000, "request.timeout.ms", 5_000));
     }
 
-
     @AfterAll
     static void stop() {
         if (admin != null) {
@@ -119,7 +118,7 @@ class ClusterFaultTest {
                 String body = "{\"email\":\"" + person.get("Email") + "\",\"salesforceId\":\"" + person.get("Id") + "\",\"source\":\"api\","
                         + "\"upstreamEventId\":\"cluster-" + n + "\"}";
                 // An upstream system behind a load balancer: the next instance when one does not answer, until acknowledged.
-                for (int attempt = 0; ; attempt++) {
+                for (int attempt = 0;; attempt++) {
                     LocalCluster.Instance capture = captures.get((n + attempt) % captures.size());
                     try {
                         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(capture.url() + "/v1/unsubscribes"))
@@ -163,7 +162,8 @@ class ClusterFaultTest {
             boolean stalled = now - lastProgress > STALLED_AFTER.toNanos();
             boolean tooLong = now - sentAt > ACKNOWLEDGED_WITHIN.toNanos();
             assertTrue(!stalled && !tooLong, "every unsubscribe acknowledged: " + accepted.size() + " of " + total + (stalled
-                    ? ", none more for " + STALLED_AFTER : " after " + ACKNOWLEDGED_WITHIN) + "; " + retries.get()
+                    ? ", none more for " + STALLED_AFTER
+                    : " after " + ACKNOWLEDGED_WITHIN) + "; " + retries.get()
                     + " retries; why not answered: " + refusals + "; timeline: " + timeline);
         }
         long drained = System.nanoTime() - sentAt;

@@ -4,25 +4,16 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.unsubsync.events.DirectoryState;
-import dev.unsubsync.events.SalesforcePeople;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unsubsync.events.DirectoryState;
+import dev.unsubsync.events.SalesforcePeople;
 import dev.unsubsync.schemas.Subjects;
 import dev.unsubsync.schemas.Topic;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;
 import dev.unsubsync.testsupport.RequiredTool;
 import dev.unsubsync.testsupport.TopicClients;
-import java.nio.charset.StandardCharsets;
-import java.security.Signature;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -30,10 +21,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.Signature;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -130,7 +130,8 @@ class EndToEndTest {
         }
         // Their Retry-After path: through a front that answers every first POST of a path with 503, Retry-After: 1.
         try (FlakyFront front = new FlakyFront(URI.create(stack.captureUrl()))) {
-            Map<String, String> flaky = Map.of("CAPTURE_URL", front.url(), "CAPTURE_KEY", LocalStack.CAPTURE_TOKEN, "KAFKA_BOOTSTRAP", stack.bootstrapServers());
+            Map<String, String> flaky = Map.of("CAPTURE_URL", front.url(), "CAPTURE_KEY", LocalStack.CAPTURE_TOKEN, "KAFKA_BOOTSTRAP",
+                    stack.bootstrapServers());
             for (DocExamples.Example example : examples) {
                 if (List.of("curl-retry-after", "python-http", "node-http").contains(example.name())) {
                     DocExamples.Outcome outcome = DocExamples.run(example, directory, root.resolve("deploy/src/test/js/node_modules"), flaky, 90);
@@ -181,7 +182,8 @@ class EndToEndTest {
         Map<String, Object> grace = salesforce.query("SELECT Id FROM Lead WHERE Email = 'grace.hopper@example.com'").getFirst();
         String id = (String) grace.get("Id");
 
-        HttpResponse<String> accepted = unsubscribe("{\"email\":\"grace.hopper@example.com\",\"salesforceId\":\"" + id.substring(0, 15) + "\",\"source\":\"one_click\"}");
+        HttpResponse<String> accepted = unsubscribe(
+                "{\"email\":\"grace.hopper@example.com\",\"salesforceId\":\"" + id.substring(0, 15) + "\",\"source\":\"one_click\"}");
         assertEquals(202, accepted.statusCode(), accepted.body());
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
@@ -317,11 +319,13 @@ class EndToEndTest {
                         (LocalSecrets.POSTMARK_USER + ":" + LocalSecrets.POSTMARK_PASSWORD).getBytes(StandardCharsets.UTF_8)));
             }
             case "mandrill" -> {
-                String events = "[{\"event\":\"unsub\",\"msg\":{\"email\":\"" + email + "\",\"_id\":\"" + id + "\"},\"_id\":\"" + id + "\",\"ts\":" + now + "}]";
+                String events = "[{\"event\":\"unsub\",\"msg\":{\"email\":\"" + email + "\",\"_id\":\"" + id + "\"},\"_id\":\"" + id + "\",\"ts\":" + now
+                        + "}]";
                 String url = stack.captureUrl() + "/webhooks/mandrill";
                 body = "mandrill_events=" + java.net.URLEncoder.encode(events, StandardCharsets.UTF_8);
                 request.header("Content-Type", "application/x-www-form-urlencoded")
-                        .header("X-Mandrill-Signature", Base64.getEncoder().encodeToString(hmac("HmacSHA1", LocalSecrets.MANDRILL_KEY, url + "mandrill_events" + events)));
+                        .header("X-Mandrill-Signature",
+                                Base64.getEncoder().encodeToString(hmac("HmacSHA1", LocalSecrets.MANDRILL_KEY, url + "mandrill_events" + events)));
             }
             case "sparkpost" -> {
                 body = "[{\"msys\":{\"unsubscribe_event\":{\"type\":\"list_unsubscribe\",\"event_id\":\"" + now + id.hashCode() + "\",\"rcpt_to\":\""
@@ -330,7 +334,8 @@ class EndToEndTest {
             }
             case "ses" -> {
                 // An SES complaint notification delivered by SNS, signed (version 2) with the pinned local certificate.
-                String message = "{\"notificationType\":\"Complaint\",\"complaint\":{\"feedbackId\":\"" + id + "\",\"complainedRecipients\":[{\"emailAddress\":\""
+                String message = "{\"notificationType\":\"Complaint\",\"complaint\":{\"feedbackId\":\"" + id
+                        + "\",\"complainedRecipients\":[{\"emailAddress\":\""
                         + email + "\"}],\"timestamp\":\"" + Instant.now() + "\"},\"mail\":{\"messageId\":\"" + id + "\",\"destination\":[\"" + email + "\"]}}";
                 String timestamp = Instant.now().toString();
                 String canonical = "Message\n" + message + "\nMessageId\n" + id + "\nTimestamp\n" + timestamp + "\nTopicArn\n" + LocalSecrets.SES_TOPIC_ARN

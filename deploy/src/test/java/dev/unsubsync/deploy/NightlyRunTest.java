@@ -13,8 +13,8 @@ import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
 import dev.unsubsync.events.UnsubscribeScope;
-import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.Topics;
@@ -93,7 +93,8 @@ class NightlyRunTest {
         Map<String, String> pusherProperties = new HashMap<>(services());
         pusherProperties.put("micronaut.server.port", String.valueOf(pusherPort));
         pusher = ServiceProcess.start("salesforce-pusher", ServiceProcess.projectRoot(), "salesforce-pusher", "dev.unsubsync.pusher.Application",
-                pusherProperties, List.of("-Xmx256m"), log("pusher"), URI.create("http://127.0.0.1:" + pusherPort + "/health/liveness"), Duration.ofSeconds(90));
+                pusherProperties, List.of("-Xmx256m"), log("pusher"), URI.create("http://127.0.0.1:" + pusherPort + "/health/liveness"),
+                Duration.ofSeconds(90));
         startReconciler("a");
         startReconciler("b");
     }
@@ -175,8 +176,9 @@ class NightlyRunTest {
                     && event.getSource() == UnsubscribeSource.SALESFORCE_SYNC && event.getEmail().equals(email(person)), 1, Duration.ofSeconds(30));
             assertEquals(1, recorded.size(), person + " recorded on the sales side");
         }
-        assertEquals(onlyInSalesforce, ((UnsubscribeRecorded) topics.readAvro(Topics.UNSUBSCRIBE_EVENTS.name(), r -> r.value() instanceof UnsubscribeRecorded event
-                && event.getEmail().equals(email("sf-only")), 1, Duration.ofSeconds(30)).getFirst().value()).getSalesforceId());
+        assertEquals(onlyInSalesforce,
+                ((UnsubscribeRecorded) topics.readAvro(Topics.UNSUBSCRIBE_EVENTS.name(), r -> r.value() instanceof UnsubscribeRecorded event
+                        && event.getEmail().equals(email("sf-only")), 1, Duration.ofSeconds(30)).getFirst().value()).getSalesforceId());
         assertEquals(1L, count(report, "inSync"), run.toString());
         assertEquals(1L, skipped(report, "noSalesforceId"), run.toString());
         assertEquals(1L, skipped(report, "noEmail"), run.toString());
@@ -207,7 +209,8 @@ class NightlyRunTest {
 
         HttpResponse<String> started = post(reconcilerUrls.getFirst() + "/v1/runs", TOKEN);
         assertEquals(202, started.statusCode(), started.body());
-        String runId = (String) JSON.readValue(started.body(), new TypeReference<Map<String, Object>>() { }).get("runId");
+        String runId = (String) JSON.readValue(started.body(), new TypeReference<Map<String, Object>>() {
+        }).get("runId");
         HttpResponse<String> overlapping = post(reconcilerUrls.getLast() + "/v1/runs", TOKEN);
         assertEquals(409, overlapping.statusCode(), overlapping.body());
         assertTrue(overlapping.body().contains(runId), overlapping.body());
@@ -235,7 +238,8 @@ class NightlyRunTest {
     private Map<String, Object> runToEnd(String reconciler) throws Exception {
         HttpResponse<String> started = post(reconciler + "/v1/runs", TOKEN);
         assertEquals(202, started.statusCode(), started.body());
-        String runId = (String) JSON.readValue(started.body(), new TypeReference<Map<String, Object>>() { }).get("runId");
+        String runId = (String) JSON.readValue(started.body(), new TypeReference<Map<String, Object>>() {
+        }).get("runId");
         assertTrue(started.headers().firstValue("Location").orElse("").endsWith("/v1/runs/" + runId));
         return await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                 .until(() -> run(reconciler, runId), r -> "SUCCEEDED".equals(r.get("state")) || "FAILED".equals(r.get("state")));
@@ -287,13 +291,16 @@ class NightlyRunTest {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(reconcilerUrls.getFirst() + "/v1/runs"))
                 .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
-        return JSON.convertValue(JSON.readValue(response.body(), new TypeReference<Map<String, Object>>() { }).get("runs"), new TypeReference<>() { });
+        return JSON.convertValue(JSON.readValue(response.body(), new TypeReference<Map<String, Object>>() {
+        }).get("runs"), new TypeReference<>() {
+        });
     }
 
     private Map<String, Object> run(String reconciler, String runId) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(reconciler + "/v1/runs/" + runId))
                 .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
-        return response.statusCode() == 200 ? JSON.readValue(response.body(), new TypeReference<>() { }) : Map.of("state", "UNKNOWN");
+        return response.statusCode() == 200 ? JSON.readValue(response.body(), new TypeReference<>() {
+        }) : Map.of("state", "UNKNOWN");
     }
 
     private String health(String reconciler) throws Exception {

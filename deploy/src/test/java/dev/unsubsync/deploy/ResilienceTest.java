@@ -20,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -90,11 +89,11 @@ class ResilienceTest {
 
         // Let the restarted pusher work under the faults for a while before Salesforce heals.
         // The test's own Salesforce reads meet the injected faults too: a failed read is simply tried again.
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() ->
-                salesforce.queryAll("SELECT Id FROM Contact WHERE HasOptedOutOfEmail = true").size() >= PEOPLE / 2);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> salesforce.queryAll("SELECT Id FROM Contact WHERE HasOptedOutOfEmail = true").size() >= PEOPLE / 2);
         salesforce.admin("DELETE", "/faults", null);
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() ->
-                salesforce.queryAll("SELECT Id FROM Contact WHERE HasOptedOutOfEmail = true").size() >= PEOPLE);
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .until(() -> salesforce.queryAll("SELECT Id FROM Contact WHERE HasOptedOutOfEmail = true").size() >= PEOPLE);
         Set<String> optedOut = new HashSet<>();
         salesforce.queryAll("SELECT Id FROM Contact WHERE HasOptedOutOfEmail = true").forEach(r -> optedOut.add((String) r.get("Id")));
         for (Map<String, Object> person : people) {

@@ -49,7 +49,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecuredKafkaTest {
 
-    private static final Pattern REFUSED = Pattern.compile("AuthorizationException|Not authorized|SaslAuthenticationException|TOPIC_AUTHORIZATION_FAILED|GROUP_AUTHORIZATION_FAILED");
+    private static final Pattern REFUSED = Pattern
+            .compile("AuthorizationException|Not authorized|SaslAuthenticationException|TOPIC_AUTHORIZATION_FAILED|GROUP_AUTHORIZATION_FAILED");
     private static final List<String> SERVICES = List.of("unsubscribe-capture", "salesforce-pusher", "nightly-reconciler");
     /** The KafkaUser an upstream system producing to unsubscribe-requests gets. */
     private static final String UPSTREAM = "upstream-producer";
@@ -135,7 +136,8 @@ class SecuredKafkaTest {
             Container container = manifests.named(Deployment.class, service).getSpec().getTemplate().getSpec().getContainers().getFirst();
             for (var probe : List.of(container.getReadinessProbe(), container.getLivenessProbe(), container.getStartupProbe())) {
                 String path = probe.getHttpGet().getPath();
-                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(urls.get(service) + path)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(urls.get(service) + path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, answer.statusCode(), service + " " + path + ": " + answer.body());
             }
         }

@@ -103,7 +103,8 @@ class SyncHistoryRealTest {
 
     @Test
     void theSyncInvariantHoldsOverRealProcesses() throws Exception {
-        HttpResponse<String> settings = capture("PUT", "/v1/settings", "{\"nightlySyncEnabled\":true,\"syncToEmailOptOut\":true,\"syncToMarketoSalesOptOut\":false}");
+        HttpResponse<String> settings = capture("PUT", "/v1/settings",
+                "{\"nightlySyncEnabled\":true,\"syncToEmailOptOut\":true,\"syncToMarketoSalesOptOut\":false}");
         assertEquals(200, settings.statusCode(), settings.body());
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                 .until(() -> capture("GET", "/v1/settings", null).body().contains("\"nightlySyncEnabled\":true"));
@@ -274,7 +275,8 @@ class SyncHistoryRealTest {
             String body = "{\"RecordType\":\"SubscriptionChange\",\"MessageID\":\"" + UUID.randomUUID() + "\",\"ServerID\":1,\"MessageStream\":\"outbound\","
                     + "\"ChangedAt\":\"" + Instant.now() + "\",\"Recipient\":\"" + email + "\",\"Origin\":\"Recipient\",\"SuppressSending\":true,"
                     + "\"SuppressionReason\":\"ManualSuppression\"}";
-            String basic = "Basic " + Base64.getEncoder().encodeToString((LocalSecrets.POSTMARK_USER + ":" + LocalSecrets.POSTMARK_PASSWORD).getBytes(StandardCharsets.UTF_8));
+            String basic = "Basic "
+                    + Base64.getEncoder().encodeToString((LocalSecrets.POSTMARK_USER + ":" + LocalSecrets.POSTMARK_PASSWORD).getBytes(StandardCharsets.UTF_8));
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> {
                 HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(stack.captureUrl() + "/webhooks/postmark"))
                         .header("Content-Type", "application/json").header("Authorization", basic).POST(HttpRequest.BodyPublishers.ofString(body)));

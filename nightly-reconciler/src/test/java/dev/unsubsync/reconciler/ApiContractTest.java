@@ -1,6 +1,5 @@
 package dev.unsubsync.reconciler;
 
-
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.ContractCheck;
@@ -84,7 +83,7 @@ class ApiContractTest {
 
     @AfterAll
     void stop() {
-        for (EmbeddedServer server : new EmbeddedServer[] {down, live}) {
+        for (EmbeddedServer server : new EmbeddedServer[]{down, live}) {
             if (server != null) {
                 server.getApplicationContext().close();
             }
@@ -109,12 +108,12 @@ class ApiContractTest {
         // Nightly sync disabled: no run; enabled: one run, and a second while it goes is refused.
         TopicClients kafka = TopicClients.of(TestInfrastructure.get());
         kafka.send(Topics.SETTINGS.name(), Topics.SETTINGS_KEY, SyncSettings.newBuilder().setNightlySyncEnabled(false).build());
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
-                contract.send(at, "POST", "/v1/runs", ContractCheck.bearer(ADMIN), null, null).statusCode() == 409);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> contract.send(at, "POST", "/v1/runs", ContractCheck.bearer(ADMIN), null, null).statusCode() == 409);
         contract.expect(409, at, "POST", "/v1/runs", "/v1/runs", ContractCheck.bearer(ADMIN), null, null);
         kafka.send(Topics.SETTINGS.name(), Topics.SETTINGS_KEY, SyncSettings.newBuilder().setNightlySyncEnabled(true).build());
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
-                contract.send(at, "GET", "/v1/runs", ContractCheck.bearer(READER), null, null).body().contains("\"nightlySyncEnabled\":true"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> contract.send(at, "GET", "/v1/runs", ContractCheck.bearer(READER), null, null).body().contains("\"nightlySyncEnabled\":true"));
         HttpResponse<String> started = contract.expect(202, at, "POST", "/v1/runs", "/v1/runs", ContractCheck.bearer(ADMIN), null, null);
         Matcher id = Pattern.compile("\"runId\":\"([^\"]+)\"").matcher(started.body());
         org.junit.jupiter.api.Assertions.assertTrue(id.find(), started.body());

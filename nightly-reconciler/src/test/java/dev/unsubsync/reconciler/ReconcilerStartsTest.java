@@ -35,7 +35,8 @@ class ReconcilerStartsTest implements TestPropertyProvider {
         properties.put("salesforce.login-url", "http://127.0.0.1:9");
         properties.put("salesforce.client-id", "unused");
         properties.put("salesforce.client-secret", "unused");
-        properties.put("reconciler.state-dir", java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "reconciler-starts-" + System.nanoTime()).toString());
+        properties.put("reconciler.state-dir",
+                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "reconciler-starts-" + System.nanoTime()).toString());
         return properties;
     }
 

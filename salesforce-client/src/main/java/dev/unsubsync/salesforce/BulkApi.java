@@ -52,7 +52,8 @@ final class BulkApi {
         long count = 0;
         String locator = null;
         do {
-            String path = transport.api("/jobs/query/" + id + "/results?maxRecords=" + pageSize + (locator == null ? "" : "&locator=" + URLEncoder.encode(locator, StandardCharsets.UTF_8)));
+            String path = transport.api("/jobs/query/" + id + "/results?maxRecords=" + pageSize
+                    + (locator == null ? "" : "&locator=" + URLEncoder.encode(locator, StandardCharsets.UTF_8)));
             Outcome<HttpResponse<String>> call = transport.send("GET", path, null, null, Map.of("Accept", "text/csv"));
             if (!(call instanceof Outcome.Ok<HttpResponse<String>>(HttpResponse<String> response))) {
                 return call.retyped();
@@ -115,7 +116,8 @@ final class BulkApi {
         }
         Map<String, RecordResult> results = new LinkedHashMap<>();
         for (String kind : List.of("successfulResults", "failedResults")) {
-            Outcome<HttpResponse<String>> call = transport.send("GET", transport.api("/jobs/ingest/" + id + "/" + kind), null, null, Map.of("Accept", "text/csv"));
+            Outcome<HttpResponse<String>> call = transport.send("GET", transport.api("/jobs/ingest/" + id + "/" + kind), null, null,
+                    Map.of("Accept", "text/csv"));
             if (!(call instanceof Outcome.Ok<HttpResponse<String>>(HttpResponse<String> response))) {
                 return call.retyped();
             }

@@ -87,7 +87,8 @@ public class SalesforceClient {
             update.fields().forEach(field -> record.put(field, Boolean.TRUE));
             records.add(record);
         }
-        Outcome<HttpResponse<String>> call = transport.send("PATCH", transport.api("/composite/sobjects"), transport.encode(Map.of("allOrNone", false, "records", records)),
+        Outcome<HttpResponse<String>> call = transport.send("PATCH", transport.api("/composite/sobjects"),
+                transport.encode(Map.of("allOrNone", false, "records", records)),
                 "application/json", Map.of());
         if (!(call instanceof Outcome.Ok<HttpResponse<String>>(HttpResponse<String> response))) {
             return call.retyped();
@@ -110,7 +111,9 @@ public class SalesforceClient {
             if (Boolean.TRUE.equals(result.get("success"))) {
                 outcomes.add(RecordResult.saved());
             } else {
-                Map<?, ?> error = result.get("errors") instanceof List<?> errors && !errors.isEmpty() && errors.getFirst() instanceof Map<?, ?> e ? e : Map.of();
+                Map<?, ?> error = result.get("errors") instanceof List<?> errors && !errors.isEmpty() && errors.getFirst() instanceof Map<?, ?> e
+                        ? e
+                        : Map.of();
                 outcomes.add(RecordResult.refused(String.valueOf(error.get("statusCode")), String.valueOf(error.get("message"))));
             }
         }

@@ -5,11 +5,11 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.exceptions.ConfigurationException;
 import jakarta.annotation.PostConstruct;
 import jakarta.validation.constraints.NotBlank;
-import java.util.ArrayList;
-import java.util.List;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** How to reach Salesforce, under {@code salesforce.*}. */
 // Created and validated at start-up, so a missing or invalid setting stops the service before it serves anything.

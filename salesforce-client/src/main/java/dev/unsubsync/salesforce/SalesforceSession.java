@@ -105,7 +105,6 @@ final class SalesforceSession {
         }
     }
 
-
     /** The user's ID, the last part of an identity URL ({@code https://login.salesforce.com/id/<org>/<user>}), or null. */
     static String userOf(String identityUrl) {
         String[] parts = identityUrl.split("/");

@@ -70,7 +70,7 @@ final class SalesforceTransport {
 
     /** One API call with the cached session, re-authenticating once on 401. */
     Outcome<HttpResponse<String>> send(String method, String path, String body, String contentType, Map<String, String> headers) {
-        for (int attempt = 1; ; attempt++) {
+        for (int attempt = 1;; attempt++) {
             Outcome<SalesforceSession.Session> opened = session.current();
             if (!(opened instanceof Outcome.Ok<SalesforceSession.Session>(SalesforceSession.Session current))) {
                 return opened.retyped();

@@ -34,7 +34,8 @@ class SalesforceClientTest {
         url = "http://127.0.0.1:" + port;
         emulator = ServiceProcess.start("salesforce-emulator", ServiceProcess.projectRoot(), "salesforce-emulator",
                 "dev.unsubsync.emulator.Application",
-                Map.of("micronaut.server.port", String.valueOf(port), "emulator.client-id", "c", "emulator.client-secret", "s", "emulator.seed-contacts", "2500"),
+                Map.of("micronaut.server.port", String.valueOf(port), "emulator.client-id", "c", "emulator.client-secret", "s", "emulator.seed-contacts",
+                        "2500"),
                 List.of("-Xmx128m"), Path.of(System.getProperty("java.io.tmpdir"), "client-test-emulator.log"),
                 URI.create(url + "/health"), Duration.ofSeconds(60));
         salesforce = new EmulatorClient(url, "c", "s");
@@ -105,7 +106,8 @@ class SalesforceClientTest {
     void salesforceServerErrorIsAServerErrorOutcome(int status) throws Exception {
         salesforce.admin("PUT", "/faults", "{\"failShare\":1.0,\"failStatus\":" + status + "}");
 
-        Outcome<List<RecordResult>> outcome = client(url, "s").update(List.of(new RecordUpdate("Contact", "003000000000001AAA", List.of("HasOptedOutOfEmail"))));
+        Outcome<List<RecordResult>> outcome = client(url, "s")
+                .update(List.of(new RecordUpdate("Contact", "003000000000001AAA", List.of("HasOptedOutOfEmail"))));
 
         Outcome.ServerError<?> error = assertInstanceOf(Outcome.ServerError.class, outcome);
         assertEquals(status, error.status());
@@ -114,7 +116,7 @@ class SalesforceClientTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"UNABLE_TO_LOCK_ROW", "ENTITY_IS_DELETED", "CANNOT_UPDATE_CONVERTED_LEAD",
-        "FIELD_CUSTOM_VALIDATION_EXCEPTION", "INSUFFICIENT_ACCESS_OR_READONLY"})
+            "FIELD_CUSTOM_VALIDATION_EXCEPTION", "INSUFFICIENT_ACCESS_OR_READONLY"})
     void everyPerRecordCodeComesBackAsThatRecordsResult(String code) throws Exception {
         String refused = salesforce.create("Contact", Map.of("LastName", "Refused"));
         String fine = salesforce.create("Contact", Map.of("LastName", "Fine"));
@@ -132,7 +134,8 @@ class SalesforceClientTest {
     void exhaustedDailyLimitIsRateLimited() throws Exception {
         salesforce.admin("POST", "/limits/exhaust", null);
 
-        Outcome<List<RecordResult>> outcome = client(url, "s").update(List.of(new RecordUpdate("Contact", "003000000000001AAA", List.of("HasOptedOutOfEmail"))));
+        Outcome<List<RecordResult>> outcome = client(url, "s")
+                .update(List.of(new RecordUpdate("Contact", "003000000000001AAA", List.of("HasOptedOutOfEmail"))));
 
         assertInstanceOf(Outcome.RateLimited.class, outcome);
     }
@@ -153,7 +156,8 @@ class SalesforceClientTest {
     void aFreshTokenRefusedTooIsAnAuthenticationFailureNotALoop() throws Exception {
         salesforce.admin("PUT", "/tokens", "{\"ttlSeconds\":0}");
 
-        Outcome<List<RecordResult>> outcome = client(url, "s").update(List.of(new RecordUpdate("Contact", "003000000000001AAA", List.of("HasOptedOutOfEmail"))));
+        Outcome<List<RecordResult>> outcome = client(url, "s")
+                .update(List.of(new RecordUpdate("Contact", "003000000000001AAA", List.of("HasOptedOutOfEmail"))));
 
         assertEquals("INVALID_SESSION_ID", assertInstanceOf(Outcome.AuthFailed.class, outcome).errorCode());
     }
@@ -258,7 +262,8 @@ class SalesforceClientTest {
         assertEquals(Boolean.TRUE, ok(client.get("Contact", id, List.of())).get("HasOptedOutOfEmail"));
         ok(client.delete("Contact", id));
 
-        Outcome.RequestRejected<?> gone = assertInstanceOf(Outcome.RequestRejected.class, client.update(new RecordUpdate("Contact", id, List.of("HasOptedOutOfEmail"))));
+        Outcome.RequestRejected<?> gone = assertInstanceOf(Outcome.RequestRejected.class,
+                client.update(new RecordUpdate("Contact", id, List.of("HasOptedOutOfEmail"))));
         assertEquals(404, gone.status());
         assertEquals("ENTITY_IS_DELETED", gone.errorCode());
     }
@@ -274,7 +279,8 @@ class SalesforceClientTest {
 
     @Test
     void refusedClientSecretIsAnAuthenticationFailure() {
-        Outcome<List<RecordResult>> outcome = client(url, "wrong").update(List.of(new RecordUpdate("Contact", "003000000000001AAA", List.of("HasOptedOutOfEmail"))));
+        Outcome<List<RecordResult>> outcome = client(url, "wrong")
+                .update(List.of(new RecordUpdate("Contact", "003000000000001AAA", List.of("HasOptedOutOfEmail"))));
 
         Outcome.AuthFailed<?> failed = assertInstanceOf(Outcome.AuthFailed.class, outcome);
         assertEquals("invalid_client", failed.errorCode());
@@ -282,7 +288,8 @@ class SalesforceClientTest {
 
     @Test
     void unreachableSalesforceIsANetworkError() {
-        Outcome<List<RecordResult>> outcome = client("http://127.0.0.1:9", "s").update(List.of(new RecordUpdate("Contact", "003000000000001AAA", List.of("HasOptedOutOfEmail"))));
+        Outcome<List<RecordResult>> outcome = client("http://127.0.0.1:9", "s")
+                .update(List.of(new RecordUpdate("Contact", "003000000000001AAA", List.of("HasOptedOutOfEmail"))));
 
         assertInstanceOf(Outcome.NetworkError.class, outcome);
     }

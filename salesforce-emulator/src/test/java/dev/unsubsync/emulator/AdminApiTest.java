@@ -130,7 +130,8 @@ class AdminApiTest {
         admin("PUT", "/fields/Lead/Marketo_Sales_Opt_Out__c", "{\"access\":\"HIDDEN\"}");
 
         assertTrue(!send("GET", V + "/sobjects/Lead/describe", null, token).body().contains("Marketo_Sales_Opt_Out__c"));
-        HttpResponse<String> query = send("GET", V + "/query?q=" + URLEncoder.encode("SELECT Marketo_Sales_Opt_Out__c FROM Lead", StandardCharsets.UTF_8), null, token);
+        HttpResponse<String> query = send("GET", V + "/query?q=" + URLEncoder.encode("SELECT Marketo_Sales_Opt_Out__c FROM Lead", StandardCharsets.UTF_8), null,
+                token);
         assertEquals("INVALID_FIELD", errorCode(query));
         assertTrue(send("GET", V + "/sobjects/Contact/describe", null, token).body().contains("Marketo_Sales_Opt_Out__c"), "Contact is untouched");
     }
@@ -138,7 +139,8 @@ class AdminApiTest {
     @Test
     void convertedLeadRefusesUpdatesAndNamesItsContact() throws Exception {
         String token = token();
-        String lead = (String) json.readValue(send("POST", V + "/sobjects/Lead", "{\"LastName\":\"Convert\",\"Company\":\"Acme\",\"Email\":\"convert@example.com\"}", token).body(),
+        String lead = (String) json.readValue(
+                send("POST", V + "/sobjects/Lead", "{\"LastName\":\"Convert\",\"Company\":\"Acme\",\"Email\":\"convert@example.com\"}", token).body(),
                 Argument.mapOf(String.class, Object.class)).get("id");
         String contact = (String) admin("POST", "/leads/" + lead + "/convert", "{}").get("convertedContactId");
 

@@ -48,7 +48,9 @@ class BulkApiTest {
 
     @Test
     void queryJobResultsArePagedWithLocatorAndRecordCount() throws Exception {
-        Map<String, Object> job = map(send("POST", V + "/jobs/query", "{\"operation\":\"query\",\"query\":\"SELECT Id, Email, HasOptedOutOfEmail FROM Contact WHERE Email LIKE '%@example.com'\"}", "application/json"));
+        Map<String, Object> job = map(send("POST", V + "/jobs/query",
+                "{\"operation\":\"query\",\"query\":\"SELECT Id, Email, HasOptedOutOfEmail FROM Contact WHERE Email LIKE '%@example.com'\"}",
+                "application/json"));
         assertEquals("UploadComplete", job.get("state"));
         assertEquals("CSV", job.get("contentType"));
         String id = (String) job.get("id");
@@ -64,7 +66,8 @@ class BulkApiTest {
         String locator = null;
         int pages = 0;
         do {
-            HttpResponse<String> page = send("GET", V + "/jobs/query/" + id + "/results?maxRecords=1000" + (locator == null ? "" : "&locator=" + locator), null, null);
+            HttpResponse<String> page = send("GET", V + "/jobs/query/" + id + "/results?maxRecords=1000" + (locator == null ? "" : "&locator=" + locator), null,
+                    null);
             assertEquals(200, page.statusCode(), page.body());
             assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/csv"));
             List<List<String>> csv = Csv.parse(page.body());
@@ -82,7 +85,8 @@ class BulkApiTest {
     void ingestUpdateAppliesRowsAndReportsFailuresPerRow() throws Exception {
         Map<?, ?> first = (Map<?, ?>) ((List<?>) map(send("GET", V + "/query?q=SELECT+Id+FROM+Contact+LIMIT+1", null, null)).get("records")).getFirst();
         String good = (String) first.get("Id");
-        Map<String, Object> job = map(send("POST", V + "/jobs/ingest", "{\"object\":\"Contact\",\"operation\":\"update\",\"contentType\":\"CSV\",\"lineEnding\":\"LF\"}", "application/json"));
+        Map<String, Object> job = map(send("POST", V + "/jobs/ingest",
+                "{\"object\":\"Contact\",\"operation\":\"update\",\"contentType\":\"CSV\",\"lineEnding\":\"LF\"}", "application/json"));
         assertEquals("Open", job.get("state"));
         String id = (String) job.get("id");
 

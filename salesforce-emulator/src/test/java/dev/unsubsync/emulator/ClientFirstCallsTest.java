@@ -99,7 +99,8 @@ class ClientFirstCallsTest {
         assertEquals(List.of(), count.get("records"));
         assertTrue(((Number) count.get("totalSize")).intValue() >= 30, String.valueOf(count));
 
-        HttpResponse<String> org = get(V + "/query?q=" + enc("SELECT Id, Name, IsSandbox, InstanceName, OrganizationType FROM Organization"), "application/json");
+        HttpResponse<String> org = get(V + "/query?q=" + enc("SELECT Id, Name, IsSandbox, InstanceName, OrganizationType FROM Organization"),
+                "application/json");
         assertEquals(200, org.statusCode(), org.body());
         @SuppressWarnings("unchecked")
         Map<String, Object> row = ((List<Map<String, Object>>) object(org.body()).get("records")).getFirst();
@@ -109,7 +110,8 @@ class ClientFirstCallsTest {
         assertEquals(400, unknown.statusCode());
         assertEquals("INVALID_FIELD", errorCode(unknown));
 
-        Map<String, Object> columns = object(get(V + "/query?columns=true&q=" + enc("SELECT Id, Email, HasOptedOutOfEmail FROM Contact"), "application/json").body());
+        Map<String, Object> columns = object(
+                get(V + "/query?columns=true&q=" + enc("SELECT Id, Email, HasOptedOutOfEmail FROM Contact"), "application/json").body());
         assertEquals("Contact", columns.get("entityName"));
         assertEquals(Boolean.TRUE, columns.get("idSelected"));
         @SuppressWarnings("unchecked")
@@ -124,7 +126,8 @@ class ClientFirstCallsTest {
         Map<String, Object> global = object(get(V + "/sobjects", "application/json").body());
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> sobjects = (List<Map<String, Object>>) global.get("sobjects");
-        assertTrue(sobjects.stream().map(o -> o.get("name")).toList().containsAll(List.of("Contact", "Lead", "User", "Organization")), String.valueOf(sobjects));
+        assertTrue(sobjects.stream().map(o -> o.get("name")).toList().containsAll(List.of("Contact", "Lead", "User", "Organization")),
+                String.valueOf(sobjects));
         assertEquals(200, ((Number) global.get("maxBatchSize")).intValue());
         Map<String, Object> basic = object(get(V + "/sobjects/Lead", "application/json").body());
         @SuppressWarnings("unchecked")
@@ -201,7 +204,8 @@ class ClientFirstCallsTest {
         Map<String, Object> readBack = (Map<String, Object>) responses.get(1).get("body");
         assertEquals("composite@example.com", readBack.get("Email"), composite.body());
 
-        HttpResponse<String> rollback = post(V + "/composite", "{\"allOrNone\":true,\"compositeRequest\":[{\"method\":\"GET\",\"url\":\"/services/data/v62.0/limits\",\"referenceId\":\"a\"}]}");
+        HttpResponse<String> rollback = post(V + "/composite",
+                "{\"allOrNone\":true,\"compositeRequest\":[{\"method\":\"GET\",\"url\":\"/services/data/v62.0/limits\",\"referenceId\":\"a\"}]}");
         assertEquals(400, rollback.statusCode(), "refused rather than pretended");
     }
 

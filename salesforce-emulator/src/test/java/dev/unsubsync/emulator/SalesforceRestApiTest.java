@@ -77,7 +77,8 @@ class SalesforceRestApiTest {
 
     @Test
     void soqlFindsASeededContactByEmailCaseInsensitively() throws Exception {
-        var response = send("GET", V + "/query?q=" + enc("SELECT Id, Email, HasOptedOutOfEmail FROM Contact WHERE Email = 'ADA.LOVELACE@example.com'"), null, token);
+        var response = send("GET", V + "/query?q=" + enc("SELECT Id, Email, HasOptedOutOfEmail FROM Contact WHERE Email = 'ADA.LOVELACE@example.com'"), null,
+                token);
         assertEquals(200, response.statusCode());
         Map<String, Object> body = map(response);
         assertEquals(1, ((Number) body.get("totalSize")).intValue());
@@ -188,7 +189,8 @@ class SalesforceRestApiTest {
                 Argument.listOf(Argument.mapOf(String.class, Object.class)));
         assertEquals("ALL_OR_NONE_OPERATION_ROLLED_BACK", ((Map<?, ?>) ((List<?>) none.get(0).get("errors")).getFirst()).get("statusCode"));
         assertEquals(0, ((Number) map(send("GET", V + "/query?q=" + java.net.URLEncoder.encode(
-                "SELECT Id FROM Contact WHERE Email = 'rolled.back@example.com'", java.nio.charset.StandardCharsets.UTF_8), null, token)).get("totalSize")).intValue());
+                "SELECT Id FROM Contact WHERE Email = 'rolled.back@example.com'", java.nio.charset.StandardCharsets.UTF_8), null, token)).get("totalSize"))
+                .intValue());
     }
 
     @Test
@@ -285,12 +287,33 @@ class SalesforceRestApiTest {
     }
 
     private record SimpleResponse(HttpResponse<String> raw, Map<String, Object> body) implements HttpResponse<Map<String, Object>> {
-        @Override public int statusCode() { return raw.statusCode(); }
-        @Override public HttpRequest request() { return raw.request(); }
-        @Override public java.util.Optional<HttpResponse<Map<String, Object>>> previousResponse() { return java.util.Optional.empty(); }
-        @Override public java.net.http.HttpHeaders headers() { return raw.headers(); }
-        @Override public java.util.Optional<javax.net.ssl.SSLSession> sslSession() { return raw.sslSession(); }
-        @Override public URI uri() { return raw.uri(); }
-        @Override public HttpClient.Version version() { return raw.version(); }
+        @Override
+        public int statusCode() {
+            return raw.statusCode();
+        }
+        @Override
+        public HttpRequest request() {
+            return raw.request();
+        }
+        @Override
+        public java.util.Optional<HttpResponse<Map<String, Object>>> previousResponse() {
+            return java.util.Optional.empty();
+        }
+        @Override
+        public java.net.http.HttpHeaders headers() {
+            return raw.headers();
+        }
+        @Override
+        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+            return raw.sslSession();
+        }
+        @Override
+        public URI uri() {
+            return raw.uri();
+        }
+        @Override
+        public HttpClient.Version version() {
+            return raw.version();
+        }
     }
 }

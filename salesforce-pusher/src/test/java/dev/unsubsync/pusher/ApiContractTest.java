@@ -1,6 +1,5 @@
 package dev.unsubsync.pusher;
 
-
 import dev.unsubsync.testsupport.ContractCheck;
 import dev.unsubsync.testsupport.EmulatorClient;
 import dev.unsubsync.testsupport.FreePorts;
@@ -78,7 +77,7 @@ class ApiContractTest {
 
     @AfterAll
     void stop() {
-        for (EmbeddedServer server : new EmbeddedServer[] {down, live}) {
+        for (EmbeddedServer server : new EmbeddedServer[]{down, live}) {
             if (server != null) {
                 server.getApplicationContext().close();
             }
@@ -92,7 +91,8 @@ class ApiContractTest {
     void everyDocumentedAnswerHoldsAgainstTheRunningPusher() {
         URI at = live.getURI();
         String[][] reads = {{"/v1/salesforce/fields", "/v1/salesforce/fields"}, {"/v1/salesforce/fields/search?label=Opt", "/v1/salesforce/fields/search"},
-                {"/v1/salesforce/people/" + contactId, "/v1/salesforce/people/{id}"}, {"/v1/salesforce/people?email=contract%40example.com", "/v1/salesforce/people"},
+                {"/v1/salesforce/people/" + contactId, "/v1/salesforce/people/{id}"},
+                {"/v1/salesforce/people?email=contract%40example.com", "/v1/salesforce/people"},
                 {"/v1/salesforce/limits", "/v1/salesforce/limits"}};
         for (String[] read : reads) {
             contract.expect(200, at, "GET", read[0], read[1], ContractCheck.bearer(TOKEN), null, null);

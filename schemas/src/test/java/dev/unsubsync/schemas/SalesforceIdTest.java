@@ -13,9 +13,9 @@ class SalesforceIdTest {
 
     @ParameterizedTest
     @CsvSource({
-        "001M000000qfPyS, 001M000000qfPySIAU",
-        "a0RE000000IJmcN, a0RE000000IJmcNMAT",
-        "aBcDEfgHIJKLMNO, aBcDEfgHIJKLMNO025",
+            "001M000000qfPyS, 001M000000qfPySIAU",
+            "a0RE000000IJmcN, a0RE000000IJmcNMAT",
+            "aBcDEfgHIJKLMNO, aBcDEfgHIJKLMNO025",
     })
     void fifteenCharacterIdsGainSalesforcesChecksum(String fifteen, String eighteen) {
         assertEquals(eighteen, SalesforceId.parse(fifteen).to18());

@@ -2,8 +2,8 @@ package dev.unsubsync.schemas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unsubsync.events.UnsubscribeRemoved;
 import java.io.IOException;
@@ -68,7 +68,7 @@ class SchemaCompatibilityTest {
 
     private static List<Schema> history(String name) throws IOException {
         List<Schema> versions = new ArrayList<>();
-        for (int v = 1; ; v++) {
+        for (int v = 1;; v++) {
             try (InputStream in = SchemaCompatibilityTest.class.getResourceAsStream("/schema-history/" + name + "/v" + v + ".avsc")) {
                 if (in == null) {
                     return versions;

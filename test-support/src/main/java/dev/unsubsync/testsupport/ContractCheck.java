@@ -9,6 +9,7 @@ import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.parser.OpenAPIV3Parser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -22,7 +23,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import io.swagger.v3.parser.OpenAPIV3Parser;
 
 /**
  * A service's contract, as it serves it at {@code /openapi}, held against the running service by an off-the-shelf
@@ -46,7 +46,7 @@ public final class ContractCheck {
 
     /** One call: sends it, checks its status and both sides against the contract, and returns the answer. */
     public HttpResponse<String> expect(int status, URI server, String method, String path, String template, Map<String, String> headers,
-                                       String contentType, String body) {
+            String contentType, String body) {
         HttpResponse<String> answer = send(server, method, path, headers, contentType, body);
         check(status, answer, method, path, template, headers, contentType, body);
         return answer;
@@ -54,7 +54,7 @@ public final class ContractCheck {
 
     /** Checks an answer already received (for calls repeated until they give it). */
     public void check(int status, HttpResponse<String> answer, String method, String path, String template, Map<String, String> headers,
-                      String contentType, String body) {
+            String contentType, String body) {
         assertEquals(status, answer.statusCode(), method + " " + path + ": " + answer.body());
         provoked.add(method + " " + template + " " + status);
         String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
@@ -79,7 +79,8 @@ public final class ContractCheck {
             response.withBody(answer.body());
         }
         // Requests meant to be refused are not what the contract accepts; their answers are held all the same.
-        ValidationReport report = status < 300 ? validator.validate(request.build(), response.build())
+        ValidationReport report = status < 300
+                ? validator.validate(request.build(), response.build())
                 : validator.validateResponse(bare, Request.Method.valueOf(method), response.build());
         assertTrue(report.getMessages().isEmpty(), method + " " + path + " → " + status + " breaks the contract:\n" + report.getMessages().stream()
                 .map(m -> "  " + m.getKey() + ": " + m.getMessage()).collect(Collectors.joining("\n")) + "\nanswer: " + answer.body());
@@ -88,8 +89,8 @@ public final class ContractCheck {
     /** Documented answers ({@code METHOD /template CODE}) no call has provoked yet, but for those named. */
     public Set<String> unprovoked(Set<String> exempt) {
         Set<String> missing = new TreeSet<>();
-        contract.getPaths().forEach((template, item) -> item.readOperationsMap().forEach((method, operation) ->
-                operation.getResponses().keySet().forEach(code -> {
+        contract.getPaths()
+                .forEach((template, item) -> item.readOperationsMap().forEach((method, operation) -> operation.getResponses().keySet().forEach(code -> {
                     String key = method + " " + template + " " + code;
                     if (!provoked.contains(key) && !exempt.contains(key)) {
                         missing.add(key);

@@ -41,7 +41,8 @@ public final class EmulatorClient {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(loginUrl + "/services/oauth2/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        Map<String, Object> body = json.readValue(response.body(), new TypeReference<>() { });
+        Map<String, Object> body = json.readValue(response.body(), new TypeReference<>() {
+        });
         if (response.statusCode() != 200) {
             throw new IllegalStateException("token refused: " + response.body());
         }
@@ -61,7 +62,8 @@ public final class EmulatorClient {
         if (response.statusCode() != 200) {
             throw new IllegalStateException(method + " /__admin" + path + ": " + response.statusCode() + " " + response.body());
         }
-        return this.json.readValue(response.body(), new TypeReference<>() { });
+        return this.json.readValue(response.body(), new TypeReference<>() {
+        });
     }
 
     /**
@@ -74,7 +76,8 @@ public final class EmulatorClient {
 
     /** Records of a SOQL query (first page). */
     public List<Map<String, Object>> query(String soql) throws IOException, InterruptedException {
-        Map<String, Object> body = json.readValue(send("GET", V + "/query?q=" + enc(soql), null).body(), new TypeReference<>() { });
+        Map<String, Object> body = json.readValue(send("GET", V + "/query?q=" + enc(soql), null).body(), new TypeReference<>() {
+        });
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> records = (List<Map<String, Object>>) body.get("records");
         return records;
@@ -83,7 +86,8 @@ public final class EmulatorClient {
     /** Every record of a SOQL query, following nextRecordsUrl. */
     public List<Map<String, Object>> queryAll(String soql) throws IOException, InterruptedException {
         List<Map<String, Object>> all = new ArrayList<>();
-        Map<String, Object> page = json.readValue(send("GET", V + "/query?q=" + enc(soql), null).body(), new TypeReference<>() { });
+        Map<String, Object> page = json.readValue(send("GET", V + "/query?q=" + enc(soql), null).body(), new TypeReference<>() {
+        });
         while (true) {
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> records = (List<Map<String, Object>>) page.get("records");
@@ -91,7 +95,8 @@ public final class EmulatorClient {
             if (Boolean.TRUE.equals(page.get("done"))) {
                 return all;
             }
-            page = json.readValue(send("GET", (String) page.get("nextRecordsUrl"), null).body(), new TypeReference<>() { });
+            page = json.readValue(send("GET", (String) page.get("nextRecordsUrl"), null).body(), new TypeReference<>() {
+            });
         }
     }
 
@@ -101,7 +106,8 @@ public final class EmulatorClient {
         if (response.statusCode() != 200) {
             throw new IllegalStateException("GET " + type + "/" + id + ": " + response.statusCode() + " " + response.body());
         }
-        return json.readValue(response.body(), new TypeReference<>() { });
+        return json.readValue(response.body(), new TypeReference<>() {
+        });
     }
 
     /** Creates a record and answers its ID. */
@@ -110,7 +116,8 @@ public final class EmulatorClient {
         if (response.statusCode() != 201) {
             throw new IllegalStateException("create " + type + ": " + response.statusCode() + " " + response.body());
         }
-        return (String) json.readValue(response.body(), new TypeReference<Map<String, Object>>() { }).get("id");
+        return (String) json.readValue(response.body(), new TypeReference<Map<String, Object>>() {
+        }).get("id");
     }
 
     /** Changes fields of a record as a Salesforce user would ({@code PATCH}, answered 204). */

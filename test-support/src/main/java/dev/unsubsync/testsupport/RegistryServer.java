@@ -46,7 +46,8 @@ public final class RegistryServer implements AutoCloseable {
     public static RegistryServer start(Path java, Path home, int port, Path log, Duration timeout, Path storage) throws IOException, InterruptedException {
         Path jar = home.resolve("quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("No Apicurio Registry at " + home + " (quarkus-run.jar missing): run the build first, it unpacks the registry there");
+            throw new IllegalStateException(
+                    "No Apicurio Registry at " + home + " (quarkus-run.jar missing): run the build first, it unpacks the registry there");
         }
         int httpPort = port == 0 ? freePort() : port;
         int managementPort = freePort();

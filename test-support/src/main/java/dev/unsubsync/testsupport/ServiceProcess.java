@@ -40,7 +40,7 @@ public final class ServiceProcess implements AutoCloseable {
      * @param jvmOptions  extra JVM options, e.g. {@code -Xmx256m}
      */
     public static ServiceProcess start(String name, Path projectRoot, String module, String mainClass, Map<String, String> properties,
-                                       List<String> jvmOptions, Path log, URI health, Duration timeout) throws IOException, InterruptedException {
+            List<String> jvmOptions, Path log, URI health, Duration timeout) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -93,7 +93,8 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + " during start-up; last lines of " + log + ":\n" + tail());
             }
             try {
-                if (http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
                     return;
                 }
             } catch (IOException notYet) {

@@ -137,7 +137,7 @@ public final class TopicClients {
      * found or {@code timeout} passes; answers what was found either way.
      */
     public List<ConsumerRecord<String, Object>> collectAvro(String topic, Predicate<ConsumerRecord<String, Object>> match,
-                                                            Predicate<List<ConsumerRecord<String, Object>>> done, Duration timeout) {
+            Predicate<List<ConsumerRecord<String, Object>>> done, Duration timeout) {
         Map<String, Object> config = new HashMap<>();
         config.put("apicurio.registry.url", registryApiUrl);
         config.put("apicurio.registry.use-specific-avro-reader", true);
@@ -179,7 +179,7 @@ public final class TopicClients {
     }
 
     private <V> List<ConsumerRecord<String, V>> collect(String topic, Deserializer<V> values, Predicate<ConsumerRecord<String, V>> match,
-                                                        Predicate<List<ConsumerRecord<String, V>>> done, Duration timeout) {
+            Predicate<List<ConsumerRecord<String, V>>> done, Duration timeout) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());

@@ -49,7 +49,6 @@ class ApiContractTest {
     private static final String THROTTLED = "contract-throttled-key-0123456789ab";
     private static final String SECRET = "test-one-click-secret-0123456789abcdef";
 
-
     private EmbeddedServer live;
     private EmbeddedServer down;
     private ContractCheck contract;
@@ -187,7 +186,7 @@ class ApiContractTest {
         expect(503, down, "GET", "/v1/settings", "/v1/settings", READER, null, null);
 
         // 429: the limited instance, one key driven over its allowance, on every operation that documents it.
-        for (String[] call : new String[][] {{"POST", "/v1/unsubscribes", "/v1/unsubscribes"}, {"POST", "/v1/unsubscribes/batch", "/v1/unsubscribes/batch"},
+        for (String[] call : new String[][]{{"POST", "/v1/unsubscribes", "/v1/unsubscribes"}, {"POST", "/v1/unsubscribes/batch", "/v1/unsubscribes/batch"},
                 {"GET", "/v1/unsubscribes/nobody", "/v1/unsubscribes/{person}"}, {"DELETE", "/v1/unsubscribes/nobody", "/v1/unsubscribes/{person}"},
                 {"POST", "/v1/one-click-links", "/v1/one-click-links"}, {"GET", "/v1/settings", "/v1/settings"}, {"PUT", "/v1/settings", "/v1/settings"}}) {
             overAllowance(call[0], call[1], call[2]);
@@ -200,7 +199,8 @@ class ApiContractTest {
         // POST /webhooks/{provider}: Mailgun signs, Postmark uses basic auth, Mandrill signs a form.
         String email = "hook." + UUID.randomUUID() + "@example.com";
         String mailgunKey = dev.unsubsync.capture.webhooks.MailgunTest.KEY;
-        String signed = dev.unsubsync.capture.webhooks.MailgunTest.payload("unsubscribed", email, java.time.Instant.now(), UUID.randomUUID().toString(), mailgunKey);
+        String signed = dev.unsubsync.capture.webhooks.MailgunTest.payload("unsubscribed", email, java.time.Instant.now(), UUID.randomUUID().toString(),
+                mailgunKey);
         expect(200, live, "POST", "/webhooks/mailgun", "/webhooks/{provider}", null, "application/json", signed);
         expect(401, live, "POST", "/webhooks/mailgun", "/webhooks/{provider}", null, "application/json",
                 dev.unsubsync.capture.webhooks.MailgunTest.payload("unsubscribed", email, java.time.Instant.now(), "t-" + UUID.randomUUID(), "wrong-key"));
@@ -229,7 +229,8 @@ class ApiContractTest {
                 {"GET", "/v1/admin/salesforce/limits", "/v1/admin/salesforce/limits"},
                 {"GET", "/v1/admin/salesforce/people?email=a%40example.com", "/v1/admin/salesforce/people"},
                 {"GET", "/v1/admin/salesforce/people/0030000000000AAA", "/v1/admin/salesforce/people/{id}"},
-                {"GET", "/v1/admin/runs", "/v1/admin/runs"}, {"POST", "/v1/admin/runs", "/v1/admin/runs"}, {"GET", "/v1/admin/runs/r-1", "/v1/admin/runs/{id}"}};
+                {"GET", "/v1/admin/runs", "/v1/admin/runs"}, {"POST", "/v1/admin/runs", "/v1/admin/runs"},
+                {"GET", "/v1/admin/runs/r-1", "/v1/admin/runs/{id}"}};
         for (String[] relay : relays) {
             expect(200, live, relay[0], relay[1], relay[2], null, null, null, Map.of("Cookie", cookie, "X-Unsubsync-Console", "1"));
             expect(401, live, relay[0], relay[1], relay[2], null, null, null);
@@ -266,7 +267,7 @@ class ApiContractTest {
         // 429 on the limited instance.
         // Console logins share one allowance per instance.
         overAddressAllowance("POST", "/admin/session", "/admin/session", "application/json", "{}");
-        for (String[] call : new String[][] {{"GET", "/v1/admin/pusher", "/v1/admin/pusher"},
+        for (String[] call : new String[][]{{"GET", "/v1/admin/pusher", "/v1/admin/pusher"},
                 {"GET", "/v1/admin/daily", "/v1/admin/daily"}}) {
             overAllowance(call[0], call[1], call[2]);
         }
@@ -323,12 +324,12 @@ class ApiContractTest {
     }
 
     private HttpResponse<String> expect(int status, EmbeddedServer server, String method, String path, String template, String key, String contentType,
-                                        String body) {
+            String body) {
         return expect(status, server, method, path, template, key, contentType, body, Map.of());
     }
 
     private HttpResponse<String> expect(int status, EmbeddedServer server, String method, String path, String template, String key, String contentType,
-                                        String body, Map<String, String> headers) {
+            String body, Map<String, String> headers) {
         Map<String, String> all = new HashMap<>(headers);
         all.putAll(ContractCheck.bearer(key));
         return contract.expect(status, server.getURI(), method, path, template, all, contentType, body);

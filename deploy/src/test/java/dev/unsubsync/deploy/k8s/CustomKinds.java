@@ -34,7 +34,7 @@ final class CustomKinds {
     }
 
     record ScaledObjectSpec(TargetRef scaleTargetRef, Integer minReplicaCount, Integer maxReplicaCount, Integer cooldownPeriod,
-                            Integer pollingInterval, List<Trigger> triggers) {
+            Integer pollingInterval, List<Trigger> triggers) {
     }
 
     record TargetRef(String name) {

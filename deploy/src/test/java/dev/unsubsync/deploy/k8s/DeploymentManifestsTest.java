@@ -20,8 +20,8 @@ import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
-import io.strimzi.api.kafka.model.user.acl.StrimziAclOperation;
 import io.strimzi.api.kafka.model.user.acl.AclRule;
+import io.strimzi.api.kafka.model.user.acl.StrimziAclOperation;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -113,7 +113,8 @@ class DeploymentManifestsTest {
                     }
                     var secret = var.getValueFrom().getSecretKeyRef();
                     if (secret != null) {
-                        assertTrue(secrets.contains(secret.getName()), deployment.getMetadata().getName() + " " + var.getName() + ": no Secret " + secret.getName());
+                        assertTrue(secrets.contains(secret.getName()),
+                                deployment.getMetadata().getName() + " " + var.getName() + ": no Secret " + secret.getName());
                     }
                     var configMap = var.getValueFrom().getConfigMapKeyRef();
                     if (configMap != null) {
@@ -122,8 +123,9 @@ class DeploymentManifestsTest {
                     }
                 }
             }
-            deployment.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getSecret() != null).forEach(v ->
-                    assertTrue(secrets.contains(v.getSecret().getSecretName()), deployment.getMetadata().getName() + ": no Secret " + v.getSecret().getSecretName()));
+            deployment.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getSecret() != null)
+                    .forEach(v -> assertTrue(secrets.contains(v.getSecret().getSecretName()),
+                            deployment.getMetadata().getName() + ": no Secret " + v.getSecret().getSecretName()));
         }
     }
 
@@ -205,12 +207,16 @@ class DeploymentManifestsTest {
             for (AclRule acl : acls) {
                 String where = name + " " + acl.getResource();
                 assertFalse(acl.getOperations().contains(StrimziAclOperation.ALL), where + ": All");
-                assertFalse(acl.getOperations().contains(StrimziAclOperation.ALTER) || acl.getOperations().contains(StrimziAclOperation.ALTERCONFIGS), where + ": alters");
+                assertFalse(acl.getOperations().contains(StrimziAclOperation.ALTER) || acl.getOperations().contains(StrimziAclOperation.ALTERCONFIGS),
+                        where + ": alters");
                 String resourceName = KafkaAcls.name(acl.getResource());
                 assertFalse(resourceName == null || resourceName.contains("*"), where + ": a wildcard");
                 switch (KafkaAcls.type(acl.getResource())) {
-                    case TOPIC -> assertTrue(name.equals("schema-registry") ? resourceName.startsWith("kafkasql-")
-                            : KafkaAcls.prefixed(acl.getResource()) ? resourceName.equals(STREAMS_APPLICATIONS.get(name) + "-") : topicNames.contains(resourceName),
+                    case TOPIC -> assertTrue(name.equals("schema-registry")
+                            ? resourceName.startsWith("kafkasql-")
+                            : KafkaAcls.prefixed(acl.getResource())
+                                    ? resourceName.equals(STREAMS_APPLICATIONS.get(name) + "-")
+                                    : topicNames.contains(resourceName),
                             where + ": not a topic it uses (Topics, or its Streams application's own)");
                     case GROUP -> assertTrue(name.equals("schema-registry") || GROUPS.get(name).contains(resourceName), where + ": not a group it uses");
                     case TRANSACTIONAL_ID -> assertTrue(name.equals("schema-registry") || resourceName.equals(STREAMS_APPLICATIONS.get(name)), where);

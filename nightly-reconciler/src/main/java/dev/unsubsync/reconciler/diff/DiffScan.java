@@ -9,6 +9,7 @@ import dev.unsubsync.events.SalesforcePeople;
 import dev.unsubsync.events.TallyStep;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.reconciler.directory.DirectoryTopology;
 import dev.unsubsync.schemas.EventIds;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.SalesforceId;
@@ -31,7 +32,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.unsubsync.reconciler.directory.DirectoryTopology;
 
 /** Compares one partition of both sides for a run. */
 final class DiffScan implements Processor<String, DiffScanRequest, String, SpecificRecord> {
@@ -47,7 +47,8 @@ final class DiffScan implements Processor<String, DiffScanRequest, String, Speci
     private final Deserializer<SalesforcePeople> peopleValues;
     private KeyValueStore<String, byte[]> directory;
 
-    DiffScan(Clock clock, Deserializer<UnsubscribeRecorded> salesValues, Deserializer<SalesforceOptOut> salesforceValues, Deserializer<SalesforcePeople> peopleValues) {
+    DiffScan(Clock clock, Deserializer<UnsubscribeRecorded> salesValues, Deserializer<SalesforceOptOut> salesforceValues,
+            Deserializer<SalesforcePeople> peopleValues) {
         this.clock = clock;
         this.salesValues = salesValues;
         this.salesforceValues = salesforceValues;
@@ -82,7 +83,8 @@ final class DiffScan implements Processor<String, DiffScanRequest, String, Speci
         LOG.info("Diff of partition {} for run {}: comparing ({} ms after the run asked)", partition, runId,
                 clock.millis() - request.getRequestedAt().toEpochMilli());
         Map<String, Long> counts = new TreeMap<>();
-        for (String name : new String[] {ReconcileTopology.SALES_ENTRIES, ReconcileTopology.SALESFORCE_ENTRIES, ReconcileTopology.TO_SALESFORCE, ReconcileTopology.TO_SALES_SIDE, ReconcileTopology.IN_SYNC, ReconcileTopology.NO_ID, ReconcileTopology.NO_EMAIL, ReconcileTopology.STALE}) {
+        for (String name : new String[]{ReconcileTopology.SALES_ENTRIES, ReconcileTopology.SALESFORCE_ENTRIES, ReconcileTopology.TO_SALESFORCE,
+                ReconcileTopology.TO_SALES_SIDE, ReconcileTopology.IN_SYNC, ReconcileTopology.NO_ID, ReconcileTopology.NO_EMAIL, ReconcileTopology.STALE}) {
             counts.put(name, 0L);
         }
         RecordHeaders runHeader = new RecordHeaders();
@@ -160,7 +162,7 @@ final class DiffScan implements Processor<String, DiffScanRequest, String, Speci
      * field is pushed. Only a person with no record at all counts as {@link #ReconcileTopology.NO_ID}.
      */
     private void compareByEmail(String person, byte[] value, DiffScanRequest request, String runId, long now, RecordHeaders runHeader,
-                                Map<String, Long> counts) {
+            Map<String, Long> counts) {
         byte[] listed = directory.get(person);
         SalesforcePeople linked = listed == null ? null : peopleValues.deserialize(Topics.SALESFORCE_PEOPLE.name(), listed);
         if (linked == null || linked.getRecords().isEmpty()) {

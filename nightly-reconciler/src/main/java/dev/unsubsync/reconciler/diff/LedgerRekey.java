@@ -3,6 +3,8 @@ package dev.unsubsync.reconciler.diff;
 import dev.unsubsync.events.DirectoryEntry;
 import dev.unsubsync.events.SalesforcePeople;
 import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.reconciler.directory.DirectoryEvents;
+import dev.unsubsync.reconciler.directory.DirectoryTopology;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.Topics;
 import java.time.Clock;
@@ -13,8 +15,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.unsubsync.reconciler.directory.DirectoryEvents;
-import dev.unsubsync.reconciler.directory.DirectoryTopology;
 
 /**
  * Re-keys the ledger by Salesforce ID and remembers each person's ID, and when a person was last removed; a person new

@@ -1,11 +1,11 @@
 package dev.unsubsync.reconciler.diff;
 
 import dev.unsubsync.kit.kafka.BoundedRocksDb;
+import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.kit.kafka.TopicSerdes;
-import dev.unsubsync.kit.kafka.KafkaClients;
-import dev.unsubsync.reconciler.support.ReconcilerConfiguration;
 import dev.unsubsync.kit.kafka.TopicSetup;
+import dev.unsubsync.reconciler.support.ReconcilerConfiguration;
 import dev.unsubsync.schemas.Topics;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
@@ -56,7 +56,8 @@ public class ReconcileStreams implements ApplicationEventListener<StartupEvent> 
         Properties props = new Properties();
         props.putAll(kafka.config());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
-        String stateDir = config.getStateDir() != null ? config.getStateDir()
+        String stateDir = config.getStateDir() != null
+                ? config.getStateDir()
                 : Path.of(System.getProperty("java.io.tmpdir"), "nightly-reconciler-streams").toString();
         // Local state next to the service's other scratch files; RocksDB keeps it off the heap.
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
@@ -99,9 +100,11 @@ public class ReconcileStreams implements ApplicationEventListener<StartupEvent> 
     /** Partitions of the diff (both sides' stores and their scans) this instance runs now. */
     public int diffPartitions() {
         KafkaStreams s = streams;
-        return s == null ? 0 : (int) s.metadataForLocalThreads().stream().flatMap(thread -> thread.activeTasks().stream())
-                .filter(task -> task.topicPartitions().stream().anyMatch(p -> p.topic().equals(Topics.RECONCILE_CONTROL.name())))
-                .count();
+        return s == null
+                ? 0
+                : (int) s.metadataForLocalThreads().stream().flatMap(thread -> thread.activeTasks().stream())
+                        .filter(task -> task.topicPartitions().stream().anyMatch(p -> p.topic().equals(Topics.RECONCILE_CONTROL.name())))
+                        .count();
     }
 
     @PreDestroy

@@ -5,6 +5,7 @@ import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.events.TallyStep;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.kit.kafka.TopicSerdes;
+import dev.unsubsync.reconciler.directory.DirectoryTopology;
 import dev.unsubsync.schemas.InvalidSalesforceIdException;
 import dev.unsubsync.schemas.SalesforceId;
 import dev.unsubsync.schemas.Topics;
@@ -27,7 +28,6 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import dev.unsubsync.reconciler.directory.DirectoryTopology;
 
 /**
  * The reconciler's one Kafka Streams topology, in three parts that scale with partitions and instances, each processor
@@ -104,7 +104,8 @@ public final class ReconcileTopology {
         topology.addProcessor("record-candidates", RecordCandidates::new, "candidates");
         topology.addStateStore(store(PERSON_STORE, Serdes.String()), "rekey", "record-candidates");
         topology.addStateStore(store(REMOVAL_STORE, Serdes.Long()), "rekey");
-        topology.addSink("to-sales-by-id", Topics.RECONCILE_SALES.name(), keyWriter, serdes.values(Topics.UNSUBSCRIBE_LEDGER).serializer(), new BySalesforceId<>(), "rekey");
+        topology.addSink("to-sales-by-id", Topics.RECONCILE_SALES.name(), keyWriter, serdes.values(Topics.UNSUBSCRIBE_LEDGER).serializer(),
+                new BySalesforceId<>(), "rekey");
         topology.addSink("to-events", Topics.UNSUBSCRIBE_EVENTS.name(), keyWriter, serdes.values(Topics.UNSUBSCRIBE_EVENTS).serializer(), "record-candidates");
 
         // Both sides of the diff are compacted topics keyed like their stores: the topics themselves restore the stores
@@ -116,15 +117,19 @@ public final class ReconcileTopology {
         topology.addReadOnlyStateStore(store(SALESFORCE_STORE, Serdes.ByteArray()).withLoggingDisabled(), "salesforce", keys,
                 new ByteArrayDeserializer(), Topics.SALESFORCE_OPTOUTS.name(), "keep-salesforce", () -> new KeepInStore<byte[]>(SALESFORCE_STORE));
         topology.addSource("control", keys, serdes.values(Topics.RECONCILE_CONTROL).deserializer(), Topics.RECONCILE_CONTROL.name());
-        topology.addProcessor("scan", () -> new DiffScan(clock, serdes.values(Topics.UNSUBSCRIBE_LEDGER).deserializer(), serdes.values(Topics.SALESFORCE_OPTOUTS).deserializer(),
-                serdes.values(Topics.SALESFORCE_PEOPLE).deserializer()), "control");
+        topology.addProcessor("scan",
+                () -> new DiffScan(clock, serdes.values(Topics.UNSUBSCRIBE_LEDGER).deserializer(), serdes.values(Topics.SALESFORCE_OPTOUTS).deserializer(),
+                        serdes.values(Topics.SALESFORCE_PEOPLE).deserializer()),
+                "control");
         topology.connectProcessorAndStateStores("scan", SALES_STORE, SALESFORCE_STORE);
         topology.addSink("to-pushes", Topics.RECONCILE_PUSHES.name(), keyWriter, serdes.values(Topics.UNSUBSCRIBE_LEDGER).serializer(), "scan");
         topology.addSink("to-candidates", Topics.RECONCILE_CANDIDATES.name(), keyWriter, serdes.values(Topics.UNSUBSCRIBE_LEDGER).serializer(), "scan");
         topology.addSink("to-salesforce-optouts", Topics.SALESFORCE_OPTOUTS.name(), keyWriter, serdes.values(Topics.SALESFORCE_OPTOUTS).serializer(), "scan");
-        topology.addSink("to-tallies", Topics.RECONCILE_TALLIES.name(), keyWriter, serdes.values(Topics.RECONCILE_TALLIES).serializer(), "scan", "record-candidates");
+        topology.addSink("to-tallies", Topics.RECONCILE_TALLIES.name(), keyWriter, serdes.values(Topics.RECONCILE_TALLIES).serializer(), "scan",
+                "record-candidates");
 
-        DirectoryTopology.addTo(topology, serdes.values(Topics.SALESFORCE_RECORDS), serdes.values(Topics.SALESFORCE_PEOPLE), serdes.values(Topics.UNSUBSCRIBE_LEDGER),
+        DirectoryTopology.addTo(topology, serdes.values(Topics.SALESFORCE_RECORDS), serdes.values(Topics.SALESFORCE_PEOPLE),
+                serdes.values(Topics.UNSUBSCRIBE_LEDGER),
                 new DirectoryTopology.LedgerStores(PERSON_STORE, REMOVAL_STORE), clock, settings);
         // A person new to the ledger whose records reached the directory first: the re-key pushes them (both orders joined).
         topology.connectProcessorAndStateStores("rekey", DirectoryTopology.PEOPLE_STORE);

@@ -56,7 +56,8 @@ final class DirectoryIndex implements Processor<String, byte[], Void, Void> {
         String oldPerson = was == null ? null : DirectoryTopology.personOf(was.getEmail());
         String newPerson = value == null ? null : DirectoryTopology.personOf(value.getEmail());
         if (oldPerson != null && !oldPerson.equals(newPerson)) {
-            context.forward(new Record<>(oldPerson, writer.serialize(Topics.SALESFORCE_PEOPLE_CHANGES.name(), DirectoryTopology.leaving(id)), record.timestamp()));
+            context.forward(
+                    new Record<>(oldPerson, writer.serialize(Topics.SALESFORCE_PEOPLE_CHANGES.name(), DirectoryTopology.leaving(id)), record.timestamp()));
         }
         if (newPerson == null || newPerson.equals(oldPerson) && content(was).equals(content(value))) {
             // No person, or seen again with nothing the directory keeps changed (a poll's overlap, an edit of another

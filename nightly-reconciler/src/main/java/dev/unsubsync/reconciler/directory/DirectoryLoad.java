@@ -83,7 +83,8 @@ final class DirectoryLoad {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while reading " + Topics.SALESFORCE_RECORDS.name(), e);
             } catch (ExecutionException e) {
-                throw new IllegalStateException("could not read what " + Topics.SALESFORCE_RECORDS.name() + " holds: " + e.getCause().getMessage(), e.getCause());
+                throw new IllegalStateException("could not read what " + Topics.SALESFORCE_RECORDS.name() + " holds: " + e.getCause().getMessage(),
+                        e.getCause());
             }
         }
         return image;
@@ -186,14 +187,16 @@ final class DirectoryLoad {
             ends.entrySet().removeIf(end -> consumer.position(end.getKey(), timeout) >= end.getValue());
             while (!ends.isEmpty()) {
                 if (Instant.now().isAfter(deadline)) {
-                    throw new TimeoutException("reading " + Topics.SALESFORCE_RECORDS.name() + " took over " + timeout + "; " + ends.size() + " partition(s) not read to their end");
+                    throw new TimeoutException("reading " + Topics.SALESFORCE_RECORDS.name() + " took over " + timeout + "; " + ends.size()
+                            + " partition(s) not read to their end");
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.value() == null) {
                         image.remove(record.key());
                     } else {
                         Header fingerprint = record.headers().lastHeader(Topics.DIRECTORY_FINGERPRINT_HEADER);
-                        image.put(record.key(), fingerprint == null || fingerprint.value().length != Long.BYTES ? 0 : ByteBuffer.wrap(fingerprint.value()).getLong());
+                        image.put(record.key(),
+                                fingerprint == null || fingerprint.value().length != Long.BYTES ? 0 : ByteBuffer.wrap(fingerprint.value()).getLong());
                     }
                 }
                 ends.entrySet().removeIf(end -> consumer.position(end.getKey(), timeout) >= end.getValue());

@@ -41,7 +41,7 @@ final class DirectoryPeople implements Processor<String, SalesforceRecord, Strin
     private final Supplier<SyncSettings> settings;
 
     DirectoryPeople(Clock clock, Deserializer<SalesforcePeople> reader, Serializer<SalesforcePeople> writer, Supplier<SyncSettings> settings,
-                    LedgerStores ledger) {
+            LedgerStores ledger) {
         this.ledger = ledger;
         this.clock = clock;
         this.settings = settings;
@@ -109,8 +109,10 @@ final class DirectoryPeople implements Processor<String, SalesforceRecord, Strin
             context.forward(new Record<String, Object>(person, updated, record.timestamp()), "to-people");
         }
         SyncSettings inForce = settings.get();
-        if (!change.getDeleted() && inForce.getNightlySyncEnabled() && !change.getIsConverted() && DirectoryEvents.optedOut(DirectoryReads.entry(change), inForce)
-                && before != null && !DirectoryEvents.optedOut(before, inForce) && ledgerPersons.get(person) == null && !change.getChangedByIntegration() && !predatesRemoval(person, change)) {
+        if (!change.getDeleted() && inForce.getNightlySyncEnabled() && !change.getIsConverted()
+                && DirectoryEvents.optedOut(DirectoryReads.entry(change), inForce)
+                && before != null && !DirectoryEvents.optedOut(before, inForce) && ledgerPersons.get(person) == null && !change.getChangedByIntegration()
+                && !predatesRemoval(person, change)) {
             // Opted out in Salesforce just now (I2): the sales side learns it within this poll, not at night, and the
             // pusher takes it to the person's other records. Only a turn the directory saw (listed not opted out, then
             // opted out) that a user made: a record first read already opted out (a full load, a record new to this
@@ -119,7 +121,8 @@ final class DirectoryPeople implements Processor<String, SalesforceRecord, Strin
             // after the person's removal, read back) is ours, not the user's.
             LOG.info("{} {} of {} was opted out in Salesforce: recording the person as unsubscribed on the sales side", change.getObjectType(),
                     change.getId(), PersonKey.masked(person));
-            context.forward(new Record<String, Object>(person, DirectoryEvents.optedOutInSalesforce(change, inForce, now), record.timestamp()), "to-directory-events");
+            context.forward(new Record<String, Object>(person, DirectoryEvents.optedOutInSalesforce(change, inForce, now), record.timestamp()),
+                    "to-directory-events");
         }
         if (joined && ledgerPersons.get(person) != null && !change.getIsConverted() && notOptedOut(change)) {
             LOG.info("{} {} joined {}, who is unsubscribed: asking the pusher to opt it out", change.getObjectType(), change.getId(), PersonKey.masked(person));
@@ -139,7 +142,8 @@ final class DirectoryPeople implements Processor<String, SalesforceRecord, Strin
      * again, under this version's event id.
      */
     private void pushAgainIfItCameBack(String person, SalesforceRecord change, long timestamp) {
-        if (awaiting.get(DirectoryTopology.awaitingKey(person, change.getId())) == null || ledgerPersons.get(person) == null || change.getIsConverted() || !notOptedOut(change)) {
+        if (awaiting.get(DirectoryTopology.awaitingKey(person, change.getId())) == null || ledgerPersons.get(person) == null || change.getIsConverted()
+                || !notOptedOut(change)) {
             return;
         }
         LOG.info("{} {} of {} is back and still not opted out: asking the pusher again", change.getObjectType(), change.getId(), PersonKey.masked(person));

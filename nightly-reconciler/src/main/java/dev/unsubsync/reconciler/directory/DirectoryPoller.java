@@ -1,13 +1,14 @@
 package dev.unsubsync.reconciler.directory;
 
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
-import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.events.DirectoryState;
+import dev.unsubsync.kit.kafka.CompactedView;
+import dev.unsubsync.kit.kafka.KafkaClients;
+import dev.unsubsync.kit.kafka.SettingsView;
+import dev.unsubsync.reconciler.leadership.Leadership;
 import dev.unsubsync.reconciler.support.ReconcilerConfiguration;
 import dev.unsubsync.salesforce.SalesforceClient;
-import dev.unsubsync.kit.kafka.CompactedView;
-import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.schemas.Topics;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
@@ -22,7 +23,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.unsubsync.reconciler.leadership.Leadership;
 
 /**
  * The people directory's schedule, on the instance that leads the nightly runs (one reader for every instance): a full
@@ -52,7 +52,7 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
     private volatile boolean running = true;
 
     public DirectoryPoller(SalesforceClient salesforce, SettingsView settings, RunStarts runs, Leadership leadership,
-                           ReconcilerConfiguration config, KafkaClients kafka, Clock clock, MeterRegistry metrics) {
+            ReconcilerConfiguration config, KafkaClients kafka, Clock clock, MeterRegistry metrics) {
         this.salesforce = salesforce;
         this.settings = settings;
         this.runs = runs;
@@ -77,7 +77,8 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
             if (value instanceof DirectoryState read) {
                 state.set(read);
             }
-        }, () -> { });
+        }, () -> {
+        });
         thread = Thread.ofPlatform().name("people-directory").start(this::loop);
     }
 
@@ -98,7 +99,8 @@ public class DirectoryPoller implements ApplicationEventListener<StartupEvent>, 
                     Optional<Instant> lastRunStarted = runs.lastStarted();
                     long term = leadership.term();
                     state.set(DirectoryReads.fullLoadDue(state.get(), lastRunStarted, clock.instant(), config.getDirectoryFullLoadEvery())
-                            ? reader.fullLoad(state.get(), term) : reader.poll(state.get(), term));
+                            ? reader.fullLoad(state.get(), term)
+                            : reader.poll(state.get(), term));
                     nextPoll = clock.instant().plus(config.getDirectoryPollInterval());
                 }
                 TimeUnit.MILLISECONDS.sleep(Math.min(1000, Math.max(50, config.getDirectoryPollInterval().toMillis() / 4)));

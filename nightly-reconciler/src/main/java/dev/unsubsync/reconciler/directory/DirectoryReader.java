@@ -55,7 +55,7 @@ final class DirectoryReader implements AutoCloseable {
     private long keptTerm;
 
     DirectoryReader(SalesforceClient salesforce, MarketoFields marketoFields, ReconcilerConfiguration config, KafkaClients kafka, Clock clock,
-                    DirectoryMetrics metrics, DirectoryWriter writer, LongPredicate leads) {
+            DirectoryMetrics metrics, DirectoryWriter writer, LongPredicate leads) {
         this.salesforce = salesforce;
         this.marketoFields = marketoFields;
         this.config = config;
@@ -93,7 +93,8 @@ final class DirectoryReader implements AutoCloseable {
     private DirectoryState fullLoad(String loadId, Instant started, DirectoryState before, long term, RecordImage known) throws Exception {
         long expected = before == null ? 0 : before.getFullLoadRecords();
         // Kept by this leader since its last load, or read while Salesforce prepares the first Bulk query's results.
-        DirectoryLoad load = new DirectoryLoad(writer::sendInChunks, known != null ? CompletableFuture.completedFuture(known)
+        DirectoryLoad load = new DirectoryLoad(writer::sendInChunks, known != null
+                ? CompletableFuture.completedFuture(known)
                 : DirectoryLoad.readImage(kafka.config(), (int) Math.min(Integer.MAX_VALUE / 2, expected + expected / 10), IMAGE_TIMEOUT));
         Map<String, Instant> watermarks = new HashMap<>();
         String us = salesforce.userId().orElse(null);
@@ -130,8 +131,10 @@ final class DirectoryReader implements AutoCloseable {
         metrics.recordsWritten().increment(load.written());
         metrics.recordsGone().increment(load.gone());
         LOG.info("People directory: full load {} read {} Contacts and Leads in {} ms ({}); {} new or changed written, {} gone from Salesforce tombstoned",
-                loadId, load.read(), Duration.between(started, ended).toMillis(), known != null ? "compared with what this leader kept of the topic"
-                        : "compared with the topic, read first", load.written(), load.gone());
+                loadId, load.read(), Duration.between(started, ended).toMillis(), known != null
+                        ? "compared with what this leader kept of the topic"
+                        : "compared with the topic, read first",
+                load.written(), load.gone());
         return after;
     }
 

@@ -1,9 +1,9 @@
 package dev.unsubsync.reconciler.directory;
 
-import dev.unsubsync.kit.FrameworkFree;
 import dev.unsubsync.events.DirectoryEntry;
 import dev.unsubsync.events.DirectoryState;
 import dev.unsubsync.events.SalesforceRecord;
+import dev.unsubsync.kit.FrameworkFree;
 import dev.unsubsync.schemas.SalesforceId;
 import java.time.DateTimeException;
 import java.time.Duration;

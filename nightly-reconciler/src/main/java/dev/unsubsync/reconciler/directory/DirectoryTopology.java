@@ -76,7 +76,7 @@ public final class DirectoryTopology {
      * @param ledger the ledger's stores the people step reads (its persons and removals, kept by the ledger's re-key)
      */
     public static void addTo(Topology topology, Serde<SalesforceRecord> records, Serde<SalesforcePeople> people, Serde<UnsubscribeRecorded> recorded,
-                             LedgerStores ledger, Clock clock, Supplier<SyncSettings> settings) {
+            LedgerStores ledger, Clock clock, Supplier<SyncSettings> settings) {
         StringDeserializer keys = new StringDeserializer();
         StringSerializer keyWriter = new StringSerializer();
         // The index is salesforce-records itself, kept as the topic's bytes in a store the topic restores: no changelog of
@@ -87,9 +87,11 @@ public final class DirectoryTopology {
         topology.addSink("to-people-changes", Topics.SALESFORCE_PEOPLE_CHANGES.name(), keyWriter, new ByteArraySerializer(), "directory-index");
 
         topology.addSource("directory-changes", keys, records.deserializer(), Topics.SALESFORCE_PEOPLE_CHANGES.name());
-        topology.addProcessor("directory-people", () -> new DirectoryPeople(clock, people.deserializer(), people.serializer(), settings, ledger), "directory-changes");
+        topology.addProcessor("directory-people", () -> new DirectoryPeople(clock, people.deserializer(), people.serializer(), settings, ledger),
+                "directory-changes");
         // Entries kept as the bytes published: each change is encoded once, for the store (and its changelog) and the topic.
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PEOPLE_STORE), Serdes.String(), Serdes.ByteArray()), "directory-people");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PEOPLE_STORE), Serdes.String(), Serdes.ByteArray()),
+                "directory-people");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AWAITING_STORE), Serdes.String(), Serdes.Long()), "directory-people");
         topology.connectProcessorAndStateStores("directory-people", ledger.persons(), ledger.removals());
         topology.addSink("to-people", Topics.SALESFORCE_PEOPLE.name(), keyWriter, new ByteArraySerializer(), "directory-people");

@@ -60,7 +60,8 @@ final class DirectoryWriter implements AutoCloseable {
      */
     void begin(long term) {
         if (term <= fencedIn) {
-            throw new IllegalStateException("fenced in leadership term " + fencedIn + ": another instance leads the people directory; this one writes again only once it leads anew");
+            throw new IllegalStateException(
+                    "fenced in leadership term " + fencedIn + ": another instance leads the people directory; this one writes again only once it leads anew");
         }
         if (producer == null || term != this.term) {
             drop();

@@ -178,7 +178,7 @@ public final class RecordImage {
             grow();
         }
         int mask = high.length - 1;
-        for (int slot = spread(h, l) & mask; ; slot = (slot + 1) & mask) {
+        for (int slot = spread(h, l) & mask;; slot = (slot + 1) & mask) {
             if (high[slot] == 0) {
                 if (!add) {
                     return -1;

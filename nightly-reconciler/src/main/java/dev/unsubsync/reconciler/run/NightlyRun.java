@@ -1,14 +1,14 @@
 package dev.unsubsync.reconciler.run;
 
-import dev.unsubsync.kit.kafka.KafkaClients;
-import dev.unsubsync.kit.Sleeper;
 import dev.unsubsync.events.ReconcileRun;
-import dev.unsubsync.kit.Sleeper;
 import dev.unsubsync.events.SyncSettings;
+import dev.unsubsync.kit.Sleeper;
+import dev.unsubsync.kit.kafka.KafkaClients;
+import dev.unsubsync.kit.kafka.SettingsView;
+import dev.unsubsync.reconciler.diff.ReconcileStreams;
 import dev.unsubsync.reconciler.support.ReconcilerConfiguration;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.SalesforceClient;
-import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.schemas.Topics;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -17,14 +17,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import dev.unsubsync.reconciler.diff.ReconcileStreams;
 
 /**
  * One nightly run, start to end, as a sequence of phases: the Salesforce snapshot ({@link SalesforceSnapshot}: Bulk API
@@ -36,7 +35,6 @@ import dev.unsubsync.reconciler.diff.ReconcileStreams;
  */
 @Singleton
 public class NightlyRun implements AutoCloseable {
-
 
     private final SalesforceClient salesforce;
     private final SettingsView settings;
@@ -125,8 +123,6 @@ public class NightlyRun implements AutoCloseable {
         }
         return null;
     }
-
-
 
     @PreDestroy
     @Override

@@ -5,6 +5,7 @@ import dev.unsubsync.events.PushOutcome;
 import dev.unsubsync.events.ReconcileTally;
 import dev.unsubsync.events.TallyStep;
 import dev.unsubsync.kit.kafka.KafkaClients;
+import dev.unsubsync.reconciler.diff.ReconcileTopology;
 import dev.unsubsync.schemas.Topics;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import dev.unsubsync.reconciler.diff.ReconcileTopology;
 
 /** What the diff's tasks and the pusher answered to this pass, read from the ends the topics had before it asked. */
 final class RunAnswers implements RunSequence.Answers {

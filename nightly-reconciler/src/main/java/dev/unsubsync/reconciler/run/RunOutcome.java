@@ -24,7 +24,7 @@ public record RunOutcome(Map<String, Long> skipped, Map<String, Long> failed, bo
      * @param pusherFailures   the pusher's answers that were not WRITTEN, by reason
      */
     public static RunOutcome of(Map<String, Long> skippedCounts, long toSalesforce, long pushesAnswered, long toSalesSide, long salesSideHandled,
-                                Map<String, Long> pusherFailures) {
+            Map<String, Long> pusherFailures) {
         Map<String, Long> skipped = new TreeMap<>();
         skippedCounts.forEach((reason, count) -> putIfPositive(skipped, reason, count));
         Map<String, Long> failed = new TreeMap<>(pusherFailures);

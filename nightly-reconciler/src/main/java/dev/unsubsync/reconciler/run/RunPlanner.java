@@ -1,7 +1,7 @@
 package dev.unsubsync.reconciler.run;
 
-import dev.unsubsync.kit.FrameworkFree;
 import dev.unsubsync.events.RunTrigger;
+import dev.unsubsync.kit.FrameworkFree;
 import java.time.Instant;
 import java.util.Optional;
 

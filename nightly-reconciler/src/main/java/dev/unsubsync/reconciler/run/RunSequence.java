@@ -4,6 +4,7 @@ import dev.unsubsync.events.ReconcileRun;
 import dev.unsubsync.events.RunPhase;
 import dev.unsubsync.events.RunState;
 import dev.unsubsync.events.SyncSettings;
+import dev.unsubsync.reconciler.diff.ReconcileTopology;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,7 +17,6 @@ import java.util.function.LongConsumer;
 import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.unsubsync.reconciler.diff.ReconcileTopology;
 
 /**
  * The phases of a nightly run, in order, over its {@link Parts}: snapshot, wait for the diff's inputs, ask every
@@ -164,8 +164,10 @@ final class RunSequence {
                         .setSkipped(skipped).setFailed(failed)
                         .setApiCallsUsed(RunOutcome.apiCallsUsed(apiBefore, apiAfter))
                         .setState(complete ? RunState.SUCCEEDED : RunState.FAILED)
-                        .setMessage(complete ? null : "not every change was confirmed within " + phaseTimeout
-                                + " (is salesforce-pusher running? see failed)")
+                        .setMessage(complete
+                                ? null
+                                : "not every change was confirmed within " + phaseTimeout
+                                        + " (is salesforce-pusher running? see failed)")
                         .setPhase(RunPhase.DONE).setEndedAt(clock.instant()));
                 LOG.info("Run {} ended {}: {} written to Salesforce, {} recorded on the sales side, skipped {}, failed {}", pass, done.getState(),
                         done.getWrittenToSalesforce(), done.getRecordedOnSalesSide(), skipped, failed);

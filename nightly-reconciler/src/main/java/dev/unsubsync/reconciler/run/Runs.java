@@ -1,11 +1,11 @@
 package dev.unsubsync.reconciler.run;
 
-import dev.unsubsync.kit.kafka.TopicRecords;
-import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.events.ReconcileRun;
 import dev.unsubsync.events.RunState;
 import dev.unsubsync.events.RunTrigger;
 import dev.unsubsync.kit.kafka.CompactedView;
+import dev.unsubsync.kit.kafka.KafkaClients;
+import dev.unsubsync.kit.kafka.TopicRecords;
 import dev.unsubsync.reconciler.directory.RunStarts;
 import dev.unsubsync.schemas.Topics;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
@@ -48,7 +48,8 @@ public class Runs implements RunStarts, AutoCloseable {
             } else if (value == null) {
                 runs.remove(key);
             }
-        }, () -> { });
+        }, () -> {
+        });
     }
 
     /** Publishes a run's new state and waits until Kafka has it. */

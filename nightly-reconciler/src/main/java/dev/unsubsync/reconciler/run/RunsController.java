@@ -60,15 +60,15 @@ public class RunsController {
     /** A run as the API shows it: its state, its progress and, once it has them, its counts. */
     @Serdeable
     public record RunView(String runId, String trigger, String state, String phase, int attempt, @Nullable String requestedBy,
-                          Instant requestedAt, @Nullable Instant startedAt, @Nullable Instant endedAt, long processed, long total,
-                          double shareDone, @Nullable String message, Report report) {
+            Instant requestedAt, @Nullable Instant startedAt, @Nullable Instant endedAt, long processed, long total,
+            double shareDone, @Nullable String message, Report report) {
 
         static RunView of(ReconcileRun run) {
             return new RunView(run.getRunId(), run.getTrigger().name(), run.getState().name(), run.getPhase().name(), run.getAttempt(),
                     run.getRequestedBy(), run.getRequestedAt(), run.getStartedAt(), run.getEndedAt(), run.getProcessed(), run.getTotal(),
                     share(run), run.getMessage(), new Report(run.getSalesforceOptedOut(), run.getSalesSideUnsubscribes(), run.getInSync(),
-                    run.getToSalesforce(), run.getWrittenToSalesforce(), run.getToSalesSide(), run.getRecordedOnSalesSide(), run.getSkipped(),
-                    run.getFailed(), run.getApiCallsUsed(), run.getSnapshotMillis(), run.getDiffMillis(), run.getApplyMillis()));
+                            run.getToSalesforce(), run.getWrittenToSalesforce(), run.getToSalesSide(), run.getRecordedOnSalesSide(), run.getSkipped(),
+                            run.getFailed(), run.getApiCallsUsed(), run.getSnapshotMillis(), run.getDiffMillis(), run.getApplyMillis()));
         }
 
         /** Share of the whole run done: the three phases count a third each, within a phase the records done. */
@@ -93,8 +93,8 @@ public class RunsController {
     /** The counts of a run report. */
     @Serdeable
     public record Report(long salesforceOptedOut, long salesSideUnsubscribes, long inSync, long toSalesforce, long writtenToSalesforce,
-                         long toSalesSide, long recordedOnSalesSide, Map<String, Long> skipped, Map<String, Long> failed, long apiCallsUsed,
-                         long snapshotMillis, long diffMillis, long applyMillis) {
+            long toSalesSide, long recordedOnSalesSide, Map<String, Long> skipped, Map<String, Long> failed, long apiCallsUsed,
+            long snapshotMillis, long diffMillis, long applyMillis) {
     }
 
     /** The list of runs and what comes next. */
@@ -103,8 +103,10 @@ public class RunsController {
     }
 
     @Operation(summary = "Start a nightly run now", security = @SecurityRequirement(name = "apiKey"))
-    @ApiResponse(responseCode = "202", description = "Requested; Location is the run", content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunView.class)))
-    @ApiResponse(responseCode = "409", description = "The nightly sync is disabled, or a run is in progress (runs never overlap)", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "202", description = "Requested; Location is the run",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunView.class)))
+    @ApiResponse(responseCode = "409", description = "The nightly sync is disabled, or a run is in progress (runs never overlap)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
@@ -142,13 +144,13 @@ public class RunsController {
     }
 
     @Operation(summary = "The latest runs, newest first, and when the next one is scheduled", security = @SecurityRequirement(name = "apiKey"))
-    @ApiResponse(responseCode = "200", description = "The runs", content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunList.class)))
+    @ApiResponse(responseCode = "200", description = "The runs",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunList.class)))
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @RequiresScope(Scope.READ)
     @Get
-    public RunList list(@Parameter(description = "how many runs, newest first: 1 to 500, default 50")
-                        @Nullable @QueryValue Integer limit) {
+    public RunList list(@Parameter(description = "how many runs, newest first: 1 to 500, default 50") @Nullable @QueryValue Integer limit) {
         var in = settings.current();
         int count = limit == null ? 50 : Math.max(1, Math.min(limit, 500));
         List<RunView> views = runs.all().stream().limit(count).map(RunView::of).toList();
@@ -156,7 +158,8 @@ public class RunsController {
     }
 
     @Operation(summary = "One run with its report", security = @SecurityRequirement(name = "apiKey"))
-    @ApiResponse(responseCode = "200", description = "The run", content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunView.class)))
+    @ApiResponse(responseCode = "200", description = "The run",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunView.class)))
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")

@@ -1,9 +1,9 @@
 package dev.unsubsync.reconciler.run;
 
-import dev.unsubsync.kit.kafka.TopicRecords;
-import dev.unsubsync.kit.Sleeper;
 import dev.unsubsync.events.SalesforceOptOut;
 import dev.unsubsync.events.SyncSettings;
+import dev.unsubsync.kit.Sleeper;
+import dev.unsubsync.kit.kafka.TopicRecords;
 import dev.unsubsync.salesforce.Describe;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.SalesforceClient;

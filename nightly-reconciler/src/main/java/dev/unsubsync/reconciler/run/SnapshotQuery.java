@@ -1,7 +1,7 @@
 package dev.unsubsync.reconciler.run;
 
-import dev.unsubsync.kit.FrameworkFree;
 import dev.unsubsync.events.SyncSettings;
+import dev.unsubsync.kit.FrameworkFree;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -6,26 +6,27 @@ import static dev.unsubsync.testsupport.ProcessStats.heapUsed;
 import static dev.unsubsync.testsupport.ProcessStats.rssMiB;
 import static org.awaitility.Awaitility.await;
 
-import dev.unsubsync.events.DirectoryState;
 import dev.unsubsync.events.DirectoryEntry;
+import dev.unsubsync.events.DirectoryState;
 import dev.unsubsync.events.SalesforcePeople;
 import dev.unsubsync.events.SalesforceRecord;
-import dev.unsubsync.schemas.PersonKey;
-import dev.unsubsync.schemas.Topic;
 import dev.unsubsync.kit.kafka.KafkaClients;
-import dev.unsubsync.reconciler.directory.DirectoryReads;
+import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.reconciler.diff.ReconcileStreams;
+import dev.unsubsync.reconciler.directory.DirectoryReads;
 import dev.unsubsync.reconciler.run.StreamsBarrier;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.SalesforceClient;
 import dev.unsubsync.salesforce.SalesforceConfiguration;
 import dev.unsubsync.schemas.EventClasses;
-import dev.unsubsync.kit.kafka.TopicProvisioner;
+import dev.unsubsync.schemas.PersonKey;
+import dev.unsubsync.schemas.Topic;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;
 import dev.unsubsync.testsupport.ServiceProcess;
 import dev.unsubsync.testsupport.TestInfrastructure;
 import dev.unsubsync.testsupport.TopicClients;
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -42,14 +43,13 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import io.micronaut.context.ApplicationContext;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -81,11 +81,13 @@ class DirectoryLoadBench {
                 "dev.unsubsync.emulator.Application",
                 Map.of("micronaut.server.port", String.valueOf(emulatorPort), "emulator.client-id", "bench", "emulator.client-secret", "bench",
                         "emulator.seed-contacts", "0", "emulator.seed-leads", "0", "emulator.daily-api-requests", "100000000"),
-                List.of("-Xmx8g", "-XX:+UseParallelGC"), logs.resolve("bench-directory-emulator.log"), URI.create(emulatorUrl + "/health"), Duration.ofMinutes(2))) {
+                List.of("-Xmx8g", "-XX:+UseParallelGC"), logs.resolve("bench-directory-emulator.log"), URI.create(emulatorUrl + "/health"),
+                Duration.ofMinutes(2))) {
             EmulatorClient salesforce = new EmulatorClient(emulatorUrl, "bench", "bench");
             long seedStarted = System.nanoTime();
             salesforce.admin("POST", "/seed", "{\"contacts\":" + contacts + ",\"leads\":" + contacts + ",\"optedOutEvery\":10}");
-            System.out.printf("emulator: %,d Contacts and %,d Leads seeded in %.1f s, RSS %d MiB%n", contacts, contacts, seconds(seedStarted), rssMiB(emulator.pid()));
+            System.out.printf("emulator: %,d Contacts and %,d Leads seeded in %.1f s, RSS %d MiB%n", contacts, contacts, seconds(seedStarted),
+                    rssMiB(emulator.pid()));
 
             SalesforceConfiguration config = new SalesforceConfiguration();
             config.setLoginUrl(emulatorUrl);
@@ -115,14 +117,15 @@ class DirectoryLoadBench {
             double emulatorCpu = cpuSeconds(emulator.pid());
             double brokerCpu = cpuSeconds(self);
             long launched = System.nanoTime();
-            Map<String, String> settings = new java.util.HashMap<>(Map.of("micronaut.server.port", String.valueOf(port), "kafka.bootstrap.servers", infra.bootstrapServers(),
-                    "kafka.apicurio.registry.url", infra.registry().apiUrl(), "salesforce.login-url", emulatorUrl,
-                    "salesforce.client-id", "bench", "salesforce.client-secret", "bench", "reconciler.api-token", "bench-token",
-                    "reconciler.state-dir", logs.resolve("bench-directory-" + UUID.randomUUID()).toString(),
-                    // A second full load 150 s after the first (once the first is built): the nightly reload of an org
-                    // that barely changed. No poll in between: every seeded record is within a poll's overlap window
-                    // (all were made seconds ago), so a poll would re-read all of them while the load is measured.
-                    "reconciler.directory-full-load-every", "120s", "reconciler.directory-poll-interval", "150s"));
+            Map<String, String> settings = new java.util.HashMap<>(
+                    Map.of("micronaut.server.port", String.valueOf(port), "kafka.bootstrap.servers", infra.bootstrapServers(),
+                            "kafka.apicurio.registry.url", infra.registry().apiUrl(), "salesforce.login-url", emulatorUrl,
+                            "salesforce.client-id", "bench", "salesforce.client-secret", "bench", "reconciler.api-token", "bench-token",
+                            "reconciler.state-dir", logs.resolve("bench-directory-" + UUID.randomUUID()).toString(),
+                            // A second full load 150 s after the first (once the first is built): the nightly reload of an org
+                            // that barely changed. No poll in between: every seeded record is within a poll's overlap window
+                            // (all were made seconds ago), so a poll would re-read all of them while the load is measured.
+                            "reconciler.directory-full-load-every", "120s", "reconciler.directory-poll-interval", "150s"));
             // -Dbench.reconciler.<setting>=<value> tries a reconciler setting, e.g. -Dbench.reconciler.reconciler.streams-commit-interval=1s
             settings.putAll(benchSettings("bench.reconciler.", ""));
             try (ServiceProcess reconciler = ServiceProcess.start("nightly-reconciler", ServiceProcess.projectRoot(), "nightly-reconciler",
@@ -133,11 +136,13 @@ class DirectoryLoadBench {
                 DirectoryState state = await().atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofSeconds(2)).until(() -> latestState(topics),
                         s -> s != null && s.getFullLoadEndedAt() != null);
                 double load = Duration.between(state.getFullLoadStartedAt(), state.getFullLoadEndedAt()).toMillis() / 1000.0;
-                System.out.printf("reconciler: full load %s read %,d records into salesforce-records in %.1f s (%.1f s after launch, start-up included); heap %s%n",
+                System.out.printf(
+                        "reconciler: full load %s read %,d records into salesforce-records in %.1f s (%.1f s after launch, start-up included); heap %s%n",
                         state.getFullLoadId(), state.getFullLoadRecords(), load, seconds(launched), heapUsed(reconciler.pid()));
                 long built = System.nanoTime();
                 awaitDirectoryBuilt(infra);
-                System.out.printf("reconciler: salesforce-people built %.1f s after the load ended (%.1f s after it ended on the state topic); RSS %d MiB, heap %s, after a full GC %s (-Xmx1g)%n",
+                System.out.printf(
+                        "reconciler: salesforce-people built %.1f s after the load ended (%.1f s after it ended on the state topic); RSS %d MiB, heap %s, after a full GC %s (-Xmx1g)%n",
                         seconds(built), Duration.between(state.getFullLoadEndedAt(), java.time.Instant.now()).toMillis() / 1000.0,
                         rssMiB(reconciler.pid()), heapUsed(reconciler.pid()), heapLive(reconciler.pid()));
                 // Where the 2 cores went from launch to the directory built: the reconciler (start-up included), the
@@ -148,7 +153,8 @@ class DirectoryLoadBench {
                 DirectoryState reload = await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(2)).until(() -> latestState(topics),
                         s -> s != null && !s.getFullLoadId().equals(state.getFullLoadId()) && s.getFullLoadEndedAt() != null);
                 awaitDirectoryBuilt(infra);
-                System.out.printf("reconciler: second full load (nothing changed) %,d records in %.1f s, directory current %.1f s after it ended on the state topic%n",
+                System.out.printf(
+                        "reconciler: second full load (nothing changed) %,d records in %.1f s, directory current %.1f s after it ended on the state topic%n",
                         reload.getFullLoadRecords(), Duration.between(reload.getFullLoadStartedAt(), reload.getFullLoadEndedAt()).toMillis() / 1000.0,
                         Duration.between(reload.getFullLoadEndedAt(), java.time.Instant.now()).toMillis() / 1000.0);
 
@@ -164,7 +170,8 @@ class DirectoryLoadBench {
                         List.of("-Xmx2g"), logs.resolve("bench-directory-pusher.log"), URI.create(pusherUrl + "/health/liveness"), Duration.ofMinutes(2))) {
                     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
                     String metrics = await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1)).until(() -> http.send(
-                            java.net.http.HttpRequest.newBuilder(URI.create(pusherUrl + "/prometheus")).header("Authorization", "Bearer bench-token").build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body(),
+                            java.net.http.HttpRequest.newBuilder(URI.create(pusherUrl + "/prometheus")).header("Authorization", "Bearer bench-token").build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body(),
                             body -> body.contains("unsubsync_directory_caught_up 1.0"));
                     String people = metrics.lines().filter(l -> l.startsWith("unsubsync_directory_people ")).findFirst().orElse("?");
                     System.out.printf("pusher: directory read %.1f s after launch (%s); heap after a full GC %s (-Xmx2g); RSS %d MiB%n",
@@ -184,11 +191,12 @@ class DirectoryLoadBench {
      * itself, with no Kafka Streams step between.
      */
     private static void kafkaFloor(TestInfrastructure infra, SalesforceClient client, long emulatorPid) throws Exception {
-        Map<String, Object> settings = new java.util.HashMap<>(Map.of("kafka.bootstrap.servers", infra.bootstrapServers(), "kafka.apicurio.registry.url", infra.registry().apiUrl()));
+        Map<String, Object> settings = new java.util.HashMap<>(
+                Map.of("kafka.bootstrap.servers", infra.bootstrapServers(), "kafka.apicurio.registry.url", infra.registry().apiUrl()));
         // -Dbench.floor.<producer setting>=<value> tries the loader's producer with another setting (kafka.producers.bulk.*).
         settings.putAll(benchSettings("bench.floor.", "kafka.producers.bulk."));
         try (ApplicationContext context = ApplicationContext.builder().properties(settings).build();
-             Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+                Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
             KafkaClients kafka = new KafkaClients(context.getEnvironment().start());
             for (int round = 1; round <= 2; round++) {
                 for (boolean entries : List.of(false, true)) {
@@ -213,10 +221,12 @@ class DirectoryLoadBench {
                             Outcome<Long> read = client.bulkQuery(DirectoryReads.fullLoad(object, null), 50_000,
                                     row -> DirectoryReads.record(object, row, null, "floor", null).ifPresent(record -> {
                                         if (entries) {
-                                            people.computeIfAbsent(PersonKey.of(record.getEmail()), person -> new ArrayList<>(2)).add(DirectoryReads.entry(record));
+                                            people.computeIfAbsent(PersonKey.of(record.getEmail()), person -> new ArrayList<>(2))
+                                                    .add(DirectoryReads.entry(record));
                                         } else {
                                             RecordHeaders headers = new RecordHeaders();
-                                            headers.add(Topics.DIRECTORY_FINGERPRINT_HEADER, ByteBuffer.allocate(Long.BYTES).putLong(DirectoryReads.fingerprint(record)).array());
+                                            headers.add(Topics.DIRECTORY_FINGERPRINT_HEADER,
+                                                    ByteBuffer.allocate(Long.BYTES).putLong(DirectoryReads.fingerprint(record)).array());
                                             producer.send(new ProducerRecord<>(topic, null, record.getId(), record, headers), failed);
                                             counted[0]++;
                                         }
@@ -228,7 +238,8 @@ class DirectoryLoadBench {
                         }
                         Instant now = Instant.now();
                         for (Map.Entry<String, List<DirectoryEntry>> person : people.entrySet()) {
-                            producer.send(new ProducerRecord<>(topic, person.getKey(), SalesforcePeople.newBuilder().setRecords(person.getValue()).setUpdatedAt(now).build()), failed);
+                            producer.send(new ProducerRecord<>(topic, person.getKey(),
+                                    SalesforcePeople.newBuilder().setRecords(person.getValue()).setUpdatedAt(now).build()), failed);
                             sent++;
                         }
                         producer.flush();
@@ -238,7 +249,8 @@ class DirectoryLoadBench {
                     }
                     // CPU: this JVM (the Bulk client, the producer, the broker and the registry) and the emulator serving the rows.
                     System.out.printf("floor (Bulk read, then %s, round %d): %,d sent in %.1f s; cpu: this JVM %.1f s, emulator %.1f s%n",
-                            entries ? "one entry per person sent once both objects are read" : "each row sent once as it is read", round, sent, seconds(started),
+                            entries ? "one entry per person sent once both objects are read" : "each row sent once as it is read", round, sent,
+                            seconds(started),
                             cpuSeconds(ProcessHandle.current().pid()) - selfCpu, cpuSeconds(emulatorPid) - emulatorCpu);
                     admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
                 }

@@ -1,8 +1,8 @@
 package dev.unsubsync.reconciler.bench;
 
 import static dev.unsubsync.testsupport.ProcessStats.heapUsed;
-import static org.awaitility.Awaitility.await;
 import static dev.unsubsync.testsupport.ProcessStats.rssMiB;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,11 +12,11 @@ import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
 import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.reconciler.diff.ReconcileStreams;
 import dev.unsubsync.reconciler.run.StreamsBarrier;
 import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.schemas.PersonKey;
-import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;
 import dev.unsubsync.testsupport.ServiceProcess;
@@ -128,7 +128,8 @@ class NightlyRunBench {
             String first = startReconciler(infra, emulatorUrl, "one", started);
             ServiceProcess reconciler = started.getLast();
             awaitAbsorbed(infra);
-            System.out.printf("reconciler: sales side absorbed into the diff's stores %.1f s after launch (continuous, not part of a run)%n", seconds(absorbStarted));
+            System.out.printf("reconciler: sales side absorbed into the diff's stores %.1f s after launch (continuous, not part of a run)%n",
+                    seconds(absorbStarted));
 
             Map<String, Object> run = run(first);
             report("1 instance", run);
@@ -161,7 +162,8 @@ class NightlyRunBench {
             String second = startReconciler(infra, emulatorUrl, "two", started);
             awaitShare(List.of(first, second));
             awaitAbsorbed(infra);
-            System.out.printf("second instance: runs its share of the diff's partitions %.1f s after launch (warm-up, then a probing rebalance)%n", seconds(joinStarted));
+            System.out.printf("second instance: runs its share of the diff's partitions %.1f s after launch (warm-up, then a probing rebalance)%n",
+                    seconds(joinStarted));
             Map<String, Object> shared = run(first);
             report("2 instances", shared);
             printDiffSplit("bench-reconciler-one.log", shared);
@@ -194,7 +196,8 @@ class NightlyRunBench {
         await().atMost(Duration.ofMinutes(5)).during(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> {
                     for (String reconciler : reconcilers) {
-                        String health = http.send(HttpRequest.newBuilder(URI.create(reconciler + "/health")).header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body();
+                        String health = http.send(HttpRequest.newBuilder(URI.create(reconciler + "/health")).header("Authorization", "Bearer " + TOKEN).build(),
+                                HttpResponse.BodyHandlers.ofString()).body();
                         if (!health.contains("\"streams\":\"RUNNING\"") || !health.contains("\"diffPartitions\":" + (6 / reconcilers.size()))) {
                             return false;
                         }
@@ -227,7 +230,8 @@ class NightlyRunBench {
         String location = accepted.headers().firstValue("Location").orElseThrow();
         Map<String, Object> run = await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(250))
                 .until(() -> JSON.<Map<String, Object>>readValue(http.send(HttpRequest.newBuilder(URI.create(reconciler + location))
-                                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body(), new TypeReference<>() { }),
+                        .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body(), new TypeReference<>() {
+                        }),
                         r -> "SUCCEEDED".equals(r.get("state")) || "FAILED".equals(r.get("state")));
         run.put("wallMillis", (System.nanoTime() - started) / 1_000_000);
         return run;
@@ -238,7 +242,7 @@ class NightlyRunBench {
         System.out.printf("run (%s): %s in %,d ms wall (POST to end); snapshot %,d ms, diff %,d ms, apply %,d ms%n", label, run.get("state"),
                 run.get("wallMillis"), report.get("snapshotMillis"), report.get("diffMillis"), report.get("applyMillis"));
         System.out.printf("  counts: Salesforce opted out %,d; sales side linked %,d; in sync %,d; to Salesforce %,d (written %,d); to sales side %,d "
-                        + "(recorded %,d); skipped %s; failed %s; API calls %,d%n", report.get("salesforceOptedOut"), report.get("salesSideUnsubscribes"),
+                + "(recorded %,d); skipped %s; failed %s; API calls %,d%n", report.get("salesforceOptedOut"), report.get("salesSideUnsubscribes"),
                 report.get("inSync"), report.get("toSalesforce"), report.get("writtenToSalesforce"), report.get("toSalesSide"),
                 report.get("recordedOnSalesSide"), report.get("skipped"), report.get("failed"), report.get("apiCallsUsed"));
     }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unsubsync.events.DiffScanRequest;
+import dev.unsubsync.events.DirectoryEntry;
 import dev.unsubsync.events.PersonType;
 import dev.unsubsync.events.ReconcileTally;
-import dev.unsubsync.events.DirectoryEntry;
 import dev.unsubsync.events.SalesforceOptOut;
 import dev.unsubsync.events.SalesforcePeople;
 import dev.unsubsync.events.SalesforceRecord;
@@ -16,6 +16,7 @@ import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
 import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.reconciler.directory.DirectoryTopology;
 import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.schemas.SalesforceId;
 import dev.unsubsync.schemas.Topics;
@@ -41,7 +42,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import dev.unsubsync.reconciler.directory.DirectoryTopology;
 
 /**
  * The reconciler's topology, driven by Kafka Streams' own test driver with Avro through the real registry: the ledger,
@@ -76,8 +76,8 @@ class ReconcileTopologyTest {
     private static AvroSerde<SalesforcePeople> people;
     private TestInputTopic<String, SalesforceRecord> directoryIn;
     /** The settings the topology follows; the nightly sync off by default, as shipped. */
-    private final java.util.concurrent.atomic.AtomicReference<dev.unsubsync.events.SyncSettings> settings =
-            new java.util.concurrent.atomic.AtomicReference<>(dev.unsubsync.events.SyncSettings.newBuilder().build());
+    private final java.util.concurrent.atomic.AtomicReference<dev.unsubsync.events.SyncSettings> settings = new java.util.concurrent.atomic.AtomicReference<>(
+            dev.unsubsync.events.SyncSettings.newBuilder().build());
     private TestOutputTopic<String, SalesforcePeople> directory;
 
     @BeforeAll
@@ -164,12 +164,12 @@ class ReconcileTopologyTest {
 
     @Test
     void theDiffIsAUnionBothWaysAndCountsWhatItLeavesAlone() {
-        events.pipeInput("ada@example.com", recorded("ada@example.com", ADA_CONTACT));        // in Salesforce too: in sync
-        events.pipeInput("grace@example.com", recorded("grace@example.com", GRACE_CONTACT));  // Salesforce lacks it: push
-        events.pipeInput("nobody@example.com", recorded("nobody@example.com", null));         // no Salesforce ID: reported
+        events.pipeInput("ada@example.com", recorded("ada@example.com", ADA_CONTACT)); // in Salesforce too: in sync
+        events.pipeInput("grace@example.com", recorded("grace@example.com", GRACE_CONTACT)); // Salesforce lacks it: push
+        events.pipeInput("nobody@example.com", recorded("nobody@example.com", null)); // no Salesforce ID: reported
         snapshot.pipeInput(ADA_CONTACT, optOut(ADA_CONTACT, "Ada@Example.com", "run-1#1"));
-        snapshot.pipeInput(ADA_LEAD, optOut(ADA_LEAD, "ada@example.com", "run-1#1"));         // same person: already unsubscribed
-        snapshot.pipeInput(LINUS_LEAD, optOut(LINUS_LEAD, "Linus@Example.com", "run-1#1"));   // sales side lacks it: record
+        snapshot.pipeInput(ADA_LEAD, optOut(ADA_LEAD, "ada@example.com", "run-1#1")); // same person: already unsubscribed
+        snapshot.pipeInput(LINUS_LEAD, optOut(LINUS_LEAD, "Linus@Example.com", "run-1#1")); // sales side lacks it: record
         snapshot.pipeInput(NO_EMAIL_CONTACT, optOut(NO_EMAIL_CONTACT, null, "run-1#1")); // no email: reported
         eventsOut.readRecordsToList(); // the test events themselves
 
@@ -218,7 +218,8 @@ class ReconcileTopologyTest {
         // Someone unchecked Email Opt Out in Salesforce: run 2's snapshot does not see Grace.
         control.pipeInput("run-2#1", scan("run-2#1"));
 
-        assertEquals(List.of("grace@example.com"), pushes.readRecordsToList().stream().map(TestRecord::key).toList(), "the sales side's unsubscribe brings Salesforce back");
+        assertEquals(List.of("grace@example.com"), pushes.readRecordsToList().stream().map(TestRecord::key).toList(),
+                "the sales side's unsubscribe brings Salesforce back");
         ReconcileTally tally = tallies.readValuesToList().stream().filter(t -> t.getStep() == TallyStep.DIFF_PARTITION).findFirst().orElseThrow();
         assertEquals(1L, tally.getCounts().get(ReconcileTopology.STALE));
         control.pipeInput("run-3#1", scan("run-3#1"));

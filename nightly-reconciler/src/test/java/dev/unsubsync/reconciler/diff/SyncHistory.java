@@ -52,8 +52,8 @@ final class SyncHistory {
 
     /** The topology's topics this history writes and reads. */
     record Topics(TestInputTopic<String, SpecificRecord> events, TestInputTopic<String, SalesforceRecord> records,
-                  TestOutputTopic<String, SpecificRecord> eventsOut, TestOutputTopic<String, UnsubscribeRecorded> ledger,
-                  TestOutputTopic<String, UnsubscribeRecorded> pushes, TestOutputTopic<String, SalesforcePeople> people) {
+            TestOutputTopic<String, SpecificRecord> eventsOut, TestOutputTopic<String, UnsubscribeRecorded> ledger,
+            TestOutputTopic<String, UnsubscribeRecorded> pushes, TestOutputTopic<String, SalesforcePeople> people) {
     }
 
     /** An operation of a history. Persons and records are small indexes, so operations meet the same people. */
@@ -126,7 +126,8 @@ final class SyncHistory {
         Arbitrary<Boolean> bool = Arbitraries.of(true, false);
         Arbitrary<Integer> minutes = Arbitraries.integers().between(0, 90);
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, Combinators.combine(person, variant, bool, record, Arbitraries.of(false, false, false, true), minutes).as(Unsubscribe::new)),
+                net.jqwik.api.Tuple.of(6,
+                        Combinators.combine(person, variant, bool, record, Arbitraries.of(false, false, false, true), minutes).as(Unsubscribe::new)),
                 net.jqwik.api.Tuple.of(2, Combinators.combine(person, minutes, Arbitraries.of(false, false, true)).as(Resubscribe::new)),
                 net.jqwik.api.Tuple.of(2, person.map(Remove::new)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Retry())),
@@ -355,7 +356,8 @@ final class SyncHistory {
         // I2: an opt-out the directory saw turn true while the sync is enabled leaves its person unsubscribed after the poll.
         for (String person : turned) {
             if (ledger.get(person) == null) {
-                violations.add("I2: a record of " + person + " turned opted out in Salesforce with the sync enabled; the person is not unsubscribed after the poll");
+                violations.add(
+                        "I2: a record of " + person + " turned opted out in Salesforce with the sync enabled; the person is not unsubscribed after the poll");
             }
         }
     }
@@ -425,7 +427,8 @@ final class SyncHistory {
                         listed.getRecords().stream().map(DirectoryEntry::getId).forEach(targets::add);
                     }
                 } else {
-                    rows.stream().filter(row -> !row.deleted && row.email != null && PersonKey.of(row.email).equals(person)).forEach(row -> targets.add(row.id));
+                    rows.stream().filter(row -> !row.deleted && row.email != null && PersonKey.of(row.email).equals(person))
+                            .forEach(row -> targets.add(row.id));
                 }
             }
             for (String id : targets) {
@@ -463,7 +466,8 @@ final class SyncHistory {
                 history = PersonTimeline.append(history, entry);
             }
             if (PersonTimeline.state(person.getKey(), history).unsubscribed() != unsubscribed) {
-                violations.add("I4: the history shows " + person.getKey() + " as " + (unsubscribed ? "subscribed" : "unsubscribed") + "; the rule says otherwise");
+                violations.add(
+                        "I4: the history shows " + person.getKey() + " as " + (unsubscribed ? "subscribed" : "unsubscribed") + "; the rule says otherwise");
             }
             // I5: every event acknowledged is in the person's history (a retried one once).
             Set<String> shown = new HashSet<>();

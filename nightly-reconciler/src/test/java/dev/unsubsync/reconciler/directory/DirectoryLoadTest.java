@@ -137,7 +137,8 @@ class DirectoryLoadTest {
     private static DirectoryLoad load(RecordImage kept, Consumer<DirectoryLoad> reads) throws Exception {
         Map<String, Object> config = new HashMap<>(Map.of("bootstrap.servers", TestInfrastructure.get().bootstrapServers()));
         try (KafkaProducer<String, SpecificRecord> producer = topics.avroProducer()) {
-            DirectoryLoad load = new DirectoryLoad(producer::send, kept != null ? CompletableFuture.completedFuture(kept)
+            DirectoryLoad load = new DirectoryLoad(producer::send, kept != null
+                    ? CompletableFuture.completedFuture(kept)
                     : DirectoryLoad.readImage(config, 0, Duration.ofMinutes(1)));
             reads.accept(load);
             load.sweep();
@@ -149,7 +150,8 @@ class DirectoryLoadTest {
 
     /** The latest record of each ID on the topic, once all {@code writes} of them are there. */
     private static Map<String, ConsumerRecord<String, byte[]>> latest(List<String> ids, int writes) {
-        List<ConsumerRecord<String, byte[]>> found = topics.readRaw(Topics.SALESFORCE_RECORDS.name(), r -> ids.contains(r.key()), writes, Duration.ofSeconds(30));
+        List<ConsumerRecord<String, byte[]>> found = topics.readRaw(Topics.SALESFORCE_RECORDS.name(), r -> ids.contains(r.key()), writes,
+                Duration.ofSeconds(30));
         Map<String, ConsumerRecord<String, byte[]>> latest = new HashMap<>();
         found.forEach(r -> latest.put(r.key(), r));
         return latest;

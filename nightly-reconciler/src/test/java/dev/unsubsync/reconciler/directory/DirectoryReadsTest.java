@@ -40,9 +40,10 @@ class DirectoryReadsTest {
     @Test
     void aPollReadsFromTheWatermarkMinusTheOverlapDeletedRecordsIncludedOldestFirst() {
         assertEquals("SELECT Id, Email, HasOptedOutOfEmail, SystemModstamp, LastModifiedById, IsConverted, ConvertedContactId, IsDeleted FROM Lead"
-                        + " WHERE SystemModstamp > 2026-12-01T04:57:59Z ORDER BY SystemModstamp",
+                + " WHERE SystemModstamp > 2026-12-01T04:57:59Z ORDER BY SystemModstamp",
                 DirectoryReads.changedSince("Lead", null, Instant.parse("2026-12-01T04:59:59.750Z"), Duration.ofMinutes(2)));
-        assertEquals("SELECT Id, Email, HasOptedOutOfEmail, SystemModstamp, LastModifiedById, Marketo_Sales_Opt_Out__c, IsDeleted FROM Contact ORDER BY SystemModstamp",
+        assertEquals(
+                "SELECT Id, Email, HasOptedOutOfEmail, SystemModstamp, LastModifiedById, Marketo_Sales_Opt_Out__c, IsDeleted FROM Contact ORDER BY SystemModstamp",
                 DirectoryReads.changedSince("Contact", "Marketo_Sales_Opt_Out__c", null, Duration.ofMinutes(2)), "no watermark yet: everything");
         assertEquals("SELECT Id, Email, HasOptedOutOfEmail, SystemModstamp, LastModifiedById FROM Contact", DirectoryReads.fullLoad("Contact", null));
     }

@@ -45,7 +45,7 @@ class DirectoryWriterTest {
         String transactionalId = DirectoryWriter.TRANSACTIONAL_ID + "-test-" + UUID.randomUUID();
         String id = SalesforceId.of("003", UUID.randomUUID().toString().replace("-", "").substring(0, 12)).to18();
         try (DirectoryWriter deposed = new DirectoryWriter(() -> topics.transactionalAvroProducer(transactionalId), DirectoryWriter.CHUNK);
-             DirectoryWriter leader = new DirectoryWriter(() -> topics.transactionalAvroProducer(transactionalId), DirectoryWriter.CHUNK)) {
+                DirectoryWriter leader = new DirectoryWriter(() -> topics.transactionalAvroProducer(transactionalId), DirectoryWriter.CHUNK)) {
             deposed.begin(1);
             deposed.send(DirectoryLoad.toTopic(id, record(id, "old@example.com"), 1), null);
 
@@ -85,7 +85,8 @@ class DirectoryWriterTest {
             writer.commit();
         }
         String like = "003" + prefix;
-        List<ConsumerRecord<String, byte[]>> read = topics.committedRaw(Topics.SALESFORCE_RECORDS.name(), r -> r.key().startsWith(like), Duration.ofSeconds(60));
+        List<ConsumerRecord<String, byte[]>> read = topics.committedRaw(Topics.SALESFORCE_RECORDS.name(), r -> r.key().startsWith(like),
+                Duration.ofSeconds(60));
         assertEquals(records, read.size(), "every chunk of 100 committed, and the last, short one with the commit");
     }
 

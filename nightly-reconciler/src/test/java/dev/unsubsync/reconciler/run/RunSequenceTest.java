@@ -10,6 +10,7 @@ import dev.unsubsync.events.RunPhase;
 import dev.unsubsync.events.RunState;
 import dev.unsubsync.events.RunTrigger;
 import dev.unsubsync.events.SyncSettings;
+import dev.unsubsync.reconciler.diff.ReconcileTopology;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,6 @@ import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import org.junit.jupiter.api.Test;
-import dev.unsubsync.reconciler.diff.ReconcileTopology;
 
 /** The run's phases, deadlines, cancellation and report, in-JVM: its parts are fakes, no Kafka, no Salesforce. */
 class RunSequenceTest {

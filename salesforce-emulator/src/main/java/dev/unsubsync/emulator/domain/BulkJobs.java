@@ -53,16 +53,36 @@ public final class BulkJobs {
             this.modified = created;
         }
 
-        public String id() { return id; }
-        public String operation() { return operation; }
-        public String object() { return type.name(); }
-        public String apiVersion() { return apiVersion; }
-        public Instant created() { return created; }
-        public Instant modified() { return modified; }
-        public State state() { return state; }
-        public Optional<String> errorMessage() { return Optional.ofNullable(errorMessage); }
-        public int processed() { return processed; }
-        public int failures() { return failures; }
+        public String id() {
+            return id;
+        }
+        public String operation() {
+            return operation;
+        }
+        public String object() {
+            return type.name();
+        }
+        public String apiVersion() {
+            return apiVersion;
+        }
+        public Instant created() {
+            return created;
+        }
+        public Instant modified() {
+            return modified;
+        }
+        public State state() {
+            return state;
+        }
+        public Optional<String> errorMessage() {
+            return Optional.ofNullable(errorMessage);
+        }
+        public int processed() {
+            return processed;
+        }
+        public int failures() {
+            return failures;
+        }
     }
 
     /** One page of query results. */
@@ -87,7 +107,8 @@ public final class BulkJobs {
         }
         Soql.Query query = Soql.parse(soql, org.schema());
         if (query.countOnly()) {
-            throw new SalesforceException(400, "API_ERROR", "Aggregate queries are not supported by Bulk API 2.0 query jobs: COUNT() is answered by REST query");
+            throw new SalesforceException(400, "API_ERROR",
+                    "Aggregate queries are not supported by Bulk API 2.0 query jobs: COUNT() is answered by REST query");
         }
         List<String> ids = org.selectIds(query, operation.equals("queryAll"));
         BulkQueryJob job = new BulkQueryJob(newId(), operation, query, apiVersion, clock.instant(), ids);
@@ -238,8 +259,7 @@ public final class BulkJobs {
     }
 
     /** Bulk results write dateTimes as {@code 2024-05-01T17:03:08.000Z}. */
-    private static final DateTimeFormatter BULK_DATE_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter BULK_DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private static String render(Object value) {
         if (value == null) {

@@ -25,12 +25,28 @@ public final class BulkQueryJob {
         this.ids = ids;
     }
 
-    public String id() { return id; }
-    public String operation() { return operation; }
-    public String object() { return query.type().name(); }
-    public String apiVersion() { return apiVersion; }
-    public Instant created() { return created; }
-    public Instant modified() { return modified; }
-    public BulkJobs.State state() { return state; }
-    public int size() { return ids.size(); }
+    public String id() {
+        return id;
+    }
+    public String operation() {
+        return operation;
+    }
+    public String object() {
+        return query.type().name();
+    }
+    public String apiVersion() {
+        return apiVersion;
+    }
+    public Instant created() {
+        return created;
+    }
+    public Instant modified() {
+        return modified;
+    }
+    public BulkJobs.State state() {
+        return state;
+    }
+    public int size() {
+        return ids.size();
+    }
 }

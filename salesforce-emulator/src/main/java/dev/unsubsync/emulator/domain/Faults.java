@@ -71,7 +71,7 @@ public final class Faults {
         }
         this.settings = settings;
         remaining.clear();
-        settings.recordRules().forEach(rule -> remaining.add(new int[] {rule.times()}));
+        settings.recordRules().forEach(rule -> remaining.add(new int[]{rule.times()}));
     }
 
     public synchronized Settings settings() {
@@ -102,7 +102,8 @@ public final class Faults {
         if (settings.failShare() > 0 && ThreadLocalRandom.current().nextDouble() < settings.failShare()) {
             requestFailuresInjected++;
             return Optional.of(settings.failStatus() == 500
-                    ? new SalesforceException(500, "UNKNOWN_EXCEPTION", "An unexpected error occurred. Please include this ErrorId if you contact support: 1234567-89 (-1)")
+                    ? new SalesforceException(500, "UNKNOWN_EXCEPTION",
+                            "An unexpected error occurred. Please include this ErrorId if you contact support: 1234567-89 (-1)")
                     : new SalesforceException(503, "SERVER_UNAVAILABLE", "Server is unavailable. Please try again later."));
         }
         return Optional.empty();

@@ -13,7 +13,7 @@ package dev.unsubsync.emulator.domain;
  * @param length     length for text types, 0 otherwise
  */
 public record FieldDef(String name, String label, String type, boolean updateable, boolean createable, boolean nillable,
-                       boolean custom, int length) {
+        boolean custom, int length) {
 
     /** A field Salesforce maintains itself: never writable through the API. References may be empty. */
     static FieldDef system(String name, String label, String type) {

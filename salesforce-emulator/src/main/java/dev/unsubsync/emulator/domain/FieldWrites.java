@@ -29,7 +29,8 @@ final class FieldWrites {
             FieldDef def = field.get();
             if (creating ? !def.createable() : !def.updateable()) {
                 return Optional.of(new RecordError("INVALID_FIELD_FOR_INSERT_UPDATE",
-                        "Unable to create/update fields: " + def.name() + ". Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
+                        "Unable to create/update fields: " + def.name()
+                                + ". Please check the security settings of this field and verify that it is read/write for your profile or permission set.",
                         List.of(def.name())));
             }
             if (!def.accepts(change.getValue())) {

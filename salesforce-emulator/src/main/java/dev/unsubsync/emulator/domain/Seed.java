@@ -13,13 +13,13 @@ import java.util.Map;
 public final class Seed {
 
     private static final List<String[]> PEOPLE = List.of(
-            new String[] {"Ada", "Lovelace"}, new String[] {"Grace", "Hopper"}, new String[] {"Alan", "Turing"},
-            new String[] {"Katherine", "Johnson"}, new String[] {"Edsger", "Dijkstra"}, new String[] {"Barbara", "Liskov"},
-            new String[] {"Donald", "Knuth"}, new String[] {"Margaret", "Hamilton"}, new String[] {"John", "Backus"},
-            new String[] {"Frances", "Allen"}, new String[] {"Tony", "Hoare"}, new String[] {"Radia", "Perlman"},
-            new String[] {"Leslie", "Lamport"}, new String[] {"Shafi", "Goldwasser"}, new String[] {"Ken", "Thompson"},
-            new String[] {"Adele", "Goldberg"}, new String[] {"Niklaus", "Wirth"}, new String[] {"Hedy", "Lamarr"},
-            new String[] {"Dennis", "Ritchie"}, new String[] {"Annie", "Easley"});
+            new String[]{"Ada", "Lovelace"}, new String[]{"Grace", "Hopper"}, new String[]{"Alan", "Turing"},
+            new String[]{"Katherine", "Johnson"}, new String[]{"Edsger", "Dijkstra"}, new String[]{"Barbara", "Liskov"},
+            new String[]{"Donald", "Knuth"}, new String[]{"Margaret", "Hamilton"}, new String[]{"John", "Backus"},
+            new String[]{"Frances", "Allen"}, new String[]{"Tony", "Hoare"}, new String[]{"Radia", "Perlman"},
+            new String[]{"Leslie", "Lamport"}, new String[]{"Shafi", "Goldwasser"}, new String[]{"Ken", "Thompson"},
+            new String[]{"Adele", "Goldberg"}, new String[]{"Niklaus", "Wirth"}, new String[]{"Hedy", "Lamarr"},
+            new String[]{"Dennis", "Ritchie"}, new String[]{"Annie", "Easley"});
 
     private Seed() {
     }

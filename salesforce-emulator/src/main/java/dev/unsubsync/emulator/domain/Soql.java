@@ -21,7 +21,7 @@ public final class Soql {
 
     /** A parsed query, bound to its sObject type. */
     public record Query(SObjectType type, List<String> fields, Condition where, String orderBy, boolean descending, Integer limit,
-                        boolean count) {
+            boolean count) {
 
         /** {@code SELECT COUNT() FROM …}: the answer is the number of rows, with no records. */
         public boolean countOnly() {
@@ -96,7 +96,8 @@ public final class Soql {
         expectKeyword("FROM");
         String object = identifier("an sObject name");
         type = schema.type(object).orElseThrow(() -> new SalesforceException(400, "INVALID_TYPE",
-                "\n" + text + "\nsObject type '" + object + "' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names."));
+                "\n" + text + "\nsObject type '" + object
+                        + "' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names."));
         List<String> fields = rawFields.stream().map(this::fieldName).toList();
         Condition where = null;
         if (acceptKeyword("WHERE")) {
@@ -239,7 +240,8 @@ public final class Soql {
 
     private String fieldName(String raw) {
         return type.field(raw).map(FieldDef::name).orElseThrow(() -> new SalesforceException(400, "INVALID_FIELD",
-                "\n" + text + "\nNo such column '" + raw + "' on entity '" + type.name() + "'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names."));
+                "\n" + text + "\nNo such column '" + raw + "' on entity '" + type.name()
+                        + "'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names."));
     }
 
     private String identifier(String what) {

@@ -50,7 +50,7 @@ public class AdminController {
     /** Everything to inject; omitted parts are off. */
     @Serdeable
     public record FaultsBody(@Nullable Long latencyMs, @Nullable Double failShare, @Nullable Integer failStatus,
-                             @Nullable List<RecordRuleBody> recordFailures, @Nullable Double dropShare) {
+            @Nullable List<RecordRuleBody> recordFailures, @Nullable Double dropShare) {
     }
 
     /** Token lifetime for sessions issued from now on. */

@@ -64,7 +64,7 @@ public class BulkController {
 
     @Get(value = "/query/{id}/results", produces = "text/csv")
     public HttpResponse<String> results(@PathVariable String version, @PathVariable String id,
-                                        @Nullable @QueryValue String locator, @Nullable @QueryValue Integer maxRecords) {
+            @Nullable @QueryValue String locator, @Nullable @QueryValue Integer maxRecords) {
         BulkJobs.Page page = jobs.results(id, locator, maxRecords);
         return HttpResponse.ok(page.csv()).contentType(CSV)
                 .header("Sforce-Locator", page.nextLocator().orElse("null"))

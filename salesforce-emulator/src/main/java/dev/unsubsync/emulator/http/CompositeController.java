@@ -123,7 +123,9 @@ public class CompositeController {
                 }
                 value = map.get(indexed.group(1));
                 if (indexed.group(2) != null) {
-                    value = value instanceof List<?> items && Integer.parseInt(indexed.group(2)) < items.size() ? items.get(Integer.parseInt(indexed.group(2))) : null;
+                    value = value instanceof List<?> items && Integer.parseInt(indexed.group(2)) < items.size()
+                            ? items.get(Integer.parseInt(indexed.group(2)))
+                            : null;
                 }
             }
             if (value == null) {
@@ -138,10 +140,11 @@ public class CompositeController {
     private Answer send(HttpRequest<?> caller, String method, String path, Object body) {
         try {
             java.net.http.HttpRequest.Builder sub = java.net.http.HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + caller.getServerAddress().getPort() + path))
+                    URI.create("http://127.0.0.1:" + caller.getServerAddress().getPort() + path))
                     .header(HttpHeaders.AUTHORIZATION, caller.getHeaders().get(HttpHeaders.AUTHORIZATION))
                     .header(SUBREQUEST, SECRET).header(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON)
-                    .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                    .method(method, body == null
+                            ? java.net.http.HttpRequest.BodyPublishers.noBody()
                             : java.net.http.HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
             if (body != null) {
                 sub.header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
@@ -163,7 +166,8 @@ public class CompositeController {
             throw new SalesforceException(400, "JSON_PARSER_ERROR", field + " must be a non-empty list of subrequests");
         }
         if (items.size() > MAX_SUBREQUESTS) {
-            throw new SalesforceException(400, "LIMIT_EXCEEDED", "A composite request can hold at most " + MAX_SUBREQUESTS + " subrequests, got " + items.size());
+            throw new SalesforceException(400, "LIMIT_EXCEEDED",
+                    "A composite request can hold at most " + MAX_SUBREQUESTS + " subrequests, got " + items.size());
         }
         return (List<Map<String, Object>>) value;
     }

@@ -1,7 +1,7 @@
 package dev.unsubsync.emulator.http;
 
-import dev.unsubsync.emulator.domain.Identity;
 import dev.unsubsync.emulator.domain.FieldDef;
+import dev.unsubsync.emulator.domain.Identity;
 import dev.unsubsync.emulator.domain.Org;
 import dev.unsubsync.emulator.domain.RecordError;
 import dev.unsubsync.emulator.domain.SObjectType;
@@ -53,7 +53,7 @@ public class DataController {
 
     @Get(value = "/{version}/sobjects/{type}/{id}", produces = MediaType.APPLICATION_JSON)
     public Map<String, Object> read(@PathVariable String version, @PathVariable String type, @PathVariable String id,
-                                    @Nullable @QueryValue String fields) {
+            @Nullable @QueryValue String fields) {
         if (type.equalsIgnoreCase("User")) {
             // The org's one user: the integration user the tokens are for.
             if (!Identity.USER_ID.startsWith(id.length() >= 15 ? id.substring(0, 15) : id + "?")) {
@@ -110,7 +110,8 @@ public class DataController {
             changes.add(change);
         }
         if (chunks > MAX_CHUNKS) {
-            throw new SalesforceException(400, "INVALID_BATCH_REQUEST", "Cannot have more than 10 chunks in a single operation. Please rearrange the data to reduce chunking.");
+            throw new SalesforceException(400, "INVALID_BATCH_REQUEST",
+                    "Cannot have more than 10 chunks in a single operation. Please rearrange the data to reduce chunking.");
         }
         List<Optional<RecordError>> results = org.updateAll(changes, allOrNone);
         List<Map<String, Object>> saveResults = new ArrayList<>();
@@ -154,7 +155,8 @@ public class DataController {
                 result.put("id", created.id());
             }
             result.put("success", created.error() == null);
-            result.put("errors", created.error() == null ? List.of()
+            result.put("errors", created.error() == null
+                    ? List.of()
                     : List.of(Map.of("statusCode", created.error().statusCode(), "message", created.error().message(), "fields", created.error().fields())));
             saveResults.add(result);
         }

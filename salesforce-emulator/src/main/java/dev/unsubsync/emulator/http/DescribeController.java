@@ -106,7 +106,7 @@ public class DescribeController {
 
     @Get(value = "/{version}/sobjects/{type}/describe", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> describe(@PathVariable String version, @PathVariable String type,
-                                    @Nullable @Header("If-Modified-Since") String ifModifiedSince) {
+            @Nullable @Header("If-Modified-Since") String ifModifiedSince) {
         SObjectType sObject = org.schema().require(type);
         Instant schemaModified = org.schemaModified();
         if (ifModifiedSince != null && !schemaModified.isAfter(parseHttpDate(ifModifiedSince))) {

@@ -28,7 +28,8 @@ final class FrameworkErrorHandlers {
         @Override
         @SuppressWarnings("rawtypes") // ExceptionHandler declares the request raw
         public HttpResponse<?> handle(HttpRequest request, ConversionErrorException e) {
-            return Errors.response(400, "INVALID_FIELD", "Invalid value for " + e.getArgument().getName() + ": " + e.getConversionError().getCause().getMessage(),
+            return Errors.response(400, "INVALID_FIELD",
+                    "Invalid value for " + e.getArgument().getName() + ": " + e.getConversionError().getCause().getMessage(),
                     List.of(e.getArgument().getName()));
         }
     }

@@ -33,7 +33,7 @@ public class IdentityController {
 
     @Get(value = "/id/{org}/{user}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> identity(HttpRequest<?> request, @PathVariable String org, @PathVariable String user,
-                                    @Nullable @QueryValue String version, @Nullable @QueryValue("oauth_token") String oauthToken) {
+            @Nullable @QueryValue String version, @Nullable @QueryValue("oauth_token") String oauthToken) {
         if (!authorized(request, oauthToken)) {
             return HttpResponse.status(HttpStatus.FORBIDDEN).body("Bad_OAuth_Token");
         }

@@ -29,7 +29,6 @@ import java.util.Optional;
 @Controller("/services/oauth2")
 public class OAuthController {
 
-
     private static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
     private final EmulatorConfiguration config;

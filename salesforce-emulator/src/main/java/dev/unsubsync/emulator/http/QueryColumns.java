@@ -82,7 +82,8 @@ final class QueryColumns {
             String name = raw.trim();
             String known = all.keySet().stream().filter(k -> k.equalsIgnoreCase(name)).findFirst()
                     .orElseThrow(() -> new SalesforceException(400, "INVALID_FIELD",
-                            "\n" + soql + "\nNo such column '" + name + "' on entity 'Organization'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name."));
+                            "\n" + soql + "\nNo such column '" + name
+                                    + "' on entity 'Organization'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name."));
             row.put(known, all.get(known));
         }
         return Optional.of(row);

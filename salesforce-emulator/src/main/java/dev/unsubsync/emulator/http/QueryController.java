@@ -36,7 +36,7 @@ public class QueryController {
 
     @Get(value = "/{version}/query", produces = MediaType.APPLICATION_JSON)
     public Map<String, Object> query(@PathVariable String version, @Nullable @QueryValue String q,
-                                     @Nullable @Header("Sforce-Query-Options") String options, @Nullable @QueryValue String columns) {
+            @Nullable @Header("Sforce-Query-Options") String options, @Nullable @QueryValue String columns) {
         if ("true".equalsIgnoreCase(columns)) {
             return QueryColumns.of(q, org.schema());
         }
@@ -45,7 +45,7 @@ public class QueryController {
 
     @Get(value = "/{version}/queryAll", produces = MediaType.APPLICATION_JSON)
     public Map<String, Object> queryAll(@PathVariable String version, @Nullable @QueryValue String q,
-                                        @Nullable @Header("Sforce-Query-Options") String options) {
+            @Nullable @Header("Sforce-Query-Options") String options) {
         return firstPage(version, q, options, true);
     }
 

@@ -17,7 +17,8 @@ final class Sessions {
         if (authorization == null) {
             return null;
         }
-        return authorization.startsWith("Bearer ") ? authorization.substring(7).trim()
+        return authorization.startsWith("Bearer ")
+                ? authorization.substring(7).trim()
                 : authorization.startsWith("OAuth ") ? authorization.substring(6).trim() : null;
     }
 

@@ -109,7 +109,8 @@ class EmulatorThroughputBench {
             // (2) Bulk API 2.0 query of every Contact, streamed page by page.
             long rssBefore = rssMiB(emulator.pid());
             long queryStart = System.nanoTime();
-            Map<String, Object> job = post(url + V + "/jobs/query", token, "{\"operation\":\"query\",\"query\":\"SELECT Id, Email, HasOptedOutOfEmail FROM Contact\"}");
+            Map<String, Object> job = post(url + V + "/jobs/query", token,
+                    "{\"operation\":\"query\",\"query\":\"SELECT Id, Email, HasOptedOutOfEmail FROM Contact\"}");
             String jobId = (String) job.get("id");
             while (!"JobComplete".equals(get(url + V + "/jobs/query/" + jobId, token).get("state"))) {
                 Thread.onSpinWait();
@@ -119,7 +120,7 @@ class EmulatorThroughputBench {
             String locator = null;
             do {
                 HttpResponse<InputStream> page = http.send(HttpRequest.newBuilder(URI.create(url + V + "/jobs/query/" + jobId
-                                + "/results?maxRecords=100000" + (locator == null ? "" : "&locator=" + locator)))
+                        + "/results?maxRecords=100000" + (locator == null ? "" : "&locator=" + locator)))
                         .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
                 try (BufferedReader reader = new BufferedReader(new InputStreamReader(page.body(), StandardCharsets.UTF_8))) {
                     rows += reader.lines().count() - 1;
@@ -138,7 +139,8 @@ class EmulatorThroughputBench {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=bench&client_secret=bench")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        return (String) json.readValue(response.body(), new TypeReference<Map<String, Object>>() { }).get("access_token");
+        return (String) json.readValue(response.body(), new TypeReference<Map<String, Object>>() {
+        }).get("access_token");
     }
 
     private List<String> ids(String url, String token, int count) throws IOException, InterruptedException {
@@ -158,13 +160,15 @@ class EmulatorThroughputBench {
     private Map<String, Object> get(String url, String token) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).build(),
                 HttpResponse.BodyHandlers.ofString());
-        return json.readValue(response.body(), new TypeReference<>() { });
+        return json.readValue(response.body(), new TypeReference<>() {
+        });
     }
 
     private Map<String, Object> post(String url, String token, String body) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        return json.readValue(response.body(), new TypeReference<>() { });
+        return json.readValue(response.body(), new TypeReference<>() {
+        });
     }
 
     private static long rssMiB(long pid) throws IOException {

@@ -62,7 +62,7 @@ public class SalesforceController {
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record FieldStatus(String object, String role, String apiName, boolean selected, boolean exists, boolean updateable,
-                              @Nullable String label, @Nullable String problem, List<String> steps) {
+            @Nullable String label, @Nullable String problem, List<String> steps) {
     }
 
     /** The field check: every opt-out field on Contact and Lead, and whether all the selected ones can be written. */
@@ -97,8 +97,10 @@ public class SalesforceController {
      * console checks a name before it is saved).
      */
     @Operation(summary = "Whether the opt-out fields exist on Contact and Lead and can be written", security = @SecurityRequirement(name = "apiKey"))
-    @ApiResponse(responseCode = "200", description = "One line per object and field", content = @Content(mediaType = "application/json", schema = @Schema(implementation = FieldReport.class)))
-    @ApiResponse(responseCode = "502", description = "Salesforce did not answer or refused the call", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "200", description = "One line per object and field",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = FieldReport.class)))
+    @ApiResponse(responseCode = "502", description = "Salesforce did not answer or refused the call",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @Get(value = "/fields", produces = MediaType.APPLICATION_JSON)
@@ -124,8 +126,10 @@ public class SalesforceController {
 
     /** Fields of Contact and Lead whose label contains {@code label} (case-insensitive), checkbox fields first. */
     @Operation(summary = "Contact and Lead fields whose label contains the text, checkboxes first", security = @SecurityRequirement(name = "apiKey"))
-    @ApiResponse(responseCode = "200", description = "The fields found", content = @Content(mediaType = "application/json", array = @ArraySchema(schema = @Schema(implementation = FoundField.class))))
-    @ApiResponse(responseCode = "502", description = "Salesforce did not answer or refused the call", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "200", description = "The fields found",
+            content = @Content(mediaType = "application/json", array = @ArraySchema(schema = @Schema(implementation = FoundField.class))))
+    @ApiResponse(responseCode = "502", description = "Salesforce did not answer or refused the call",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
@@ -151,13 +155,15 @@ public class SalesforceController {
     /** A Contact or Lead as Salesforce holds it now: who it is and its opt-out fields. */
     @Serdeable
     public record PersonRecord(String object, String id, @Nullable String email, @Nullable String name, boolean hasOptedOutOfEmail,
-                               @Nullable String marketoSalesOptOutField, @Nullable Boolean marketoSalesOptOut) {
+            @Nullable String marketoSalesOptOutField, @Nullable Boolean marketoSalesOptOut) {
     }
 
     /** The Contact or Lead with this 15- or 18-character ID, live from Salesforce. */
     @Operation(summary = "One Contact or Lead by its ID, with its opt-out fields", security = @SecurityRequirement(name = "apiKey"))
-    @ApiResponse(responseCode = "200", description = "The record", content = @Content(mediaType = "application/json", schema = @Schema(implementation = PersonRecord.class)))
-    @ApiResponse(responseCode = "502", description = "Salesforce did not answer or refused the call", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "200", description = "The record",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PersonRecord.class)))
+    @ApiResponse(responseCode = "502", description = "Salesforce did not answer or refused the call",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
@@ -183,7 +189,7 @@ public class SalesforceController {
                     String.join(" ", Stream.of(r.get("FirstName"), r.get("LastName")).filter(Objects::nonNull).map(String::valueOf).toList()),
                     Boolean.TRUE.equals(r.get(EMAIL_OPT_OUT)), hasMarketo ? marketo : null, hasMarketo ? Boolean.TRUE.equals(r.get(marketo)) : null));
             case Outcome.RequestRejected<Map<String, Object>> rejected when rejected.status() == 404 ->
-                    Problem.response(HttpStatus.NOT_FOUND, "not-found", "Not found", "Salesforce has no " + object + " " + parsed.to18());
+                Problem.response(HttpStatus.NOT_FOUND, "not-found", "Not found", "Salesforce has no " + object + " " + parsed.to18());
             default -> unavailable("Cannot read " + object + " " + parsed.to18() + ": " + record.describe());
         };
     }
@@ -191,7 +197,7 @@ public class SalesforceController {
     /** One Contact or Lead with the email, as read live, and whether the people directory lists it. */
     @Serdeable
     public record LinkedRecord(String object, String id, String email, String name, boolean hasOptedOutOfEmail, @Nullable Boolean marketoSalesOptOut,
-                               boolean converted, @Nullable String convertedContactId, boolean inDirectory) {
+            boolean converted, @Nullable String convertedContactId, boolean inDirectory) {
     }
 
     /** Every Contact and Lead with an email address. */
@@ -205,8 +211,10 @@ public class SalesforceController {
      * whether the people directory lists it: what an unsubscribe by email reaches.
      */
     @Operation(summary = "Every Contact and Lead with an email, as the directory links them", security = @SecurityRequirement(name = "apiKey"))
-    @ApiResponse(responseCode = "200", description = "The linked records", content = @Content(mediaType = "application/json", schema = @Schema(implementation = LinkedPeople.class)))
-    @ApiResponse(responseCode = "502", description = "Salesforce did not answer or refused the call", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "200", description = "The linked records",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = LinkedPeople.class)))
+    @ApiResponse(responseCode = "502", description = "Salesforce did not answer or refused the call",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
@@ -246,8 +254,10 @@ public class SalesforceController {
 
     /** The daily API allowance, from {@code /limits}. */
     @Operation(summary = "Salesforce's daily API allowance, as Salesforce reports it", security = @SecurityRequirement(name = "apiKey"))
-    @ApiResponse(responseCode = "200", description = "The allowance", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Allowance.class)))
-    @ApiResponse(responseCode = "502", description = "Salesforce did not answer or refused the call", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "200", description = "The allowance",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Allowance.class)))
+    @ApiResponse(responseCode = "502", description = "Salesforce did not answer or refused the call",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @Get(value = "/limits", produces = MediaType.APPLICATION_JSON)

@@ -1,7 +1,7 @@
 package dev.unsubsync.pusher.fields;
 
-import dev.unsubsync.kit.FrameworkFree;
 import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.kit.FrameworkFree;
 import dev.unsubsync.schemas.InvalidSalesforceIdException;
 import dev.unsubsync.schemas.SalesforceId;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package dev.unsubsync.pusher.fields;
 
+import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.salesforce.Describe;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.SalesforceClient;
-import dev.unsubsync.kit.kafka.SettingsView;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;

@@ -100,11 +100,14 @@ public final class Preflight {
                 }
             }
         }
-        check("REST query (SOQL)", salesforce.query("SELECT Id, Email, HasOptedOutOfEmail, SystemModstamp FROM Contact LIMIT 1", false, row -> { }),
+        check("REST query (SOQL)", salesforce.query("SELECT Id, Email, HasOptedOutOfEmail, SystemModstamp FROM Contact LIMIT 1", false, row -> {
+        }),
                 failure -> "the integration user cannot query Contact: API Enabled and Read on Contact are needed (" + failure + ")");
-        check("queryAll (deleted records, for the directory's poll)", salesforce.query("SELECT Id FROM Lead WHERE IsDeleted = true LIMIT 1", true, row -> { }),
+        check("queryAll (deleted records, for the directory's poll)", salesforce.query("SELECT Id FROM Lead WHERE IsDeleted = true LIMIT 1", true, row -> {
+        }),
                 failure -> "queryAll was refused: the directory cannot see deletions (" + failure + ")");
-        check("Bulk API 2.0 query (full loads, nightly snapshot)", salesforce.bulkQuery("SELECT Id FROM Contact LIMIT 1", 1000, row -> { }),
+        check("Bulk API 2.0 query (full loads, nightly snapshot)", salesforce.bulkQuery("SELECT Id FROM Contact LIMIT 1", 1000, row -> {
+        }),
                 failure -> "Bulk API 2.0 was refused: give the integration user's permission set \"API Enabled\" and check the org's"
                         + " Bulk API allowance (" + failure + ")");
         out.println(problems == 0 ? "Ready: nothing to fix." : problems + " thing(s) to fix.");

@@ -1,8 +1,8 @@
 package dev.unsubsync.pusher.fields;
 
 import io.micronaut.health.HealthStatus;
-import io.micronaut.management.health.indicator.annotation.Readiness;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
+import io.micronaut.management.health.indicator.annotation.Readiness;
 import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -69,7 +69,8 @@ public final class PeopleDirectory implements People, AutoCloseable {
             if (Topics.DIRECTORY_STATE_KEY.equals(key)) {
                 state = value instanceof DirectoryState read ? read : null;
             }
-        }, () -> { }, true);
+        }, () -> {
+        }, true);
         Gauge.builder("unsubsync.directory.current", this, d -> d.current() ? 1 : 0)
                 .description("1 while the directory is trusted to list every record of a person (read, followed, and refreshed from"
                         + " Salesforce within the pusher's directory-max-age); 0: unsubscribes with an ID look the email up live too")

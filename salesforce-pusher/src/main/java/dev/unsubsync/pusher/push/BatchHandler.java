@@ -56,7 +56,8 @@ final class BatchHandler {
                     throw new TransientPushFailure("schema registry unavailable while decoding " + record.topic() + "-" + record.partition() + "@"
                             + record.offset() + ": " + e);
                 }
-                LOG.error("Unreadable record {}-{}@{} key={}: {}", record.topic(), record.partition(), record.offset(), PersonKey.masked(record.key()), e.toString());
+                LOG.error("Unreadable record {}-{}@{} key={}: {}", record.topic(), record.partition(), record.offset(), PersonKey.masked(record.key()),
+                        e.toString());
                 sends.add(deadLetter(record, "UNREADABLE_RECORD", e.toString()));
                 continue;
             }
@@ -66,9 +67,11 @@ final class BatchHandler {
             }
             List<String> onlyFields = mode == LoopMode.PARKED ? BatchRecords.parkedFields(record) : List.of();
             // A record without a key (not one of ours: capture always keys by person) is the person its event names.
-            String person = record.key() != null ? record.key()
-                    : event instanceof UnsubscribeRecorded recorded ? PersonKey.of(recorded.getEmail())
-                    : event instanceof UnsubscribeRemoved removed ? PersonKey.of(removed.getEmail()) : null;
+            String person = record.key() != null
+                    ? record.key()
+                    : event instanceof UnsubscribeRecorded recorded
+                            ? PersonKey.of(recorded.getEmail())
+                            : event instanceof UnsubscribeRemoved removed ? PersonKey.of(removed.getEmail()) : null;
             if (person == null) {
                 sends.add(deadLetter(record, "UNREADABLE_RECORD", "a record without a key whose value names no person"));
                 continue;
@@ -84,16 +87,19 @@ final class BatchHandler {
         for (OptOutPusher.Decision decision : parts.pusher().push(inbound, attempt)) {
             ConsumerRecord<String, byte[]> record = origin.get(decision.source());
             decision.deadLetter().ifPresent(failure -> {
-                LOG.warn("Dead-lettering {}-{}@{} key={}: {} {}", record.topic(), record.partition(), record.offset(), PersonKey.masked(record.key()), failure.code(), failure.message());
+                LOG.warn("Dead-lettering {}-{}@{} key={}: {} {}", record.topic(), record.partition(), record.offset(), PersonKey.masked(record.key()),
+                        failure.code(), failure.message());
                 sends.add(deadLetter(record, failure.code(), failure.message()));
             });
             decision.parked().ifPresent(parking -> {
-                LOG.info("Parking {}-{}@{} key={} for {}", record.topic(), record.partition(), record.offset(), PersonKey.masked(record.key()), parking.fields());
+                LOG.info("Parking {}-{}@{} key={} for {}", record.topic(), record.partition(), record.offset(), PersonKey.masked(record.key()),
+                        parking.fields());
                 sends.add(park(record, parking));
             });
             for (OptOutPushResult result : decision.results()) {
                 try {
-                    sends.add(parts.producers().results().send(TopicRecords.of(Topics.PUSH_RESULTS, null, record.key(), result, BatchRecords.runHeader(record))));
+                    sends.add(
+                            parts.producers().results().send(TopicRecords.of(Topics.PUSH_RESULTS, null, record.key(), result, BatchRecords.runHeader(record))));
                 } catch (RuntimeException e) {
                     if (!RegistryErrors.unavailable(e)) {
                         throw e;

@@ -1,12 +1,16 @@
 package dev.unsubsync.pusher.push;
 
-import dev.unsubsync.kit.FrameworkFree;
-import dev.unsubsync.kit.Sleeper;
 import dev.unsubsync.events.OptOutPushResult;
 import dev.unsubsync.events.PushOutcome;
 import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
+import dev.unsubsync.kit.FrameworkFree;
+import dev.unsubsync.kit.Sleeper;
+import dev.unsubsync.pusher.fields.FieldCheck;
+import dev.unsubsync.pusher.fields.FieldChoice;
+import dev.unsubsync.pusher.people.People;
+import dev.unsubsync.pusher.people.PersonRecord;
 import dev.unsubsync.salesforce.RecordResult;
 import dev.unsubsync.salesforce.RecordUpdate;
 import dev.unsubsync.schemas.InvalidSalesforceIdException;
@@ -22,10 +26,6 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
-import dev.unsubsync.pusher.fields.FieldCheck;
-import dev.unsubsync.pusher.fields.FieldChoice;
-import dev.unsubsync.pusher.people.People;
-import dev.unsubsync.pusher.people.PersonRecord;
 
 /**
  * Decides, for a batch of events, what to write into Salesforce and what each event's final outcome is (the table in
@@ -96,7 +96,7 @@ public final class OptOutPusher {
      * @param everyRecordForEmail whether an event with a Salesforce ID also reaches the email's other records
      */
     public OptOutPusher(SalesforceWriter salesforce, Clock clock, Supplier<SyncSettings> settings, FieldCheck fieldCheck, Executor calls,
-                        RecentWrites recent, Sleeper sleeper, People people, boolean everyRecordForEmail) {
+            RecentWrites recent, Sleeper sleeper, People people, boolean everyRecordForEmail) {
         this.salesforce = salesforce;
         this.clock = clock;
         this.settings = settings;
@@ -143,7 +143,8 @@ public final class OptOutPusher {
                 }
             }
             if (!unavailableAnywhere.isEmpty()) {
-                parking.put(inbound, new Parking(Parking.Kind.FIELD_NOT_WRITABLE, List.copyOf(unavailableAnywhere.keySet()), String.join(" ", new LinkedHashSet<>(unavailableAnywhere.values()))));
+                parking.put(inbound, new Parking(Parking.Kind.FIELD_NOT_WRITABLE, List.copyOf(unavailableAnywhere.keySet()),
+                        String.join(" ", new LinkedHashSet<>(unavailableAnywhere.values()))));
             }
             writeFor.put(inbound, keys);
             early.put(inbound, results);
@@ -160,7 +161,8 @@ public final class OptOutPusher {
                 for (String key : keys) {
                     RecordUpdate update = writes.get(key);
                     if (update != null && partial.saved().get(CollectionsWrites.writeKey(update)) instanceof RecordResult.Saved) {
-                        update.fields().forEach(field -> recent.add(recentKey(recorded, new PersonRecord(update.id(), update.objectType())), field, clock.instant()));
+                        update.fields()
+                                .forEach(field -> recent.add(recentKey(recorded, new PersonRecord(update.id(), update.objectType())), field, clock.instant()));
                     }
                 }
             });
@@ -179,13 +181,15 @@ public final class OptOutPusher {
                 RecordUpdate update = target.update();
                 switch (target.result()) {
                     case RecordResult.Saved s -> {
-                        update.fields().forEach(field -> recent.add(recentKey(recorded, new PersonRecord(update.id(), update.objectType())), field, clock.instant()));
+                        update.fields()
+                                .forEach(field -> recent.add(recentKey(recorded, new PersonRecord(update.id(), update.objectType())), field, clock.instant()));
                         results.add(result(recorded, PushOutcome.WRITTEN, update.id(), update.objectType(), update.fields(), null, null, attempt));
                     }
                     case RecordResult.Permanent p when FIELD_CODES.contains(p.statusCode()) -> {
                         // Describe did not know yet: park for these fields and have the check run again.
                         update.fields().forEach(field -> fieldCheck.report(update.objectType(), field, p.statusCode().equals("INVALID_FIELD")
-                                ? FieldCheck.missing(update.objectType(), field) : FieldCheck.readOnly(update.objectType(), field)));
+                                ? FieldCheck.missing(update.objectType(), field)
+                                : FieldCheck.readOnly(update.objectType(), field)));
                         parked = Optional.of(withFields(parked, update.fields(), Parking.Kind.FIELD_NOT_WRITABLE, p.statusCode() + ": " + p.message()));
                     }
                     case RecordResult.Permanent p -> {
@@ -206,7 +210,8 @@ public final class OptOutPusher {
                 }
             }
             if (parked.isPresent()) {
-                results.add(result(recorded, PushOutcome.PARKED, recorded.getSalesforceId(), salesforceId(recorded).flatMap(SalesforceId::personObjectType).orElse(null),
+                results.add(result(recorded, PushOutcome.PARKED, recorded.getSalesforceId(),
+                        salesforceId(recorded).flatMap(SalesforceId::personObjectType).orElse(null),
                         List.of(), parked.get().kind().name(), parked.get().describe(), attempt));
             }
             decisions.put(inbound, new Decision(inbound, results, deadLetter, parked));
@@ -238,11 +243,12 @@ public final class OptOutPusher {
         for (Inbound inbound : batch) {
             switch (inbound.event()) {
                 case UnsubscribeRecorded recorded when recorded.getTopic() != null ->
-                        // One list or topic only: Salesforce's opt-out fields mean all email, so writing them would widen it.
-                        decisions.put(inbound, new Decision(inbound, List.of(result(recorded, PushOutcome.SKIPPED_TOPIC,
-                                null, null, List.of(), "TOPIC_UNSUBSCRIBE", "unsubscribed from " + recorded.getTopic()
-                                        + " only; Salesforce's opt-out fields mean all email, so nothing is written", attempt)),
-                                Optional.empty(), Optional.empty()));
+                    // One list or topic only: Salesforce's opt-out fields mean all email, so writing them would widen it.
+                    decisions.put(inbound, new Decision(inbound, List.of(result(recorded, PushOutcome.SKIPPED_TOPIC,
+                            null, null, List.of(), "TOPIC_UNSUBSCRIBE", "unsubscribed from " + recorded.getTopic()
+                                    + " only; Salesforce's opt-out fields mean all email, so nothing is written",
+                            attempt)),
+                            Optional.empty(), Optional.empty()));
                 case UnsubscribeRecorded recorded -> allEmail.add(inbound);
                 // Resubscribes are never synced: a removal stays on the sales side.
                 case UnsubscribeRemoved removed -> decisions.put(inbound, new Decision(inbound, List.of(), Optional.empty(), Optional.empty()));
@@ -287,7 +293,7 @@ public final class OptOutPusher {
     }
 
     private OptOutPushResult result(UnsubscribeRecorded recorded, PushOutcome outcome, String salesforceId, String objectType, List<String> written,
-                                    String errorCode, String message, int attempts) {
+            String errorCode, String message, int attempts) {
         return OptOutPushResult.newBuilder()
                 .setUnsubscribeEventId(recorded.getEventId())
                 .setEmail(recorded.getEmail())

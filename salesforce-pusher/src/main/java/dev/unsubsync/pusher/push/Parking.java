@@ -21,4 +21,3 @@ public record Parking(Kind kind, List<String> fields, String reason) {
         return kind == Kind.RETRY_LATER ? "RETRY " + reason : reason;
     }
 }
-

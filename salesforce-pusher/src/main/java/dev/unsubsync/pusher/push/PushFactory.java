@@ -27,7 +27,7 @@ public class PushFactory {
 
     @Singleton
     OptOutPusher optOutPusher(SalesforceWriter salesforce, Clock clock, SettingsView settings, FieldCheck fieldCheck,
-                              @Named("salesforce-calls") ExecutorService calls, PusherConfiguration config, PeopleDirectory people) {
+            @Named("salesforce-calls") ExecutorService calls, PusherConfiguration config, PeopleDirectory people) {
         return new OptOutPusher(salesforce, clock, settings::current, fieldCheck, calls, new RecentWrites(config.getRecentWritesTtl(), 100_000),
                 Sleeper.THREAD, people, config.isEveryRecordForEmail());
     }

@@ -117,7 +117,7 @@ public final class PushLoop {
                     try {
                         BatchRecords.commitIdlePositions(c, idleCommitted);
                     } catch (RetriableException | CommitFailedException
-                             | RebalanceInProgressException e) {
+                            | RebalanceInProgressException e) {
                         // Nothing was pending: the next idle poll commits again.
                         LOG.debug("{}: idle commit not taken: {}", name, e.toString());
                     }
@@ -126,7 +126,8 @@ public final class PushLoop {
                 parts.salesforce().apiUsage().ifPresent(usage -> {
                     Duration spacing = governor.pauseBefore(usage.used(), usage.max());
                     if (!spacing.isZero()) {
-                        LOG.warn("{}: {} of {} daily API requests used; waiting {} ms before the next batch", name, usage.used(), usage.max(), spacing.toMillis());
+                        LOG.warn("{}: {} of {} daily API requests used; waiting {} ms before the next batch", name, usage.used(), usage.max(),
+                                spacing.toMillis());
                         pause(spacing);
                     }
                 });
@@ -138,12 +139,13 @@ public final class PushLoop {
                     attempt = 1;
                     problem = null;
                 } catch (TransientPushFailure | RetriableException
-                         | CommitFailedException | RebalanceInProgressException e) {
+                        | CommitFailedException | RebalanceInProgressException e) {
                     // Salesforce could not take the batch, or Kafka could not record its outcome (a broker restarting,
                     // a rebalance): nothing is committed, the batch is read again. Pushing it twice is harmless.
                     Duration backoff = backoff(attempt);
                     parts.metrics().retried(batch.size());
-                    LOG.warn("{}: batch of {} events not finished (attempt {}): {}; retrying in {} ms", name, batch.size(), attempt, e.getMessage(), backoff.toMillis());
+                    LOG.warn("{}: batch of {} events not finished (attempt {}): {}; retrying in {} ms", name, batch.size(), attempt, e.getMessage(),
+                            backoff.toMillis());
                     BatchRecords.rewindIfOwned(c, batch);
                     attempt++;
                     pause(backoff);

@@ -2,8 +2,9 @@ package dev.unsubsync.pusher.push;
 
 import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.kit.kafka.SettingsView;
-import dev.unsubsync.pusher.support.PusherConfiguration;
 import dev.unsubsync.pusher.fields.FieldCheck;
+import dev.unsubsync.pusher.people.PeopleDirectory;
+import dev.unsubsync.pusher.support.PusherConfiguration;
 import dev.unsubsync.salesforce.SalesforceClient;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
@@ -13,7 +14,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import dev.unsubsync.pusher.people.PeopleDirectory;
 
 /**
  * Starts the pusher's consumer loops with the service and stops them with it: new unsubscribes, parked ones, and the
@@ -25,7 +25,7 @@ public class PushLoops implements ApplicationEventListener<StartupEvent> {
     private final List<PushLoop> loops;
 
     public PushLoops(OptOutPusher pusher, FieldCheck fieldCheck, PusherConfiguration config, KafkaClients kafka, Producers producers,
-                     PushMetrics metrics, SalesforceClient salesforce, PeopleDirectory people, SettingsView settings) {
+            PushMetrics metrics, SalesforceClient salesforce, PeopleDirectory people, SettingsView settings) {
         LoopParts parts = new LoopParts(pusher, fieldCheck, config, kafka, producers, metrics, salesforce, people, settings);
         this.loops = Arrays.stream(LoopMode.values()).map(mode -> new PushLoop(mode, mode.loopName(), mode.group(config.getGroupId()), parts)).toList();
     }

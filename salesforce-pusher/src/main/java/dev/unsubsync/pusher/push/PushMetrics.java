@@ -44,7 +44,7 @@ public class PushMetrics {
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(registry);
         this.retried = Counter.builder("unsubsync.push.retried").description("Events whose batch was retried").register(registry);
         Gauge.builder("unsubsync.salesforce.api.remaining", salesforce,
-                        client -> client.apiUsage().map(u -> (double) (u.max() - u.used())).orElse(Double.NaN))
+                client -> client.apiUsage().map(u -> (double) (u.max() - u.used())).orElse(Double.NaN))
                 .description("Daily API requests left, from the last Sforce-Limit-Info").register(registry);
         Gauge.builder("unsubsync.salesforce.field.problems", fieldCheck, check -> check.problems().size())
                 .description("Opt-out fields missing or read-only on Contact or Lead").register(registry);

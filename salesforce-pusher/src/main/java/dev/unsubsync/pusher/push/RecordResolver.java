@@ -1,7 +1,9 @@
 package dev.unsubsync.pusher.push;
 
-import dev.unsubsync.kit.FrameworkFree;
 import dev.unsubsync.events.UnsubscribeRecorded;
+import dev.unsubsync.kit.FrameworkFree;
+import dev.unsubsync.pusher.people.People;
+import dev.unsubsync.pusher.people.PersonRecord;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.SalesforceId;
@@ -10,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import dev.unsubsync.pusher.people.People;
-import dev.unsubsync.pusher.people.PersonRecord;
 
 /**
  * Which Contacts and Leads each all-email unsubscribe of a batch reaches: the record its Salesforce ID names and, by

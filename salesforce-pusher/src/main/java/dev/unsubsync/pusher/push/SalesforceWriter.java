@@ -1,6 +1,7 @@
 package dev.unsubsync.pusher.push;
 
 import dev.unsubsync.kit.FrameworkFree;
+import dev.unsubsync.pusher.people.PersonRecord;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.RecordResult;
 import dev.unsubsync.salesforce.RecordUpdate;
@@ -9,7 +10,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import dev.unsubsync.pusher.people.PersonRecord;
 
 /** Salesforce as the pusher's rules need it: the port they use, so they are tested without HTTP. */
 @FrameworkFree

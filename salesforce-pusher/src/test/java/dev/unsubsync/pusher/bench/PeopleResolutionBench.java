@@ -10,9 +10,9 @@ import dev.unsubsync.events.SalesforcePeople;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.schemas.PersonKey;
-import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;
 import dev.unsubsync.testsupport.ServiceProcess;
@@ -106,12 +106,14 @@ class PeopleResolutionBench {
                             "kafka.apicurio.registry.url", infra.registry().apiUrl(), "salesforce.login-url", emulatorUrl,
                             "salesforce.client-id", "bench", "salesforce.client-secret", "bench", "pusher.api-token", "bench-token"),
                     List.of("-Xmx512m"), logs.resolve("bench-people-pusher.log"), URI.create(pusherUrl + "/health/liveness"), Duration.ofMinutes(2));
-                 BenchKafka.ResultReader results = new BenchKafka.ResultReader(infra)) {
+                    BenchKafka.ResultReader results = new BenchKafka.ResultReader(infra)) {
                 HttpClient http = HttpClient.newHttpClient();
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> http.send(
-                        HttpRequest.newBuilder(URI.create(pusherUrl + "/prometheus")).header("Authorization", "Bearer bench-token").build(), HttpResponse.BodyHandlers.ofString()).body()
+                        HttpRequest.newBuilder(URI.create(pusherUrl + "/prometheus")).header("Authorization", "Bearer bench-token").build(),
+                        HttpResponse.BodyHandlers.ofString()).body()
                         .contains("unsubsync_directory_caught_up 1.0"));
-                System.out.printf("pusher: directory of %,d people read; RSS %d MiB, heap used %s%n", byPerson.size(), rssMiB(pusher.pid()), heapUsed(pusher.pid()));
+                System.out.printf("pusher: directory of %,d people read; RSS %d MiB, heap used %s%n", byPerson.size(), rssMiB(pusher.pid()),
+                        heapUsed(pusher.pid()));
 
                 steady("known", rate, seconds, paired, contactOf, false, salesforce, results, infra);
 
@@ -126,7 +128,8 @@ class PeopleResolutionBench {
                 }
                 results.awaitEvents("burst", burst, Duration.ofMinutes(5));
                 long queries = BenchKafka.calls(salesforce, BenchKafka.QUERY) - queriesBefore;
-                System.out.printf("burst: %,d unknown emails answered in %.1f s with %,d live lookup queries = %.0f emails per query (Contact and Lead each one query per group); outcomes %s%n",
+                System.out.printf(
+                        "burst: %,d unknown emails answered in %.1f s with %,d live lookup queries = %.0f emails per query (Contact and Lead each one query per group); outcomes %s%n",
                         burst, (System.nanoTime() - started) / 1e9, queries, 2.0 * burst / queries, results.outcomes("burst"));
 
                 steady("unknown", rate, seconds, paired, contactOf, true, salesforce, results, infra);
@@ -137,7 +140,7 @@ class PeopleResolutionBench {
 
     /** {@code rate} events/s: even ones name a Contact, odd ones only an email (one the directory lists, or an unknown one). */
     private static void steady(String prefix, int rate, int seconds, List<String> paired, Map<String, String> contactOf, boolean unknownHalf,
-                               EmulatorClient salesforce, BenchKafka.ResultReader results, TestInfrastructure infra) throws Exception {
+            EmulatorClient salesforce, BenchKafka.ResultReader results, TestInfrastructure infra) throws Exception {
         int count = rate * seconds;
         int offset = unknownHalf ? count : 0;
         long compositeBefore = BenchKafka.calls(salesforce, BenchKafka.COMPOSITE);
@@ -160,7 +163,8 @@ class PeopleResolutionBench {
         }
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> results.phaseLatencies(prefix + "|").size() >= count);
         List<Long> latencies = results.phaseLatencies(prefix + "|");
-        System.out.printf("steady (%s): %d events/s for %d s, half by email: event latency recordedAt -> every record confirmed p50 %d ms, p99 %d ms, max %d ms; "
+        System.out.printf(
+                "steady (%s): %d events/s for %d s, half by email: event latency recordedAt -> every record confirmed p50 %d ms, p99 %d ms, max %d ms; "
                         + "%,d Collections calls, %,d query calls%n",
                 unknownHalf ? "email-only half unknown to the directory" : "email-only half in the directory", rate, seconds,
                 latencies.get(latencies.size() / 2), latencies.get((int) (latencies.size() * 0.99)), latencies.getLast(),

@@ -1,5 +1,7 @@
 package dev.unsubsync.pusher.bench;
 
+import static dev.unsubsync.testsupport.ProcessStats.heapUsed;
+import static dev.unsubsync.testsupport.ProcessStats.rssMiB;
 import static org.awaitility.Awaitility.await;
 
 import dev.unsubsync.events.OptOutPushResult;
@@ -8,14 +10,12 @@ import dev.unsubsync.events.PushOutcome;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.schemas.PersonKey;
-import dev.unsubsync.kit.kafka.TopicProvisioner;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;
 import dev.unsubsync.testsupport.ServiceProcess;
-import static dev.unsubsync.testsupport.ProcessStats.heapUsed;
-import static dev.unsubsync.testsupport.ProcessStats.rssMiB;
 import dev.unsubsync.testsupport.TestInfrastructure;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
@@ -103,12 +103,14 @@ class PusherThroughputBench {
                             "salesforce.client-id", "bench", "salesforce.client-secret", "bench"),
                     List.of("-Xmx512m"), logs.resolve("bench-pusher.log"), URI.create("http://127.0.0.1:" + pusherPort + "/health/liveness"),
                     Duration.ofMinutes(2));
-                 BenchKafka.ResultReader results = new BenchKafka.ResultReader(infra)) {
+                    BenchKafka.ResultReader results = new BenchKafka.ResultReader(infra)) {
                 results.awaitCount(backlog, Duration.ofMinutes(10));
                 Duration drain = Duration.between(results.firstArrival(), results.lastArrival());
-                System.out.printf("pusher started and pushed its first batch %.1f s after launch%n", Duration.between(launched, results.firstArrival()).toMillis() / 1000.0);
+                System.out.printf("pusher started and pushed its first batch %.1f s after launch%n",
+                        Duration.between(launched, results.firstArrival()).toMillis() / 1000.0);
                 long calls = BenchKafka.calls(salesforce, BenchKafka.COMPOSITE) - callsBefore;
-                System.out.printf("backlog: %,d unsubscribes drained in %.1f s (first result to last) = %,.0f records/s; %,d Collections calls, %.1f records per call; %d not WRITTEN%n",
+                System.out.printf(
+                        "backlog: %,d unsubscribes drained in %.1f s (first result to last) = %,.0f records/s; %,d Collections calls, %.1f records per call; %d not WRITTEN%n",
                         backlog, drain.toMillis() / 1000.0, backlog / (drain.toMillis() / 1000.0), calls, (double) backlog / calls, results.notWritten());
                 System.out.printf("pusher after backlog: RSS %d MiB, heap used %s%n", rssMiB(pusher.pid()), heapUsed(pusher.pid()));
 
@@ -132,7 +134,8 @@ class PusherThroughputBench {
                 List<Long> latencies = results.latenciesMillis("steady");
                 latencies.sort(Long::compare);
                 long steadyCalls = BenchKafka.calls(salesforce, BenchKafka.COMPOSITE) - callsBeforeSteady;
-                System.out.printf("steady: %d events/s for %d s: latency recordedAt -> confirmed p50 %d ms, p99 %d ms, max %d ms; %,d calls, %.1f records per call%n",
+                System.out.printf(
+                        "steady: %d events/s for %d s: latency recordedAt -> confirmed p50 %d ms, p99 %d ms, max %d ms; %,d calls, %.1f records per call%n",
                         rate, seconds, latencies.get(latencies.size() / 2), latencies.get((int) (latencies.size() * 0.99)), latencies.getLast(),
                         steadyCalls, (double) steady / steadyCalls);
                 System.out.printf("pusher at the end: RSS %d MiB, heap used %s%n", rssMiB(pusher.pid()), heapUsed(pusher.pid()));

@@ -35,7 +35,8 @@ class PreflightTest {
         url = "http://127.0.0.1:" + port;
         emulator = ServiceProcess.start("salesforce-emulator", ServiceProcess.projectRoot(), "salesforce-emulator", "dev.unsubsync.emulator.Application",
                 Map.of("micronaut.server.port", String.valueOf(port), "emulator.client-id", "preflight", "emulator.client-secret", "preflight-secret"),
-                List.of("-Xmx128m"), Path.of(System.getProperty("java.io.tmpdir"), "preflight-emulator.log"), URI.create(url + "/health"), Duration.ofSeconds(60));
+                List.of("-Xmx128m"), Path.of(System.getProperty("java.io.tmpdir"), "preflight-emulator.log"), URI.create(url + "/health"),
+                Duration.ofSeconds(60));
         salesforce = new EmulatorClient(url, "preflight", "preflight-secret");
     }
 

@@ -54,7 +54,8 @@ class CompactedViewRecoveryTest {
                 throw new IllegalStateException("the service's callback failed on grace");
             }
             applied.add(key);
-        }, () -> { })) {
+        }, () -> {
+        })) {
             await().atMost(Duration.ofSeconds(30)).until(view::caughtUp);
 
             failuresLeft.set(2);

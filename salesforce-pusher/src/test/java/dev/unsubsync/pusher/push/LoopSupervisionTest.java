@@ -1,6 +1,5 @@
 package dev.unsubsync.pusher.push;
 
-import dev.unsubsync.kit.kafka.KafkaClients;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,10 +11,12 @@ import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
-import dev.unsubsync.pusher.support.PusherConfiguration;
+import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.pusher.fields.FieldCheck;
 import dev.unsubsync.pusher.people.People;
+import dev.unsubsync.pusher.people.PeopleDirectory;
 import dev.unsubsync.pusher.people.PersonRecord;
+import dev.unsubsync.pusher.support.PusherConfiguration;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.RecordResult;
 import dev.unsubsync.salesforce.RecordUpdate;
@@ -41,7 +42,6 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import dev.unsubsync.pusher.people.PeopleDirectory;
 
 /**
  * A push loop that fails unexpectedly (here: the Salesforce port throws instead of answering an outcome) is restarted
@@ -105,7 +105,8 @@ class LoopSupervisionTest implements TestPropertyProvider {
             }
         };
         OptOutPusher pusher = new OptOutPusher(throwing, Clock.systemUTC(), () -> SyncSettings.newBuilder().build(), new FieldCheck(),
-                Executors.newSingleThreadExecutor(), new RecentWrites(Duration.ZERO, 10), duration -> { }, People.NONE, true);
+                Executors.newSingleThreadExecutor(), new RecentWrites(Duration.ZERO, 10), duration -> {
+                }, People.NONE, true);
         PushLoop loop = new PushLoop(LoopMode.NIGHTLY, "supervision-loop", "supervision-test-" + UUID.randomUUID(),
                 new LoopParts(pusher, new FieldCheck(), config, kafka, producers, metrics, salesforceClient, people, settingsView));
         String email = "supervised." + UUID.randomUUID() + "@example.com";

@@ -12,6 +12,9 @@ import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
 import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.pusher.fields.FieldCheck;
+import dev.unsubsync.pusher.people.People;
+import dev.unsubsync.pusher.people.PersonRecord;
 import dev.unsubsync.salesforce.Outcome;
 import dev.unsubsync.salesforce.RecordResult;
 import dev.unsubsync.salesforce.RecordUpdate;
@@ -30,9 +33,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
-import dev.unsubsync.pusher.fields.FieldCheck;
-import dev.unsubsync.pusher.people.People;
-import dev.unsubsync.pusher.people.PersonRecord;
 
 /** The pusher's rules (salesforce-pusher/README.md, "Behaviour"), each named, with Salesforce behind its port. */
 class OptOutPusherTest {
@@ -195,7 +195,8 @@ class OptOutPusherTest {
 
         OptOutPusher.Decision decision = pusher.push(List.of(recorded("P@Example.com", null)), 1).getFirst();
 
-        assertEquals(java.util.Set.of(CONTACT, duplicate, LEAD), salesforce.written().stream().map(RecordUpdate::id).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(java.util.Set.of(CONTACT, duplicate, LEAD),
+                salesforce.written().stream().map(RecordUpdate::id).collect(java.util.stream.Collectors.toSet()));
         assertEquals(1, salesforce.calls.size(), "one Collections call for the three records");
         assertTrue(salesforce.lookups.isEmpty(), "the directory answered: no live lookup");
         assertEquals(3, decision.results().size());
@@ -210,7 +211,8 @@ class OptOutPusherTest {
 
         OptOutPusher.Decision decision = pusher.push(List.of(recorded(CONTACT)), 1).getFirst();
 
-        assertEquals(java.util.Set.of(CONTACT, duplicate, LEAD), salesforce.written().stream().map(RecordUpdate::id).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(java.util.Set.of(CONTACT, duplicate, LEAD),
+                salesforce.written().stream().map(RecordUpdate::id).collect(java.util.stream.Collectors.toSet()));
         assertEquals(List.of(List.of("p@example.com")), salesforce.lookups, "the email's other records looked up live");
         assertTrue(decision.results().stream().allMatch(r -> r.getOutcome() == PushOutcome.WRITTEN), decision.toString());
     }
@@ -231,7 +233,8 @@ class OptOutPusherTest {
         assertEquals(List.of(CONTACT), salesforce.written().stream().map(RecordUpdate::id).toList());
 
         // On the retry path the refusal holds only that loop, which backs off and asks again.
-        OptOutPusher.Inbound parked = new OptOutPusher.Inbound("unknown@example.com", recorded("unknown@example.com", null).event(), List.of("HasOptedOutOfEmail"));
+        OptOutPusher.Inbound parked = new OptOutPusher.Inbound("unknown@example.com", recorded("unknown@example.com", null).event(),
+                List.of("HasOptedOutOfEmail"));
         assertThrows(TransientPushFailure.class, () -> pusher.push(List.of(parked), 2));
     }
 
@@ -396,7 +399,8 @@ class OptOutPusherTest {
 
     @Test
     void unreachableOrFailingSalesforceFailsTheBatchForRetry() {
-        List<Outcome<List<RecordResult>>> failures = List.of(new Outcome.NetworkError<>("refused"), new Outcome.ServerError<>(503, "SERVER_UNAVAILABLE", "down"),
+        List<Outcome<List<RecordResult>>> failures = List.of(new Outcome.NetworkError<>("refused"),
+                new Outcome.ServerError<>(503, "SERVER_UNAVAILABLE", "down"),
                 new Outcome.RateLimited<>("TotalRequests Limit exceeded."), new Outcome.AuthFailed<>("invalid_client", "bad secret"),
                 new Outcome.RequestRejected<>(400, "INVALID_FIELD", "No such column"));
         for (Outcome<List<RecordResult>> outcome : failures) {

@@ -125,9 +125,10 @@ class PushLoopTest implements TestPropertyProvider {
         String contact = salesforce.create("Contact", Map.of("LastName", "Metrics"));
         awaitResult(produce(event("metrics@example.com", contact)));
         String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(server.getURI().resolve("/prometheus"))
-                        .header("Authorization", "Bearer push-loop-token").build(),
+                .header("Authorization", "Bearer push-loop-token").build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        for (String name : List.of("unsubsync_push_outcomes_total{outcome=\"WRITTEN\"", "unsubsync_push_latency_seconds", "unsubsync_salesforce_records_per_call",
+        for (String name : List.of("unsubsync_push_outcomes_total{outcome=\"WRITTEN\"", "unsubsync_push_latency_seconds",
+                "unsubsync_salesforce_records_per_call",
                 "unsubsync_salesforce_api_remaining", "unsubsync_salesforce_field_problems", "kafka_consumer_fetch_manager_records_lag_max",
                 "unsubsync_directory_people", "unsubsync_directory_caught_up", "unsubsync_salesforce_lookup_calls_total")) {
             org.junit.jupiter.api.Assertions.assertTrue(metrics.contains(name), name + " missing from /prometheus");

@@ -12,9 +12,9 @@ import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
 import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.pusher.fields.FieldCheckRunner;
 import dev.unsubsync.schemas.PersonKey;
-import dev.unsubsync.kit.kafka.SettingsView;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.EmulatorClient;
 import dev.unsubsync.testsupport.FreePorts;
@@ -184,7 +184,7 @@ class PushRulesTest implements TestPropertyProvider {
         assertEquals(List.of(PushOutcome.WRITTEN, PushOutcome.PARKED), results.stream().map(OptOutPushResult::getOutcome).toList());
         assertEquals(Boolean.TRUE, salesforce.get("Contact", contact).get("HasOptedOutOfEmail"), "Email Opt Out is not held back");
         String health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.getURI().resolve("/health"))
-                        .header("Authorization", "Bearer rules-api-token-0123456789").build(),
+                .header("Authorization", "Bearer rules-api-token-0123456789").build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(health.contains(MARKETO) && health.contains("does not exist on Contact"), health);
 
@@ -215,7 +215,7 @@ class PushRulesTest implements TestPropertyProvider {
         awaitResults(eventId, 1);
         // Every result the event has, not only the first: the Contact once, never the converted Lead as well.
         List<String> written = TopicClients.of(TestInfrastructure.get()).collectAvro(Topics.PUSH_RESULTS.name(),
-                        r -> ((OptOutPushResult) r.value()).getUnsubscribeEventId().equals(eventId), found -> false, Duration.ofSeconds(3))
+                r -> ((OptOutPushResult) r.value()).getUnsubscribeEventId().equals(eventId), found -> false, Duration.ofSeconds(3))
                 .stream().map(r -> ((OptOutPushResult) r.value()).getSalesforceId()).toList();
 
         assertEquals(List.of(contact), written);
@@ -272,7 +272,8 @@ class PushRulesTest implements TestPropertyProvider {
 
         List<OptOutPushResult> results = awaitResults(produce(event("both.records@bücher.example", null)), 3);
 
-        assertEquals(java.util.Set.of(contact, duplicate, lead), results.stream().map(OptOutPushResult::getSalesforceId).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(java.util.Set.of(contact, duplicate, lead),
+                results.stream().map(OptOutPushResult::getSalesforceId).collect(java.util.stream.Collectors.toSet()));
         assertTrue(results.stream().allMatch(r -> r.getOutcome() == PushOutcome.WRITTEN), results.toString());
         for (String id : List.of(contact, duplicate)) {
             assertEquals(Boolean.TRUE, salesforce.get("Contact", id).get("HasOptedOutOfEmail"));
@@ -366,7 +367,7 @@ class PushRulesTest implements TestPropertyProvider {
     /** Waits until {@code count} push results exist for the event, and answers them in order. */
     private List<OptOutPushResult> awaitResults(String eventId, int count) {
         return TopicClients.of(TestInfrastructure.get()).readAvro(Topics.PUSH_RESULTS.name(),
-                        r -> ((OptOutPushResult) r.value()).getUnsubscribeEventId().equals(eventId), count, Duration.ofSeconds(45))
+                r -> ((OptOutPushResult) r.value()).getUnsubscribeEventId().equals(eventId), count, Duration.ofSeconds(45))
                 .stream().map(r -> (OptOutPushResult) r.value()).toList();
     }
 }

@@ -23,7 +23,7 @@ class MissingCredentialsTest {
         for (Throwable t = e; t != null; t = t.getCause()) {
             messages.append(t.getMessage()).append('\n');
         }
-        for (String setting : new String[] {"salesforce.login-url", "salesforce.client-id", "salesforce.client-secret"}) {
+        for (String setting : new String[]{"salesforce.login-url", "salesforce.client-id", "salesforce.client-secret"}) {
             assertTrue(messages.toString().contains(setting), setting + " not named in: " + messages);
         }
     }

@@ -47,7 +47,7 @@ public class MonitoringFilter {
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + realm + "\"");
             case ApiKeys.Authentication.Forbidden(String detail) -> Problem.response(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", detail);
             case ApiKeys.Authentication.Caller caller when !caller.may(Scope.READ) ->
-                    Problem.response(HttpStatus.FORBIDDEN, "insufficient-scope", "Forbidden", caller.lacks(Scope.READ));
+                Problem.response(HttpStatus.FORBIDDEN, "insufficient-scope", "Forbidden", caller.lacks(Scope.READ));
             case ApiKeys.Authentication.Caller caller -> {
                 request.setAttribute(SHOWN_TO, caller.name());
                 yield null;

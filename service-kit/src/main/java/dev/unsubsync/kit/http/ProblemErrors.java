@@ -25,7 +25,8 @@ public class ProblemErrors implements ErrorResponseProcessor<Problem> {
             return (MutableHttpResponse<Problem>) response;
         }
         HttpStatus status = response.status();
-        String detail = status == HttpStatus.NOT_FOUND ? "nothing is served at " + context.getRequest().getPath()
+        String detail = status == HttpStatus.NOT_FOUND
+                ? "nothing is served at " + context.getRequest().getPath()
                 : context.getErrors().stream().map(Error::getMessage).findFirst().orElse(status.getReason());
         Problem problem = new Problem("https://unsubsync.dev/problems/" + type(status), status.getReason(), status.getCode(), detail, null);
         return response.contentType(Problem.PROBLEM_JSON).body(problem);

@@ -111,7 +111,7 @@ public class BoundedSchemaResolver<S, T> extends DefaultSchemaResolver<S, T> {
     }
 
     private SchemaLookupResult<S> bounded(Supplier<SchemaLookupResult<S>> call) {
-        for (int attempt = 1; ; attempt++) {
+        for (int attempt = 1;; attempt++) {
             Future<SchemaLookupResult<S>> answer = CALLS.submit(call::get);
             try {
                 return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -73,7 +73,7 @@ public final class CompactedView implements AutoCloseable {
      *                       for a view that is a cache of something that can be asked again
      */
     public CompactedView(String name, Topic<String, ?> topic, Map<String, Object> clientConfig, BiConsumer<String, Object> onRecord, Runnable onCaughtUp,
-                         boolean skipUnreadable) {
+            boolean skipUnreadable) {
         this.skipUnreadable = skipUnreadable;
         this.name = name;
         this.topic = topic;

@@ -94,7 +94,8 @@ public final class SchemaWarmup {
                         continue;
                     }
                     Duration pause = RETRY.delay(++retries);
-                    LOG.warn("{}: schema registry unavailable while registering the schemas it writes ({}); trying again in {} ms", service, e.toString(), pause.toMillis());
+                    LOG.warn("{}: schema registry unavailable while registering the schemas it writes ({}); trying again in {} ms", service, e.toString(),
+                            pause.toMillis());
                     Thread.sleep(pause);
                 }
             }

@@ -1,7 +1,7 @@
 package dev.unsubsync.kit.kafka;
 
-import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.events.SyncSettings;
+import dev.unsubsync.schemas.Topics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;

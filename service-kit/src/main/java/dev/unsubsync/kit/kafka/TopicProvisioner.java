@@ -134,8 +134,7 @@ public final class TopicProvisioner {
         }
         List<ConfigResource> resources = topics.stream()
                 .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList();
-        Map<ConfigResource, Config> configs =
-                admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         Map<ConfigResource, Collection<AlterConfigOp>> fixes = new HashMap<>();
         for (Topic<?, ?> topic : topics) {
             ConfigResource resource = new ConfigResource(

@@ -72,7 +72,8 @@ class BoundedRocksDbTest {
     void aStoreWithoutABudgetIsRefused() {
         RocksDB.loadLibrary();
         try (Options store = new Options().setTableFormatConfig(new BlockBasedTableConfig())) {
-            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> new BoundedRocksDb().setConfig("directory-people", store, Map.of()));
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                    () -> new BoundedRocksDb().setConfig("directory-people", store, Map.of()));
             assertTrue(refused.getMessage().contains(BoundedRocksDb.MEMORY_CONFIG), refused.getMessage());
         }
     }

@@ -108,7 +108,8 @@ public class KafkaEventPublisher implements EventPublisher {
         }
         return durable.orTimeout(config.getPublishTimeout().toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(error -> {
             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-            return CompletableFuture.failedFuture(cause instanceof EventNotDurableException ? cause
+            return CompletableFuture.failedFuture(cause instanceof EventNotDurableException
+                    ? cause
                     : failed(topic, event, "Kafka did not acknowledge within " + config.getPublishTimeout(), cause));
         });
     }
@@ -129,7 +130,8 @@ public class KafkaEventPublisher implements EventPublisher {
         try {
             send(record).join();
         } catch (CompletionException e) {
-            throw e.getCause() instanceof EventNotDurableException notDurable ? notDurable
+            throw e.getCause() instanceof EventNotDurableException notDurable
+                    ? notDurable
                     : failed(topic, event, "interrupted or failed while waiting for Kafka: " + e.getCause(), e.getCause());
         }
     }

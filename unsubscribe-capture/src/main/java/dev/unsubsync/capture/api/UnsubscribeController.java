@@ -69,8 +69,10 @@ public class UnsubscribeController {
      * retries just those.
      */
     @Operation(summary = "Record up to 500 unsubscribes, one result per item", security = @SecurityRequirement(name = "apiKey"))
-    @ApiResponse(responseCode = "200", description = "Every item is either accepted (202 in its result) or invalid (400 with its errors)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = BatchResult.class)))
-    @ApiResponse(responseCode = "503", description = "Kafka did not take some items (503 in their results): send those again; the others are recorded", content = @Content(mediaType = "application/json", schema = @Schema(implementation = BatchResult.class)))
+    @ApiResponse(responseCode = "200", description = "Every item is either accepted (202 in its result) or invalid (400 with its errors)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = BatchResult.class)))
+    @ApiResponse(responseCode = "503", description = "Kafka did not take some items (503 in their results): send those again; the others are recorded",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = BatchResult.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
@@ -113,7 +115,8 @@ public class UnsubscribeController {
      * Salesforce; the admin unchecks it there separately, or the nightly sync brings it back.
      */
     @Operation(summary = "Remove a person's unsubscribe on the sales side (never pushed to Salesforce)", security = @SecurityRequirement(name = "apiKey"))
-    @ApiResponse(responseCode = "202", description = "The removal is recorded", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Removed.class)))
+    @ApiResponse(responseCode = "202", description = "The removal is recorded",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Removed.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
@@ -122,7 +125,7 @@ public class UnsubscribeController {
     @RequiresScope(Scope.ADMIN)
     @Delete(value = "/{person}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> remove(HttpRequest<?> http, @PathVariable String person,
-                                  @Nullable @QueryValue String reason) {
+            @Nullable @QueryValue String reason) {
         String origin = http.getAttribute(ApiFilter.CALLER, String.class).orElse("api");
         var removed = recorder.remove(person, reason, origin);
         return HttpResponse.status(HttpStatus.ACCEPTED)
@@ -130,7 +133,8 @@ public class UnsubscribeController {
     }
 
     @Operation(summary = "Record one unsubscribe; 202 once Kafka holds it", security = @SecurityRequirement(name = "apiKey"))
-    @ApiResponse(responseCode = "202", description = "Recorded durably. With an Idempotency-Key sent again, the first answer, marked Idempotent-Replayed: true", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Accepted.class)))
+    @ApiResponse(responseCode = "202", description = "Recorded durably. With an Idempotency-Key sent again, the first answer, marked Idempotent-Replayed: true",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Accepted.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")

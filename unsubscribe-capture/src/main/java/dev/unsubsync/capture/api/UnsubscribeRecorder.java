@@ -2,9 +2,9 @@ package dev.unsubsync.capture.api;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.unsubsync.kit.FrameworkFree;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeRemoved;
+import dev.unsubsync.kit.FrameworkFree;
 import dev.unsubsync.schemas.EventIds;
 import dev.unsubsync.schemas.PersonKey;
 import java.time.Clock;
@@ -71,7 +71,8 @@ public final class UnsubscribeRecorder {
      * future completes once Kafka holds the event (or fails with {@link EventNotDurableException}).
      */
     public CompletableFuture<Recorded> recordAsync(UnsubscribeRequest request, String origin, String idempotencyKey) {
-        String key = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey.trim()
+        String key = idempotencyKey != null && !idempotencyKey.isBlank()
+                ? idempotencyKey.trim()
                 : request.upstreamEventId() != null && !request.upstreamEventId().isBlank() ? request.upstreamEventId().trim() : null;
         UnsubscribeRecorded event = toEvent(request, origin);
         if (key == null) {
@@ -107,7 +108,6 @@ public final class UnsubscribeRecorder {
     public UnsubscribeRecorded record(UnsubscribeRequest request, String origin) {
         return record(request, origin, null).event();
     }
-
 
     /** The event id of a keyed unsubscribe: the same for the same caller and key, whichever instance records it. */
     static String keyedEventId(String origin, String key) {
@@ -145,7 +145,8 @@ public final class UnsubscribeRecorder {
         List<Integer> validIndex = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
             try {
-                UnsubscribeRecorded event = toEvent(requests.get(i) == null ? new UnsubscribeRequest(null, null, null, null, null, null, null, null, null) : requests.get(i), origin);
+                UnsubscribeRecorded event = toEvent(
+                        requests.get(i) == null ? new UnsubscribeRequest(null, null, null, null, null, null, null, null, null) : requests.get(i), origin);
                 if (event.getUpstreamEventId() != null) {
                     // The same derived id as a single request with this upstream id: a re-sent item is the same event.
                     event.setEventId(keyedEventId(origin, event.getUpstreamEventId()));

@@ -1,9 +1,9 @@
 package dev.unsubsync.capture.api;
 
-import dev.unsubsync.kit.FrameworkFree;
 import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.NOT_REQUIRED;
 import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
 
+import dev.unsubsync.kit.FrameworkFree;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
@@ -23,8 +23,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 // The OpenAPI contract's annotations: which fields a request must carry (the others may be left out).
 @FrameworkFree
 public record UnsubscribeRequest(@Schema(requiredMode = REQUIRED) String email, @Schema(requiredMode = NOT_REQUIRED) String salesforceId,
-                                 @Schema(requiredMode = REQUIRED) String source, @Schema(requiredMode = NOT_REQUIRED) String provider,
-                                 @Schema(requiredMode = NOT_REQUIRED) String scope, @Schema(requiredMode = NOT_REQUIRED) String occurredAt,
-                                 @Schema(requiredMode = NOT_REQUIRED) String reason, @Schema(requiredMode = NOT_REQUIRED) String upstreamEventId,
-                                 @Schema(requiredMode = NOT_REQUIRED) String topic) {
+        @Schema(requiredMode = REQUIRED) String source, @Schema(requiredMode = NOT_REQUIRED) String provider,
+        @Schema(requiredMode = NOT_REQUIRED) String scope, @Schema(requiredMode = NOT_REQUIRED) String occurredAt,
+        @Schema(requiredMode = NOT_REQUIRED) String reason, @Schema(requiredMode = NOT_REQUIRED) String upstreamEventId,
+        @Schema(requiredMode = NOT_REQUIRED) String topic) {
 }

@@ -1,10 +1,10 @@
 package dev.unsubsync.capture.api;
 
-import dev.unsubsync.kit.FrameworkFree;
 import dev.unsubsync.events.PersonType;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
+import dev.unsubsync.kit.FrameworkFree;
 import dev.unsubsync.schemas.InvalidSalesforceIdException;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.SalesforceId;

@@ -1,8 +1,9 @@
 package dev.unsubsync.capture.console;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.unsubsync.capture.support.CaptureConfiguration;
 import dev.unsubsync.capture.history.HistoryStreams;
+import dev.unsubsync.capture.history.PeerCalls;
+import dev.unsubsync.capture.support.CaptureConfiguration;
 import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.kit.security.RequiresScope;
 import dev.unsubsync.kit.security.Scope;
@@ -42,7 +43,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import dev.unsubsync.capture.history.PeerCalls;
 
 /**
  * {@code /v1/admin}: what the admin console needs beyond capture's own API, in one place and with one login. The
@@ -59,7 +59,9 @@ public class AdminController {
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record PusherView(String status,
-                             @Schema(types = {"object", "null"}, description = "the pusher's own /health answer") @Nullable Object health, PipelineFigures.Figures figures) {
+            @Schema(types = {
+                    "object", "null"}, description = "the pusher's own /health answer") @Nullable Object health,
+            PipelineFigures.Figures figures) {
     }
 
     /** One day of the chart. */
@@ -84,7 +86,7 @@ public class AdminController {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     public AdminController(CaptureConfiguration config, PipelineFigures figures, Optional<HistoryStreams> history, JsonMapper json, Clock clock,
-                           PeerCalls peers) {
+            PeerCalls peers) {
         this.peers = peers;
         this.config = config;
         this.figures = figures;
@@ -95,8 +97,10 @@ public class AdminController {
     }
 
     /** The pusher's health (its own {@code /health}) and its figures from Kafka. */
-    @Operation(summary = "The pusher's health and the pipeline's figures (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
-    @ApiResponse(responseCode = "200", description = "Health and figures", content = @Content(mediaType = "application/json", schema = @Schema(implementation = PusherView.class)))
+    @Operation(summary = "The pusher's health and the pipeline's figures (console)",
+            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "Health and figures",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PusherView.class)))
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
@@ -108,7 +112,8 @@ public class AdminController {
         }
         try {
             java.net.http.HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(URI.create(config.getPusherUrl() + "/health"))
-                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + config.getServicesToken()).timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + config.getServicesToken()).timeout(Duration.ofSeconds(5)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
             Object health = json.readValue(answer.body(), Argument.OBJECT_ARGUMENT);
             return new PusherView(answer.statusCode() == 200 ? "UP" : "DOWN", health, counts);
         } catch (IOException e) {
@@ -119,9 +124,12 @@ public class AdminController {
         }
     }
 
-    @Operation(summary = "The pusher's check of the opt-out fields (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
-    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
-    @ApiResponse(responseCode = "502", description = "The peer service did not answer", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @Operation(summary = "The pusher's check of the opt-out fields (console)",
+            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
+    @ApiResponse(responseCode = "502", description = "The peer service did not answer",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
@@ -131,9 +139,12 @@ public class AdminController {
         return relay.toPusher("GET", "/v1/salesforce/fields" + ServiceRelay.query("marketoField", marketoField));
     }
 
-    @Operation(summary = "Search Salesforce fields by label, through the pusher (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
-    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
-    @ApiResponse(responseCode = "502", description = "The peer service did not answer", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @Operation(summary = "Search Salesforce fields by label, through the pusher (console)",
+            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
+    @ApiResponse(responseCode = "502", description = "The peer service did not answer",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
@@ -143,9 +154,12 @@ public class AdminController {
         return relay.toPusher("GET", "/v1/salesforce/fields/search" + ServiceRelay.query("label", label));
     }
 
-    @Operation(summary = "Salesforce's API allowance, through the pusher (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
-    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
-    @ApiResponse(responseCode = "502", description = "The peer service did not answer", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @Operation(summary = "Salesforce's API allowance, through the pusher (console)",
+            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
+    @ApiResponse(responseCode = "502", description = "The peer service did not answer",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
@@ -155,9 +169,12 @@ public class AdminController {
         return relay.toPusher("GET", "/v1/salesforce/limits");
     }
 
-    @Operation(summary = "Every Contact and Lead with an email, through the pusher (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
-    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
-    @ApiResponse(responseCode = "502", description = "The peer service did not answer", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @Operation(summary = "Every Contact and Lead with an email, through the pusher (console)",
+            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
+    @ApiResponse(responseCode = "502", description = "The peer service did not answer",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
@@ -167,9 +184,12 @@ public class AdminController {
         return relay.toPusher("GET", "/v1/salesforce/people" + ServiceRelay.query("email", email));
     }
 
-    @Operation(summary = "One Contact or Lead, through the pusher (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
-    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
-    @ApiResponse(responseCode = "502", description = "The peer service did not answer", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @Operation(summary = "One Contact or Lead, through the pusher (console)",
+            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
+    @ApiResponse(responseCode = "502", description = "The peer service did not answer",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
@@ -179,9 +199,12 @@ public class AdminController {
         return relay.toPusher("GET", "/v1/salesforce/people/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
     }
 
-    @Operation(summary = "The nightly runs, through the reconciler (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
-    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
-    @ApiResponse(responseCode = "502", description = "The peer service did not answer", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @Operation(summary = "The nightly runs, through the reconciler (console)",
+            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
+    @ApiResponse(responseCode = "502", description = "The peer service did not answer",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
@@ -191,9 +214,12 @@ public class AdminController {
         return relay.toReconciler("GET", "/v1/runs");
     }
 
-    @Operation(summary = "One nightly run, through the reconciler (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
-    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
-    @ApiResponse(responseCode = "502", description = "The peer service did not answer", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @Operation(summary = "One nightly run, through the reconciler (console)",
+            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
+    @ApiResponse(responseCode = "502", description = "The peer service did not answer",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
@@ -203,9 +229,12 @@ public class AdminController {
         return relay.toReconciler("GET", "/v1/runs/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
     }
 
-    @Operation(summary = "Start a nightly run now, through the reconciler (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
-    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
-    @ApiResponse(responseCode = "502", description = "The peer service did not answer", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @Operation(summary = "Start a nightly run now, through the reconciler (console)",
+            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
+    @ApiResponse(responseCode = "502", description = "The peer service did not answer",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
@@ -216,8 +245,10 @@ public class AdminController {
     }
 
     /** Unsubscribes recorded per UTC day and source over the last {@code days} days (1–366, default 30), today included. */
-    @Operation(summary = "Unsubscribes per UTC day and source (console)", security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
-    @ApiResponse(responseCode = "200", description = "Counts per day", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Daily.class)))
+    @Operation(summary = "Unsubscribes per UTC day and source (console)",
+            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @ApiResponse(responseCode = "200", description = "Counts per day",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Daily.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")

@@ -1,13 +1,8 @@
 package dev.unsubsync.capture.console;
 
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
-import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.capture.api.EventNotDurableException;
 import dev.unsubsync.capture.support.RateLimits;
+import dev.unsubsync.kit.http.Problem;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -24,6 +19,11 @@ import io.micronaut.http.cookie.SameSite;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -64,11 +64,16 @@ public class AdminSessionController {
     }
 
     @Operation(summary = "Log in to the console with an admin API key; sets the session cookie")
-    @ApiResponse(responseCode = "200", description = "Logged in", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Who.class)))
-    @ApiResponse(responseCode = "400", description = "No API key given", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "401", description = "Not a valid API key", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "403", description = "The key lacks the admin scope", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "429", description = "Too many login attempts on this instance", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "200", description = "Logged in",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Who.class)))
+    @ApiResponse(responseCode = "400", description = "No API key given",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "401", description = "Not a valid API key",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "403", description = "The key lacks the admin scope",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "429", description = "Too many login attempts on this instance",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @Post(value = "/admin/session", consumes = {MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED}, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> login(HttpRequest<?> request, @Nullable @Body Login login) {
         // All logins on this instance share one bucket of the API's per-key limit: a bound on a runaway client, not a
@@ -84,13 +89,16 @@ public class AdminSessionController {
         return switch (sessions.open(login.apiKey().trim())) {
             case AdminSessions.Login.Opened opened -> HttpResponse.ok(new Who(opened.name())).cookie(cookie(request, opened.token(), opened.ttl()));
             case AdminSessions.Login.NotAdmin refused -> Problem.response(HttpStatus.FORBIDDEN, "insufficient-scope", "Forbidden", refused.detail(), null);
-            case AdminSessions.Login.Unknown unknown -> Problem.response(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "that API key is not valid", null);
+            case AdminSessions.Login.Unknown unknown ->
+                Problem.response(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "that API key is not valid", null);
         };
     }
 
     @Operation(summary = "Who is logged in to the console")
-    @ApiResponse(responseCode = "200", description = "The session's key name", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Who.class)))
-    @ApiResponse(responseCode = "401", description = "Not logged in", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "200", description = "The session's key name",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Who.class)))
+    @ApiResponse(responseCode = "401", description = "Not logged in",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @Get(value = "/admin/session", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> who(HttpRequest<?> request) {
@@ -107,7 +115,8 @@ public class AdminSessionController {
     @Operation(summary = "Log out of the console: the session ends on every instance")
     @ApiResponse(responseCode = "204", description = "Logged out; the cookie is cleared")
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
-    @ApiResponse(responseCode = "503", description = "The logout could not be recorded; the session is still valid", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "503", description = "The logout could not be recorded; the session is still valid",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @Delete("/admin/session")
     @ExecuteOn(TaskExecutors.BLOCKING)
     public HttpResponse<?> logout(HttpRequest<?> request) {

@@ -1,5 +1,7 @@
 package dev.unsubsync.capture.console;
 
+import dev.unsubsync.capture.api.EventNotDurableException;
+import dev.unsubsync.capture.support.Hmac;
 import dev.unsubsync.kit.FrameworkFree;
 import dev.unsubsync.kit.security.ApiKeys;
 import dev.unsubsync.kit.security.Scope;
@@ -11,8 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
-import dev.unsubsync.capture.api.EventNotDurableException;
-import dev.unsubsync.capture.support.Hmac;
 
 /**
  * Browser sessions of the admin console. An admin logs in with an API key holding the {@code admin} scope (the same
@@ -78,7 +78,8 @@ public final class AdminSessions {
         long expires = clock.instant().plus(ttl).getEpochSecond();
         String payload = B64.encodeToString(caller.get().name().getBytes(StandardCharsets.UTF_8)) + "." + expires + "."
                 + ApiKeys.fingerprint(key) + "." + B64.encodeToString(id);
-        return new Login.Opened(payload + "." + B64.encodeToString(Hmac.sha256(signingKey, payload.getBytes(StandardCharsets.UTF_8))), caller.get().name(), ttl);
+        return new Login.Opened(payload + "." + B64.encodeToString(Hmac.sha256(signingKey, payload.getBytes(StandardCharsets.UTF_8))), caller.get().name(),
+                ttl);
     }
 
     /** The session behind a cookie, if the cookie is authentic, unexpired, not logged out, and its key still valid. */

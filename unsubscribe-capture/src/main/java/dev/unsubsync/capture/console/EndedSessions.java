@@ -1,8 +1,8 @@
 package dev.unsubsync.capture.console;
 
+import dev.unsubsync.capture.api.EventNotDurableException;
 import dev.unsubsync.kit.FrameworkFree;
 import java.time.Instant;
-import dev.unsubsync.capture.api.EventNotDurableException;
 
 /** Console sessions logged out before they expired, as every capture instance knows them. */
 @FrameworkFree

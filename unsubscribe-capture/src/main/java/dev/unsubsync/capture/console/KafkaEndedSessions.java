@@ -1,8 +1,9 @@
 package dev.unsubsync.capture.console;
 
-import dev.unsubsync.kit.kafka.KafkaClients;
+import dev.unsubsync.capture.api.KafkaEventPublisher;
 import dev.unsubsync.events.ConsoleSessionEnded;
 import dev.unsubsync.kit.kafka.CompactedView;
+import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.schemas.Topics;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -10,7 +11,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import dev.unsubsync.capture.api.KafkaEventPublisher;
 
 /**
  * Logged-out console sessions, as {@link Topics#CONSOLE_SESSIONS_ENDED} holds them: followed from its beginning by every
@@ -34,7 +34,8 @@ public class KafkaEndedSessions implements EndedSessions, AutoCloseable {
             } else if (value == null) {
                 ended.remove(id);
             }
-        }, () -> { });
+        }, () -> {
+        });
     }
 
     @Override

@@ -56,7 +56,8 @@ final class ServiceRelay {
             java.net.http.HttpResponse<String> answer = http.send(call.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             MutableHttpResponse<String> response = HttpResponse.<String>status(HttpStatus.valueOf(answer.statusCode()))
                     .contentType(answer.headers().firstValue(HttpHeaders.CONTENT_TYPE).orElse(MediaType.APPLICATION_JSON)).body(answer.body());
-            answer.headers().firstValue(HttpHeaders.LOCATION).ifPresent(location -> response.header(HttpHeaders.LOCATION, location.replace("/v1/", "/v1/admin/")));
+            answer.headers().firstValue(HttpHeaders.LOCATION)
+                    .ifPresent(location -> response.header(HttpHeaders.LOCATION, location.replace("/v1/", "/v1/admin/")));
             answer.headers().firstValue(HttpHeaders.RETRY_AFTER).ifPresent(after -> response.header(HttpHeaders.RETRY_AFTER, after));
             return response;
         } catch (IOException e) {

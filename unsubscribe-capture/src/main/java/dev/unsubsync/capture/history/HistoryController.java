@@ -45,8 +45,8 @@ public class HistoryController {
     /** One entry of the history, as the API shows it. */
     @Serdeable
     public record Entry(String kind, String eventId, String email, String at, @Nullable String source, @Nullable String provider,
-                        @Nullable String origin, @Nullable String reason, @Nullable String topic, @Nullable String salesforceId,
-                        @Nullable String outcome, @Nullable String salesforceErrorCode, @Nullable String salesforceMessage, @Nullable List<String> fieldsWritten) {
+            @Nullable String origin, @Nullable String reason, @Nullable String topic, @Nullable String salesforceId,
+            @Nullable String outcome, @Nullable String salesforceErrorCode, @Nullable String salesforceMessage, @Nullable List<String> fieldsWritten) {
         static Entry of(HistoryEntry e) {
             return new Entry(e.getKind().name(), e.getEventId(), e.getEmail(), e.getAt().toString(), e.getSource(), e.getProvider(), e.getOrigin(),
                     e.getReason(), e.getTopic(), e.getSalesforceId(), e.getOutcome(), e.getSalesforceErrorCode(), e.getSalesforceMessage(),
@@ -66,7 +66,8 @@ public class HistoryController {
     }
 
     @Operation(summary = "A person's state and full history, from the topics", security = @SecurityRequirement(name = "apiKey"))
-    @ApiResponse(responseCode = "200", description = "The person's state and timeline", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Person.class)))
+    @ApiResponse(responseCode = "200", description = "The person's state and timeline",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Person.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")

@@ -54,7 +54,7 @@ public class HistoryStreams implements ApplicationEventListener<ServerStartupEve
     private final int rocksdbMemoryMib;
 
     public HistoryStreams(KafkaClients kafka, CaptureConfiguration configuration,
-                          CaptureTuning.History history) {
+            CaptureTuning.History history) {
         this.kafka = kafka;
         this.advertisedHost = configuration.getAdvertisedHost();
         this.rocksdbMemoryMib = history.rocksdbMemoryMib();

@@ -1,5 +1,6 @@
 package dev.unsubsync.capture.history;
 
+import dev.unsubsync.capture.support.Hmac;
 import dev.unsubsync.kit.FrameworkFree;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import dev.unsubsync.capture.support.Hmac;
 
 /**
  * The credential one capture instance shows another when it asks on a caller's behalf (a forwarded history query, a

@@ -1,10 +1,11 @@
 package dev.unsubsync.capture.oneclick;
 
-import dev.unsubsync.capture.support.CaptureConfiguration;
 import dev.unsubsync.capture.api.EventNotDurableException;
-import dev.unsubsync.capture.support.FormBody;
 import dev.unsubsync.capture.api.UnsubscribeRecorder;
 import dev.unsubsync.capture.api.UnsubscribeRequest;
+import dev.unsubsync.capture.history.PersonHistories;
+import dev.unsubsync.capture.support.CaptureConfiguration;
+import dev.unsubsync.capture.support.FormBody;
 import dev.unsubsync.kit.security.RequiresScope;
 import dev.unsubsync.kit.security.Scope;
 import io.micronaut.core.annotation.Nullable;
@@ -35,7 +36,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import dev.unsubsync.capture.history.PersonHistories;
 
 /**
  * One-click unsubscribe (RFC 8058) at the {@code List-Unsubscribe} URL {@code /u/{token}}: a {@code POST} with
@@ -64,8 +64,10 @@ public class OneClickController {
     }
 
     @Operation(summary = "The page a one-click link opens: asks to confirm")
-    @ApiResponse(responseCode = "200", description = "A page with the confirm button", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
-    @ApiResponse(responseCode = "404", description = "The link is not valid (altered or not ours)", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "200", description = "A page with the confirm button",
+            content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "404", description = "The link is not valid (altered or not ours)",
+            content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @Get(value = "/{token}", produces = "text/html")
     public HttpResponse<String> confirm(@PathVariable String token) {
@@ -75,16 +77,19 @@ public class OneClickController {
         }
         return HttpResponse.ok(html("Unsubscribe " + escape(person.get().email()) + "?",
                 "<form method=\"post\"><input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">"
-                        + "<button type=\"submit\">Unsubscribe</button></form>")).contentType(HTML);
+                        + "<button type=\"submit\">Unsubscribe</button></form>"))
+                .contentType(HTML);
     }
 
     /** RFC 8058's one-click POST, as mail clients send it: {@code List-Unsubscribe=One-Click}, url-encoded. */
     @Operation(summary = "RFC 8058 one-click unsubscribe (List-Unsubscribe=One-Click)")
     @ApiResponse(responseCode = "200", description = "Unsubscribed", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
-    @ApiResponse(responseCode = "400", description = "Not a one-click unsubscribe body", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "Not a one-click unsubscribe body",
+            content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "404", description = "The link is not valid", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
-    @ApiResponse(responseCode = "503", description = "Not recorded yet: try again in a moment", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "503", description = "Not recorded yet: try again in a moment",
+            content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @Post(value = "/{token}", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = "text/html")
     public HttpResponse<String> unsubscribe(@PathVariable String token, @Nullable @Body String body) {
         Map<String, Object> form;
@@ -99,10 +104,12 @@ public class OneClickController {
     /** The same, sent as multipart form data. */
     @Operation(summary = "The same, as multipart form data")
     @ApiResponse(responseCode = "200", description = "Unsubscribed", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
-    @ApiResponse(responseCode = "400", description = "Not a one-click unsubscribe body", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "Not a one-click unsubscribe body",
+            content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "404", description = "The link is not valid", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
-    @ApiResponse(responseCode = "503", description = "Not recorded yet: try again in a moment", content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "503", description = "Not recorded yet: try again in a moment",
+            content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     @Post(value = "/{token}", consumes = MediaType.MULTIPART_FORM_DATA, produces = "text/html")
     public HttpResponse<String> unsubscribeMultipart(@PathVariable String token, @Nullable @Body Map<String, Object> form) {
         return unsubscribe(token, form);
@@ -184,12 +191,13 @@ public class OneClickController {
         }
 
         @Operation(summary = "Mint a one-click link and the exact headers for a person's email", security = @SecurityRequirement(name = "apiKey"))
-        @ApiResponse(responseCode = "200", description = "The URL and the List-Unsubscribe headers", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Link.class)))
+        @ApiResponse(responseCode = "200", description = "The URL and the List-Unsubscribe headers",
+                content = @Content(mediaType = "application/json", schema = @Schema(implementation = Link.class)))
         @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
         @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
         @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
         @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
-    @RequiresScope(Scope.INGEST)
+        @RequiresScope(Scope.INGEST)
         @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
         public HttpResponse<Link> create(@Body LinkRequest request) {
             recorder.validatePerson(request.email(), request.salesforceId());

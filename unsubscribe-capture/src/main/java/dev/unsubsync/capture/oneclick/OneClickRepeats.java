@@ -1,9 +1,9 @@
 package dev.unsubsync.capture.oneclick;
 
+import dev.unsubsync.capture.history.PersonHistories;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.unsubsync.capture.history.PersonHistories;
 
 /**
  * What separates a repeated one-click from a new one on the same day: the person's latest all-email removal. A click after

@@ -1,11 +1,11 @@
 package dev.unsubsync.capture.oneclick;
 
+import dev.unsubsync.capture.support.Hmac;
 import dev.unsubsync.kit.FrameworkFree;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Optional;
-import dev.unsubsync.capture.support.Hmac;
 
 /**
  * The opaque, tamper-proof identifier a one-click unsubscribe URL carries (RFC 8058): who the person is (email, optional

@@ -1,10 +1,10 @@
 package dev.unsubsync.capture.requests;
 
-import dev.unsubsync.capture.support.CaptureTuning;
 import dev.unsubsync.capture.api.EventNotDurableException;
 import dev.unsubsync.capture.api.FieldError;
 import dev.unsubsync.capture.api.UnsubscribeRecorder;
 import dev.unsubsync.capture.api.UnsubscribeRequest;
+import dev.unsubsync.capture.support.CaptureTuning;
 import dev.unsubsync.kit.Backoff;
 import dev.unsubsync.kit.kafka.KafkaClients;
 import dev.unsubsync.schemas.DeadLetterHeaders;
@@ -74,7 +74,7 @@ public class RequestIngest implements ApplicationEventListener<ServerStartupEven
     private volatile Thread thread;
 
     public RequestIngest(KafkaClients clients, UnsubscribeRecorder recorder, ObjectMapper json,
-                         CaptureTuning.Requests settings) {
+            CaptureTuning.Requests settings) {
         this.clients = clients;
         this.recorder = recorder;
         this.json = json;
@@ -100,8 +100,8 @@ public class RequestIngest implements ApplicationEventListener<ServerStartupEven
         while (running.get()) {
             try (KafkaConsumer<byte[], byte[]> polling = new KafkaConsumer<>(clients.batchConsumerConfig(GROUP, maxBatch),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
-                 KafkaProducer<byte[], byte[]> deadLetters = clients.producer("unsubscribe-requests-dlt", KafkaClients.Profile.DURABLE,
-                         new ByteArraySerializer(), new ByteArraySerializer())) {
+                    KafkaProducer<byte[], byte[]> deadLetters = clients.producer("unsubscribe-requests-dlt", KafkaClients.Profile.DURABLE,
+                            new ByteArraySerializer(), new ByteArraySerializer())) {
                 consumer = polling;
                 polling.subscribe(List.of(Topics.UNSUBSCRIBE_REQUESTS.name()));
                 while (running.get()) {
@@ -184,7 +184,8 @@ public class RequestIngest implements ApplicationEventListener<ServerStartupEven
         try {
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            LOG.warn("Dead letters of a batch from {} not taken by Kafka ({}); reading it again", Topics.UNSUBSCRIBE_REQUESTS.name(), e.getCause().getMessage());
+            LOG.warn("Dead letters of a batch from {} not taken by Kafka ({}); reading it again", Topics.UNSUBSCRIBE_REQUESTS.name(),
+                    e.getCause().getMessage());
             return false;
         } catch (TimeoutException e) {
             LOG.warn("Dead letters of a batch from {} not durable within 60 s; reading it again", Topics.UNSUBSCRIBE_REQUESTS.name());

@@ -1,15 +1,10 @@
 package dev.unsubsync.capture.settings;
 
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
-import dev.unsubsync.kit.http.Problem;
+import dev.unsubsync.events.SyncSettings;
 import dev.unsubsync.kit.http.ApiFilter;
+import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.kit.security.RequiresScope;
 import dev.unsubsync.kit.security.Scope;
-import dev.unsubsync.events.SyncSettings;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -24,6 +19,11 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.SerdeImport;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import java.util.List;
 
 /** {@code GET}/{@code PUT /v1/settings}: the unsubscribe sync settings every service follows. */
@@ -36,8 +36,8 @@ public class SettingsController {
     /** The settings as the API shows them. */
     @Serdeable
     public record Settings(boolean nightlySyncEnabled, boolean syncToEmailOptOut, boolean syncToMarketoSalesOptOut,
-                           String marketoSalesOptOutField, String nightlyTime, String nightlyZone,
-                           @Nullable String updatedAt, @Nullable String updatedBy) {
+            String marketoSalesOptOutField, String nightlyTime, String nightlyZone,
+            @Nullable String updatedAt, @Nullable String updatedBy) {
 
         static Settings of(SyncSettings s) {
             return new Settings(s.getNightlySyncEnabled(), s.getSyncToEmailOptOut(), s.getSyncToMarketoSalesOptOut(),
@@ -54,7 +54,8 @@ public class SettingsController {
 
     /** The settings in force; {@code ETag} is their version, for an {@code If-Match} on the change. */
     @Operation(summary = "The sync settings in force; ETag is their version", security = @SecurityRequirement(name = "apiKey"))
-    @ApiResponse(responseCode = "200", description = "The settings", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Settings.class)))
+    @ApiResponse(responseCode = "200", description = "The settings",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Settings.class)))
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
@@ -75,9 +76,12 @@ public class SettingsController {
      * Changes the settings: fields left out keep their stored value. With {@code If-Match} (the {@code ETag} of a
      * {@code GET}), only if nobody changed them since (412 otherwise); 503 while the stored settings are not read yet.
      */
-    @Operation(summary = "Change the sync settings (fields left out keep their value); If-Match makes it conditional", security = @SecurityRequirement(name = "apiKey"))
-    @ApiResponse(responseCode = "200", description = "The settings now in force", content = @Content(mediaType = "application/json", schema = @Schema(implementation = Settings.class)))
-    @ApiResponse(responseCode = "412", description = "Changed by someone else since the ETag sent in If-Match", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @Operation(summary = "Change the sync settings (fields left out keep their value); If-Match makes it conditional",
+            security = @SecurityRequirement(name = "apiKey"))
+    @ApiResponse(responseCode = "200", description = "The settings now in force",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Settings.class)))
+    @ApiResponse(responseCode = "412", description = "Changed by someone else since the ETag sent in If-Match",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")

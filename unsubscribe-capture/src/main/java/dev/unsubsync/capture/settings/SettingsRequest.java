@@ -1,8 +1,8 @@
 package dev.unsubsync.capture.settings;
 
-import dev.unsubsync.kit.FrameworkFree;
 import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.NOT_REQUIRED;
 
+import dev.unsubsync.kit.FrameworkFree;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
@@ -18,7 +18,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 // The OpenAPI contract's annotations: every field may be left out.
 @FrameworkFree
 public record SettingsRequest(@Schema(requiredMode = NOT_REQUIRED) Boolean nightlySyncEnabled, @Schema(requiredMode = NOT_REQUIRED) Boolean syncToEmailOptOut,
-                              @Schema(requiredMode = NOT_REQUIRED) Boolean syncToMarketoSalesOptOut,
-                              @Schema(requiredMode = NOT_REQUIRED) String marketoSalesOptOutField, @Schema(requiredMode = NOT_REQUIRED) String nightlyTime,
-                              @Schema(requiredMode = NOT_REQUIRED) String nightlyZone) {
+        @Schema(requiredMode = NOT_REQUIRED) Boolean syncToMarketoSalesOptOut,
+        @Schema(requiredMode = NOT_REQUIRED) String marketoSalesOptOutField, @Schema(requiredMode = NOT_REQUIRED) String nightlyTime,
+        @Schema(requiredMode = NOT_REQUIRED) String nightlyZone) {
 }

@@ -1,7 +1,10 @@
 package dev.unsubsync.capture.settings;
 
-import dev.unsubsync.kit.FrameworkFree;
+import dev.unsubsync.capture.api.EventNotDurableException;
+import dev.unsubsync.capture.api.FieldError;
+import dev.unsubsync.capture.api.InvalidUnsubscribeException;
 import dev.unsubsync.events.SyncSettings;
+import dev.unsubsync.kit.FrameworkFree;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.LocalTime;
@@ -14,9 +17,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import dev.unsubsync.capture.api.EventNotDurableException;
-import dev.unsubsync.capture.api.FieldError;
-import dev.unsubsync.capture.api.InvalidUnsubscribeException;
 
 /** Reads and changes the sync settings, enforcing what makes them valid. */
 @FrameworkFree
@@ -97,7 +97,8 @@ public final class SettingsService {
         if (request.marketoSalesOptOutField() != null) {
             String field = request.marketoSalesOptOutField().trim();
             if (!CUSTOM_FIELD.matcher(field).matches()) {
-                errors.add(new FieldError("marketoSalesOptOutField", "'" + field + "' is not a custom field API name: letters, digits and underscores, starting with a letter, ending in __c"));
+                errors.add(new FieldError("marketoSalesOptOutField",
+                        "'" + field + "' is not a custom field API name: letters, digits and underscores, starting with a letter, ending in __c"));
             }
             next.setMarketoSalesOptOutField(field);
         }
@@ -123,7 +124,8 @@ public final class SettingsService {
             next.setNightlyZone(zone);
         }
         if (next.getNightlySyncEnabled() && !next.getSyncToEmailOptOut() && !next.getSyncToMarketoSalesOptOut()) {
-            errors.add(new FieldError("syncToEmailOptOut", "select at least one field to sync to (Email Opt Out, Marketo Sales Opt Out, or both) while the nightly sync is enabled"));
+            errors.add(new FieldError("syncToEmailOptOut",
+                    "select at least one field to sync to (Email Opt Out, Marketo Sales Opt Out, or both) while the nightly sync is enabled"));
         }
         if (!errors.isEmpty()) {
             throw new InvalidUnsubscribeException(errors);

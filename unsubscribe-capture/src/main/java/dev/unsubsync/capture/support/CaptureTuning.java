@@ -14,13 +14,13 @@ public final class CaptureTuning {
     /** Each API key's allowance per instance, {@code capture.rate-limit.*}: 20,000 a second, bursts of 40,000. */
     @ConfigurationProperties("capture.rate-limit")
     public record KeyRate(@Bindable(defaultValue = "20000") @Positive double perSecond,
-                          @Bindable(defaultValue = "40000") @Positive double burst) {
+            @Bindable(defaultValue = "40000") @Positive double burst) {
     }
 
     /** Each client address's allowance per instance, {@code capture.client-rate-limit.*}: 200 a second, bursts of 1,000. */
     @ConfigurationProperties("capture.client-rate-limit")
     public record ClientRate(@Bindable(defaultValue = "200") @Positive double perSecond,
-                             @Bindable(defaultValue = "1000") @Positive double burst) {
+            @Bindable(defaultValue = "1000") @Positive double burst) {
     }
 
     /** Failed authentications one address may make, {@code capture.failed-auth-limit.per-minute}: 30. */

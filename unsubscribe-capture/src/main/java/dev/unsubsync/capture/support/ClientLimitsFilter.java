@@ -59,7 +59,8 @@ public class ClientLimitsFilter {
     }
 
     private static String client(HttpRequest<?> request) {
-        return request.getRemoteAddress().getAddress() == null ? request.getRemoteAddress().getHostString()
+        return request.getRemoteAddress().getAddress() == null
+                ? request.getRemoteAddress().getHostString()
                 : request.getRemoteAddress().getAddress().getHostAddress();
     }
 

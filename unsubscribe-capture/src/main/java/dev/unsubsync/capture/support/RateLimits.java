@@ -73,7 +73,8 @@ public final class RateLimits {
         long now = nanoTime.getAsLong();
         synchronized (bucket) {
             double tokens = Math.min(burst, bucket.tokens + Math.max(0, now - bucket.refilledAtNanos) / 1e9 * perSecond);
-            return tokens >= 1 ? Optional.empty()
+            return tokens >= 1
+                    ? Optional.empty()
                     : Optional.of(Duration.ofNanos((long) Math.ceil((1 - tokens) / perSecond * 1e9)));
         }
     }

@@ -1,8 +1,8 @@
 package dev.unsubsync.capture.webhooks;
 
-import dev.unsubsync.kit.FrameworkFree;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unsubsync.kit.FrameworkFree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -60,7 +60,7 @@ public final class ReplayGuard {
 
     private void forgetOld(Instant now) {
         Instant horizon = now.minus(window);
-        for (Iterator<Map.Entry<String, Instant>> oldest = seen.entrySet().iterator(); oldest.hasNext(); ) {
+        for (Iterator<Map.Entry<String, Instant>> oldest = seen.entrySet().iterator(); oldest.hasNext();) {
             Map.Entry<String, Instant> entry = oldest.next();
             if (!entry.getValue().isBefore(horizon) && seen.size() < MAX_ENTRIES) {
                 break;

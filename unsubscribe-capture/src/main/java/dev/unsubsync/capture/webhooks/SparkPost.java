@@ -1,8 +1,8 @@
 package dev.unsubsync.capture.webhooks;
 
-import dev.unsubsync.kit.FrameworkFree;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unsubsync.kit.FrameworkFree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -34,8 +34,10 @@ public final class SparkPost implements WebhookProvider {
      * @param token    secret of the token header, or null (at least one way must be configured)
      */
     public SparkPost(String username, String password, String token) {
-        this.basic = username == null || username.isBlank() ? null
-                : ("Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8);
+        this.basic = username == null || username.isBlank()
+                ? null
+                : ("Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)))
+                        .getBytes(StandardCharsets.UTF_8);
         this.token = token == null || token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
         if (basic == null && this.token == null) {
             throw new IllegalArgumentException("SparkPost needs capture.webhooks.sparkpost.username/password or .token");

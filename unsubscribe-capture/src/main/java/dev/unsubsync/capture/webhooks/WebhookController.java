@@ -1,10 +1,10 @@
 package dev.unsubsync.capture.webhooks;
 
+import dev.unsubsync.capture.api.CaptureProducers;
 import dev.unsubsync.capture.api.EventNotDurableException;
 import dev.unsubsync.capture.api.InvalidUnsubscribeException;
 import dev.unsubsync.capture.api.UnsubscribeRecorder;
 import dev.unsubsync.capture.api.UnsubscribeRequest;
-import dev.unsubsync.capture.api.CaptureProducers;
 import dev.unsubsync.kit.http.Problem;
 import dev.unsubsync.kit.kafka.TopicRecords;
 import dev.unsubsync.schemas.Topics;
@@ -52,9 +52,10 @@ public class WebhookController {
 
     /** The answer to a webhook call that was taken (documents the maps {@link #receive} answers with). */
     @Schema(name = "WebhookAnswer")
-    public record WebhookAnswer(int recorded, @io.micronaut.core.annotation.Nullable Integer ignored, @io.micronaut.core.annotation.Nullable List<String> unusable,
-                                @io.micronaut.core.annotation.Nullable Boolean keptOnDeadLetterTopic,
-                                @io.micronaut.core.annotation.Nullable String reason) {
+    public record WebhookAnswer(int recorded, @io.micronaut.core.annotation.Nullable Integer ignored,
+            @io.micronaut.core.annotation.Nullable List<String> unusable,
+            @io.micronaut.core.annotation.Nullable Boolean keptOnDeadLetterTopic,
+            @io.micronaut.core.annotation.Nullable String reason) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookController.class);
@@ -65,7 +66,7 @@ public class WebhookController {
     private final Clock clock;
 
     public WebhookController(List<WebhookProvider> providers, UnsubscribeRecorder recorder,
-                             CaptureProducers producers, Clock clock) {
+            CaptureProducers producers, Clock clock) {
         this.providers = providers.stream().collect(Collectors.toUnmodifiableMap(WebhookProvider::name, p -> p));
         this.recorder = recorder;
         this.deadLetters = producers.deadLetters();
@@ -73,17 +74,26 @@ public class WebhookController {
     }
 
     @Operation(summary = "A provider's webhook call, in its native payload, verified by its own signature scheme")
-    @ApiResponse(responseCode = "200", description = "Taken: recorded events counted; an authenticated payload that can never be used is kept on webhooks-dlt and acknowledged", content = @Content(mediaType = "application/json", schema = @Schema(implementation = WebhookAnswer.class)))
-    @ApiResponse(responseCode = "400", description = "Not a payload this provider's scheme can read (Mandrill's form)", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "401", description = "The signature, token or credentials do not verify on the raw bytes", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "403", description = "Postmark's answer to a payload it authenticated but that can never be used (kept on webhooks-dlt), or an SES topic not allowed here", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "404", description = "No webhook for this provider is configured here", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "406", description = "Mailgun's answer to a payload it signed but that can never be used (kept on webhooks-dlt)", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "200",
+            description = "Taken: recorded events counted; an authenticated payload that can never be used is kept on webhooks-dlt and acknowledged",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = WebhookAnswer.class)))
+    @ApiResponse(responseCode = "400", description = "Not a payload this provider's scheme can read (Mandrill's form)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "401", description = "The signature, token or credentials do not verify on the raw bytes",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "403",
+            description = "Postmark's answer to a payload it authenticated but that can never be used (kept on webhooks-dlt), or an SES topic not allowed here",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "404", description = "No webhook for this provider is configured here",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
+    @ApiResponse(responseCode = "406", description = "Mailgun's answer to a payload it signed but that can never be used (kept on webhooks-dlt)",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
     @RequestBody(description = "The provider's own payload, byte for byte as it signed it: JSON (SendGrid, "
-            + "Mailgun, Postmark, SparkPost), a form (Mandrill) or an SNS message (Amazon SES)", required = true, content = {
-            @Content(mediaType = "application/json"), @Content(mediaType = "application/x-www-form-urlencoded"), @Content(mediaType = "text/plain")})
+            + "Mailgun, Postmark, SparkPost), a form (Mandrill) or an SNS message (Amazon SES)", required = true,
+            content = {
+                    @Content(mediaType = "application/json"), @Content(mediaType = "application/x-www-form-urlencoded"), @Content(mediaType = "text/plain")})
     @Post(value = "/{provider}", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> receive(@PathVariable String provider, HttpRequest<?> request, @Body byte[] body) {
         byte[] raw = body;
@@ -109,7 +119,8 @@ public class WebhookController {
                     recorder.remove(event.email(), provider + ": " + event.reason(), provider, event.topic(), event.occurredAt());
                 } else {
                     recorder.record(new UnsubscribeRequest(event.email(), null, "provider_webhook", provider, null,
-                            event.occurredAt() == null ? null : event.occurredAt().toString(), event.reason(), event.upstreamEventId(), event.topic()), provider, null);
+                            event.occurredAt() == null ? null : event.occurredAt().toString(), event.reason(), event.upstreamEventId(), event.topic()),
+                            provider, null);
                 }
                 recorded++;
             } catch (InvalidUnsubscribeException invalid) {
@@ -131,7 +142,8 @@ public class WebhookController {
             LOG.warn("{} webhook call: {} recorded, {} kept on {}: {}", provider, recorded, unusable.size(), Topics.WEBHOOK_DEAD_LETTERS, reason);
         }
         verified.accepted(now);
-        return HttpResponse.ok(unusable.isEmpty() ? Map.of("recorded", recorded, "ignored", 0)
+        return HttpResponse.ok(unusable.isEmpty()
+                ? Map.of("recorded", recorded, "ignored", 0)
                 : Map.of("recorded", recorded, "ignored", 0, "unusable", unusable, "keptOnDeadLetterTopic", true));
     }
 

@@ -65,7 +65,8 @@ public class WebhookFactory {
     @Requires(property = "capture.webhooks.ses.topic-arns")
     AmazonSes amazonSes(WebhooksConfiguration.SesSettings ses, AmazonSes.Certificates certificates, AmazonSes.Confirmations confirmations) {
         // Pinned certificates on disk, when configured, instead of fetching them from SNS.
-        AmazonSes.Certificates source = ses.getCertificatesDir().isBlank() ? certificates
+        AmazonSes.Certificates source = ses.getCertificatesDir().isBlank()
+                ? certificates
                 : new PinnedSnsCertificates(Path.of(ses.getCertificatesDir()));
         return new AmazonSes(Set.copyOf(ses.getTopicArns()), ses.getMaxAge(), source, confirmations,
                 new SnsHosts(Set.copyOf(ses.getExtraRegions().stream().filter(r -> !r.isBlank()).toList())));

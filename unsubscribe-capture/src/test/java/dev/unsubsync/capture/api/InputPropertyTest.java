@@ -29,7 +29,8 @@ import net.jqwik.api.Provide;
 class InputPropertyTest {
 
     private static final Instant NOW = Instant.parse("2026-11-28T18:00:00Z");
-    private final UnsubscribeRecorder recorder = new UnsubscribeRecorder((key, event) -> { }, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5));
+    private final UnsubscribeRecorder recorder = new UnsubscribeRecorder((key, event) -> {
+    }, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5));
     private final Postmark postmark = new Postmark("postmark", "hook-password");
     private final SparkPost sparkPost = new SparkPost(null, null, "token-0123456789");
     private static final String POSTMARK_AUTH = "Basic " + Base64.getEncoder().encodeToString("postmark:hook-password".getBytes(StandardCharsets.UTF_8));
@@ -37,15 +38,17 @@ class InputPropertyTest {
     @Provide
     Arbitrary<String> text() {
         return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(300), Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(80),
-                Arbitraries.of("", " ", "@", "a@b", "a@b.c", "x@example.com", "Jürgen@bücher.de", "anna@bücher.de", "jöns@example.se", "名前@例え.jp", "003Dn0000000001IAA",
-                        "00QDn0000000001", "2026-11-28T18:00:00Z", "link_click", "provider_webhook", "sales_email"), Arbitraries.just(null));
+                Arbitraries.of("", " ", "@", "a@b", "a@b.c", "x@example.com", "Jürgen@bücher.de", "anna@bücher.de", "jöns@example.se", "名前@例え.jp",
+                        "003Dn0000000001IAA",
+                        "00QDn0000000001", "2026-11-28T18:00:00Z", "link_click", "provider_webhook", "sales_email"),
+                Arbitraries.just(null));
     }
 
     @Property(tries = 2000)
     void anyUnsubscribeRequestIsRefusedPreciselyOrRecordedAsReceived(@ForAll("text") String email, @ForAll("text") String salesforceId,
-                                                                   @ForAll("text") String source, @ForAll("text") String provider,
-                                                                   @ForAll("text") String scope, @ForAll("text") String occurredAt,
-                                                                   @ForAll("text") String topic) {
+            @ForAll("text") String source, @ForAll("text") String provider,
+            @ForAll("text") String scope, @ForAll("text") String occurredAt,
+            @ForAll("text") String topic) {
         try {
             UnsubscribeRecorded event = recorder.toEvent(new UnsubscribeRequest(email, salesforceId, source, provider, scope, occurredAt,
                     null, null, topic), "api");

@@ -42,7 +42,8 @@ class KafkaUnreachableTest {
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer t")
                 .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"down@example.com\",\"source\":\"api\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"down@example.com\",\"source\":\"api\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertEquals(503, response.statusCode(), response.body());
         assertEquals("5", response.headers().firstValue("Retry-After").orElseThrow());

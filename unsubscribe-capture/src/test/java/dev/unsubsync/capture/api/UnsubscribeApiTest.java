@@ -82,7 +82,8 @@ class UnsubscribeApiTest implements TestPropertyProvider {
     @Test
     void acceptedUnsubscribeIsOnTheTopicKeyedByPersonBeforeThe202() throws Exception {
         String email = "Accepted." + UUID.randomUUID() + "@Example.com";
-        HttpResponse<String> response = post("{\"email\":\"" + email + "\",\"salesforceId\":\"003000000000001\",\"source\":\"one_click\",\"reason\":\"test\"}", TOKEN);
+        HttpResponse<String> response = post("{\"email\":\"" + email + "\",\"salesforceId\":\"003000000000001\",\"source\":\"one_click\",\"reason\":\"test\"}",
+                TOKEN);
         assertEquals(202, response.statusCode(), response.body());
         Map<String, Object> body = json.readValue(response.body(), Argument.mapOf(String.class, Object.class));
         String eventId = (String) body.get("eventId");
@@ -136,7 +137,8 @@ class UnsubscribeApiTest implements TestPropertyProvider {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.getURI().resolve("/v1/unsubscribes/batch"))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"unsubscribes\":[{\"email\":\"" + good + "\",\"source\":\"api\"},"
-                        + "{\"email\":\"broken\",\"source\":\"api\"},{\"email\":\"second." + good + "\",\"source\":\"link_click\"}]}")).build(),
+                        + "{\"email\":\"broken\",\"source\":\"api\"},{\"email\":\"second." + good + "\",\"source\":\"link_click\"}]}"))
+                .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         Map<String, Object> body = json.readValue(response.body(), Argument.mapOf(String.class, Object.class));
@@ -210,7 +212,8 @@ class UnsubscribeApiTest implements TestPropertyProvider {
         HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(server.getURI().resolve("/health")).header("Authorization", "Bearer not-a-key").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, wrong.statusCode(), "a wrong key is refused, not quietly downgraded");
-        assertEquals(200, http.send(HttpRequest.newBuilder(server.getURI().resolve("/health/readiness")).build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
+        assertEquals(200,
+                http.send(HttpRequest.newBuilder(server.getURI().resolve("/health/readiness")).build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
                 "probes need no key");
     }
 

@@ -7,8 +7,8 @@ import dev.unsubsync.events.PersonType;
 import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
-import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.kit.kafka.TopicProvisioner;
+import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.schemas.Topics;
 import dev.unsubsync.testsupport.ServiceProcess;
 import dev.unsubsync.testsupport.TestInfrastructure;
@@ -144,7 +144,7 @@ class CaptureIngestBench {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            ProducerPerformance.main(new String[] {"--topic", "bench-producer-perf", "--num-records", String.valueOf(records), "--record-size",
+            ProducerPerformance.main(new String[]{"--topic", "bench-producer-perf", "--num-records", String.valueOf(records), "--record-size",
                     String.valueOf(recordSize), "--throughput", "-1", "--producer-props", "bootstrap.servers=" + infra.bootstrapServers(), "acks=all",
                     "enable.idempotence=true"});
         } finally {
@@ -185,15 +185,17 @@ class CaptureIngestBench {
     /** Runs {@code wrk} (when on the PATH) against the single endpoint with each connection count: a cross-check of {@link HttpLoad}. */
     private static void wrk(String connections, int port, int seconds) throws IOException, InterruptedException {
         Path script = Files.createTempFile("bench-wrk", ".lua");
-        Files.writeString(script, """
-                local counter = 0
-                local run = tostring(math.random(1, 1000000000))
-                function request()
-                  counter = counter + 1
-                  local body = '{"email":"wrk' .. run .. '-' .. counter .. '@example.com","salesforceId":"003Dn0000000001IAA","source":"link_click","reason":"bench"}'
-                  return wrk.format("POST", "/v1/unsubscribes", {["Authorization"]="Bearer %s", ["Content-Type"]="application/json"}, body)
-                end
-                """.formatted(TOKEN));
+        Files.writeString(script,
+                """
+                        local counter = 0
+                        local run = tostring(math.random(1, 1000000000))
+                        function request()
+                          counter = counter + 1
+                          local body = '{"email":"wrk' .. run .. '-' .. counter .. '@example.com","salesforceId":"003Dn0000000001IAA","source":"link_click","reason":"bench"}'
+                          return wrk.format("POST", "/v1/unsubscribes", {["Authorization"]="Bearer %s", ["Content-Type"]="application/json"}, body)
+                        end
+                        """
+                        .formatted(TOKEN));
         for (String count : connections.split(",")) {
             Process wrk = new ProcessBuilder("wrk", "-t1", "-c" + count.trim(), "-d" + seconds + "s", "--latency", "-s", script.toString(),
                     "http://127.0.0.1:" + port).redirectErrorStream(true).start();

@@ -229,8 +229,7 @@ final class HttpLoad {
     }
 
     private static int indexOf(byte[] data, int length, int from, String what) {
-        outer:
-        for (int i = from; i <= length - what.length(); i++) {
+        outer : for (int i = from; i <= length - what.length(); i++) {
             for (int j = 0; j < what.length(); j++) {
                 if (data[i + j] != what.charAt(j)) {
                     continue outer;

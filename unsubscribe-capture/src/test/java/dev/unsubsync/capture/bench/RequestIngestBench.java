@@ -55,8 +55,10 @@ class RequestIngestBench {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", infrastructure.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < REQUESTS; i++) {
-                String body = i % 100 == 99 ? "{\"email\":\"not-an-address\",\"source\":\"api\"}"
-                        : "{\"email\":\"bench-" + i + "@example.com\",\"source\":\"provider_webhook\",\"provider\":\"sendgrid\",\"upstreamEventId\":\"b-" + i + "\"}";
+                String body = i % 100 == 99
+                        ? "{\"email\":\"not-an-address\",\"source\":\"api\"}"
+                        : "{\"email\":\"bench-" + i + "@example.com\",\"source\":\"provider_webhook\",\"provider\":\"sendgrid\",\"upstreamEventId\":\"b-" + i
+                                + "\"}";
                 producer.send(new ProducerRecord<>(Topics.UNSUBSCRIBE_REQUESTS.name(), ("b-" + i).getBytes(StandardCharsets.UTF_8),
                         body.getBytes(StandardCharsets.UTF_8)));
             }
@@ -88,12 +90,13 @@ class RequestIngestBench {
             RequestIngest ingest = capture.getApplicationContext().getBean(RequestIngest.class);
             assertEquals(REQUESTS, ingest.recorded() + ingest.deadLettered(), "recorded + dead-lettered");
             String figures = String.format("| figure | value |%n| --- | --- |%n"
-                            + "| requests (1%% invalid) | %,d |%n"
-                            + "| raw pipe: consumer → producer (acks=all), bytes | %,.0f records/s |%n"
-                            + "| capture: start → first batch committed | %.1f s |%n"
-                            + "| capture: first → last batch committed | %,d requests in %.1f s = %,.0f requests/s (%.0f%% of the pipe) |%n"
-                            + "| recorded / dead-lettered | %,d / %,d |%n",
-                    REQUESTS, pipe, startup, measured, seconds, measured / seconds, 100 * (measured / seconds) / pipe, ingest.recorded(), ingest.deadLettered());
+                    + "| requests (1%% invalid) | %,d |%n"
+                    + "| raw pipe: consumer → producer (acks=all), bytes | %,.0f records/s |%n"
+                    + "| capture: start → first batch committed | %.1f s |%n"
+                    + "| capture: first → last batch committed | %,d requests in %.1f s = %,.0f requests/s (%.0f%% of the pipe) |%n"
+                    + "| recorded / dead-lettered | %,d / %,d |%n",
+                    REQUESTS, pipe, startup, measured, seconds, measured / seconds, 100 * (measured / seconds) / pipe, ingest.recorded(),
+                    ingest.deadLettered());
             Files.writeString(Path.of(System.getProperty("java.io.tmpdir"), "request-ingest-bench.md"), figures);
             System.out.println(figures);
         }
@@ -108,7 +111,7 @@ class RequestIngestBench {
         long start = System.nanoTime();
         long moved = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
             consumer.subscribe(List.of(Topics.UNSUBSCRIBE_REQUESTS.name()));
             while (moved < REQUESTS) {
                 var batch = consumer.poll(Duration.ofMillis(500));

@@ -110,7 +110,8 @@ class HistoryApiTest implements TestPropertyProvider {
             HttpResponse<String> accepted = send("POST", server.getURI() + "/v1/unsubscribes",
                     "{\"email\":\"" + email + "\",\"source\":\"link_click\",\"reason\":\"too many\",\"salesforceId\":\"003Dn0000000001IAA\"}");
             assertEquals(202, accepted.statusCode(), accepted.body());
-            String eventId = (String) JSON.readValue(accepted.body(), new TypeReference<Map<String, Object>>() { }).get("eventId");
+            String eventId = (String) JSON.readValue(accepted.body(), new TypeReference<Map<String, Object>>() {
+            }).get("eventId");
             TopicClients.of(TestInfrastructure.get()).send(Topics.PUSH_RESULTS.name(), PersonKey.of(email), OptOutPushResult.newBuilder()
                     .setUnsubscribeEventId(eventId).setEmail(email).setSalesforceId("003Dn0000000001IAA").setObjectType("Contact")
                     .setFieldsWritten(List.of("HasOptedOutOfEmail")).setOutcome(PushOutcome.WRITTEN).setDecidedAt(Instant.now()).build());
@@ -157,8 +158,9 @@ class HistoryApiTest implements TestPropertyProvider {
             String email = "Peer." + i + "." + UUID.randomUUID() + "@example.com";
             assertEquals(202, send("POST", server.getURI() + "/v1/unsubscribes", "{\"email\":\"" + email + "\",\"source\":\"api\"}").statusCode());
             HttpResponse<String> there = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
-                    .until(() -> send("GET", otherUrl + "/v1/unsubscribes/" + email + "?forwarded=true", null), r -> r.statusCode() == 200 || r.statusCode() == 503
-                            && r.body().contains("holds it now"));
+                    .until(() -> send("GET", otherUrl + "/v1/unsubscribes/" + email + "?forwarded=true", null),
+                            r -> r.statusCode() == 200 || r.statusCode() == 503
+                                    && r.body().contains("holds it now"));
             held = there.statusCode() == 200 ? email : null;
         }
         assertTrue(held != null, "some person is held by the other instance");
@@ -167,7 +169,8 @@ class HistoryApiTest implements TestPropertyProvider {
         HttpResponse<String> forwarded = http.send(HttpRequest.newBuilder(URI.create(server.getURI() + "/v1/unsubscribes/" + held))
                 .header("Authorization", "Bearer " + READER_KEY).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, forwarded.statusCode(), forwarded.body());
-        assertEquals(PersonKey.of(held), JSON.readValue(forwarded.body(), new TypeReference<Map<String, Object>>() { }).get("person"));
+        assertEquals(PersonKey.of(held), JSON.readValue(forwarded.body(), new TypeReference<Map<String, Object>>() {
+        }).get("person"));
 
         // The peer credential is good for exactly the request it was made for, and only to read.
         var peers = new dev.unsubsync.capture.history.PeerCredential(SECRET, java.time.Clock.systemUTC());
@@ -222,7 +225,8 @@ class HistoryApiTest implements TestPropertyProvider {
         if (response.statusCode() != 200) {
             return -1;
         }
-        Map<String, Object> daily = JSON.readValue(response.body(), new TypeReference<>() { });
+        Map<String, Object> daily = JSON.readValue(response.body(), new TypeReference<>() {
+        });
         if (!Boolean.TRUE.equals(daily.get("complete"))) {
             return -1;
         }
@@ -246,7 +250,8 @@ class HistoryApiTest implements TestPropertyProvider {
 
     private Map<String, Object> personAt(String instance, String email) throws Exception {
         HttpResponse<String> response = send("GET", instance + "/v1/unsubscribes/" + email, null);
-        return response.statusCode() == 200 ? JSON.readValue(response.body(), new TypeReference<>() { }) : null;
+        return response.statusCode() == 200 ? JSON.readValue(response.body(), new TypeReference<>() {
+        }) : null;
     }
 
     private HttpResponse<String> send(String method, String url, String body) throws Exception {

@@ -59,7 +59,8 @@ class OneClickApiTest implements TestPropertyProvider {
     @Test
     void linkHeadersPointAtAUrlWhosePostUnsubscribesAndWhoseGetNeverDoes() throws Exception {
         String email = "one.click." + UUID.randomUUID() + "@example.com";
-        HttpResponse<String> created = send("POST", "/v1/one-click-links", "{\"email\":\"" + email + "\",\"salesforceId\":\"003Dn0000000001IAA\",\"campaign\":\"winter\"}",
+        HttpResponse<String> created = send("POST", "/v1/one-click-links",
+                "{\"email\":\"" + email + "\",\"salesforceId\":\"003Dn0000000001IAA\",\"campaign\":\"winter\"}",
                 "application/json", "Bearer t");
         assertEquals(200, created.statusCode(), created.body());
         Map<String, Object> link = json.readValue(created.body(), Argument.mapOf(String.class, Object.class));
@@ -95,8 +96,10 @@ class OneClickApiTest implements TestPropertyProvider {
     @Test
     void theSameLinkClickedAgainTheSameDayAfterARemovalUnsubscribesAgain() throws Exception {
         String email = "clicked.again." + UUID.randomUUID() + "@example.com";
-        String path = URI.create((String) json.readValue(send("POST", "/v1/one-click-links", "{\"email\":\"" + email + "\"}", "application/json", "Bearer t").body(),
-                Argument.mapOf(String.class, Object.class)).get("url")).getPath();
+        String path = URI
+                .create((String) json.readValue(send("POST", "/v1/one-click-links", "{\"email\":\"" + email + "\"}", "application/json", "Bearer t").body(),
+                        Argument.mapOf(String.class, Object.class)).get("url"))
+                .getPath();
         String person = "/v1/unsubscribes/" + URLEncoder.encode(email, StandardCharsets.UTF_8);
         assertEquals(200, send("POST", path, "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded", null).statusCode());
         assertEquals(202, send("DELETE", person + "?reason=asked%20by%20phone", null, null, "Bearer t").statusCode());
@@ -116,8 +119,10 @@ class OneClickApiTest implements TestPropertyProvider {
     @Test
     void multipartOneClickPostUnsubscribesToo() throws Exception {
         String email = "multipart." + UUID.randomUUID() + "@example.com";
-        String path = URI.create((String) json.readValue(send("POST", "/v1/one-click-links", "{\"email\":\"" + email + "\"}", "application/json", "Bearer t").body(),
-                Argument.mapOf(String.class, Object.class)).get("url")).getPath();
+        String path = URI
+                .create((String) json.readValue(send("POST", "/v1/one-click-links", "{\"email\":\"" + email + "\"}", "application/json", "Bearer t").body(),
+                        Argument.mapOf(String.class, Object.class)).get("url"))
+                .getPath();
         String boundary = "----b" + UUID.randomUUID();
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--" + boundary + "--\r\n";
         assertEquals(200, send("POST", path, body, "multipart/form-data; boundary=" + boundary, null).statusCode());
@@ -126,17 +131,22 @@ class OneClickApiTest implements TestPropertyProvider {
 
     @Test
     void aMalformedPercentEscapeInTheFormIsA400NotA500() throws Exception {
-        String path = URI.create((String) json.readValue(send("POST", "/v1/one-click-links", "{\"email\":\"percent@example.com\"}", "application/json", "Bearer t").body(),
-                Argument.mapOf(String.class, Object.class)).get("url")).getPath();
+        String path = URI.create(
+                (String) json.readValue(send("POST", "/v1/one-click-links", "{\"email\":\"percent@example.com\"}", "application/json", "Bearer t").body(),
+                        Argument.mapOf(String.class, Object.class)).get("url"))
+                .getPath();
         HttpResponse<String> malformed = send("POST", path, "List-Unsubscribe=%ZZ", "application/x-www-form-urlencoded", null);
         assertEquals(400, malformed.statusCode(), malformed.body());
     }
 
     @Test
     void alteredTokenAndMissingMarkerAreRefused() throws Exception {
-        assertEquals(404, send("POST", "/u/bm90LWEtdG9rZW4.c2lnbmF0dXJl", "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded", null).statusCode());
-        String path = URI.create((String) json.readValue(send("POST", "/v1/one-click-links", "{\"email\":\"marker@example.com\"}", "application/json", "Bearer t").body(),
-                Argument.mapOf(String.class, Object.class)).get("url")).getPath();
+        assertEquals(404,
+                send("POST", "/u/bm90LWEtdG9rZW4.c2lnbmF0dXJl", "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded", null).statusCode());
+        String path = URI.create(
+                (String) json.readValue(send("POST", "/v1/one-click-links", "{\"email\":\"marker@example.com\"}", "application/json", "Bearer t").body(),
+                        Argument.mapOf(String.class, Object.class)).get("url"))
+                .getPath();
         assertEquals(400, send("POST", path, "something=else", "application/x-www-form-urlencoded", null).statusCode());
         assertEquals(401, send("POST", "/v1/one-click-links", "{\"email\":\"x@example.com\"}", "application/json", null).statusCode());
     }
@@ -144,7 +154,8 @@ class OneClickApiTest implements TestPropertyProvider {
     @Test
     void adminRemovalRecordsUnsubscribeRemovedWithWhoAndWhy() throws Exception {
         String email = "removed." + UUID.randomUUID() + "@example.com";
-        HttpResponse<String> removed = send("DELETE", "/v1/unsubscribes/" + URLEncoder.encode(email, StandardCharsets.UTF_8) + "?reason=asked%20by%20phone", null, null, "Bearer t");
+        HttpResponse<String> removed = send("DELETE", "/v1/unsubscribes/" + URLEncoder.encode(email, StandardCharsets.UTF_8) + "?reason=asked%20by%20phone",
+                null, null, "Bearer t");
         assertEquals(202, removed.statusCode(), removed.body());
         UnsubscribeRemoved event = (UnsubscribeRemoved) eventsFor(email, e -> e instanceof UnsubscribeRemoved, 1).getFirst();
         assertEquals("asked by phone", event.getReason());

@@ -68,7 +68,8 @@ class SettingsApiTest implements TestPropertyProvider {
 
     @Test
     void invalidSettingsAre400NamingTheProblem() throws Exception {
-        HttpResponse<String> refused = send("PUT", "{\"nightlySyncEnabled\":true,\"syncToEmailOptOut\":false,\"syncToMarketoSalesOptOut\":false,\"nightlyZone\":\"Nowhere/Atlantis\"}");
+        HttpResponse<String> refused = send("PUT",
+                "{\"nightlySyncEnabled\":true,\"syncToEmailOptOut\":false,\"syncToMarketoSalesOptOut\":false,\"nightlyZone\":\"Nowhere/Atlantis\"}");
         assertEquals(400, refused.statusCode());
         assertTrue(refused.body().contains("nightlyZone"), refused.body());
         assertTrue(refused.body().contains("at least one field"), refused.body());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unsubsync.capture.api.FieldError;
+import dev.unsubsync.capture.api.InvalidUnsubscribeException;
 import dev.unsubsync.events.SyncSettings;
 import java.time.Clock;
 import java.time.Instant;
@@ -12,8 +14,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import dev.unsubsync.capture.api.FieldError;
-import dev.unsubsync.capture.api.InvalidUnsubscribeException;
 
 class SettingsServiceTest {
 

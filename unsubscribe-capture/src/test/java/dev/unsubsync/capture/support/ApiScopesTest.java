@@ -99,7 +99,8 @@ class ApiScopesTest implements TestPropertyProvider {
     @Test
     void removingAKeyFromTheFileOrTheFileRevokesIt() throws Exception {
         String spare = "scopes-spare-key-0123456789ab";
-        writeKeys("crm-relay=" + INGEST + " ingest\nanalyst=" + READER + " read\nops-admin=" + ADMIN + " admin\nspare=" + spare + " read\n", "2026-12-01T08:01:00Z");
+        writeKeys("crm-relay=" + INGEST + " ingest\nanalyst=" + READER + " read\nops-admin=" + ADMIN + " admin\nspare=" + spare + " read\n",
+                "2026-12-01T08:01:00Z");
         assertEquals(200, call(spare, "GET", "/v1/settings", null).statusCode());
         writeKeys("crm-relay=" + INGEST + " ingest\nanalyst=" + READER + " read\nops-admin=" + ADMIN + " admin\n", "2026-12-01T08:02:00Z");
         assertEquals(401, call(spare, "GET", "/v1/settings", null).statusCode(), "its line is gone");

@@ -128,7 +128,8 @@ class RegistryBoundsTest {
                     Socket client = server.accept();
                     held.add(client);
                     switch (mode) {
-                        case SWALLOW -> { }
+                        case SWALLOW -> {
+                        }
                         case DROP_FIRST -> {
                             if (dropped.getAndIncrement() == 0) {
                                 client.close();

@@ -79,7 +79,8 @@ class AmazonSesTest {
             message.put("UnsubscribeURL", "https://sns.us-west-2.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=" + TOPIC + ":1");
             keys = List.of("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type");
         } else {
-            message.put("Token", "2336412f37fb687f5d51e6e241d09c805a5a57b30d712f794cc5f6a988666d92768dd60a747ba6f3beb71854e285d6ad02428b09ceece29417f1f02d609c582afbacc99c583a916b9981dd2728f4ae6fdb82efd087cc3b7849e05798d2d2785c03b0879594eeac82c01f235d0e717736");
+            message.put("Token",
+                    "2336412f37fb687f5d51e6e241d09c805a5a57b30d712f794cc5f6a988666d92768dd60a747ba6f3beb71854e285d6ad02428b09ceece29417f1f02d609c582afbacc99c583a916b9981dd2728f4ae6fdb82efd087cc3b7849e05798d2d2785c03b0879594eeac82c01f235d0e717736");
             message.put("SubscribeURL", "https://sns.us-west-2.amazonaws.com/?Action=ConfirmSubscription&TopicArn=" + TOPIC + "&Token=2336412f37");
             keys = List.of("Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type");
         }
@@ -184,7 +185,8 @@ class AmazonSesTest {
 
     @Test
     void staleAndReplayedMessagesAreRefused() throws Exception {
-        assertTrue(assertThrows(WebhookRejected.class, () -> read(message("Notification", "2", complaint("a@example.com"), NOW.minus(Duration.ofHours(2)), "old"), NOW))
+        assertTrue(assertThrows(WebhookRejected.class,
+                () -> read(message("Notification", "2", complaint("a@example.com"), NOW.minus(Duration.ofHours(2)), "old"), NOW))
                 .getMessage().contains("older than"));
         ObjectNode message = message("Notification", "2", complaint("a@example.com"), NOW, "once");
         read(message, NOW).accepted(NOW);

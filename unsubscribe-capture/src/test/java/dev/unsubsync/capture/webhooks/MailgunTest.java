@@ -29,12 +29,14 @@ public class MailgunTest {
         String signature = HexFormat.of().formatHex(mac.doFinal((timestamp + token).getBytes(StandardCharsets.UTF_8)));
         return "{\"signature\":{\"timestamp\":\"" + timestamp + "\",\"token\":\"" + token + "\",\"signature\":\"" + signature + "\"},"
                 + "\"event-data\":{\"event\":\"" + event + "\",\"id\":\"-Agny091SquKnsrW2NEKUA\",\"timestamp\":" + signedAt.getEpochSecond() + ".329574,"
-                + "\"recipient\":\"" + recipient + "\",\"tags\":[\"my_tag_1\"],\"message\":{\"headers\":{\"message-id\":\"20130503182626.18666.16540@example.com\"}}}}";
+                + "\"recipient\":\"" + recipient
+                + "\",\"tags\":[\"my_tag_1\"],\"message\":{\"headers\":{\"message-id\":\"20130503182626.18666.16540@example.com\"}}}}";
     }
 
     @Test
     void validUnsubscribeIsRead() throws Exception {
-        List<WebhookEvent> events = mailgun.read(payload("unsubscribed", "alice@example.com", NOW, "token-1", KEY).getBytes(StandardCharsets.UTF_8), NOW).events();
+        List<WebhookEvent> events = mailgun.read(payload("unsubscribed", "alice@example.com", NOW, "token-1", KEY).getBytes(StandardCharsets.UTF_8), NOW)
+                .events();
         assertEquals(1, events.size());
         assertEquals("alice@example.com", events.getFirst().email());
         assertEquals("unsubscribed", events.getFirst().reason());

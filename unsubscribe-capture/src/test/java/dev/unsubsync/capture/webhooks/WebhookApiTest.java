@@ -20,8 +20,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -91,7 +91,8 @@ class WebhookApiTest implements TestPropertyProvider {
     @Test
     void mailgunUnsubscribeIsRecordedWithTheProviderAndItsEventId() throws Exception {
         String email = "mailgun." + UUID.randomUUID() + "@example.com";
-        HttpResponse<String> response = post("/webhooks/mailgun", MailgunTest.payload("unsubscribed", email, Instant.now(), UUID.randomUUID().toString(), MailgunTest.KEY), null);
+        HttpResponse<String> response = post("/webhooks/mailgun",
+                MailgunTest.payload("unsubscribed", email, Instant.now(), UUID.randomUUID().toString(), MailgunTest.KEY), null);
         assertEquals(200, response.statusCode(), response.body());
         UnsubscribeRecorded event = (UnsubscribeRecorded) eventsFor(email, 1).getFirst();
         assertEquals(UnsubscribeSource.PROVIDER_WEBHOOK, event.getSource());
@@ -102,7 +103,8 @@ class WebhookApiTest implements TestPropertyProvider {
 
     @Test
     void mailgunWithABadSignatureIsRefusedAndRecordsNothing() throws Exception {
-        assertEquals(401, post("/webhooks/mailgun", MailgunTest.payload("unsubscribed", "x@example.com", Instant.now(), "t-bad", "wrong-key"), null).statusCode());
+        assertEquals(401,
+                post("/webhooks/mailgun", MailgunTest.payload("unsubscribed", "x@example.com", Instant.now(), "t-bad", "wrong-key"), null).statusCode());
     }
 
     @Test
@@ -147,16 +149,18 @@ class WebhookApiTest implements TestPropertyProvider {
         String body = "[" + sendGridEvent(first, now) + "," + sendGridEvent("not-an-address-" + id, now) + "," + sendGridEvent(international, now)
                 + "," + sendGridEvent(last, now) + "]";
         String timestamp = String.valueOf(now);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.getURI().resolve("/webhooks/sendgrid")).header("Content-Type", "application/json")
-                .header("X-Twilio-Email-Event-Webhook-Signature", dev.unsubsync.capture.webhooks.SendGridTest.sign(SENDGRID, timestamp,
-                        body.getBytes(StandardCharsets.UTF_8)))
-                .header("X-Twilio-Email-Event-Webhook-Timestamp", timestamp).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(server.getURI().resolve("/webhooks/sendgrid")).header("Content-Type", "application/json")
+                        .header("X-Twilio-Email-Event-Webhook-Signature", dev.unsubsync.capture.webhooks.SendGridTest.sign(SENDGRID, timestamp,
+                                body.getBytes(StandardCharsets.UTF_8)))
+                        .header("X-Twilio-Email-Event-Webhook-Timestamp", timestamp).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertEquals(200, response.statusCode(), response.body());
         assertTrue(response.body().contains("\"recorded\":3"), response.body());
         assertEquals(first, ((UnsubscribeRecorded) eventsFor(first, 1).getFirst()).getEmail());
-        assertEquals(international, ((UnsubscribeRecorded) eventsFor(international, 1).getFirst()).getEmail(), "an internationalised local part (RFC 6531) is an address");
+        assertEquals(international, ((UnsubscribeRecorded) eventsFor(international, 1).getFirst()).getEmail(),
+                "an internationalised local part (RFC 6531) is an address");
         assertEquals(last, ((UnsubscribeRecorded) eventsFor(last, 1).getFirst()).getEmail(), "the event after the unusable one is recorded too");
         List<ConsumerRecord<String, byte[]>> kept = TopicClients.of(TestInfrastructure.get()).readRaw(Topics.WEBHOOK_DEAD_LETTERS.name(),
                 r -> new String(r.value(), StandardCharsets.UTF_8).equals(body), 1, Duration.ofSeconds(30));
