@@ -17,11 +17,9 @@ import dev.unsubsync.events.UnsubscribeRemoved;
 import dev.unsubsync.events.UnsubscribeScope;
 import dev.unsubsync.events.UnsubscribeSource;
 import dev.unsubsync.reconciler.directory.DirectoryTopology;
-import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.schemas.SalesforceId;
 import dev.unsubsync.schemas.Topics;
-import dev.unsubsync.testsupport.TestInfrastructure;
-import io.apicurio.registry.serde.avro.AvroSerde;
+import dev.unsubsync.testsupport.InMemoryAvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -37,14 +35,13 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reconciler's topology, driven by Kafka Streams' own test driver with Avro through the real registry: the ledger,
+ * The reconciler's topology, driven by Kafka Streams' own test driver with Avro through a registry in memory: the ledger,
  * the re-key by Salesforce ID, the diff's union rule both ways and its counts. (The driver runs every partition as one.)
  */
 class ReconcileTopologyTest {
@@ -65,15 +62,14 @@ class ReconcileTopologyTest {
     private TestOutputTopic<String, SpecificRecord> eventsOut;
     private TestOutputTopic<String, ReconcileTally> tallies;
 
-    // One set of serdes for the class: each holds a registry client, and after the first test every schema is cached,
-    // so the tests make almost no registry calls (serdes made per test left dozens of clients and connections open).
-    private static AvroSerde<SpecificRecord> anyEvent;
-    private static AvroSerde<UnsubscribeRecorded> recorded;
-    private static AvroSerde<SalesforceOptOut> optOuts;
-    private static AvroSerde<DiffScanRequest> scans;
-    private static AvroSerde<ReconcileTally> tally;
-    private static AvroSerde<SalesforceRecord> sfRecords;
-    private static AvroSerde<SalesforcePeople> people;
+    // One set of serdes for the class, over one registry in memory: the rules run without a registry process.
+    private static InMemoryAvroSerde<SpecificRecord> anyEvent;
+    private static InMemoryAvroSerde<UnsubscribeRecorded> recorded;
+    private static InMemoryAvroSerde<SalesforceOptOut> optOuts;
+    private static InMemoryAvroSerde<DiffScanRequest> scans;
+    private static InMemoryAvroSerde<ReconcileTally> tally;
+    private static InMemoryAvroSerde<SalesforceRecord> sfRecords;
+    private static InMemoryAvroSerde<SalesforcePeople> people;
     private TestInputTopic<String, SalesforceRecord> directoryIn;
     /** The settings the topology follows; the nightly sync off by default, as shipped. */
     private final java.util.concurrent.atomic.AtomicReference<dev.unsubsync.events.SyncSettings> settings = new java.util.concurrent.atomic.AtomicReference<>(
@@ -82,21 +78,13 @@ class ReconcileTopologyTest {
 
     @BeforeAll
     static void serdes() {
-        EventClasses.trust();
-        anyEvent = serde();
-        recorded = serde();
-        optOuts = serde();
-        scans = serde();
-        tally = serde();
-        sfRecords = serde();
-        people = serde();
-    }
-
-    @AfterAll
-    static void closeSerdes() {
-        for (AvroSerde<?> serde : java.util.List.of(anyEvent, recorded, optOuts, scans, tally, sfRecords, people)) {
-            serde.close();
-        }
+        anyEvent = new InMemoryAvroSerde<>();
+        recorded = anyEvent.of(UnsubscribeRecorded.class);
+        optOuts = anyEvent.of(SalesforceOptOut.class);
+        scans = anyEvent.of(DiffScanRequest.class);
+        tally = anyEvent.of(ReconcileTally.class);
+        sfRecords = anyEvent.of(SalesforceRecord.class);
+        people = anyEvent.of(SalesforcePeople.class);
     }
 
     @BeforeEach
@@ -424,19 +412,6 @@ class ReconcileTopologyTest {
     private static SalesforceRecord sfRecord(String id, String email, boolean optedOut, String loadId) {
         return SalesforceRecord.newBuilder().setId(id).setObjectType(id.startsWith("003") ? "Contact" : "Lead").setEmail(email)
                 .setEmailOptOut(optedOut).setSystemModstamp(NOW).setLoadId(loadId).build();
-    }
-
-    /** An Avro serde through the test registry, configured as the services configure theirs (the caller closes it). */
-    static <T> AvroSerde<T> serde() {
-        Map<String, Object> registry = Map.of(
-                "apicurio.registry.url", TestInfrastructure.get().registry().apiUrl(),
-                "apicurio.registry.auto-register", true,
-                "apicurio.registry.dereference-schema", true,
-                "apicurio.registry.use-specific-avro-reader", true,
-                "apicurio.registry.artifact-resolver-strategy", dev.unsubsync.schemas.Subjects.STRATEGY);
-        AvroSerde<T> serde = new AvroSerde<>();
-        serde.configure(registry, false);
-        return serde;
     }
 
     private static DiffScanRequest scan(String pass) {

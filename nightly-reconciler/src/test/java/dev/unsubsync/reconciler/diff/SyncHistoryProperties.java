@@ -7,18 +7,16 @@ import dev.unsubsync.events.UnsubscribeRecorded;
 import dev.unsubsync.kit.kafka.TopicSerdes;
 import dev.unsubsync.schemas.EventClasses;
 import dev.unsubsync.schemas.Topics;
-import io.apicurio.registry.serde.avro.AvroSerde;
+import dev.unsubsync.testsupport.InMemoryAvroSerde;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import net.jqwik.api.AfterFailureMode;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
@@ -52,20 +50,20 @@ class SyncHistoryProperties {
     private static final AtomicReference<SyncSettings> SETTINGS = new AtomicReference<>(SyncSettings.newBuilder().build());
     private static final AtomicInteger RUN = new AtomicInteger();
 
-    private static AvroSerde<SpecificRecord> anyEvent;
-    private static AvroSerde<UnsubscribeRecorded> recorded;
-    private static AvroSerde<SalesforceRecord> records;
-    private static AvroSerde<SalesforcePeople> people;
+    private static InMemoryAvroSerde<SpecificRecord> anyEvent;
+    private static InMemoryAvroSerde<UnsubscribeRecorded> recorded;
+    private static InMemoryAvroSerde<SalesforceRecord> records;
+    private static InMemoryAvroSerde<SalesforcePeople> people;
     private static TopologyTestDriver driver;
     private static SyncHistory.Topics topics;
 
     @BeforeContainer
     static void start() {
         EventClasses.trust();
-        anyEvent = ReconcileTopologyTest.serde();
-        recorded = ReconcileTopologyTest.serde();
-        records = ReconcileTopologyTest.serde();
-        people = ReconcileTopologyTest.serde();
+        anyEvent = new InMemoryAvroSerde<>();
+        recorded = anyEvent.of(UnsubscribeRecorded.class);
+        records = anyEvent.of(SalesforceRecord.class);
+        people = anyEvent.of(SalesforcePeople.class);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sync-history-check");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -101,11 +99,6 @@ class SyncHistoryProperties {
         System.out.printf("History checker (fast layer): %d histories, %d operations%n", RUN.get(), SyncHistory.OPERATIONS.get());
         if (driver != null) {
             driver.close();
-        }
-        for (AvroSerde<?> serde : Arrays.asList(anyEvent, recorded, records, people)) {
-            if (serde != null) {
-                serde.close();
-            }
         }
     }
 
