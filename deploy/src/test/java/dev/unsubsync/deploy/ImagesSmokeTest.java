@@ -67,7 +67,7 @@ class ImagesSmokeTest {
                 "SALESFORCE_LOGIN_URL", emulator, "SALESFORCE_CLIENT_ID", SALESFORCE_ID, "SALESFORCE_CLIENT_SECRET", SALESFORCE_SECRET);
         start("salesforce-emulator", Map.of("EMULATOR_CLIENT_ID", SALESFORCE_ID, "EMULATOR_CLIENT_SECRET", SALESFORCE_SECRET,
                 "MICRONAUT_SERVER_HOST", "127.0.0.1", "MICRONAUT_SERVER_PORT", String.valueOf(ports.get("salesforce-emulator"))));
-        start("unsubscribe-capture", with(common, "CAPTURE_API_TOKEN", TOKEN, "CAPTURE_ONE_CLICK_SECRET", TOKEN));
+        start("unsubscribe-capture", with(common, "CAPTURE_API_TOKEN", TOKEN, "CAPTURE_SIGNING_SECRET", TOKEN));
         start("salesforce-pusher", with(common, "PUSHER_API_TOKEN", TOKEN));
         start("nightly-reconciler", with(common, "RECONCILER_API_TOKEN", TOKEN));
     }

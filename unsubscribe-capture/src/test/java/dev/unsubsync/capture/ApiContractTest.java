@@ -60,7 +60,7 @@ class ApiContractTest {
         Files.writeString(keys, "ops=" + ADMIN + " admin\ncrm=" + INGEST + " ingest\nanalyst=" + READER + " read\nthrottled=" + THROTTLED + " ingest,admin\n");
         Map<String, Object> common = new HashMap<>();
         common.put("capture.api-keys-file", keys.toString());
-        common.put("capture.one-click-secret", SECRET);
+        common.put("capture.signing-secret", SECRET);
         common.put("capture.api-token", ADMIN);
         common.put("micronaut.server.port", "-1");
         common.put("capture.webhooks.mailgun.signing-key", dev.unsubsync.capture.webhooks.MailgunTest.KEY);

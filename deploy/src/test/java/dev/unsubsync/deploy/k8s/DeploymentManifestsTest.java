@@ -43,7 +43,7 @@ class DeploymentManifestsTest {
 
     /** The environment each service needs in a cluster: what its configuration refuses to start without, and more. */
     static final Map<String, List<String>> REQUIRED_ENV = Map.of(
-            "unsubscribe-capture", List.of("CAPTURE_HOST", "CAPTURE_API_TOKEN", "CAPTURE_ONE_CLICK_SECRET", "CAPTURE_PUBLIC_URL",
+            "unsubscribe-capture", List.of("CAPTURE_HOST", "CAPTURE_API_TOKEN", "CAPTURE_SIGNING_SECRET", "CAPTURE_PUBLIC_URL",
                     "CAPTURE_SERVICES_TOKEN", "CAPTURE_PUSHER_URL", "CAPTURE_RECONCILER_URL", "CAPTURE_ADVERTISED_HOST"),
             "salesforce-pusher", List.of("PUSHER_HOST", "PUSHER_API_TOKEN", "SALESFORCE_LOGIN_URL", "SALESFORCE_CLIENT_ID",
                     "SALESFORCE_CLIENT_SECRET"),

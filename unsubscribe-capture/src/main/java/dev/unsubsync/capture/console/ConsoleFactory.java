@@ -12,6 +12,6 @@ public class ConsoleFactory {
 
     @Singleton
     AdminSessions adminSessions(CaptureConfiguration config, ApiKeys keys, Clock clock, EndedSessions ended) {
-        return new AdminSessions(keys, config.getOneClickSecret(), config.getAdminSessionTtl(), clock, ended);
+        return new AdminSessions(keys, config.getSigningSecret(), config.getAdminSessionTtl(), clock, ended);
     }
 }

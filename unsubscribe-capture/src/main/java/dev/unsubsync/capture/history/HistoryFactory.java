@@ -11,6 +11,6 @@ public class HistoryFactory {
 
     @Singleton
     PeerCredential peerCredential(CaptureConfiguration config, Clock clock) {
-        return new PeerCredential(config.getOneClickSecret(), clock);
+        return new PeerCredential(config.getSigningSecret(), clock);
     }
 }

@@ -10,6 +10,6 @@ public class OneClickFactory {
 
     @Singleton
     OneClickTokens oneClickTokens(CaptureConfiguration config) {
-        return new OneClickTokens(config.getOneClickSecret());
+        return new OneClickTokens(config.getSigningSecret());
     }
 }

@@ -10,12 +10,16 @@ import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Settings of unsubscribe-capture, under {@code capture.*}. */
 // Created and validated at start-up, so a missing or invalid setting stops the service before it serves anything.
 @Context
 @ConfigurationProperties("capture")
 public class CaptureConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureConfiguration.class);
 
     /**
      * Bearer token every {@code /v1} request must carry (required; set {@code CAPTURE_API_TOKEN}). The local profile
@@ -35,9 +39,14 @@ public class CaptureConfiguration {
     private Duration maxClockSkew = Duration.ofMinutes(5);
 
     /**
-     * Secret that signs one-click unsubscribe links (at least 32 characters; CAPTURE_ONE_CLICK_SECRET). Changing it
-     * invalidates links already sent, so rotate it only with a grace period. The local profile sets a fixed one.
+     * The service's signing secret (at least 32 characters; CAPTURE_SIGNING_SECRET): keys one-click links, console
+     * sessions and the calls instances make to each other, each through a key derived for that use. Changing it
+     * invalidates links already sent (and signs everyone out), so rotate it only with a grace period. The local profile
+     * sets a fixed one.
      */
+    private String signingSecret;
+
+    /** The signing secret's name before 2026-12-08 ({@code capture.one-click-secret}, CAPTURE_ONE_CLICK_SECRET), still read. */
     private String oneClickSecret;
 
     /** The public base URL one-click links point at, e.g. {@code https://unsubscribe.example.com}. Default the local address. */
@@ -51,10 +60,15 @@ public class CaptureConfiguration {
         if (apiToken == null || apiToken.isBlank()) {
             problems.add("capture.api-token must be set (environment variable CAPTURE_API_TOKEN): the bearer token API clients send");
         }
-        if (oneClickSecret == null || oneClickSecret.isBlank()) {
-            problems.add("capture.one-click-secret must be set (CAPTURE_ONE_CLICK_SECRET): at least 32 random characters that sign one-click links");
-        } else if (oneClickSecret.length() < 32) {
-            problems.add("capture.one-click-secret must be at least 32 characters, was " + oneClickSecret.length());
+        if ((signingSecret == null || signingSecret.isBlank()) && oneClickSecret != null && !oneClickSecret.isBlank()) {
+            LOG.warn("capture.one-click-secret (CAPTURE_ONE_CLICK_SECRET) is the old name of capture.signing-secret (CAPTURE_SIGNING_SECRET): rename it");
+            signingSecret = oneClickSecret;
+        }
+        if (signingSecret == null || signingSecret.isBlank()) {
+            problems.add("capture.signing-secret must be set (CAPTURE_SIGNING_SECRET): at least 32 random characters that sign one-click links,"
+                    + " console sessions and calls between instances");
+        } else if (signingSecret.length() < 32) {
+            problems.add("capture.signing-secret must be at least 32 characters, was " + signingSecret.length());
         }
         if (adminSessionTtl != null && adminSessionTtl.compareTo(Duration.ofDays(1)) > 0) {
             // console-sessions-ended keeps logouts two days: a longer session could outlive the record of its logout.
@@ -172,6 +186,14 @@ public class CaptureConfiguration {
 
     public void setApiKeysFile(@io.micronaut.core.annotation.Nullable String apiKeysFile) {
         this.apiKeysFile = apiKeysFile;
+    }
+
+    public String getSigningSecret() {
+        return signingSecret;
+    }
+
+    public void setSigningSecret(String signingSecret) {
+        this.signingSecret = signingSecret;
     }
 
     public String getOneClickSecret() {

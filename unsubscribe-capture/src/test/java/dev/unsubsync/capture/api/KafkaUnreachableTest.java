@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 @Property(name = "topic-setup.start-up-wait", value = "2s")
 @Property(name = "capture.api-token", value = "t")
 @Property(name = "capture.publish-timeout", value = "3s")
-@Property(name = "capture.one-click-secret", value = "test-one-click-secret-0123456789abcdef")
+@Property(name = "capture.signing-secret", value = "test-one-click-secret-0123456789abcdef")
 @Property(name = "kafka.producers.unsubscribe-events.max.block.ms", value = "2000")
 @Property(name = "micronaut.server.port", value = "-1")
 class KafkaUnreachableTest {

@@ -55,7 +55,7 @@ class UnsubscribeApiTest implements TestPropertyProvider {
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>(TestInfrastructure.get().micronautProperties());
         properties.put("capture.api-token", TOKEN);
-        properties.put("capture.one-click-secret", "test-one-click-secret-0123456789abcdef");
+        properties.put("capture.signing-secret", "test-one-click-secret-0123456789abcdef");
         properties.put("micronaut.server.port", "-1");
         return properties;
     }

@@ -75,7 +75,7 @@ class CaptureIngestBench {
         Map<String, String> properties = new HashMap<>(infra.micronautProperties());
         properties.put("micronaut.server.port", String.valueOf(port));
         properties.put("capture.api-token", TOKEN);
-        properties.put("capture.one-click-secret", "bench-one-click-secret-0123456789abcdef");
+        properties.put("capture.signing-secret", "bench-one-click-secret-0123456789abcdef");
         // capacity is measured, not the per-key bound on a runaway sender (20,000/s by default)
         properties.put("capture.rate-limit.per-second", "1000000");
         properties.put("capture.rate-limit.burst", "1000000");

@@ -68,7 +68,7 @@ class RequestIngestBench {
 
         Map<String, Object> properties = new HashMap<>(infrastructure.micronautProperties());
         properties.put("capture.api-token", "bench-token-0123456789");
-        properties.put("capture.one-click-secret", "bench-one-click-secret-0123456789abcdef");
+        properties.put("capture.signing-secret", "bench-one-click-secret-0123456789abcdef");
         properties.put("micronaut.server.port", -1);
         long start = System.nanoTime();
         try (EmbeddedServer capture = ApplicationContext.run(EmbeddedServer.class, properties)) {

@@ -64,7 +64,7 @@ class HistoryApiTest implements TestPropertyProvider {
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>(TestInfrastructure.get().micronautProperties());
         properties.put("capture.api-token", TOKEN);
-        properties.put("capture.one-click-secret", SECRET);
+        properties.put("capture.signing-secret", SECRET);
         properties.put("micronaut.server.port", "-1");
         try {
             Path keys = java.nio.file.Files.createTempFile("history-api-keys", ".properties");

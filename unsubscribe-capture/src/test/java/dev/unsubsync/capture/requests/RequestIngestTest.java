@@ -41,7 +41,7 @@ class RequestIngestTest {
     private static Map<String, Object> properties() {
         Map<String, Object> properties = new HashMap<>(TestInfrastructure.get().micronautProperties());
         properties.put("capture.api-token", "ingest-token");
-        properties.put("capture.one-click-secret", "test-one-click-secret-0123456789abcdef");
+        properties.put("capture.signing-secret", "test-one-click-secret-0123456789abcdef");
         properties.put("micronaut.server.port", -1);
         return properties;
     }

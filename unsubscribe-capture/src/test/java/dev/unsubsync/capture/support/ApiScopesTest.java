@@ -52,7 +52,7 @@ class ApiScopesTest implements TestPropertyProvider {
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>(TestInfrastructure.get().micronautProperties());
         properties.put("capture.api-token", "scopes-configured-token");
-        properties.put("capture.one-click-secret", "test-one-click-secret-0123456789abcdef");
+        properties.put("capture.signing-secret", "test-one-click-secret-0123456789abcdef");
         properties.put("micronaut.server.port", "-1");
         try {
             keys = Files.createTempFile("scopes-keys", ".properties");

@@ -36,7 +36,7 @@ class ClientLimitsApiTest implements TestPropertyProvider {
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>(TestInfrastructure.get().micronautProperties());
         properties.put("capture.api-token", "client-limits-token-0123456789");
-        properties.put("capture.one-click-secret", "test-one-click-secret-0123456789abcdef");
+        properties.put("capture.signing-secret", "test-one-click-secret-0123456789abcdef");
         properties.put("capture.client-rate-limit.per-second", "0.01");
         properties.put("capture.client-rate-limit.burst", "3");
         properties.put("capture.failed-auth-limit.per-minute", "2");

@@ -1,5 +1,6 @@
 package dev.unsubsync.capture.support;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +22,31 @@ class MissingCredentialsTest {
         });
         String message = rootMessages(e);
         assertTrue(message.contains("capture.api-token"), message);
+    }
+
+    @Test
+    void theSigningSecretsOldNameIsStillReadAndTheNewNameWins() {
+        CaptureConfiguration old = new CaptureConfiguration();
+        old.setApiToken("a-token-long-enough-for-the-check-0123456789");
+        old.setOneClickSecret("an-old-secret-long-enough-0123456789abcdef");
+        old.requireSecrets();
+        assertEquals("an-old-secret-long-enough-0123456789abcdef", old.getSigningSecret());
+
+        CaptureConfiguration both = new CaptureConfiguration();
+        both.setApiToken("a-token-long-enough-for-the-check-0123456789");
+        both.setOneClickSecret("an-old-secret-long-enough-0123456789abcdef");
+        both.setSigningSecret("the-new-secret-long-enough-0123456789abcdef");
+        both.requireSecrets();
+        assertEquals("the-new-secret-long-enough-0123456789abcdef", both.getSigningSecret());
+    }
+
+    @Test
+    void aShortSigningSecretIsRefusedByItsName() {
+        CaptureConfiguration config = new CaptureConfiguration();
+        config.setApiToken("a-token-long-enough-for-the-check-0123456789");
+        config.setSigningSecret("short");
+        Exception e = assertThrows(Exception.class, config::requireSecrets);
+        assertTrue(e.getMessage().contains("capture.signing-secret must be at least 32 characters"), e.getMessage());
     }
 
     static String rootMessages(Throwable e) {

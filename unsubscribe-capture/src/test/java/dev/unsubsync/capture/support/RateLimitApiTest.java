@@ -31,7 +31,7 @@ class RateLimitApiTest implements TestPropertyProvider {
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>(TestInfrastructure.get().micronautProperties());
         properties.put("capture.api-token", "rate-limited-token");
-        properties.put("capture.one-click-secret", "test-one-click-secret-0123456789abcdef");
+        properties.put("capture.signing-secret", "test-one-click-secret-0123456789abcdef");
         properties.put("capture.rate-limit.per-second", "0.01");
         properties.put("capture.rate-limit.burst", "2");
         properties.put("micronaut.server.port", "-1");

@@ -78,7 +78,7 @@ class WebhookApiTest implements TestPropertyProvider {
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>(TestInfrastructure.get().micronautProperties());
         properties.put("capture.api-token", "t");
-        properties.put("capture.one-click-secret", "test-one-click-secret-0123456789abcdef");
+        properties.put("capture.signing-secret", "test-one-click-secret-0123456789abcdef");
         properties.put("capture.webhooks.mailgun.signing-key", "key-mailgun-signing-0123456789");
         properties.put("capture.webhooks.postmark.username", "postmark");
         properties.put("capture.webhooks.postmark.password", "hook-password");
