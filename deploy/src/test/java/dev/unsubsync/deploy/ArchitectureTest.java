@@ -5,10 +5,13 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.EvaluationResult;
 import dev.unsubsync.kit.FrameworkFree;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +28,9 @@ class ArchitectureTest {
 
     private static final List<String> MODULES = List.of("schemas", "service-kit", "salesforce-client", "unsubscribe-capture", "salesforce-pusher",
             "nightly-reconciler", "analyst-tool", "salesforce-emulator");
+    /** What makes a method a test, for JUnit and jqwik. */
+    private static final List<String> TEST_ANNOTATIONS = List.of("org.junit.jupiter.api.Test", "org.junit.jupiter.params.ParameterizedTest",
+            "org.junit.jupiter.api.RepeatedTest", "net.jqwik.api.Property", "net.jqwik.api.Example");
     private static JavaClasses main;
 
     @BeforeAll
@@ -71,6 +77,24 @@ class ArchitectureTest {
                 .should().resideInAnyPackage("..http..", "..kafka..", "..domain..", "..config..", "..salesforce..")
                 .because("a feature is read and changed in one room: its controller, its Kafka edge and its rules side by side")
                 .check(main);
+    }
+
+    @Test
+    void everyTestClassIsNamedSoTheBuildRunsIt() {
+        // Surefire runs only classes named *Test, *Tests, Test* or *TestCase (and *Bench under -Pbench): the history
+        // checker's fast layer, named *Properties, never ran in ./mvnw verify until 2026-12-08.
+        Path root = Path.of(System.getProperty("project.root"));
+        List<Path> testClasses = new ArrayList<>();
+        for (String module : MODULES) {
+            testClasses.add(root.resolve(module).resolve("target/test-classes"));
+        }
+        testClasses.add(root.resolve("deploy/target/test-classes"));
+        JavaClasses tests = new ClassFileImporter().importPaths(testClasses.stream().filter(Files::isDirectory).toList());
+        DescribedPredicate<JavaClass> holdingTests = DescribedPredicate.describe("hold test methods",
+                type -> !type.isNestedClass() && type.getMethods().stream().anyMatch(method -> TEST_ANNOTATIONS.stream().anyMatch(method::isAnnotatedWith)));
+        classes().that(holdingTests).should().haveSimpleNameEndingWith("Test").orShould().haveSimpleNameEndingWith("Tests")
+                .orShould().haveSimpleNameEndingWith("Bench").orShould().haveSimpleNameStartingWith("Test")
+                .because("a test class the build does not run is a rule nobody checks").check(tests);
     }
 
     @Test

@@ -247,7 +247,7 @@ final class SyncHistory {
             case Create c -> create(c);
             case ChangeEmail c -> row(c.record()).ifPresent(row -> edit(row, () -> row.email = email(c.person(), c.variant())));
             case Delete d -> row(d.record()).filter(row -> !row.deleted).ifPresent(row -> edit(row, () -> row.deleted = true));
-            // Also before a poll read the deletion, while a push for it failed on the deletion (SyncHistoryProperties.
+            // Also before a poll read the deletion, while a push for it failed on the deletion (SyncHistoryPropertyTest.
             // aRecordDeletedAndUndeletedBetweenTwoPollsWhileItsPushWaitsIsOptedOut).
             case Undelete d -> row(d.record()).filter(row -> row.deleted).ifPresent(row -> edit(row, () -> row.deleted = false));
             case Convert c -> row(c.record()).filter(row -> row.lead && !row.deleted && !row.converted).ifPresent(this::convert);

@@ -43,7 +43,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
  * <p>One driver serves every history (a driver with its RocksDB stores costs far more than a history): each history
  * has persons and records of its own, named after its number.
  */
-class SyncHistoryProperties {
+class SyncHistoryPropertyTest {
 
     private static final Instant START = Instant.parse("2026-12-07T12:00:00Z");
     private static final AtomicReference<Instant> NOW = new AtomicReference<>(START);
