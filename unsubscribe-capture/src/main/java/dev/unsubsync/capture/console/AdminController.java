@@ -51,6 +51,8 @@ import java.util.TreeSet;
  * the history store of every capture instance.
  */
 @Controller("/v1/admin")
+@SecurityRequirement(name = "apiKey")
+@SecurityRequirement(name = "consoleSession")
 @RequiresScope(Scope.ADMIN)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class AdminController {
@@ -97,8 +99,7 @@ public class AdminController {
     }
 
     /** The pusher's health (its own {@code /health}) and its figures from Kafka. */
-    @Operation(summary = "The pusher's health and the pipeline's figures (console)",
-            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @Operation(summary = "The pusher's health and the pipeline's figures (console)")
     @ApiResponse(responseCode = "200", description = "Health and figures",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = PusherView.class)))
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
@@ -124,129 +125,64 @@ public class AdminController {
         }
     }
 
-    @Operation(summary = "The pusher's check of the opt-out fields (console)",
-            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
-    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
-    @ApiResponse(responseCode = "502", description = "The peer service did not answer",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
-    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
-    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
-    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
+    @Operation(summary = "The pusher's check of the opt-out fields (console)")
+    @RelayedAnswers
     @Get(value = "/salesforce/fields", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> fields(@Nullable @QueryValue String marketoField) {
         return relay.toPusher("GET", "/v1/salesforce/fields" + ServiceRelay.query("marketoField", marketoField));
     }
 
-    @Operation(summary = "Search Salesforce fields by label, through the pusher (console)",
-            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
-    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
-    @ApiResponse(responseCode = "502", description = "The peer service did not answer",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
-    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
-    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
-    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
+    @Operation(summary = "Search Salesforce fields by label, through the pusher (console)")
+    @RelayedAnswers
     @Get(value = "/salesforce/fields/search", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> searchFields(@Nullable @QueryValue String label) {
         return relay.toPusher("GET", "/v1/salesforce/fields/search" + ServiceRelay.query("label", label));
     }
 
-    @Operation(summary = "Salesforce's API allowance, through the pusher (console)",
-            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
-    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
-    @ApiResponse(responseCode = "502", description = "The peer service did not answer",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
-    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
-    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
-    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
+    @Operation(summary = "Salesforce's API allowance, through the pusher (console)")
+    @RelayedAnswers
     @Get(value = "/salesforce/limits", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> limits() {
         return relay.toPusher("GET", "/v1/salesforce/limits");
     }
 
-    @Operation(summary = "Every Contact and Lead with an email, through the pusher (console)",
-            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
-    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
-    @ApiResponse(responseCode = "502", description = "The peer service did not answer",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
-    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
-    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
-    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
+    @Operation(summary = "Every Contact and Lead with an email, through the pusher (console)")
+    @RelayedAnswers
     @Get(value = "/salesforce/people", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> salesforcePeople(@Nullable @QueryValue String email) {
         return relay.toPusher("GET", "/v1/salesforce/people" + ServiceRelay.query("email", email));
     }
 
-    @Operation(summary = "One Contact or Lead, through the pusher (console)",
-            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
-    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
-    @ApiResponse(responseCode = "502", description = "The peer service did not answer",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
-    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
-    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
-    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
+    @Operation(summary = "One Contact or Lead, through the pusher (console)")
+    @RelayedAnswers
     @Get(value = "/salesforce/people/{id}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> salesforcePerson(@PathVariable String id) {
         return relay.toPusher("GET", "/v1/salesforce/people/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
     }
 
-    @Operation(summary = "The nightly runs, through the reconciler (console)",
-            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
-    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
-    @ApiResponse(responseCode = "502", description = "The peer service did not answer",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
-    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
-    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
-    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
+    @Operation(summary = "The nightly runs, through the reconciler (console)")
+    @RelayedAnswers
     @Get(value = "/runs", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> runs() {
         return relay.toReconciler("GET", "/v1/runs");
     }
 
-    @Operation(summary = "One nightly run, through the reconciler (console)",
-            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
-    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
-    @ApiResponse(responseCode = "502", description = "The peer service did not answer",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
-    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
-    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
-    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
+    @Operation(summary = "One nightly run, through the reconciler (console)")
+    @RelayedAnswers
     @Get(value = "/runs/{id}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> run(@PathVariable String id) {
         return relay.toReconciler("GET", "/v1/runs/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
     }
 
-    @Operation(summary = "Start a nightly run now, through the reconciler (console)",
-            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
-    @ApiResponse(responseCode = "200", description = "The peer service's answer, relayed",
-            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Object.class)))
-    @ApiResponse(responseCode = "502", description = "The peer service did not answer",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
-    @ApiResponse(responseCode = "403", ref = "#/components/responses/Forbidden")
-    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
-    @ApiResponse(responseCode = "503", ref = "#/components/responses/Unavailable")
+    @Operation(summary = "Start a nightly run now, through the reconciler (console)")
+    @RelayedAnswers
     @Post(value = "/runs", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<?> runNow() {
         return relay.toReconciler("POST", "/v1/runs");
     }
 
     /** Unsubscribes recorded per UTC day and source over the last {@code days} days (1–366, default 30), today included. */
-    @Operation(summary = "Unsubscribes per UTC day and source (console)",
-            security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "consoleSession")})
+    @Operation(summary = "Unsubscribes per UTC day and source (console)")
     @ApiResponse(responseCode = "200", description = "Counts per day",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = Daily.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")

@@ -23,19 +23,19 @@ public class WebhookFactory {
     @Singleton
     @Requires(property = "capture.webhooks.mailgun.signing-key")
     Mailgun mailgun(WebhooksConfiguration.MailgunSettings mailgun, WebhooksConfiguration webhooks) {
-        return new Mailgun(mailgun.getSigningKey(), webhooks.getTimestampTolerance());
+        return new Mailgun(mailgun.signingKey(), webhooks.getTimestampTolerance());
     }
 
     @Singleton
     @Requires(property = "capture.webhooks.sendgrid.public-key")
     SendGrid sendGrid(WebhooksConfiguration.SendGridSettings sendGrid, WebhooksConfiguration webhooks) {
-        return new SendGrid(sendGrid.getPublicKey(), webhooks.getTimestampTolerance());
+        return new SendGrid(sendGrid.publicKey(), webhooks.getTimestampTolerance());
     }
 
     @Singleton
     @Requires(property = "capture.webhooks.mandrill.key")
     Mandrill mandrill(WebhooksConfiguration.MandrillSettings mandrill, WebhooksConfiguration webhooks) {
-        return new Mandrill(mandrill.getKey(), WebhooksConfiguration.required(mandrill.getUrl(), "mandrill.url"), webhooks.getTimestampTolerance());
+        return new Mandrill(mandrill.key(), WebhooksConfiguration.required(mandrill.url(), "mandrill.url"), webhooks.getTimestampTolerance());
     }
 
     /** SparkPost is served when it has basic auth credentials or a token. */
@@ -52,7 +52,7 @@ public class WebhookFactory {
     @Singleton
     @Requires(condition = SparkPostConfigured.class)
     SparkPost sparkPost(WebhooksConfiguration.SparkPostSettings sparkPost) {
-        return new SparkPost(sparkPost.getUsername(), sparkPost.getPassword(), sparkPost.getToken());
+        return new SparkPost(sparkPost.username(), sparkPost.password(), sparkPost.token());
     }
 
     /** SNS signing certificates and subscription confirmations over https; a test replaces this bean. */
@@ -65,16 +65,16 @@ public class WebhookFactory {
     @Requires(property = "capture.webhooks.ses.topic-arns")
     AmazonSes amazonSes(WebhooksConfiguration.SesSettings ses, AmazonSes.Certificates certificates, AmazonSes.Confirmations confirmations) {
         // Pinned certificates on disk, when configured, instead of fetching them from SNS.
-        AmazonSes.Certificates source = ses.getCertificatesDir().isBlank()
+        AmazonSes.Certificates source = ses.certificatesDir().isBlank()
                 ? certificates
-                : new PinnedSnsCertificates(Path.of(ses.getCertificatesDir()));
-        return new AmazonSes(Set.copyOf(ses.getTopicArns()), ses.getMaxAge(), source, confirmations,
-                new SnsHosts(Set.copyOf(ses.getExtraRegions().stream().filter(r -> !r.isBlank()).toList())));
+                : new PinnedSnsCertificates(Path.of(ses.certificatesDir()));
+        return new AmazonSes(Set.copyOf(ses.topicArns()), ses.maxAge(), source, confirmations,
+                new SnsHosts(Set.copyOf(ses.extraRegions().stream().filter(r -> !r.isBlank()).toList())));
     }
 
     @Singleton
     @Requires(property = "capture.webhooks.postmark.username")
     Postmark postmark(WebhooksConfiguration.PostmarkSettings postmark) {
-        return new Postmark(postmark.getUsername(), WebhooksConfiguration.required(postmark.getPassword(), "postmark.password"));
+        return new Postmark(postmark.username(), WebhooksConfiguration.required(postmark.password(), "postmark.password"));
     }
 }

@@ -2,6 +2,8 @@ package dev.unsubsync.capture.webhooks;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.List;
@@ -33,159 +35,59 @@ public class WebhooksConfiguration {
         return value;
     }
 
-    /** {@code capture.webhooks.mailgun.*}. */
+    /**
+     * {@code capture.webhooks.mailgun.*}.
+     *
+     * @param signingKey the HTTP webhook signing key from Mailgun's console
+     */
     @ConfigurationProperties("mailgun")
-    public static class MailgunSettings {
-        /** The HTTP webhook signing key from Mailgun's console. */
-        private String signingKey;
-
-        public String getSigningKey() {
-            return signingKey;
-        }
-
-        public void setSigningKey(String signingKey) {
-            this.signingKey = signingKey;
-        }
+    public record MailgunSettings(@Nullable String signingKey) {
     }
 
-    /** {@code capture.webhooks.sendgrid.*}. */
+    /**
+     * {@code capture.webhooks.sendgrid.*}.
+     *
+     * @param publicKey the Event Webhook's verification key: Base64 SubjectPublicKeyInfo, as SendGrid's console shows it
+     */
     @ConfigurationProperties("sendgrid")
-    public static class SendGridSettings {
-        /** The Event Webhook's verification key: Base64 SubjectPublicKeyInfo, as SendGrid's console shows it. */
-        private String publicKey;
-
-        public String getPublicKey() {
-            return publicKey;
-        }
-
-        public void setPublicKey(String publicKey) {
-            this.publicKey = publicKey;
-        }
+    public record SendGridSettings(@Nullable String publicKey) {
     }
 
-    /** {@code capture.webhooks.mandrill.*}. */
+    /**
+     * {@code capture.webhooks.mandrill.*}.
+     *
+     * @param key the webhook's key from Mandrill's console
+     * @param url the exact URL Mandrill posts to (it signs it); required with the key
+     */
     @ConfigurationProperties("mandrill")
-    public static class MandrillSettings {
-        /** The webhook's key from Mandrill's console. */
-        private String key;
-        /** The exact URL Mandrill posts to (it signs it); required with the key. */
-        private String url;
-
-        public String getKey() {
-            return key;
-        }
-
-        public void setKey(String key) {
-            this.key = key;
-        }
-
-        public String getUrl() {
-            return url;
-        }
-
-        public void setUrl(String url) {
-            this.url = url;
-        }
+    public record MandrillSettings(@Nullable String key, @Nullable String url) {
     }
 
     /** {@code capture.webhooks.sparkpost.*}: basic auth credentials, or a token SparkPost sends in a header. */
     @ConfigurationProperties("sparkpost")
-    public static class SparkPostSettings {
-        private String username = "";
-        private String password = "";
-        private String token = "";
-
-        public String getUsername() {
-            return username;
-        }
-
-        public void setUsername(String username) {
-            this.username = username;
-        }
-
-        public String getPassword() {
-            return password;
-        }
-
-        public void setPassword(String password) {
-            this.password = password;
-        }
-
-        public String getToken() {
-            return token;
-        }
-
-        public void setToken(String token) {
-            this.token = token;
-        }
+    public record SparkPostSettings(@Bindable(defaultValue = "") String username, @Bindable(defaultValue = "") String password,
+            @Bindable(defaultValue = "") String token) {
     }
 
     /** {@code capture.webhooks.postmark.*}: the basic auth credentials set on Postmark's webhook. */
     @ConfigurationProperties("postmark")
-    public static class PostmarkSettings {
-        private String username;
-        private String password;
-
-        public String getUsername() {
-            return username;
-        }
-
-        public void setUsername(String username) {
-            this.username = username;
-        }
-
-        public String getPassword() {
-            return password;
-        }
-
-        public void setPassword(String password) {
-            this.password = password;
-        }
+    public record PostmarkSettings(@Nullable String username, @Nullable String password) {
     }
 
-    /** {@code capture.webhooks.ses.*}: Amazon SES through SNS. */
+    /**
+     * {@code capture.webhooks.ses.*}: Amazon SES through SNS.
+     *
+     * @param topicArns       the SNS topics accepted
+     * @param maxAge          how old a notification may be; default 1 hour
+     * @param certificatesDir a folder of pinned SNS signing certificates, used instead of fetching them; empty to fetch
+     * @param extraRegions    regions beyond AWS's public ones whose SNS hosts may serve certificates
+     */
     @ConfigurationProperties("ses")
-    public static class SesSettings {
-        /** The SNS topics accepted. */
-        private List<String> topicArns = List.of();
-        /** How old a notification may be. Default 1 hour. */
-        @NotNull
-        private Duration maxAge = Duration.ofHours(1);
-        /** A folder of pinned SNS signing certificates, used instead of fetching them; empty to fetch. */
-        private String certificatesDir = "";
-        /** Regions beyond AWS's public ones whose SNS hosts may serve certificates. */
-        private List<String> extraRegions = List.of();
-
-        public List<String> getTopicArns() {
-            return topicArns;
-        }
-
-        public void setTopicArns(List<String> topicArns) {
-            this.topicArns = topicArns;
-        }
-
-        public Duration getMaxAge() {
-            return maxAge;
-        }
-
-        public void setMaxAge(Duration maxAge) {
-            this.maxAge = maxAge;
-        }
-
-        public String getCertificatesDir() {
-            return certificatesDir;
-        }
-
-        public void setCertificatesDir(String certificatesDir) {
-            this.certificatesDir = certificatesDir;
-        }
-
-        public List<String> getExtraRegions() {
-            return extraRegions;
-        }
-
-        public void setExtraRegions(List<String> extraRegions) {
-            this.extraRegions = extraRegions;
+    public record SesSettings(@Nullable List<String> topicArns, @Bindable(defaultValue = "1h") @NotNull Duration maxAge,
+            @Bindable(defaultValue = "") String certificatesDir, @Nullable List<String> extraRegions) {
+        public SesSettings {
+            topicArns = topicArns == null ? List.of() : List.copyOf(topicArns);
+            extraRegions = extraRegions == null ? List.of() : List.copyOf(extraRegions);
         }
     }
 }
