@@ -20,7 +20,7 @@ final class BulkIngest {
     }
 
     /** Processes what was uploaded to {@code job}, row by row, into {@code org}; the caller holds the job's upload. */
-    static void process(Org org, BulkJobs.IngestJob job) {
+    static void process(Org org, IngestJob job) {
         List<List<String>> rows;
         try {
             rows = Csv.parse(job.uploaded.toString());
@@ -112,7 +112,7 @@ final class BulkIngest {
         return raw;
     }
 
-    private static void fail(BulkJobs.IngestJob job, String message) {
+    private static void fail(IngestJob job, String message) {
         job.state = BulkJobs.State.Failed;
         job.errorMessage = message;
     }

@@ -3,6 +3,7 @@ package dev.unsubsync.emulator.http;
 import dev.unsubsync.emulator.domain.BulkJobs;
 import dev.unsubsync.emulator.domain.BulkQueryJob;
 import dev.unsubsync.emulator.domain.Identity;
+import dev.unsubsync.emulator.domain.IngestJob;
 import dev.unsubsync.emulator.domain.SalesforceException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -147,7 +148,7 @@ public class BulkController {
         return info;
     }
 
-    private static Map<String, Object> info(BulkJobs.IngestJob job, boolean detail) {
+    private static Map<String, Object> info(IngestJob job, boolean detail) {
         Map<String, Object> info = common(job.id(), job.operation(), job.object(), job.created(), job.modified(), job.state().name(), job.apiVersion());
         info.put("contentUrl", "services/data/" + job.apiVersion() + "/jobs/ingest/" + job.id() + "/batches");
         info.put("jobType", "V2Ingest");

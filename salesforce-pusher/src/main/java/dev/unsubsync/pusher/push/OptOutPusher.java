@@ -13,7 +13,6 @@ import dev.unsubsync.pusher.people.People;
 import dev.unsubsync.pusher.people.PersonRecord;
 import dev.unsubsync.salesforce.RecordResult;
 import dev.unsubsync.salesforce.RecordUpdate;
-import dev.unsubsync.schemas.InvalidSalesforceIdException;
 import dev.unsubsync.schemas.SalesforceId;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -190,7 +189,7 @@ public final class OptOutPusher {
                         update.fields().forEach(field -> fieldCheck.report(update.objectType(), field, p.statusCode().equals("INVALID_FIELD")
                                 ? FieldCheck.missing(update.objectType(), field)
                                 : FieldCheck.readOnly(update.objectType(), field)));
-                        parked = Optional.of(withFields(parked, update.fields(), Parking.Kind.FIELD_NOT_WRITABLE, p.statusCode() + ": " + p.message()));
+                        parked = Optional.of(Parking.withFields(parked, update.fields(), Parking.Kind.FIELD_NOT_WRITABLE, p.statusCode() + ": " + p.message()));
                     }
                     case RecordResult.Permanent p -> {
                         results.add(result(recorded, PushOutcome.REJECTED, update.id(), update.objectType(), List.of(), p.statusCode(), p.message(), attempt));
@@ -205,27 +204,18 @@ public final class OptOutPusher {
                         }
                         // Still locked after a few tries: off the main path, so unrelated records are not held up.
                         // Order across the retry path is harmless: only true is ever written.
-                        parked = Optional.of(withFields(parked, update.fields(), Parking.Kind.RETRY_LATER, r.statusCode() + ": " + r.message()));
+                        parked = Optional.of(Parking.withFields(parked, update.fields(), Parking.Kind.RETRY_LATER, r.statusCode() + ": " + r.message()));
                     }
                 }
             }
             if (parked.isPresent()) {
                 results.add(result(recorded, PushOutcome.PARKED, recorded.getSalesforceId(),
-                        salesforceId(recorded).flatMap(SalesforceId::personObjectType).orElse(null),
+                        RecordResolver.salesforceId(recorded).flatMap(SalesforceId::personObjectType).orElse(null),
                         List.of(), parked.get().kind().name(), parked.get().describe(), attempt));
             }
             decisions.put(inbound, new Decision(inbound, results, deadLetter, parked));
         }
         return batch.stream().map(decisions::get).toList();
-    }
-
-    /** Adds fields to an event's parking; once on the retry path, it stays there (with its first reason). */
-    private static Parking withFields(Optional<Parking> existing, List<String> fields, Parking.Kind kind, String reason) {
-        LinkedHashSet<String> all = new LinkedHashSet<>(fields);
-        existing.ifPresent(p -> all.addAll(p.fields()));
-        Parking.Kind stays = existing.map(Parking::kind).filter(k -> k == Parking.Kind.RETRY_LATER).orElse(kind);
-        String why = existing.filter(p -> p.kind() == Parking.Kind.RETRY_LATER).map(Parking::reason).orElse(reason);
-        return new Parking(stays, List.copyOf(all), why);
     }
 
     private static String recentKey(UnsubscribeRecorded recorded, PersonRecord target) {
@@ -265,7 +255,8 @@ public final class OptOutPusher {
             UnsubscribeRecorded recorded = (UnsubscribeRecorded) inbound.event();
             Parking parking = new Parking(Parking.Kind.RETRY_LATER, chosen, Parking.LOOKUP_REFUSED + " " + why);
             decisions.put(inbound, new Decision(inbound, List.of(result(recorded, PushOutcome.PARKED, recorded.getSalesforceId(),
-                    salesforceId(recorded).flatMap(SalesforceId::personObjectType).orElse(null), List.of(), parking.kind().name(), parking.describe(),
+                    RecordResolver.salesforceId(recorded).flatMap(SalesforceId::personObjectType).orElse(null), List.of(), parking.kind().name(),
+                    parking.describe(),
                     attempt)), Optional.empty(), Optional.of(parking)));
         });
         for (Map.Entry<Inbound, List<PersonRecord>> entry : List.copyOf(reach.entrySet())) {
@@ -278,18 +269,6 @@ public final class OptOutPusher {
             }
         }
         return reach;
-    }
-
-    static Optional<SalesforceId> salesforceId(UnsubscribeRecorded recorded) {
-        if (recorded.getSalesforceId() == null) {
-            return Optional.empty();
-        }
-        try {
-            SalesforceId id = SalesforceId.parse(recorded.getSalesforceId());
-            return id.personObjectType().isPresent() ? Optional.of(id) : Optional.empty();
-        } catch (InvalidSalesforceIdException e) {
-            return Optional.empty();
-        }
     }
 
     private OptOutPushResult result(UnsubscribeRecorded recorded, PushOutcome outcome, String salesforceId, String objectType, List<String> written,

@@ -5,6 +5,7 @@ import dev.unsubsync.kit.FrameworkFree;
 import dev.unsubsync.pusher.people.People;
 import dev.unsubsync.pusher.people.PersonRecord;
 import dev.unsubsync.salesforce.Outcome;
+import dev.unsubsync.schemas.InvalidSalesforceIdException;
 import dev.unsubsync.schemas.PersonKey;
 import dev.unsubsync.schemas.SalesforceId;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ final class RecordResolver {
         for (OptOutPusher.Inbound inbound : batch) {
             UnsubscribeRecorded recorded = (UnsubscribeRecorded) inbound.event();
             List<PersonRecord> targets = new ArrayList<>();
-            Optional<SalesforceId> id = OptOutPusher.salesforceId(recorded);
+            Optional<SalesforceId> id = salesforceId(recorded);
             id.ifPresent(named -> targets.add(PersonRecord.of(named.to18())));
             Optional<String> person = personKey(recorded);
             if (person.isPresent() && (id.isEmpty() || everyRecordForEmail && !inbound.namedRecordOnly())) {
@@ -100,6 +101,19 @@ final class RecordResolver {
         try {
             return Optional.of(PersonKey.of(recorded.getEmail()));
         } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The Contact or Lead an event names, when it names one by a valid ID. */
+    static Optional<SalesforceId> salesforceId(UnsubscribeRecorded recorded) {
+        if (recorded.getSalesforceId() == null) {
+            return Optional.empty();
+        }
+        try {
+            SalesforceId id = SalesforceId.parse(recorded.getSalesforceId());
+            return id.personObjectType().isPresent() ? Optional.of(id) : Optional.empty();
+        } catch (InvalidSalesforceIdException e) {
             return Optional.empty();
         }
     }
